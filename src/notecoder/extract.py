@@ -1,0 +1,15 @@
+"""`extract(text)`: the library's front door."""
+
+from notecoder.pipeline import MAX_NOTE_CHARS, shared
+from notecoder.result import NoteResult
+
+
+def extract(text: str) -> NoteResult:
+    if not isinstance(text, str):
+        raise TypeError(f"extract() takes the note as str, not {type(text).__name__}")
+    if not text.strip():
+        return NoteResult()
+    if len(text) > MAX_NOTE_CHARS:
+        raise ValueError(f"note is {len(text):,} characters; notecoder reads at most {MAX_NOTE_CHARS:,}")
+    doc = shared()(text)
+    return NoteResult(findings=doc._.findings)

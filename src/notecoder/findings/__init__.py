@@ -1,0 +1,373 @@
+"""Findings: turn matched, contextualized spans into typed `Finding`s with region, value, section and assertion.
+
+The mapper downstream needs nothing but these findings, so everything a code or a gap depends on is resolved
+here: which region a condition is in and where that came from, what an imaging study or exam showed, how a
+treatment went, whether an injury is current."""
+
+import json
+import re
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from notecoder.findings.durations import iso_duration, onset_year
+from notecoder.levels import is_non_spinal, parse_levels, vocabulary
+from notecoder.result import Assertion, Finding, FindingKind, Region
+from notecoder.sections import section_rules
+from notecoder.targets import FINDING_KINDS, SPAN_GROUP
+
+_LEVEL_TOKEN = re.compile(r"^(?:[ctls]-?\d{1,2}|occ|occiput|\d{1,2})$")
+
+
+class _ValueLink(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: Literal["result", "response", "timing"]
+    max_chars: int | None = None
+
+
+class _ValuePattern(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: FindingKind
+    pattern: str
+    value: str
+
+
+class _SentenceRegion(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kinds: frozenset[FindingKind]
+    except_concepts: frozenset[str]
+
+
+class _Qualifier(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    inside: frozenset[str]
+    after: frozenset[str]
+    max_tokens: int
+
+
+class FindingRules(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    version: int
+    about: str = ""
+    assertion_order: tuple[tuple[str, Assertion], ...]
+    sentence_region: _SentenceRegion
+    value_links: dict[FindingKind, _ValueLink]
+    value_patterns: tuple[_ValuePattern, ...]
+    negated_exam_value: str
+    acute_trauma_value: str
+    qualifier: _Qualifier
+
+
+@cache
+def finding_rules() -> FindingRules:
+    raw = files(__package__).joinpath("rules.json").read_text(encoding="utf-8")
+    return FindingRules.model_validate(json.loads(raw))
+
+
+@dataclass
+class _Draft:
+    """A finding while it is being resolved; frozen into a `Finding` at the end."""
+
+    kind: str
+    concept: str
+    start_token: int
+    end_token: int
+    start: int
+    end: int
+    sentence: int
+    rule: str
+    value: str | None
+    assertion: Assertion = Assertion.PRESENT
+    levels: tuple[str, ...] = ()
+    region: Region | None = None
+    region_source: str | None = None
+    explicit: bool = False
+    extended: bool = False
+
+
+@dataclass
+class _Modifier:
+    kind: str
+    value: str
+    start: int
+    end: int
+
+
+@dataclass
+class _Note:
+    """Per-document indexes the resolution steps share."""
+
+    doc: Doc
+    sentence_starts: list[int]
+    sentence_chars: list[tuple[int, int]]
+    section_starts: list[int]
+    section_categories: list[str | None]
+    title_tokens: set[int]
+    modifiers: dict[int, list[_Modifier]] = field(default_factory=lambda: defaultdict(list))
+
+    def sentence_of(self, token: int) -> int:
+        return bisect_right(self.sentence_starts, token) - 1
+
+    def section_of(self, token: int) -> str | None:
+        i = bisect_right(self.section_starts, token) - 1
+        return self.section_categories[i] if i >= 0 else None
+
+
+def _distance(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
+    return max(0, b_start - a_end, a_start - b_end)
+
+
+class FindingBuilder:
+    def __init__(self, nlp: Language, rules: FindingRules) -> None:
+        self.rules = rules
+        qualifier_words: set[str] = set()
+        for word in vocabulary().region_words:
+            qualifier_words.update(t.lower_ for t in nlp.make_doc(word.phrase) if not t.is_punct)
+        self._qualifier_words = frozenset(qualifier_words)
+        self._section_assertions = section_rules().assertions
+        self._value_patterns = [(p.kind, re.compile(p.pattern, re.I), p.value) for p in rules.value_patterns]
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.findings = tuple(self.build(doc))
+        return doc
+
+    def build(self, doc: Doc) -> list[Finding]:
+        spans = doc.spans[SPAN_GROUP] if SPAN_GROUP in doc.spans else ()
+        if not spans:
+            return []
+        note = self._index(doc)
+        drafts = self._drafts(note, spans)
+        self._resolve_regions(note, drafts)
+        drafts = self._absorb_levels(drafts)
+        self._resolve_values(note, drafts)
+        drafts.sort(key=lambda d: (d.start, d.end, d.kind))
+        text = doc.text
+        return [self._freeze(note, d, text) for d in drafts]
+
+    # -- indexes ---------------------------------------------------------------------------------------------
+
+    def _index(self, doc: Doc) -> _Note:
+        sentence_starts, sentence_chars = [], []
+        for sent in doc.sents:
+            sentence_starts.append(sent.start)
+            sentence_chars.append((sent.start_char, sent.end_char))
+        section_starts, section_categories, title_tokens = [], [], set()
+        for section in doc._.sections:
+            section_starts.append(section.title_start)
+            section_categories.append(section.category)
+            title_tokens.update(range(section.title_start, section.title_end))
+        return _Note(doc, sentence_starts, sentence_chars, section_starts, section_categories, title_tokens)
+
+    def _drafts(self, note: _Note, spans) -> list[_Draft]:
+        drafts = []
+        for span in spans:
+            kind = span.label_
+            meta = span._.target_rule.metadata
+            sentence = note.sentence_of(span.start)
+            if kind not in FINDING_KINDS:
+                if kind != "exclusion":
+                    note.modifiers[sentence].append(_Modifier(kind, meta["value"], span.start_char, span.end_char))
+                continue
+            if any(i in note.title_tokens for i in range(span.start, span.end)):
+                continue  # "Medications:" is a header, not a medication
+            draft = _Draft(
+                kind=kind,
+                concept=meta["concept"],
+                start_token=span.start,
+                end_token=span.end,
+                start=span.start_char,
+                end=span.end_char,
+                sentence=sentence,
+                rule=span._.target_rule.literal,
+                value=meta["value"],
+                assertion=self._assertion(span, note.section_of(span.start)),
+            )
+            if meta["qualifier"] != "none" and not self._qualify(note, draft, meta["qualifier"] == "required"):
+                continue
+            drafts.append(draft)
+        return drafts
+
+    def _assertion(self, span: Span, section: str | None) -> Assertion:
+        underscore = span._
+        for attribute, assertion in self.rules.assertion_order:
+            if getattr(underscore, attribute):
+                return assertion
+        return self._section_assertions.get(section or "", Assertion.PRESENT)
+
+    # -- qualifiers and regions ------------------------------------------------------------------------------
+
+    def _is_qualifier(self, lower: str) -> bool:
+        return lower in self._qualifier_words or _LEVEL_TOKEN.match(lower) is not None
+
+    def _qualify(self, note: _Note, draft: _Draft, required: bool) -> bool:
+        """Extend the span over a region word or level just before it; a required qualifier may also follow."""
+        doc = note.doc
+        floor = note.sentence_starts[draft.sentence]
+        inside = self.rules.qualifier.inside
+        i, first_qualifier = draft.start_token, None
+        while i > floor and draft.start_token - i < self.rules.qualifier.max_tokens:
+            lower = doc[i - 1].lower_
+            if self._is_qualifier(lower):
+                first_qualifier = i - 1
+            elif lower not in inside:
+                break
+            i -= 1
+        if first_qualifier is not None:
+            draft.start_token = first_qualifier
+            draft.start = doc[first_qualifier].idx
+            draft.extended = True
+            return True
+        if not required:
+            return True
+        j = draft.end_token
+        while j < len(doc) and j - draft.end_token < 3 and doc[j].lower_ in self.rules.qualifier.after:
+            j += 1
+        return j < len(doc) and self._is_qualifier(doc[j].lower_)
+
+    def _resolve_regions(self, note: _Note, drafts: list[_Draft]) -> None:
+        text = note.doc.text
+        kept = []
+        for draft in drafts:
+            parsed = parse_levels(text[draft.start : draft.end])
+            if draft.kind == FindingKind.SPINAL_LEVEL:
+                if parsed is None or is_non_spinal(parsed.levels, text, draft.start, draft.end):
+                    continue
+            if parsed is not None:
+                draft.levels, draft.region, draft.explicit = parsed.levels, parsed.region, parsed.explicit
+                draft.region_source = "phrase"
+            kept.append(draft)
+        drafts[:] = kept
+        by_sentence: dict[int, list[_Draft]] = defaultdict(list)
+        for draft in drafts:
+            if draft.kind == FindingKind.SPINAL_LEVEL:
+                by_sentence[draft.sentence].append(draft)
+        borrowing = self.rules.sentence_region
+        for draft in drafts:
+            if draft.kind == FindingKind.SPINAL_LEVEL or draft.explicit:
+                continue
+            levels = by_sentence.get(draft.sentence, ())
+            following = self._following_level(note, draft, levels)
+            if following is not None:
+                # "facet syndrome at C5-C6", "cervical instability at C1-C2": the named level is the phrase's own
+                draft.levels, draft.region, draft.region_source = following.levels, following.region, "phrase"
+            elif draft.region is None and levels and draft.kind in borrowing.kinds:
+                if draft.concept in borrowing.except_concepts:
+                    continue
+                nearest = min(levels, key=lambda lv: _distance(draft.start, draft.end, lv.start, lv.end))
+                draft.levels, draft.region, draft.region_source = nearest.levels, nearest.region, "sentence"
+
+    def _following_level(self, note: _Note, draft: _Draft, levels) -> "_Draft | None":
+        """An explicit level joined to the phrase by connector words only ("at", "of the", "-")."""
+        after = self.rules.qualifier.after
+        for level in levels:
+            if level.explicit and level.start >= draft.end and level.start_token - draft.end_token <= 3:
+                between = note.doc[draft.end_token : level.start_token]
+                if all(t.lower_ in after or t.is_space for t in between):
+                    return level
+        return None
+
+    def _absorb_levels(self, drafts: list[_Draft]) -> list[_Draft]:
+        """A level inside a qualified phrase ("C5-6 facet arthropathy") is carried by that phrase."""
+        extended = [d for d in drafts if d.extended]
+        if not extended:
+            return drafts
+        return [
+            d
+            for d in drafts
+            if d.kind != FindingKind.SPINAL_LEVEL or not any(e.start <= d.start and d.end <= e.end for e in extended)
+        ]
+
+    # -- values ----------------------------------------------------------------------------------------------
+
+    def _resolve_values(self, note: _Note, drafts: list[_Draft]) -> None:
+        text = note.doc.text
+        conditions: dict[int, list[_Draft]] = defaultdict(list)
+        acute: dict[int, list[_Draft]] = defaultdict(list)
+        for draft in drafts:
+            if draft.kind == FindingKind.CONDITION:
+                conditions[draft.sentence].append(draft)
+            elif draft.kind == FindingKind.CHRONICITY and draft.concept == "acute":
+                acute[draft.sentence].append(draft)
+        for draft in drafts:
+            if draft.value is not None and draft.kind != FindingKind.NEURO_EXAM:
+                continue
+            span_text = text[draft.start : draft.end]
+            if draft.kind == FindingKind.CHRONICITY:
+                draft.value = iso_duration(span_text) if draft.concept == "duration" else onset_year(span_text)
+                continue
+            if draft.value is None:
+                draft.value = self._pattern_value(draft.kind, span_text)
+            if draft.value is None and draft.kind == FindingKind.IMAGING:
+                draft.value = self._imaging_value(draft, conditions[draft.sentence])
+            if draft.value is None:
+                draft.value = self._linked_value(note, draft)
+            if draft.value is None and draft.kind == FindingKind.TRAUMA and acute[draft.sentence]:
+                draft.value = self.rules.acute_trauma_value
+            if draft.kind == FindingKind.NEURO_EXAM and draft.assertion == Assertion.NEGATED:
+                draft.value = self.rules.negated_exam_value
+
+    def _pattern_value(self, kind: str, span_text: str) -> str | None:
+        for pattern_kind, pattern, value in self._value_patterns:
+            if pattern_kind == kind and pattern.fullmatch(span_text):
+                return value
+        return None
+
+    def _imaging_value(self, imaging: _Draft, conditions: list[_Draft]) -> str | None:
+        """What a study showed: abnormal if it names a present finding, normal if all it names is negated."""
+        shown = [c for c in conditions if c.end > imaging.start]
+        if not shown:
+            return None
+        if any(c.assertion in (Assertion.PRESENT, Assertion.POSSIBLE) for c in shown):
+            return "abnormal"
+        if all(c.assertion == Assertion.NEGATED for c in shown):
+            return "normal"
+        return None
+
+    def _linked_value(self, note: _Note, draft: _Draft) -> str | None:
+        link = self.rules.value_links.get(FindingKind(draft.kind))
+        if link is None:
+            return None
+        candidates = [m for m in note.modifiers.get(draft.sentence, ()) if m.kind == link.kind]
+        if not candidates:
+            return None
+        best = min(candidates, key=lambda m: _distance(draft.start, draft.end, m.start, m.end))
+        if link.max_chars is not None and _distance(draft.start, draft.end, best.start, best.end) > link.max_chars:
+            return None
+        return best.value
+
+    # -- output ----------------------------------------------------------------------------------------------
+
+    def _freeze(self, note: _Note, draft: _Draft, text: str) -> Finding:
+        sentence_start, sentence_end = note.sentence_chars[draft.sentence]
+        return Finding(
+            kind=FindingKind(draft.kind),
+            text=text[draft.start : draft.end],
+            start=draft.start,
+            end=draft.end,
+            sentence_start=min(sentence_start, draft.start),
+            sentence_end=max(sentence_end, draft.end),
+            section=note.section_of(draft.start_token),
+            assertion=draft.assertion,
+            concept=draft.concept,
+            value=draft.value,
+            levels=draft.levels,
+            region=draft.region,
+            region_source=draft.region_source,
+            rule=draft.rule,
+        )
+
+
+if not Doc.has_extension("findings"):
+    Doc.set_extension("findings", default=())
+
+
+@Language.factory("notecoder_findings", assigns=["doc._.findings"], requires=["doc.spans", "doc._.sections"])
+def make_findings(nlp: Language, name: str) -> FindingBuilder:
+    return FindingBuilder(nlp, finding_rules())

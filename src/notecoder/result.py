@@ -1,0 +1,107 @@
+"""Typed results: what `extract()` returns and what every later stage (mapper, batch, review) consumes."""
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+
+class Assertion(StrEnum):
+    PRESENT = "present"
+    NEGATED = "negated"
+    POSSIBLE = "possible"
+    HYPOTHETICAL = "hypothetical"
+    HISTORICAL = "historical"
+    FAMILY = "family"
+
+
+class FindingKind(StrEnum):
+    SPINAL_LEVEL = "spinal_level"
+    CONDITION = "condition"
+    IMAGING = "imaging"
+    NEURO_EXAM = "neuro_exam"
+    CONSERVATIVE_CARE = "conservative_care"
+    SYMPTOM = "symptom"
+    TRAUMA = "trauma"
+    CHRONICITY = "chronicity"
+
+
+class Region(IntEnum):
+    """The region digit ICD-10-CM uses in M53.8-, M53.2X-, M54.1- and M43.8X-."""
+
+    SITE_UNSPECIFIED = 0
+    OCCIPITO_ATLANTO_AXIAL = 1
+    CERVICAL = 2
+    CERVICOTHORACIC = 3
+    THORACIC = 4
+    THORACOLUMBAR = 5
+    LUMBAR = 6
+    LUMBOSACRAL = 7
+    SACRAL = 8
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Finding(_Frozen):
+    """One mention in the note. `text == note[start:end]` always holds: the span is the evidence."""
+
+    kind: FindingKind
+    text: str
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    section: str | None = None
+    assertion: Assertion = Assertion.PRESENT
+    concept: str
+    """Normalized id: condition concept, imaging modality, exam element, care type, symptom, mechanism."""
+    value: str | None = None
+    """Normalized result: exam/imaging normal|abnormal, care response, trauma current|remote, ISO 8601 duration."""
+    levels: tuple[str, ...] = ()
+    """Vertebrae covered, in craniocaudal order (C0 is the occiput, Co the coccyx)."""
+    region: Region | None = None
+    region_source: str | None = None
+    """Where the region came from: "phrase" (the finding's own words) or "sentence" (a level beside it)."""
+    rule: str
+    """The target rule that matched, so every finding can say why it exists."""
+
+    @model_validator(mode="after")
+    def _span_is_ordered(self) -> Finding:
+        if not 0 <= self.start <= self.end or len(self.text) != self.end - self.start:
+            raise ValueError("finding span is inconsistent with its text")
+        return self
+
+
+class CodeProposal(_Frozen):
+    code: str
+    title: str
+    evidence: tuple[Finding, ...] = ()
+    rationale: str = ""
+
+
+class Alternative(_Frozen):
+    code: str
+    title: str
+    reason: str
+    evidence: tuple[Finding, ...] = ()
+
+
+class Gap(_Frozen):
+    id: str
+    message: str
+    code: str | None = None
+    query: str
+    looked_for: str = ""
+
+
+class NoteResult(_Frozen):
+    findings: tuple[Finding, ...] = ()
+    codes: tuple[CodeProposal, ...] = ()
+    alternatives: tuple[Alternative, ...] = ()
+    gaps: tuple[Gap, ...] = ()
+
+    def of_kind(self, kind: FindingKind | str) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.kind == kind)
