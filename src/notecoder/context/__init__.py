@@ -1,5 +1,9 @@
 """Context: medSpaCy's ConText with its default rules plus notecoder's (`rules.json`).
 
+ConText builds one graph per note, comparing every modifier with every other and with every target. A modifier's
+scope never leaves its sentence (no global `max_scope` is set), so `SentenceConText` builds the same graph one
+sentence at a time, and only for sentences that hold a target: the same edges, a fraction of the comparisons.
+
 ConText's defaults spell many rules as token patterns ("rule (the patient) out"); spaCy's Matcher tests every
 token against every such pattern, which made ConText the slowest stage. Patterns built only from lower-case
 words and optional tokens are expanded here into the literal phrases they match, which the PhraseMatcher finds
@@ -7,14 +11,17 @@ in one hashed pass. The rules and what they match are unchanged."""
 
 import itertools
 import json
+from bisect import bisect_right
+from collections import defaultdict
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from medspacy.context import ConText, ConTextRule
+from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
 from spacy.language import Language
+from spacy.tokens import Doc
 
-from notecoder.targets import MODIFIER_KINDS, SPAN_GROUP
+from notecoder.targets import FINDING_KINDS, MODIFIER_KINDS, SPAN_GROUP
 
 _MAX_FORMS = 256
 
@@ -61,9 +68,43 @@ def context_rules(default_rules_path: str | Path) -> list[ConTextRule]:
     return [ConTextRule.from_dict(r) for rule in (*defaults, *_raw_rules()) for r in _expanded(dict(rule))]
 
 
+class SentenceConText(ConText):
+    def __call__(self, doc: Doc, targets: str | None = None) -> Doc:
+        spans = doc.spans[self.span_group_name] if self.span_group_name in doc.spans else ()
+        starts = [sent.start for sent in doc.sents]
+        targets_by_sentence = defaultdict(list)
+        for span in spans:
+            if span.label_ in FINDING_KINDS:
+                targets_by_sentence[bisect_right(starts, span.start)].append(span)
+        matcher = self._ConText__matcher  # medSpaCy keeps its rule matcher private (pinned: medspacy==1.3.1)
+        matches_by_sentence = defaultdict(list)
+        for match_id, start, end in matcher(doc):
+            sentence = bisect_right(starts, start)
+            if sentence in targets_by_sentence:
+                matches_by_sentence[sentence].append((match_id, start, end))
+        all_modifiers, edges = [], []
+        for sentence, matches in matches_by_sentence.items():
+            graph = ConTextGraph(prune_on_modifier_overlap=self.prune_on_target_overlap)
+            graph.targets = targets_by_sentence[sentence]
+            graph.modifiers = [
+                ConTextModifier(matcher.rule_map[self.nlp.vocab[match_id].text], start, end, doc)
+                for match_id, start, end in matches
+            ]
+            all_modifiers += graph.modifiers
+            graph.update_scopes()
+            graph.apply_modifiers()
+            edges += graph.edges
+        for target, modifier in edges:
+            target._.modifiers += (modifier,)
+        if self.context_attributes_mapping:
+            self.set_context_attributes(edges)
+        doc._.context_graph = ConTextGraph(targets=list(spans), modifiers=all_modifiers, edges=edges)
+        return doc
+
+
 @Language.factory("notecoder_context", assigns=["span._.is_negated"], requires=["token.is_sent_start"])
 def make_context(nlp: Language, name: str) -> ConText:
-    context = ConText(
+    context = SentenceConText(
         nlp,
         name=name,
         rules=None,

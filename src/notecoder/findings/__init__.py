@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from notecoder.doctext import note_text
 from notecoder.findings.durations import iso_duration, onset_year
 from notecoder.levels import is_non_spinal, parse_levels, vocabulary
 from notecoder.result import Assertion, Finding, FindingKind, Region
@@ -148,7 +149,7 @@ class FindingBuilder:
         drafts = self._absorb_levels(drafts)
         self._resolve_values(note, drafts)
         drafts.sort(key=lambda d: (d.start, d.end, d.kind))
-        text = doc.text
+        text = note_text(doc)
         return [self._freeze(note, d, text) for d in drafts]
 
     # -- indexes ---------------------------------------------------------------------------------------------
@@ -232,7 +233,7 @@ class FindingBuilder:
         return j < len(doc) and self._is_qualifier(doc[j].lower_)
 
     def _resolve_regions(self, note: _Note, drafts: list[_Draft]) -> None:
-        text = note.doc.text
+        text = note_text(note.doc)
         kept = []
         for draft in drafts:
             parsed = parse_levels(text[draft.start : draft.end])
@@ -287,7 +288,7 @@ class FindingBuilder:
     # -- values ----------------------------------------------------------------------------------------------
 
     def _resolve_values(self, note: _Note, drafts: list[_Draft]) -> None:
-        text = note.doc.text
+        text = note_text(note.doc)
         conditions: dict[int, list[_Draft]] = defaultdict(list)
         acute: dict[int, list[_Draft]] = defaultdict(list)
         for draft in drafts:

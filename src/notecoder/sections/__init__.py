@@ -1,13 +1,19 @@
-"""Sections: medSpaCy's Sectionizer with notecoder's titles (data), plus the assertion a section lends."""
+"""Sections: titles (data) found in one PhraseMatcher pass, as medSpaCy `Section`s in `doc._.sections`.
+
+This does what medSpaCy's Sectionizer does for flat (non-nested) titles, without setting `token._.section` on
+every token, which cost more than finding the titles; medSpaCy's section tooling reads the same `Section`s."""
 
 
 import json
 from functools import cache
 from importlib.resources import files
 
-from medspacy.section_detection import SectionRule, Sectionizer
+import medspacy  # noqa: F401  (registers doc._.sections)
+from medspacy.section_detection import Section, SectionRule
 from pydantic import BaseModel, ConfigDict
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
 
 from notecoder.result import Assertion
 
@@ -32,16 +38,39 @@ def section_rules() -> SectionRules:
     return SectionRules.model_validate(json.loads(raw))
 
 
-def _medspacy_rules(rules: SectionRules) -> list[SectionRule]:
-    return [
-        SectionRule(literal=f"{title}:", category=section.category)
-        for section in rules.sections
-        for title in section.titles
-    ]
+class SectionStage:
+    def __init__(self, nlp: Language, rules: SectionRules) -> None:
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.rules: dict[int, SectionRule] = {}
+        for section in rules.sections:
+            for title in section.titles:
+                rule = SectionRule(literal=f"{title}:", category=section.category)
+                name = f"{section.category}/{title}"
+                self.rules[nlp.vocab.strings.add(name)] = rule
+                self.matcher.add(name, [nlp.make_doc(rule.literal)])
+
+    def __call__(self, doc: Doc) -> Doc:
+        titles = self._titles(doc)
+        sections = []
+        if not titles or titles[0][1] > 0:
+            first_end = titles[0][1] if titles else len(doc)
+            sections.append(Section(None, 0, 0, 0, first_end))
+        for i, (key, start, end) in enumerate(titles):
+            body_end = titles[i + 1][1] if i + 1 < len(titles) else len(doc)
+            rule = self.rules[key]
+            sections.append(Section(rule.category, start, end, end, body_end, None, rule))
+        doc._.sections = sections
+        return doc
+
+    def _titles(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """Non-overlapping title matches, longest first ("past medical history:" over "history:")."""
+        kept: list[tuple[int, int, int]] = []
+        for key, start, end in sorted(self.matcher(doc), key=lambda m: (m[1] - m[2], m[1])):
+            if all(end <= s or start >= e for _, s, e in kept):
+                kept.append((key, start, end))
+        return sorted(kept, key=lambda m: m[1])
 
 
 @Language.factory("notecoder_sections", assigns=["doc._.sections"])
-def make_sections(nlp: Language, name: str) -> Sectionizer:
-    sectionizer = Sectionizer(nlp, name=name, rules=None, span_attrs=None, input_span_type=None)
-    sectionizer.add(_medspacy_rules(section_rules()))
-    return sectionizer
+def make_sections(nlp: Language, name: str) -> SectionStage:
+    return SectionStage(nlp, section_rules())

@@ -5,6 +5,8 @@ or which modifier (result, response, timing, exclusion) it is."""
 
 import json
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from typing import Literal
@@ -12,17 +14,40 @@ from typing import Literal
 from medspacy.target_matcher import TargetMatcher, TargetRule
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from notecoder.doctext import note_text
 from notecoder.levels import LEVEL_PATTERN, ORDINAL_PATTERN, vocabulary
 from notecoder.result import FindingKind
 
 SPAN_GROUP = "notecoder_targets"
+_ANCHOR_WINDOW = 60
 MODIFIER_KINDS = ("result", "response", "timing", "exclusion")
 Kind = Literal[
     "spinal_level", "condition", "imaging", "neuro_exam", "conservative_care", "symptom", "trauma", "chronicity",
     "result", "response", "timing", "exclusion",
 ]  # fmt: skip
+
+
+class RegexRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    pattern: str
+    anchors: tuple[str, ...] = ()
+    """Lower-case strings, one of which must occur nearby for `pattern` to be tried; none: tried everywhere."""
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        re.compile(pattern)
+        return pattern
+
+    @field_validator("anchors")
+    @classmethod
+    def _lower_case(cls, anchors: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not a or a != a.lower() for a in anchors):
+            raise ValueError("anchors are non-empty lower-case strings")
+        return anchors
 
 
 class TargetGroup(BaseModel):
@@ -33,14 +58,7 @@ class TargetGroup(BaseModel):
     qualifier: Literal["none", "optional", "required"] = "none"
     phrases: tuple[str, ...] = ()
     cased: tuple[str, ...] = ()
-    regex: tuple[str, ...] = ()
-
-    @field_validator("regex")
-    @classmethod
-    def _compiles(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
-        for pattern in patterns:
-            re.compile(pattern)
-        return patterns
+    regex: tuple[RegexRule, ...] = ()
 
     @model_validator(mode="after")
     def _has_patterns(self) -> "TargetGroup":
@@ -73,7 +91,10 @@ def target_rules() -> TargetRules:
     raw = json.loads(files(__package__).joinpath("rules.json").read_text(encoding="utf-8"))
     vocab = vocabulary()
     level_groups = [
-        {"kind": "spinal_level", "concept": "level", "regex": [LEVEL_PATTERN, ORDINAL_PATTERN]},
+        {"kind": "spinal_level", "concept": "level", "regex": [
+            {"pattern": LEVEL_PATTERN},
+            {"pattern": ORDINAL_PATTERN, "anchors": ["first", "second", "third", "fourth", "fifth", "sixth",
+                                                      "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"]}]},
         {"kind": "spinal_level", "concept": "region",
          "phrases": [w.phrase for w in vocab.region_words if w.standalone]},
         {"kind": "exclusion", "concept": "not_spinal", "phrases": list(vocab.not_spinal.phrases)},
@@ -86,24 +107,69 @@ def _metadata(group: TargetGroup) -> dict[str, str | None]:
     return {"concept": group.concept, "value": group.value, "qualifier": group.qualifier}
 
 
-def medspacy_rules(rules: TargetRules, nlp: Language) -> list[TargetRule]:
-    """Phrase and cased-token rules for medSpaCy's TargetMatcher (regex rules run in `TargetStage`)."""
-    out = []
-    for group in rules.groups:
-        meta = _metadata(group)
-        out += [TargetRule(literal=p, category=group.kind, metadata=meta) for p in group.phrases]
-        for word in group.cased:
-            pattern = [{"TEXT": token.text} for token in nlp.make_doc(word)]
-            out.append(TargetRule(literal=word, category=group.kind, pattern=pattern, metadata=meta))
-    return out
-
-
-def regex_rules(rules: TargetRules) -> list[tuple[re.Pattern[str], TargetRule]]:
+def medspacy_rules(rules: TargetRules) -> list[TargetRule]:
+    """Phrase rules for medSpaCy's TargetMatcher (cased and regex rules run in `TargetStage`)."""
     return [
-        (re.compile(regex, re.IGNORECASE), TargetRule(f"{g.concept}/regex{i}", g.kind, pattern=regex, metadata=_metadata(g)))
-        for g in rules.groups
-        for i, regex in enumerate(g.regex)
+        TargetRule(literal=phrase, category=group.kind, metadata=_metadata(group))
+        for group in rules.groups
+        for phrase in group.phrases
     ]
+
+
+def cased_rules(rules: TargetRules) -> list[TargetRule]:
+    return [
+        TargetRule(literal=word, category=group.kind, metadata=_metadata(group))
+        for group in rules.groups
+        for word in group.cased
+    ]
+
+
+@dataclass(frozen=True)
+class CompiledRegex:
+    pattern: re.Pattern[str]
+    anchors: tuple[str, ...]
+    rule: TargetRule
+
+    def finditer(self, text: str, lower: str) -> Iterator[re.Match[str]]:
+        """Matches of the pattern, tried only in windows around anchors when the rule has anchors.
+
+        `lower` is `text.lower()`; plain substring search in it costs far less than any regex scan."""
+        if not self.anchors or len(lower) != len(text):
+            yield from self.pattern.finditer(text)
+            return
+        for low, high in _windows(sorted(_occurrences(lower, self.anchors)), len(text), text):
+            yield from self.pattern.finditer(text, low, high)
+
+
+def _occurrences(lower: str, anchors: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+    for anchor in anchors:
+        at = lower.find(anchor)
+        while at >= 0:
+            yield at, at + len(anchor)
+            at = lower.find(anchor, at + 1)
+
+
+def _windows(hits: list[tuple[int, int]], size: int, text: str) -> list[tuple[int, int]]:
+    """Merged character windows around the anchor hits, each ending at a space."""
+    windows: list[list[int]] = []
+    for start, end in hits:
+        low = max(0, start - _ANCHOR_WINDOW)
+        high = text.find(" ", end + _ANCHOR_WINDOW)
+        high = size if high < 0 else high
+        if windows and low <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], high)
+        else:
+            windows.append([low, high])
+    return [(low, high) for low, high in windows]
+
+
+def regex_rules(rules: TargetRules) -> list[CompiledRegex]:
+    compiled = []
+    for group in rules.groups:
+        for i, regex in enumerate(group.regex):
+            rule = TargetRule(f"{group.concept}/regex{i}", group.kind, pattern=regex.pattern, metadata=_metadata(group))
+            compiled.append(CompiledRegex(re.compile(regex.pattern, re.IGNORECASE), regex.anchors, rule))
+    return compiled
 
 
 def longest_first(spans: list[Span]) -> list[Span]:
@@ -127,17 +193,30 @@ class TargetStage:
 
     def __init__(self, nlp: Language, name: str, rules: TargetRules) -> None:
         self.matcher = TargetMatcher(nlp, name=name, result_type=None)
-        self.matcher.add(medspacy_rules(rules, nlp))
+        self.matcher.add(medspacy_rules(rules))
+        # spaCy's token Matcher costs a pass per pattern; exact-case words ("PT", "HA") need only a hash lookup
+        self.cased = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.cased_rules: dict[int, TargetRule] = {}
+        for rule in cased_rules(rules):
+            name = f"cased/{rule.literal}"
+            self.cased_rules[nlp.vocab.strings.add(name)] = rule
+            self.cased.add(name, [nlp.make_doc(rule.literal)])
         self.regexes = regex_rules(rules)
 
     def __call__(self, doc: Doc) -> Doc:
         spans = list(self.matcher(doc))
-        text = doc.text
-        for regex, rule in self.regexes:
-            for match in regex.finditer(text):
-                span = doc.char_span(match.start(), match.end(), label=rule.category, alignment_mode="expand")
+        for key, start, end in self.cased(doc):
+            rule = self.cased_rules[key]
+            span = Span(doc, start, end, label=rule.category)
+            span._.target_rule = rule
+            spans.append(span)
+        text = note_text(doc)
+        lower = text.lower()
+        for regex in self.regexes:
+            for match in regex.finditer(text, lower):
+                span = doc.char_span(match.start(), match.end(), label=regex.rule.category, alignment_mode="expand")
                 if span is not None:
-                    span._.target_rule = rule
+                    span._.target_rule = regex.rule
                     spans.append(span)
         doc.spans[SPAN_GROUP] = longest_first(spans)
         return doc

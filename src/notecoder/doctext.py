@@ -1,0 +1,12 @@
+"""The note's text, computed once per Doc: spaCy rebuilds `doc.text` from its tokens on every access."""
+
+from spacy.tokens import Doc
+
+_KEY = "notecoder.text"
+
+
+def note_text(doc: Doc) -> str:
+    text = doc.user_data.get(_KEY)
+    if text is None:
+        text = doc.user_data[_KEY] = doc.text
+    return text
