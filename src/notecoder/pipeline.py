@@ -1,5 +1,6 @@
 """The spaCy pipeline: tokenizer -> sections -> sentences -> targets -> context -> findings."""
 
+import warnings
 from functools import cache
 
 import medspacy  # noqa: F401  (registers medSpaCy's span and doc extensions)
@@ -15,6 +16,8 @@ MAX_NOTE_CHARS = 5_000_000
 
 # PyRuSH and medSpaCy log through loguru at DEBUG per document; notes must never reach a log.
 logger.remove()
+# medSpaCy always runs spaCy's token Matcher, which warns on every document when no token pattern is loaded.
+warnings.filterwarnings("ignore", message=r"\[W036\]")
 
 
 def load() -> Language:

@@ -27,12 +27,12 @@ _MAX_FORMS = 256
 
 
 @cache
-def _raw_rules() -> tuple[dict, ...]:
+def _raw() -> dict:
     raw = json.loads(files(__package__).joinpath("rules.json").read_text(encoding="utf-8"))
-    unknown = set(raw) - {"version", "about", "context_rules"}
+    unknown = set(raw) - {"version", "about", "replace_defaults", "context_rules"}
     if unknown:
         raise ValueError(f"context/rules.json: unknown keys {sorted(unknown)}")
-    return tuple(raw["context_rules"])
+    return raw
 
 
 def literal_forms(pattern: list[dict]) -> list[str] | None:
@@ -64,8 +64,10 @@ def _expanded(rule: dict) -> list[dict]:
 
 def context_rules(default_rules_path: str | Path) -> list[ConTextRule]:
     """medSpaCy's default rules followed by notecoder's, each expanded to literals where it can be."""
+    replaced = set(_raw().get("replace_defaults", ()))
     defaults = json.loads(Path(default_rules_path).read_text(encoding="utf-8"))["context_rules"]
-    return [ConTextRule.from_dict(r) for rule in (*defaults, *_raw_rules()) for r in _expanded(dict(rule))]
+    kept = [rule for rule in defaults if rule["literal"] not in replaced]
+    return [ConTextRule.from_dict(r) for rule in (*kept, *_raw()["context_rules"]) for r in _expanded(dict(rule))]
 
 
 class SentenceConText(ConText):

@@ -8,7 +8,7 @@ import json
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.resources import files
 from typing import Literal
@@ -18,8 +18,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from notecoder.doctext import note_text
-from notecoder.findings.durations import iso_duration, onset_year
-from notecoder.levels import is_non_spinal, parse_levels, vocabulary
+from notecoder.findings.durations import duration_days, iso_duration, onset_year
+from notecoder.levels import is_non_spinal, parse_levels, region_groups, vocabulary
 from notecoder.result import Assertion, Finding, FindingKind, Region
 from notecoder.sections import section_rules
 from notecoder.targets import FINDING_KINDS, SPAN_GROUP
@@ -51,6 +51,7 @@ class _Qualifier(BaseModel):
     inside: frozenset[str]
     after: frozenset[str]
     max_tokens: int
+    after_max_tokens: int
 
 
 class FindingRules(BaseModel):
@@ -58,11 +59,14 @@ class FindingRules(BaseModel):
     version: int
     about: str = ""
     assertion_order: tuple[tuple[str, Assertion], ...]
+    section_kind_assertions: dict[str, dict[FindingKind, Assertion]]
     sentence_region: _SentenceRegion
+    concept_levels: dict[str, str]
     value_links: dict[FindingKind, _ValueLink]
     value_patterns: tuple[_ValuePattern, ...]
     negated_exam_value: str
     acute_trauma_value: str
+    trauma_current_max_days: int
     qualifier: _Qualifier
 
 
@@ -91,6 +95,7 @@ class _Draft:
     region_source: str | None = None
     explicit: bool = False
     extended: bool = False
+    required: bool = False
 
 
 @dataclass
@@ -111,6 +116,9 @@ class _Note:
     section_starts: list[int]
     section_categories: list[str | None]
     title_tokens: set[int]
+    excluded_tokens: set[int] = field(default_factory=set)
+    claimed_tokens: set[int] = field(default_factory=set)
+    """Tokens of findings other than levels: a qualifier walk never takes them ("MRI C-spine: C5-6 ...")."""
     modifiers: dict[int, list[_Modifier]] = field(default_factory=lambda: defaultdict(list))
 
     def sentence_of(self, token: int) -> int:
@@ -167,14 +175,16 @@ class FindingBuilder:
         return _Note(doc, sentence_starts, sentence_chars, section_starts, section_categories, title_tokens)
 
     def _drafts(self, note: _Note, spans) -> list[_Draft]:
-        drafts = []
+        drafts: list[tuple[_Draft, bool]] = []
         for span in spans:
             kind = span.label_
             meta = span._.target_rule.metadata
             sentence = note.sentence_of(span.start)
+            if kind == "exclusion":
+                note.excluded_tokens.update(range(span.start, span.end))
+                continue
             if kind not in FINDING_KINDS:
-                if kind != "exclusion":
-                    note.modifiers[sentence].append(_Modifier(kind, meta["value"], span.start_char, span.end_char))
+                note.modifiers[sentence].append(_Modifier(kind, meta["value"], span.start_char, span.end_char))
                 continue
             if any(i in note.title_tokens for i in range(span.start, span.end)):
                 continue  # "Medications:" is a header, not a medication
@@ -188,33 +198,42 @@ class FindingBuilder:
                 sentence=sentence,
                 rule=span._.target_rule.literal,
                 value=meta["value"],
-                assertion=self._assertion(span, note.section_of(span.start)),
+                assertion=self._assertion(span, kind, note.section_of(span.start)),
             )
-            if meta["qualifier"] != "none" and not self._qualify(note, draft, meta["qualifier"] == "required"):
-                continue
-            drafts.append(draft)
-        return drafts
+            draft.required = meta["qualifier"] == "required"
+            drafts.append((draft, meta["qualifier"] != "none"))
+            if kind != FindingKind.SPINAL_LEVEL:
+                note.claimed_tokens.update(range(span.start, span.end))
+        return [draft for draft, qualified in drafts if not qualified or self._qualify(note, draft)]
 
-    def _assertion(self, span: Span, section: str | None) -> Assertion:
+    def _assertion(self, span: Span, kind: str, section: str | None) -> Assertion:
         underscore = span._
         for attribute, assertion in self.rules.assertion_order:
             if getattr(underscore, attribute):
                 return assertion
-        return self._section_assertions.get(section or "", Assertion.PRESENT)
+        by_kind = self.rules.section_kind_assertions.get(section or "", {})
+        return by_kind.get(FindingKind(kind), self._section_assertions.get(section or "", Assertion.PRESENT))
 
     # -- qualifiers and regions ------------------------------------------------------------------------------
 
     def _is_qualifier(self, lower: str) -> bool:
         return lower in self._qualifier_words or _LEVEL_TOKEN.match(lower) is not None
 
-    def _qualify(self, note: _Note, draft: _Draft, required: bool) -> bool:
-        """Extend the span over a region word or level just before it; a required qualifier may also follow."""
+    def _qualify(self, note: _Note, draft: _Draft) -> bool:
+        """Extend the span over a region word or level just before it ("cervical", "C5-6").
+
+        A phrase that needs a spinal qualifier keeps one that follows it ("instability at C1-C2"); otherwise it
+        is settled once levels are known (`_resolve_regions`)."""
         doc = note.doc
         floor = note.sentence_starts[draft.sentence]
         inside = self.rules.qualifier.inside
         i, first_qualifier = draft.start_token, None
         while i > floor and draft.start_token - i < self.rules.qualifier.max_tokens:
+            if i - 1 in note.excluded_tokens or i - 1 in note.claimed_tokens:
+                break  # "femoral neck fracture": "neck" is not the spine
             lower = doc[i - 1].lower_
+            if lower == ":" and first_qualifier is not None:
+                break  # "C-spine: C5-6 facet hypertrophy": the level after the colon is the phrase's
             if self._is_qualifier(lower):
                 first_qualifier = i - 1
             elif lower not in inside:
@@ -224,51 +243,63 @@ class FindingBuilder:
             draft.start_token = first_qualifier
             draft.start = doc[first_qualifier].idx
             draft.extended = True
-            return True
-        if not required:
-            return True
-        j = draft.end_token
-        while j < len(doc) and j - draft.end_token < 3 and doc[j].lower_ in self.rules.qualifier.after:
-            j += 1
-        return j < len(doc) and self._is_qualifier(doc[j].lower_)
+        return True
 
     def _resolve_regions(self, note: _Note, drafts: list[_Draft]) -> None:
         text = note_text(note.doc)
         kept = []
         for draft in drafts:
-            parsed = parse_levels(text[draft.start : draft.end])
-            if draft.kind == FindingKind.SPINAL_LEVEL:
-                if parsed is None or is_non_spinal(parsed.levels, text, draft.start, draft.end):
+            for part in self._split_level_list(note, draft) if draft.kind == FindingKind.SPINAL_LEVEL else (draft,):
+                parsed = parse_levels(text[part.start : part.end])
+                if part.kind == FindingKind.SPINAL_LEVEL and (
+                    parsed is None or is_non_spinal(parsed.levels, text, part.start, part.end)
+                ):
                     continue
-            if parsed is not None:
-                draft.levels, draft.region, draft.explicit = parsed.levels, parsed.region, parsed.explicit
-                draft.region_source = "phrase"
-            kept.append(draft)
-        drafts[:] = kept
+                if parsed is None and part.concept in self.rules.concept_levels:
+                    parsed = parse_levels(self.rules.concept_levels[part.concept])
+                if parsed is not None:
+                    part.levels, part.region, part.explicit = parsed.levels, parsed.region, parsed.explicit
+                    part.region_source = "phrase"
+                kept.append(part)
         by_sentence: dict[int, list[_Draft]] = defaultdict(list)
-        for draft in drafts:
+        for draft in kept:
             if draft.kind == FindingKind.SPINAL_LEVEL:
                 by_sentence[draft.sentence].append(draft)
+        # a word that needs a spinal qualifier ("stenosis", "instability") stands only in a spinal sentence
+        drafts[:] = [d for d in kept if not d.required or d.extended or by_sentence.get(d.sentence)]
         borrowing = self.rules.sentence_region
         for draft in drafts:
-            if draft.kind == FindingKind.SPINAL_LEVEL or draft.explicit:
+            if draft.kind not in borrowing.kinds or draft.explicit:
                 continue
             levels = by_sentence.get(draft.sentence, ())
             following = self._following_level(note, draft, levels)
             if following is not None:
                 # "facet syndrome at C5-C6", "cervical instability at C1-C2": the named level is the phrase's own
                 draft.levels, draft.region, draft.region_source = following.levels, following.region, "phrase"
-            elif draft.region is None and levels and draft.kind in borrowing.kinds:
+            elif draft.region is None and levels:
                 if draft.concept in borrowing.except_concepts:
                     continue
                 nearest = min(levels, key=lambda lv: _distance(draft.start, draft.end, lv.start, lv.end))
                 draft.levels, draft.region, draft.region_source = nearest.levels, nearest.region, "sentence"
 
+    def _split_level_list(self, note: _Note, draft: _Draft) -> list[_Draft]:
+        text = note_text(note.doc)[draft.start : draft.end]
+        groups = region_groups(text) if draft.concept == "level" else [(0, len(text))]
+        if len(groups) == 1:
+            return [draft]
+        parts = []
+        for low, high in groups:
+            span = note.doc.char_span(draft.start + low, draft.start + high, alignment_mode="expand")
+            if span is not None:
+                parts.append(replace(draft, start=span.start_char, end=span.end_char, start_token=span.start, end_token=span.end))
+        return parts
+
     def _following_level(self, note: _Note, draft: _Draft, levels) -> "_Draft | None":
         """An explicit level joined to the phrase by connector words only ("at", "of the", "-")."""
         after = self.rules.qualifier.after
         for level in levels:
-            if level.explicit and level.start >= draft.end and level.start_token - draft.end_token <= 3:
+            gap = level.start_token - draft.end_token
+            if level.explicit and level.start >= draft.end and gap <= self.rules.qualifier.after_max_tokens:
                 between = note.doc[draft.end_token : level.start_token]
                 if all(t.lower_ in after or t.is_space for t in between):
                     return level
@@ -290,12 +321,12 @@ class FindingBuilder:
     def _resolve_values(self, note: _Note, drafts: list[_Draft]) -> None:
         text = note_text(note.doc)
         conditions: dict[int, list[_Draft]] = defaultdict(list)
-        acute: dict[int, list[_Draft]] = defaultdict(list)
+        chronicity: dict[int, list[_Draft]] = defaultdict(list)
         for draft in drafts:
             if draft.kind == FindingKind.CONDITION:
                 conditions[draft.sentence].append(draft)
-            elif draft.kind == FindingKind.CHRONICITY and draft.concept == "acute":
-                acute[draft.sentence].append(draft)
+            elif draft.kind == FindingKind.CHRONICITY:
+                chronicity[draft.sentence].append(draft)
         for draft in drafts:
             if draft.value is not None and draft.kind != FindingKind.NEURO_EXAM:
                 continue
@@ -307,16 +338,20 @@ class FindingBuilder:
                 draft.value = self._pattern_value(draft.kind, span_text)
             if draft.value is None and draft.kind == FindingKind.IMAGING:
                 draft.value = self._imaging_value(draft, conditions[draft.sentence])
+                if draft.value is None:
+                    draft.value = self._imaging_value(draft, self._report(note, draft, drafts))
             if draft.value is None:
                 draft.value = self._linked_value(note, draft)
-            if draft.value is None and draft.kind == FindingKind.TRAUMA and acute[draft.sentence]:
-                draft.value = self.rules.acute_trauma_value
+            if draft.kind == FindingKind.IMAGING and draft.value and draft.assertion == Assertion.NEGATED:
+                draft.assertion = Assertion.PRESENT  # "X-rays: no fracture" reports a study that was done
+            if draft.value is None and draft.kind == FindingKind.TRAUMA:
+                draft.value = self._trauma_timing(chronicity[draft.sentence])
             if draft.kind == FindingKind.NEURO_EXAM and draft.assertion == Assertion.NEGATED:
                 draft.value = self.rules.negated_exam_value
 
     def _pattern_value(self, kind: str, span_text: str) -> str | None:
         for pattern_kind, pattern, value in self._value_patterns:
-            if pattern_kind == kind and pattern.fullmatch(span_text):
+            if pattern_kind == kind and pattern.search(span_text):
                 return value
         return None
 
@@ -330,6 +365,27 @@ class FindingBuilder:
         if all(c.assertion == Assertion.NEGATED for c in shown):
             return "normal"
         return None
+
+    def _trauma_timing(self, chronicity: list[_Draft]) -> str | None:
+        """Current or remote from the sentence's chronicity: "acute", or how long ago ("onset 2 yrs ago")."""
+        for draft in chronicity:
+            if draft.concept == "acute":
+                return self.rules.acute_trauma_value
+            days = duration_days(draft.value) if draft.concept == "duration" else None
+            if days is not None:
+                return "current" if days <= self.rules.trauma_current_max_days else "remote"
+        return None
+
+    def _report(self, note: _Note, imaging: _Draft, drafts: list[_Draft]) -> list[_Draft]:
+        """Conditions in the imaging sections after a study, up to the next study: a radiology report's findings."""
+        later = sorted((d for d in drafts if d.start >= imaging.end), key=lambda d: d.start)
+        report = []
+        for draft in later:
+            if draft.kind == FindingKind.IMAGING:
+                break
+            if draft.kind == FindingKind.CONDITION and note.section_of(draft.start_token) == "imaging":
+                report.append(draft)
+        return report
 
     def _linked_value(self, note: _Note, draft: _Draft) -> str | None:
         link = self.rules.value_links.get(FindingKind(draft.kind))

@@ -52,3 +52,12 @@ def iso_duration(text: str) -> str | None:
 def onset_year(text: str) -> str | None:
     match = _YEAR.search(text)
     return match.group() if match else None
+
+
+_DAYS = {"D": 1, "W": 7, "M": 30, "Y": 365}
+_ISO = re.compile(r"P(\d+(?:\.\d+)?)([DWMY])")
+
+
+def duration_days(iso: str | None) -> float | None:
+    match = _ISO.fullmatch(iso or "")
+    return float(match.group(1)) * _DAYS[match.group(2)] if match else None

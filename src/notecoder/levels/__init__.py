@@ -50,6 +50,7 @@ ORDINAL_PATTERN = (
 )
 
 _LEVEL_RE = re.compile(LEVEL_PATTERN, re.IGNORECASE)
+_LIST_RE = re.compile(_LIST, re.IGNORECASE)
 _ORDINAL_RE = re.compile(ORDINAL_PATTERN, re.IGNORECASE)
 _PIECE_RE = re.compile(
     r"(?P<atom>occiput|occ|C0|[CTLS]-?\d{1,2}|(?-i:Co))|(?P<num>\d{1,2})"
@@ -236,6 +237,28 @@ def parse_levels(text: str) -> Levels | None:
     for match in _region_word_re().finditer(text):
         covered |= table[" ".join(match.group().lower().split())]
     return _levels(covered, explicit=False) if covered else None
+
+
+def region_groups(expression: str) -> list[tuple[int, int]]:
+    """Character ranges of a level list's runs that share a region: "occiput-C1 and T4" is two mentions.
+
+    A range ("C7-T1") is one junction; a list that names vertebrae in different regions is one mention each."""
+    elements, start = [], 0
+    for separator in _LIST_RE.finditer(expression):
+        elements.append((start, separator.start()))
+        start = separator.end()
+    elements.append((start, len(expression)))
+    groups: list[list[int]] = []
+    previous_region = None
+    for low, high in elements:
+        covered = _parse_expression(expression[low:high])
+        region = region_of(covered) if covered else None
+        if groups and region == previous_region:
+            groups[-1][1] = high
+        else:
+            groups.append([low, high])
+        previous_region = region
+    return [(low, high) for low, high in groups]
 
 
 @cache

@@ -204,7 +204,7 @@ class TargetStage:
         self.regexes = regex_rules(rules)
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = list(self.matcher(doc))
+        spans = list(self.matcher(doc)) + self._wrapped(doc)
         for key, start, end in self.cased(doc):
             rule = self.cased_rules[key]
             span = Span(doc, start, end, label=rule.category)
@@ -220,6 +220,25 @@ class TargetStage:
                     spans.append(span)
         doc.spans[SPAN_GROUP] = longest_first(spans)
         return doc
+
+
+    def _wrapped(self, doc: Doc) -> list[Span]:
+        """Phrases broken by a line wrap ("uncovertebral\\nhypertrophy"): spaCy makes the break a token, so the
+        phrase is matched again on the same tokens without the breaks that fall inside a sentence."""
+        inside = [t.i for t in doc if t.is_space and t.i + 1 < len(doc) and not doc[t.i + 1].is_sent_start]
+        if not inside:
+            return []
+        removed = set(inside)
+        kept = [t for t in doc if t.i not in removed]
+        joined = Doc(doc.vocab, words=[t.text for t in kept], spaces=[bool(t.whitespace_) or t.i + 1 in removed for t in kept])
+        spans = []
+        for span in self.matcher(joined):
+            start, end = kept[span.start].i, kept[span.end - 1].i + 1
+            if end - start > len(span):  # it spans a removed break: a match the note's own tokens could not give
+                own = Span(doc, start, end, label=span.label_)
+                own._.target_rule = span._.target_rule
+                spans.append(own)
+        return spans
 
 
 @Language.factory("notecoder_targets", assigns=["doc.spans"])
