@@ -39,7 +39,10 @@ class RegexRule(BaseModel):
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, pattern: str) -> str:
-        re.compile(pattern)
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ValueError(f"regex does not compile ({error}): {pattern!r}") from None
         return pattern
 
     @field_validator("anchors")

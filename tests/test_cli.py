@@ -1,0 +1,60 @@
+"""`notecoder extract`: JSON out, files and standard input in, clear errors that name the input."""
+
+import json
+
+from typer.testing import CliRunner
+
+from notecoder import NoteResult
+from notecoder.cli import app
+
+runner = CliRunner()
+
+
+def test_extract_the_bundled_sample():
+    out = runner.invoke(app, ["extract", "--sample"])
+    assert out.exit_code == 0, out.output
+    result = NoteResult.model_validate_json(out.output)
+    assert {"facet_syndrome", "neck_pain"} <= {f.concept for f in result.findings}
+    assert set(json.loads(out.output)) == {"findings", "codes", "alternatives", "gaps"}
+
+
+def test_extract_a_file(tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("A/P: Lumbar facet syndrome L4-5. Failed PT.", encoding="utf-8")
+    out = runner.invoke(app, ["extract", str(note), "--indent", "0"])
+    assert out.exit_code == 0
+    assert out.output.count("\n") == 1
+    findings = json.loads(out.output)["findings"]
+    assert [(f["kind"], f["concept"]) for f in findings] == [
+        ("condition", "facet_syndrome"),
+        ("spinal_level", "level"),
+        ("conservative_care", "physical_therapy"),
+    ]
+    assert findings[0]["levels"] == ["L4", "L5"]
+
+
+def test_extract_standard_input():
+    out = runner.invoke(app, ["extract", "-"], input="Denies neck pain.")
+    assert out.exit_code == 0
+    assert json.loads(out.output)["findings"][0]["assertion"] == "negated"
+
+
+def test_missing_file_names_the_file(tmp_path):
+    missing = tmp_path / "nope.txt"
+    out = runner.invoke(app, ["extract", str(missing)])
+    assert out.exit_code == 2
+    assert "nope.txt" in out.output
+
+
+def test_non_utf8_file_is_reported_without_its_content(tmp_path):
+    note = tmp_path / "latin1.txt"
+    note.write_bytes("Patient Zoë Müller, neck pain".encode("latin-1"))
+    out = runner.invoke(app, ["extract", str(note)])
+    assert out.exit_code == 2
+    assert "not UTF-8" in out.output
+    assert "Zo" not in out.output
+
+
+def test_file_and_sample_together_is_a_usage_error(tmp_path):
+    out = runner.invoke(app, ["extract", "x.txt", "--sample"])
+    assert out.exit_code == 2

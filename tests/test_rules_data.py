@@ -1,0 +1,101 @@
+"""Rules ship as data: each file validates, rejects what it does not know, and loads into the pipeline."""
+
+import json
+
+import pytest
+from pydantic import ValidationError
+from spacy.language import Language
+
+import notecoder
+from notecoder.context import context_rules, literal_forms
+from notecoder.findings import FindingRules, finding_rules
+from notecoder.levels import RegionVocabulary, vocabulary
+from notecoder.pipeline import PIPELINE
+from notecoder.sections import SectionRules, section_rules
+from notecoder.sentences import SentenceRules, sentence_rules
+from notecoder.targets import TargetRules, target_rules
+
+
+def test_every_rule_file_loads():
+    assert vocabulary().region_words
+    assert target_rules().groups
+    assert section_rules().sections
+    assert sentence_rules().abbreviations
+    assert finding_rules().assertion_order
+
+
+@pytest.mark.parametrize(
+    ("model", "loaded"),
+    [
+        (RegionVocabulary, vocabulary),
+        (TargetRules, target_rules),
+        (SectionRules, section_rules),
+        (SentenceRules, sentence_rules),
+        (FindingRules, finding_rules),
+    ],
+)
+def test_unknown_keys_are_rejected(model, loaded):
+    data = json.loads(loaded().model_dump_json())
+    data["colour"] = "blue"
+    with pytest.raises(ValidationError, match="colour"):
+        model.model_validate(data)
+
+
+def test_a_phrase_in_two_groups_is_rejected():
+    data = json.loads(target_rules().model_dump_json())
+    first, second = [g for g in data["groups"] if g["phrases"]][:2]
+    second["phrases"] = [*second["phrases"], first["phrases"][0]]
+    with pytest.raises(ValidationError, match="is in both"):
+        TargetRules.model_validate(data)
+
+
+def test_a_broken_regex_is_rejected():
+    data = json.loads(target_rules().model_dump_json())
+    group = next(g for g in data["groups"] if g["regex"])
+    group["regex"][0]["pattern"] = "(unclosed"
+    with pytest.raises(ValidationError, match="does not compile"):
+        TargetRules.model_validate(data)
+
+
+def test_concept_levels_are_readable():
+    from notecoder.levels import parse_levels
+
+    for concept, levels in finding_rules().concept_levels.items():
+        assert parse_levels(levels) is not None, concept
+
+
+def test_context_rules_keep_medspacy_defaults_and_add_ours():
+    nlp = notecoder.load()
+    rules = context_rules(nlp.get_pipe("notecoder_context").DEFAULT_RULES_FILEPATH)
+    literals = {r.literal for r in rules}
+    assert {"no evidence", "denies", "mother", "history of", "consider", "ruled out"} <= literals
+    assert all(r.pattern is None or isinstance(r.pattern, list) for r in rules)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "forms"),
+    [
+        ([{"LOWER": "rule"}, {"LOWER": {"IN": ["him", "her"]}, "OP": "?"}, {"LOWER": "out"}],
+         ["rule her out", "rule him out", "rule out"]),
+        ([{"LOWER": "no"}], ["no"]),
+        ([{"LIKE_NUM": True}, {"LOWER": "history"}], None),
+        ([{"LOWER": "a"}, {"LOWER": "b", "OP": "*"}], None),
+    ],
+)
+def test_token_patterns_expand_to_the_phrases_they_match(pattern, forms):
+    assert literal_forms(pattern) == forms
+
+
+def test_load_returns_the_spacy_pipeline():
+    nlp = notecoder.load()
+    assert isinstance(nlp, Language)
+    assert tuple(nlp.pipe_names) == PIPELINE
+    doc = nlp("ASSESSMENT: cervical facet syndrome at C5-6.")
+    assert [(f.concept, f.levels) for f in doc._.findings] == [("facet_syndrome", ("C5", "C6")), ("level", ("C5", "C6"))]
+    assert [s.category for s in doc._.sections] == ["assessment"]
+    assert any(span.label_ == "condition" for span in doc.spans["notecoder_targets"])
+
+
+def test_components_are_registered_factories():
+    for name in PIPELINE:
+        assert Language.has_factory(name), name
