@@ -155,6 +155,8 @@ def test_words_that_need_a_spinal_qualifier(text, concept, found):
         ("Recommend PT for cervical facet syndrome.", "cervical facet syndrome", Assertion.PRESENT),
         ("Recommend PT for cervical facet syndrome.", "PT", Assertion.HYPOTHETICAL),
         ("Denies numbness but reports neck pain.", "neck pain", Assertion.PRESENT),
+        ("Her history and physical are compatible with cervical stenosis.", "cervical stenosis", Assertion.PRESENT),
+        ("He gives a history of neck pain since the fall.", "neck pain", Assertion.PRESENT),
     ],
 )
 def test_assertions(text, evidence, assertion):

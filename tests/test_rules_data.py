@@ -99,3 +99,12 @@ def test_load_returns_the_spacy_pipeline():
 def test_components_are_registered_factories():
     for name in PIPELINE:
         assert Language.has_factory(name), name
+
+
+def test_phrases_fit_the_line_wrap_window():
+    """Wrapped phrases are re-matched within `_WRAP_REACH` tokens of a break; a longer phrase would be missed."""
+    from notecoder.targets import _WRAP_REACH
+
+    nlp = notecoder.load()
+    longest = max(len(nlp.make_doc(p)) for g in target_rules().groups for p in g.phrases)
+    assert longest < _WRAP_REACH

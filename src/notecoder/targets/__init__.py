@@ -11,8 +11,10 @@ from functools import cache
 from importlib.resources import files
 from typing import Literal
 
+import numpy as np
 from medspacy.target_matcher import TargetMatcher, TargetRule
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from spacy.attrs import IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -23,6 +25,7 @@ from notecoder.result import FindingKind
 
 SPAN_GROUP = "notecoder_targets"
 _ANCHOR_WINDOW = 60
+_WRAP_REACH = 10  # tokens either side of a line break: longer than any phrase rule
 MODIFIER_KINDS = ("result", "response", "timing", "exclusion")
 Kind = Literal[
     "spinal_level", "condition", "imaging", "neuro_exam", "conservative_care", "symptom", "trauma", "chronicity",
@@ -227,21 +230,34 @@ class TargetStage:
 
     def _wrapped(self, doc: Doc) -> list[Span]:
         """Phrases broken by a line wrap ("uncovertebral\\nhypertrophy"): spaCy makes the break a token, so the
-        phrase is matched again on the same tokens without the breaks that fall inside a sentence."""
-        inside = [t.i for t in doc if t.is_space and t.i + 1 < len(doc) and not doc[t.i + 1].is_sent_start]
-        if not inside:
+        tokens around each break inside a sentence are matched again without it."""
+        flags = doc.to_array([IS_SPACE, SENT_START]).astype(np.int64)
+        breaks = np.flatnonzero((flags[:-1, 0] == 1) & (flags[1:, 1] != 1))
+        if not len(breaks):
             return []
-        removed = set(inside)
-        kept = [t for t in doc if t.i not in removed]
-        joined = Doc(doc.vocab, words=[t.text for t in kept], spaces=[bool(t.whitespace_) or t.i + 1 in removed for t in kept])
+        removed = set(breaks.tolist())
         spans = []
-        for span in self.matcher(joined):
-            start, end = kept[span.start].i, kept[span.end - 1].i + 1
-            if end - start > len(span):  # it spans a removed break: a match the note's own tokens could not give
-                own = Span(doc, start, end, label=span.label_)
-                own._.target_rule = span._.target_rule
-                spans.append(own)
+        for low, high in _merged((int(i) - _WRAP_REACH, int(i) + _WRAP_REACH + 1) for i in breaks):
+            kept = [t for t in doc[max(0, low) : min(len(doc), high)] if t.i not in removed]
+            spaces = [bool(t.whitespace_) or t.i + 1 in removed for t in kept]
+            joined = Doc(doc.vocab, words=[t.text for t in kept], spaces=spaces)
+            for span in self.matcher(joined):
+                start, end = kept[span.start].i, kept[span.end - 1].i + 1
+                if end - start > len(span):  # it spans a removed break: a match the note's own tokens could not give
+                    own = Span(doc, start, end, label=span.label_)
+                    own._.target_rule = span._.target_rule
+                    spans.append(own)
         return spans
+
+
+def _merged(ranges) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for low, high in ranges:
+        if merged and low <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], high)
+        else:
+            merged.append([low, high])
+    return [(low, high) for low, high in merged]
 
 
 @Language.factory("notecoder_targets", assigns=["doc.spans"])
