@@ -18,11 +18,26 @@ def extracted() -> dict[str, notecoder.NoteResult]:
 # note, evidence text, kind, expected attributes
 CASES = [
     # templated clinic note
-    ("CLINIC_TEMPLATE", "Neck pain", K.CONDITION, dict(concept="neck_pain", region=Region.CERVICAL, section="chief_complaint")),
+    (
+        "CLINIC_TEMPLATE",
+        "Neck pain",
+        K.CONDITION,
+        dict(concept="neck_pain", region=Region.CERVICAL, section="chief_complaint"),
+    ),
     ("CLINIC_TEMPLATE", "x 5 months", K.CHRONICITY, dict(concept="duration", value="P5M")),
-    ("CLINIC_TEMPLATE", "occipital headaches", K.SYMPTOM, dict(concept="occipital_headache", value="cranial", assertion=Assertion.PRESENT)),
+    (
+        "CLINIC_TEMPLATE",
+        "occipital headaches",
+        K.SYMPTOM,
+        dict(concept="occipital_headache", value="cranial", assertion=Assertion.PRESENT),
+    ),
     ("CLINIC_TEMPLATE", "MVA", K.TRAUMA, dict(concept="motor_vehicle", value="remote")),
-    ("CLINIC_TEMPLATE", "arm numbness", K.SYMPTOM, dict(assertion=Assertion.NEGATED, value="upper_extremity")),
+    (
+        "CLINIC_TEMPLATE",
+        "arm numbness",
+        K.SYMPTOM,
+        dict(assertion=Assertion.NEGATED, value="upper_extremity"),
+    ),
     ("CLINIC_TEMPLATE", "dizziness", K.SYMPTOM, dict(assertion=Assertion.NEGATED)),
     ("CLINIC_TEMPLATE", "vertigo", K.SYMPTOM, dict(assertion=Assertion.NEGATED)),
     ("CLINIC_TEMPLATE", "PT", K.CONSERVATIVE_CARE, dict(concept="physical_therapy", value="failed")),
@@ -34,11 +49,32 @@ CASES = [
     ("CLINIC_TEMPLATE", "Spurling", K.NEURO_EXAM, dict(value="normal", assertion=Assertion.NEGATED)),
     ("CLINIC_TEMPLATE", "Hoffmann sign", K.NEURO_EXAM, dict(value="normal", assertion=Assertion.NEGATED)),
     ("CLINIC_TEMPLATE", "MRI C-spine", K.IMAGING, dict(concept="mri", value="abnormal", section="imaging")),
-    ("CLINIC_TEMPLATE", "C5-6 facet hypertrophy", K.CONDITION, dict(concept="facet_arthropathy", levels=("C5", "C6"), region_source="phrase")),
+    (
+        "CLINIC_TEMPLATE",
+        "C5-6 facet hypertrophy",
+        K.CONDITION,
+        dict(concept="facet_arthropathy", levels=("C5", "C6"), region_source="phrase"),
+    ),
     ("CLINIC_TEMPLATE", "disc herniation", K.CONDITION, dict(assertion=Assertion.NEGATED)),
-    ("CLINIC_TEMPLATE", "Cervical facet syndrome", K.CONDITION, dict(concept="facet_syndrome", levels=("C7", "T1"), region=Region.CERVICOTHORACIC, region_source="phrase", section="assessment")),
+    (
+        "CLINIC_TEMPLATE",
+        "Cervical facet syndrome",
+        K.CONDITION,
+        dict(
+            concept="facet_syndrome",
+            levels=("C7", "T1"),
+            region=Region.CERVICOTHORACIC,
+            region_source="phrase",
+            section="assessment",
+        ),
+    ),
     ("CLINIC_TEMPLATE", "cervicocranial syndrome", K.CONDITION, dict(assertion=Assertion.POSSIBLE)),
-    ("CLINIC_TEMPLATE", "C7-T1 medial branch block", K.CONSERVATIVE_CARE, dict(concept="injection", assertion=Assertion.HYPOTHETICAL, region=Region.CERVICOTHORACIC)),
+    (
+        "CLINIC_TEMPLATE",
+        "C7-T1 medial branch block",
+        K.CONSERVATIVE_CARE,
+        dict(concept="injection", assertion=Assertion.HYPOTHETICAL, region=Region.CERVICOTHORACIC),
+    ),
     ("CLINIC_TEMPLATE", "RFA", K.CONSERVATIVE_CARE, dict(assertion=Assertion.HYPOTHETICAL)),
     # chiropractic SOAP note
     ("CHIROPRACTIC", "upper neck pain", K.CONDITION, dict(concept="neck_pain", region=Region.CERVICAL)),
@@ -48,9 +84,28 @@ CASES = [
     ("CHIROPRACTIC", "dizziness", K.SYMPTOM, dict(assertion=Assertion.PRESENT, value="cranial")),
     ("CHIROPRACTIC", "visual changes", K.SYMPTOM, dict(assertion=Assertion.NEGATED)),
     ("CHIROPRACTIC", "C1-C2", K.SPINAL_LEVEL, dict(region=Region.OCCIPITO_ATLANTO_AXIAL)),
-    ("CHIROPRACTIC", "Segmental dysfunction", K.CONDITION, dict(levels=("C0", "C1"), region=Region.OCCIPITO_ATLANTO_AXIAL, region_source="phrase")),
-    ("CHIROPRACTIC", "Craniocervical junction dysfunction", K.CONDITION, dict(concept="craniocervical_junction_dysfunction", region=Region.OCCIPITO_ATLANTO_AXIAL, section="assessment")),
-    ("CHIROPRACTIC", "Thoracic segmental dysfunction", K.CONDITION, dict(concept="segmental_dysfunction", region=Region.THORACIC)),
+    (
+        "CHIROPRACTIC",
+        "Segmental dysfunction",
+        K.CONDITION,
+        dict(levels=("C0", "C1"), region=Region.OCCIPITO_ATLANTO_AXIAL, region_source="phrase"),
+    ),
+    (
+        "CHIROPRACTIC",
+        "Craniocervical junction dysfunction",
+        K.CONDITION,
+        dict(
+            concept="craniocervical_junction_dysfunction",
+            region=Region.OCCIPITO_ATLANTO_AXIAL,
+            section="assessment",
+        ),
+    ),
+    (
+        "CHIROPRACTIC",
+        "Thoracic segmental dysfunction",
+        K.CONDITION,
+        dict(concept="segmental_dysfunction", region=Region.THORACIC),
+    ),
     ("CHIROPRACTIC", "Cervicogenic headache", K.CONDITION, dict(concept="cervicogenic_headache")),
     ("CHIROPRACTIC", "CMT", K.CONSERVATIVE_CARE, dict(concept="chiropractic")),
     # emergency department
@@ -63,31 +118,76 @@ CASES = [
     ("EMERGENCY", "CT C-spine", K.IMAGING, dict(concept="ct", value="normal", assertion=Assertion.PRESENT)),
     ("EMERGENCY", "fracture", K.CONDITION, dict(assertion=Assertion.NEGATED)),
     ("EMERGENCY", "whiplash", K.CONDITION, dict(concept="whiplash", assertion=Assertion.POSSIBLE)),
-    ("EMERGENCY", "cervical strain", K.CONDITION, dict(concept="sprain_strain", region=Region.CERVICAL, assertion=Assertion.PRESENT)),
+    (
+        "EMERGENCY",
+        "cervical strain",
+        K.CONDITION,
+        dict(concept="sprain_strain", region=Region.CERVICAL, assertion=Assertion.PRESENT),
+    ),
     ("EMERGENCY", "cyclobenzaprine", K.CONSERVATIVE_CARE, dict(assertion=Assertion.HYPOTHETICAL)),
     # radiology report
     ("RADIOLOGY", "MRI", K.IMAGING, dict(concept="mri", value="abnormal")),
     ("RADIOLOGY", "disc herniation", K.CONDITION, dict(assertion=Assertion.POSSIBLE)),
-    ("RADIOLOGY", "C3-4: Mild uncovertebral\nhypertrophy", K.CONDITION, dict(concept="spondylosis", levels=("C3", "C4"), region_source="phrase")),
+    (
+        "RADIOLOGY",
+        "C3-4: Mild uncovertebral\nhypertrophy",
+        K.CONDITION,
+        dict(concept="spondylosis", levels=("C3", "C4"), region_source="phrase"),
+    ),
     ("RADIOLOGY", "stenosis", K.CONDITION, dict(assertion=Assertion.NEGATED)),
     ("RADIOLOGY", "disc bulge", K.CONDITION, dict(concept="disc_herniation", levels=("C5", "C6"))),
     ("RADIOLOGY", "foraminal narrowing", K.CONDITION, dict(concept="stenosis", assertion=Assertion.PRESENT)),
-    ("RADIOLOGY", "C7-T1: Bilateral facet arthropathy", K.CONDITION, dict(concept="facet_arthropathy", region=Region.CERVICOTHORACIC, region_source="phrase")),
-    ("RADIOLOGY", "cord signal abnormality", K.CONDITION, dict(concept="myelopathy", assertion=Assertion.NEGATED)),
+    (
+        "RADIOLOGY",
+        "C7-T1: Bilateral facet arthropathy",
+        K.CONDITION,
+        dict(concept="facet_arthropathy", region=Region.CERVICOTHORACIC, region_source="phrase"),
+    ),
+    (
+        "RADIOLOGY",
+        "cord signal abnormality",
+        K.CONDITION,
+        dict(concept="myelopathy", assertion=Assertion.NEGATED),
+    ),
     ("RADIOLOGY", "spondylosis", K.CONDITION, dict(levels=("C5", "C6"), section="assessment")),
     ("RADIOLOGY", "spinal cord compression", K.CONDITION, dict(assertion=Assertion.NEGATED)),
     # terse problem list
     ("PROBLEM_LIST", "LBP", K.CONDITION, dict(concept="low_back_pain", region=Region.LUMBAR)),
-    ("PROBLEM_LIST", "L4-5 DDD", K.CONDITION, dict(concept="disc_degeneration", levels=("L4", "L5"), region=Region.LUMBAR)),
-    ("PROBLEM_LIST", "L5 radiculopathy", K.CONDITION, dict(concept="radiculopathy", levels=("L5",), region_source="phrase")),
-    ("PROBLEM_LIST", "lumbar spinal stenosis", K.CONDITION, dict(concept="stenosis", assertion=Assertion.POSSIBLE, region=Region.LUMBAR)),
+    (
+        "PROBLEM_LIST",
+        "L4-5 DDD",
+        K.CONDITION,
+        dict(concept="disc_degeneration", levels=("L4", "L5"), region=Region.LUMBAR),
+    ),
+    (
+        "PROBLEM_LIST",
+        "L5 radiculopathy",
+        K.CONDITION,
+        dict(concept="radiculopathy", levels=("L5",), region_source="phrase"),
+    ),
+    (
+        "PROBLEM_LIST",
+        "lumbar spinal stenosis",
+        K.CONDITION,
+        dict(concept="stenosis", assertion=Assertion.POSSIBLE, region=Region.LUMBAR),
+    ),
     ("PROBLEM_LIST", "Coccydynia", K.CONDITION, dict(concept="coccygodynia")),
     ("PROBLEM_LIST", "fall", K.TRAUMA, dict(value="current")),
     # dictation with a typo, a resolved history, a relative, a plan
-    ("DICTATION_WITH_TYPOS", "cervicalgia", K.CONDITION, dict(concept="neck_pain", assertion=Assertion.PRESENT)),
+    (
+        "DICTATION_WITH_TYPOS",
+        "cervicalgia",
+        K.CONDITION,
+        dict(concept="neck_pain", assertion=Assertion.PRESENT),
+    ),
     ("DICTATION_WITH_TYPOS", "for about two years", K.CHRONICITY, dict(value="P2Y")),
     ("DICTATION_WITH_TYPOS", "chiropractic manipulation", K.CONSERVATIVE_CARE, dict(value="failed")),
-    ("DICTATION_WITH_TYPOS", "cervical radiculapathy", K.CONDITION, dict(concept="radiculopathy", assertion=Assertion.HISTORICAL)),
+    (
+        "DICTATION_WITH_TYPOS",
+        "cervical radiculapathy",
+        K.CONDITION,
+        dict(concept="radiculopathy", assertion=Assertion.HISTORICAL),
+    ),
     ("DICTATION_WITH_TYPOS", "degenerative\ndisc disease", K.CONDITION, dict(assertion=Assertion.FAMILY)),
     ("DICTATION_WITH_TYPOS", "biceps reflexes", K.NEURO_EXAM, dict(value="abnormal")),
     ("DICTATION_WITH_TYPOS", "EMG", K.IMAGING, dict(assertion=Assertion.HYPOTHETICAL)),
@@ -155,7 +255,11 @@ def test_words_that_need_a_spinal_qualifier(text, concept, found):
         ("Recommend PT for cervical facet syndrome.", "cervical facet syndrome", Assertion.PRESENT),
         ("Recommend PT for cervical facet syndrome.", "PT", Assertion.HYPOTHETICAL),
         ("Denies numbness but reports neck pain.", "neck pain", Assertion.PRESENT),
-        ("Her history and physical are compatible with cervical stenosis.", "cervical stenosis", Assertion.PRESENT),
+        (
+            "Her history and physical are compatible with cervical stenosis.",
+            "cervical stenosis",
+            Assertion.PRESENT,
+        ),
         ("He gives a history of neck pain since the fall.", "neck pain", Assertion.PRESENT),
     ],
 )
@@ -212,9 +316,7 @@ def test_trauma_timing(text, evidence, value):
 
 
 def test_several_regions_in_one_note():
-    result = notecoder.extract(
-        "A: 1. Cervical facet syndrome C5-6. 2. Lumbar facet syndrome L4-5. 3. Coccygodynia."
-    )
+    result = notecoder.extract("A: 1. Cervical facet syndrome C5-6. 2. Lumbar facet syndrome L4-5. 3. Coccygodynia.")
     facets = [f for f in result.findings if f.concept == "facet_syndrome"]
     assert [(f.levels, f.region) for f in facets] == [
         (("C5", "C6"), Region.CERVICAL),

@@ -1,12 +1,12 @@
 """Real transcribed notes nobody on the team wrote: robustness, exact spans, nothing spinal invented."""
 
 import pytest
+from medspacy.context import ConText
 
 import notecoder
 from notecoder import FindingKind
 from notecoder.context import SentenceConText
 from notecoder.pipeline import load
-from medspacy.context import ConText
 from tests.conftest import spine_notes
 
 

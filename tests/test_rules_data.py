@@ -75,8 +75,10 @@ def test_context_rules_keep_medspacy_defaults_and_add_ours():
 @pytest.mark.parametrize(
     ("pattern", "forms"),
     [
-        ([{"LOWER": "rule"}, {"LOWER": {"IN": ["him", "her"]}, "OP": "?"}, {"LOWER": "out"}],
-         ["rule her out", "rule him out", "rule out"]),
+        (
+            [{"LOWER": "rule"}, {"LOWER": {"IN": ["him", "her"]}, "OP": "?"}, {"LOWER": "out"}],
+            ["rule her out", "rule him out", "rule out"],
+        ),
         ([{"LOWER": "no"}], ["no"]),
         ([{"LIKE_NUM": True}, {"LOWER": "history"}], None),
         ([{"LOWER": "a"}, {"LOWER": "b", "OP": "*"}], None),
@@ -91,7 +93,10 @@ def test_load_returns_the_spacy_pipeline():
     assert isinstance(nlp, Language)
     assert tuple(nlp.pipe_names) == PIPELINE
     doc = nlp("ASSESSMENT: cervical facet syndrome at C5-6.")
-    assert [(f.concept, f.levels) for f in doc._.findings] == [("facet_syndrome", ("C5", "C6")), ("level", ("C5", "C6"))]
+    assert [(f.concept, f.levels) for f in doc._.findings] == [
+        ("facet_syndrome", ("C5", "C6")),
+        ("level", ("C5", "C6")),
+    ]
     assert [s.category for s in doc._.sections] == ["assessment"]
     assert any(span.label_ == "condition" for span in doc.spans["notecoder_targets"])
 

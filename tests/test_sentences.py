@@ -30,7 +30,10 @@ def sentences(nlp, text: str) -> list[str]:
         ("Denies numbness\nNeck pain is worse", ["Denies numbness", "Neck pain is worse"]),
         ("Denies numbness or\ntingling in the hands", ["Denies numbness or\ntingling in the hands"]),
         ("no weakness\n\nneck pain worse", ["no weakness", "neck pain worse"]),
-        ("Neck pain without radiation A/P: facet syndrome", ["Neck pain without radiation", "A/P:", "facet syndrome"]),
+        (
+            "Neck pain without radiation A/P: facet syndrome",
+            ["Neck pain without radiation", "A/P:", "facet syndrome"],
+        ),
         ("no deficits EXTREMITIES: no edema", ["no deficits", "EXTREMITIES:", "no edema"]),
         (
             "ASSESSMENT: 1. Cervical facet syndrome 2. Neck pain",

@@ -11,7 +11,13 @@ from spacy.language import Language
 from notecoder import context, findings, sections, sentences, targets  # noqa: F401  (register the factories)
 from notecoder.tokenizer import adapt_tokenizer
 
-PIPELINE = ("notecoder_sections", "notecoder_sentences", "notecoder_targets", "notecoder_context", "notecoder_findings")
+PIPELINE = (
+    "notecoder_sections",
+    "notecoder_sentences",
+    "notecoder_targets",
+    "notecoder_context",
+    "notecoder_findings",
+)
 MAX_NOTE_CHARS = 5_000_000
 
 # PyRuSH and medSpaCy log through loguru at DEBUG per document; notes must never reach a log.

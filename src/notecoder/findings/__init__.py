@@ -291,7 +291,15 @@ class FindingBuilder:
         for low, high in groups:
             span = note.doc.char_span(draft.start + low, draft.start + high, alignment_mode="expand")
             if span is not None:
-                parts.append(replace(draft, start=span.start_char, end=span.end_char, start_token=span.start, end_token=span.end))
+                parts.append(
+                    replace(
+                        draft,
+                        start=span.start_char,
+                        end=span.end_char,
+                        start_token=span.start,
+                        end_token=span.end,
+                    )
+                )
         return parts
 
     def _following_level(self, note: _Note, draft: _Draft, levels) -> "_Draft | None":

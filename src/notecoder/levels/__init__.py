@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -145,19 +146,33 @@ def _normalize_atom(atom: str) -> str | None:
     return low[0].upper() + str(int(low[1:]))
 
 
-def _parse_expression(expression: str) -> frozenset[int] | None:
-    """Vertebrae of one level expression; None when any piece is not a real vertebra (C9, L7)."""
+def _covered(pieces: Iterator[str | int | None]) -> frozenset[int] | None:
+    """Vertebrae named by a walk of vertebra indexes and "range"/"list" marks; None if any piece is not real."""
     covered: set[int] = set()
     previous: int | None = None
-    letter: str | None = None
     in_range = False
+    for piece in pieces:
+        if piece == "range":
+            in_range = True
+        elif piece == "list":
+            in_range = False
+        elif piece is None:
+            return None
+        else:
+            if in_range and previous is not None:
+                covered.update(range(min(previous, piece), max(previous, piece) + 1))
+            else:
+                covered.add(piece)
+            previous, in_range = piece, False
+    return frozenset(covered) or None
+
+
+def _expression_pieces(expression: str) -> Iterator[str | int | None]:
+    letter: str | None = None
     for piece in _PIECE_RE.finditer(expression):
         kind = piece.lastgroup
-        if kind == "range":
-            in_range = True
-            continue
-        if kind == "list":
-            in_range = False
+        if kind in ("range", "list"):
+            yield kind
             continue
         if kind == "atom":
             name = _normalize_atom(piece.group())
@@ -166,41 +181,26 @@ def _parse_expression(expression: str) -> frozenset[int] | None:
         else:
             continue
         index = _INDEX.get(name or "")
-        if index is None:
-            return None
-        letter = name[0] if name != "Co" else "S"
-        if in_range and previous is not None:
-            covered.update(range(min(previous, index), max(previous, index) + 1))
-        else:
-            covered.add(index)
-        previous, in_range = index, False
-    return frozenset(covered) or None
+        if index is not None:
+            letter = name[0] if name != "Co" else "S"
+        yield index
+
+
+def _parse_expression(expression: str) -> frozenset[int] | None:
+    """Vertebrae of one level expression; None when any piece is not a real vertebra (C9, L7)."""
+    return _covered(_expression_pieces(expression))
 
 
 def _parse_ordinals(expression: str) -> frozenset[int] | None:
-    words = expression.lower().split()
-    letter = next((_ORD_REGION[w] for w in words if w in _ORD_REGION), None)
+    """Vertebrae of "fifth and sixth cervical vertebrae"."""
+    letter = next((_ORD_REGION[w] for w in expression.lower().split() if w in _ORD_REGION), None)
     if letter is None:
         return None
-    covered: set[int] = set()
-    previous: int | None = None
-    in_range = False
-    for piece in _ORD_PIECE_RE.finditer(expression):
-        if piece.lastgroup == "range":
-            in_range = True
-            continue
-        if piece.lastgroup == "list":
-            in_range = False
-            continue
-        index = _INDEX.get(f"{letter}{_ORDINALS[piece.group().lower()]}")
-        if index is None:
-            return None
-        if in_range and previous is not None:
-            covered.update(range(min(previous, index), max(previous, index) + 1))
-        else:
-            covered.add(index)
-        previous, in_range = index, False
-    return frozenset(covered) or None
+    pieces = (
+        p.lastgroup if p.lastgroup in ("range", "list") else _INDEX.get(f"{letter}{_ORDINALS[p.group().lower()]}")
+        for p in _ORD_PIECE_RE.finditer(expression)
+    )
+    return _covered(pieces)
 
 
 @cache

@@ -3,7 +3,6 @@
 This does what medSpaCy's Sectionizer does for flat (non-nested) titles, without setting `token._.section` on
 every token, which cost more than finding the titles; medSpaCy's section tooling reads the same `Section`s."""
 
-
 import json
 from functools import cache
 from importlib.resources import files

@@ -63,7 +63,9 @@ class ClinicalSentenceSplitter:
         n = len(doc)
         arr = doc.to_array(_ATTRS)
         orth, lower, length = arr[:, 0], arr[:, 1], arr[:, 2]
-        space, is_lower, is_upper, is_alpha, is_digit, is_title, trailing = (arr[:, k].astype(bool) for k in range(3, 10))
+        space, is_lower, is_upper, is_alpha, is_digit, is_title, trailing = (
+            arr[:, k].astype(bool) for k in range(3, 10)
+        )
         closer = np.isin(orth, self._closers)
         content = ~(space | closer)
         # next_content[i]: the first content token at or after i (n when none)
@@ -100,7 +102,9 @@ class ClinicalSentenceSplitter:
 
         for i in np.flatnonzero(is_digit):
             if 0 < i < n - 2 and length[i] <= 2 and is_alpha[i + 2]:
-                if orth[i + 1] == self._paren or (orth[i + 1] == self._period and is_title[i + 2] and not is_digit[i - 1]):
+                if orth[i + 1] == self._paren or (
+                    orth[i + 1] == self._period and is_title[i + 2] and not is_digit[i - 1]
+                ):
                     starts[i] = True
 
         for section in doc._.sections:

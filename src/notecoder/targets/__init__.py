@@ -155,18 +155,24 @@ def _occurrences(lower: str, anchors: tuple[str, ...]) -> Iterator[tuple[int, in
             at = lower.find(anchor, at + 1)
 
 
+def _merged(ranges) -> list[tuple[int, int]]:
+    """Overlapping or touching (low, high) ranges, in order, merged."""
+    merged: list[list[int]] = []
+    for low, high in ranges:
+        if merged and low <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], high)
+        else:
+            merged.append([low, high])
+    return [(low, high) for low, high in merged]
+
+
 def _windows(hits: list[tuple[int, int]], size: int, text: str) -> list[tuple[int, int]]:
     """Merged character windows around the anchor hits, each ending at a space."""
-    windows: list[list[int]] = []
+    ranges = []
     for start, end in hits:
-        low = max(0, start - _ANCHOR_WINDOW)
         high = text.find(" ", end + _ANCHOR_WINDOW)
-        high = size if high < 0 else high
-        if windows and low <= windows[-1][1]:
-            windows[-1][1] = max(windows[-1][1], high)
-        else:
-            windows.append([low, high])
-    return [(low, high) for low, high in windows]
+        ranges.append((max(0, start - _ANCHOR_WINDOW), size if high < 0 else high))
+    return _merged(ranges)
 
 
 def regex_rules(rules: TargetRules) -> list[CompiledRegex]:
@@ -227,7 +233,6 @@ class TargetStage:
         doc.spans[SPAN_GROUP] = longest_first(spans)
         return doc
 
-
     def _wrapped(self, doc: Doc) -> list[Span]:
         """Phrases broken by a line wrap ("uncovertebral\\nhypertrophy"): spaCy makes the break a token, so the
         tokens around each break inside a sentence are matched again without it."""
@@ -248,16 +253,6 @@ class TargetStage:
                     own._.target_rule = span._.target_rule
                     spans.append(own)
         return spans
-
-
-def _merged(ranges) -> list[tuple[int, int]]:
-    merged: list[list[int]] = []
-    for low, high in ranges:
-        if merged and low <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], high)
-        else:
-            merged.append([low, high])
-    return [(low, high) for low, high in merged]
 
 
 @Language.factory("notecoder_targets", assigns=["doc.spans"])
