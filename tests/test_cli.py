@@ -31,6 +31,8 @@ def test_extract_a_file(tmp_path):
         ("conservative_care", "physical_therapy"),
     ]
     assert findings[0]["levels"] == ["L4", "L5"]
+    codes = json.loads(out.output)["codes"]
+    assert [(c["code"], c["title"]) for c in codes] == [("M53.86", "Other specified dorsopathies, lumbar region")]
 
 
 def test_extract_standard_input():

@@ -35,8 +35,8 @@ def test_json_round_trip(name):
     assert NoteResult.model_validate_json(result.model_dump_json()) == result
 
 
-def test_reserved_mapper_fields_exist():
-    result = notecoder.extract("Neck pain.")
+def test_a_note_with_nothing_spinal_has_no_codes_alternatives_or_gaps():
+    result = notecoder.extract("Seen for hypertension follow-up. BP 128/80. Continue lisinopril.")
     assert (result.codes, result.alternatives, result.gaps) == ((), (), ())
 
 

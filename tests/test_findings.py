@@ -84,11 +84,12 @@ CASES = [
     ("CHIROPRACTIC", "dizziness", K.SYMPTOM, dict(assertion=Assertion.PRESENT, value="cranial")),
     ("CHIROPRACTIC", "visual changes", K.SYMPTOM, dict(assertion=Assertion.NEGATED)),
     ("CHIROPRACTIC", "C1-C2", K.SPINAL_LEVEL, dict(region=Region.OCCIPITO_ATLANTO_AXIAL)),
+    # one condition at two regions, not isolated to one: site unspecified (coding brief)
     (
         "CHIROPRACTIC",
         "Segmental dysfunction",
         K.CONDITION,
-        dict(levels=("C0", "C1"), region=Region.OCCIPITO_ATLANTO_AXIAL, region_source="phrase"),
+        dict(levels=("C0", "C1", "T4"), region=Region.SITE_UNSPECIFIED, region_source="phrase"),
     ),
     (
         "CHIROPRACTIC",

@@ -115,3 +115,4 @@ def test_region_of_single_junction_vertebra_sets():
     index = VERTEBRAE.index
     assert region_of({index("C7"), index("T1")}) == Region.CERVICOTHORACIC
     assert region_of({index("C3"), index("L2")}) == Region.SITE_UNSPECIFIED
+    assert region_of({index("C0"), index("C1"), index("T4")}) == Region.SITE_UNSPECIFIED  # two regions, no C7 and T1

@@ -1,5 +1,6 @@
 """`extract(text)`: the library's front door."""
 
+from notecoder.mapper import propose
 from notecoder.pipeline import MAX_NOTE_CHARS, shared
 from notecoder.result import NoteResult
 
@@ -11,5 +12,6 @@ def extract(text: str) -> NoteResult:
         return NoteResult()
     if len(text) > MAX_NOTE_CHARS:
         raise ValueError(f"note is {len(text):,} characters; notecoder reads at most {MAX_NOTE_CHARS:,}")
-    doc = shared()(text)
-    return NoteResult(findings=doc._.findings)
+    findings = shared()(text)._.findings
+    proposal = propose(findings)
+    return NoteResult(findings=findings, codes=proposal.codes, alternatives=proposal.alternatives, gaps=proposal.gaps)

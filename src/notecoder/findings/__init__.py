@@ -61,6 +61,7 @@ class FindingRules(BaseModel):
     assertion_order: tuple[tuple[str, Assertion], ...]
     section_kind_assertions: dict[str, dict[FindingKind, Assertion]]
     sentence_region: _SentenceRegion
+    title_kinds_kept: frozenset[FindingKind]
     concept_levels: dict[str, str]
     value_links: dict[FindingKind, _ValueLink]
     value_patterns: tuple[_ValuePattern, ...]
@@ -96,6 +97,15 @@ class _Draft:
     explicit: bool = False
     extended: bool = False
     required: bool = False
+
+
+@dataclass(frozen=True)
+class _Levels:
+    levels: tuple[str, ...]
+    region: Region | None
+
+
+_LIST_WORDS = frozenset({",", "and", "&", "or", "/"})
 
 
 @dataclass
@@ -186,7 +196,9 @@ class FindingBuilder:
             if kind not in FINDING_KINDS:
                 note.modifiers[sentence].append(_Modifier(kind, meta["value"], span.start_char, span.end_char))
                 continue
-            if any(i in note.title_tokens for i in range(span.start, span.end)):
+            if kind not in self.rules.title_kinds_kept and any(
+                i in note.title_tokens for i in range(span.start, span.end)
+            ):
                 continue  # "Medications:" is a header, not a medication
             draft = _Draft(
                 kind=kind,
@@ -268,6 +280,10 @@ class FindingBuilder:
         # a word that needs a spinal qualifier ("stenosis", "instability") stands only in a spinal sentence
         drafts[:] = [d for d in kept if not d.required or d.extended or by_sentence.get(d.sentence)]
         borrowing = self.rules.sentence_region
+        by_condition_sentence: dict[int, list[_Draft]] = defaultdict(list)
+        for draft in drafts:
+            if draft.kind == FindingKind.CONDITION and draft.region is not None:
+                by_condition_sentence[draft.sentence].append(draft)
         for draft in drafts:
             if draft.kind not in borrowing.kinds or draft.explicit:
                 continue
@@ -276,11 +292,13 @@ class FindingBuilder:
             if following is not None:
                 # "facet syndrome at C5-C6", "cervical instability at C1-C2": the named level is the phrase's own
                 draft.levels, draft.region, draft.region_source = following.levels, following.region, "phrase"
-            elif draft.region is None and levels:
-                if draft.concept in borrowing.except_concepts:
-                    continue
-                nearest = min(levels, key=lambda lv: _distance(draft.start, draft.end, lv.start, lv.end))
-                draft.levels, draft.region, draft.region_source = nearest.levels, nearest.region, "sentence"
+            elif draft.region is None and draft.concept not in borrowing.except_concepts:
+                lenders = levels or [
+                    d for d in by_condition_sentence.get(draft.sentence, ()) if d.region_source == "phrase"
+                ]
+                if lenders:
+                    nearest = min(lenders, key=lambda lv: _distance(draft.start, draft.end, lv.start, lv.end))
+                    draft.levels, draft.region, draft.region_source = nearest.levels, nearest.region, "sentence"
 
     def _split_level_list(self, note: _Note, draft: _Draft) -> list[_Draft]:
         text = note_text(note.doc)[draft.start : draft.end]
@@ -302,15 +320,26 @@ class FindingBuilder:
                 )
         return parts
 
-    def _following_level(self, note: _Note, draft: _Draft, levels) -> "_Draft | None":
-        """An explicit level joined to the phrase by connector words only ("at", "of the", "-")."""
+    def _following_level(self, note: _Note, draft: _Draft, levels) -> "_Levels | None":
+        """The explicit levels joined to the phrase by connector words only ("at", "of the", "-"), with any levels
+        listed right after them: "at C5-6 and L4-5" is one mention that spans two regions."""
         after = self.rules.qualifier.after
-        for level in levels:
+        ordered = sorted(levels, key=lambda lv: lv.start)
+        for i, level in enumerate(ordered):
             gap = level.start_token - draft.end_token
-            if level.explicit and level.start >= draft.end and gap <= self.rules.qualifier.after_max_tokens:
-                between = note.doc[draft.end_token : level.start_token]
-                if all(t.lower_ in after or t.is_space for t in between):
-                    return level
+            if not (level.explicit and level.start >= draft.end and gap <= self.rules.qualifier.after_max_tokens):
+                continue
+            between = note.doc[draft.end_token : level.start_token]
+            if not all(t.lower_ in after or t.is_space for t in between):
+                continue
+            last = level
+            for following in ordered[i + 1 :]:
+                joining = note.doc[last.end_token : following.start_token]
+                if not following.explicit or not all(t.lower_ in _LIST_WORDS or t.is_space for t in joining):
+                    break
+                last = following
+            union = parse_levels(note_text(note.doc)[level.start : last.end]) if last is not level else None
+            return _Levels(union.levels, union.region) if union else _Levels(level.levels, level.region)
         return None
 
     def _absorb_levels(self, drafts: list[_Draft]) -> list[_Draft]:

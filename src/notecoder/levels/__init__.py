@@ -24,6 +24,11 @@ VERTEBRAE: tuple[str, ...] = (
 _INDEX = {name: i for i, name in enumerate(VERTEBRAE)}
 _C2, _C7, _T12, _L5 = _INDEX["C2"], _INDEX["C7"], _INDEX["T12"], _INDEX["L5"]
 _ZONE_REGION = {"C": Region.CERVICAL, "T": Region.THORACIC, "L": Region.LUMBAR, "S": Region.SACRAL}
+_JUNCTION_PAIRS = {
+    Region.CERVICOTHORACIC: {_INDEX["C7"], _INDEX["T1"]},
+    Region.THORACOLUMBAR: {_INDEX["T12"], _INDEX["L1"]},
+    Region.LUMBOSACRAL: {_INDEX["L5"], _INDEX["S1"]},
+}
 _JUNCTION_REGION = {
     ("C", "T"): Region.CERVICOTHORACIC,
     ("T", "L"): Region.THORACOLUMBAR,
@@ -117,14 +122,18 @@ def vocabulary() -> RegionVocabulary:
 
 
 def region_of(indices: set[int] | frozenset[int]) -> Region:
-    """Region digit of a set of vertebrae: a range crossing one junction is that junction's region."""
+    """Region digit of a set of vertebrae: one that holds both vertebrae of a junction (C7 and T1) and reaches
+    no further zone is that junction's region; vertebrae of several regions otherwise are site unspecified."""
     lo, hi = min(indices), max(indices)
     if hi <= _C2:
         return Region.OCCIPITO_ATLANTO_AXIAL
     zones = (_zone(lo), _zone(hi))
     if zones[0] == zones[1]:
         return _ZONE_REGION[zones[0]]
-    return _JUNCTION_REGION.get(zones, Region.SITE_UNSPECIFIED)
+    junction = _JUNCTION_REGION.get(zones)
+    if junction is not None and _JUNCTION_PAIRS[junction] <= set(indices):
+        return junction
+    return Region.SITE_UNSPECIFIED
 
 
 def _zone(index: int) -> str:
@@ -242,7 +251,11 @@ def parse_levels(text: str) -> Levels | None:
 def region_groups(expression: str) -> list[tuple[int, int]]:
     """Character ranges of a level list's runs that share a region: "occiput-C1 and T4" is two mentions.
 
-    A range ("C7-T1") is one junction; a list that names vertebrae in different regions is one mention each."""
+    A range ("C7-T1") is one junction, and so is a contiguous list ("L4-5 and L5-S1"); a list with a gap that
+    names vertebrae in different regions is one mention per region."""
+    whole = _parse_expression(expression)
+    if whole is not None and max(whole) - min(whole) + 1 == len(whole):
+        return [(0, len(expression))]
     elements, start = [], 0
     for separator in _LIST_RE.finditer(expression):
         elements.append((start, separator.start()))

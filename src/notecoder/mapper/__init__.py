@@ -1,0 +1,439 @@
+"""Code mapper: findings in, M53 proposals, more specific alternatives and documentation gaps out.
+
+Pure: it reads `Finding`s and the rules in `rules.json`, never spaCy, so every rule is testable from a table.
+The order of decisions follows the coding brief: a current injury is coded to the injury (block Excludes1); a
+documented radiculopathy, disc disorder, spondylosis, myelopathy or deformity replaces an 'other specified'
+dorsopathy of the same region; an uncertain diagnosis is not coded (outpatient rule); pain alone is coded as
+pain; what remains is an M53 code by region, with the gaps that would make it defensible."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from notecoder.mapper.icd import block_excludes1, emittable, title
+from notecoder.mapper.rules import Concept, MapperRules, mapper_rules
+from notecoder.result import Alternative, Assertion, CodeProposal, Finding, FindingKind, Gap
+
+K = FindingKind
+_ASSESSMENT = frozenset({"assessment", "assessment_and_plan"})
+
+
+@dataclass(frozen=True)
+class Proposal:
+    codes: tuple[CodeProposal, ...]
+    alternatives: tuple[Alternative, ...]
+    gaps: tuple[Gap, ...]
+
+
+@dataclass
+class _Built:
+    code: str
+    unspecified_region: bool
+
+
+@dataclass
+class _Draft:
+    """An M53 code or an alternative while evidence accumulates; several mentions can support one code."""
+
+    code: str
+    family: str
+    region: int | None
+    evidence: list[Finding] = field(default_factory=list)
+    reason: str = ""
+    unspecified_region: bool = False
+
+
+class _Note:
+    """What the findings say, indexed once for every rule that asks."""
+
+    def __init__(self, findings: Sequence[Finding], rules: MapperRules) -> None:
+        self.findings = list(findings)
+        self.rules = rules
+        self.by_kind: dict[FindingKind, list[Finding]] = defaultdict(list)
+        for finding in self.findings:
+            self.by_kind[finding.kind].append(finding)
+
+    def diagnoses(self, role: str, assertions: frozenset[Assertion]) -> list[tuple[Finding, Concept]]:
+        out = []
+        for finding in self.by_kind[K.CONDITION]:
+            concept = self.rules.concepts.get(finding.concept)
+            if concept is None or concept.role != role or finding.assertion not in assertions:
+                continue
+            excluded = (
+                self.rules.injury_sections_exclude if role == "injury" else self.rules.diagnostic_sections_exclude
+            )
+            if finding.section in excluded:
+                continue
+            out.append((finding, concept))
+        return out
+
+    def region(self, finding: Finding) -> int | None:
+        """The finding's region, else the region another mention of the same condition gives (often imaging)."""
+        if finding.region is not None:
+            return int(finding.region)
+        for other in self.by_kind[K.CONDITION]:
+            if other.concept == finding.concept and other.region is not None and other.assertion != Assertion.NEGATED:
+                return int(other.region)
+        return None
+
+    def region_evidence(self, finding: Finding) -> list[Finding]:
+        """The level a finding borrowed its region from, so the reviewer sees both spans."""
+        if finding.region_source == "phrase" or finding.region is None:
+            return []
+        return [
+            level
+            for level in self.by_kind[K.SPINAL_LEVEL]
+            if level.sentence_start == finding.sentence_start and level.levels == finding.levels
+        ][:1]
+
+    def present(self, kind: FindingKind, concepts: frozenset[str] | set[str]) -> list[Finding]:
+        return [f for f in self.by_kind[kind] if f.concept in concepts and f.assertion == Assertion.PRESENT]
+
+
+class Mapper:
+    def __init__(self, rules: MapperRules) -> None:
+        self.rules = rules
+        self._block_note = "; ".join(e for e in block_excludes1() if "injury" in e)
+
+    # -- building codes ----------------------------------------------------------------------------------------
+
+    def build(
+        self, family_name: str, region: int | None, finding: Finding, note: _Note, seventh: str = ""
+    ) -> _Built | None:
+        """The code a family gives for a region; None when the family has no variant for it."""
+        family = self.rules.families[family_name]
+        variants = [v for v in family.variants if v.regions is None or (region in v.regions)]
+        if not variants:
+            return None
+        variant = variants[0]
+        unspecified = False
+        digit = ""
+        if variant.digits is not None:
+            if region in (None, 0):
+                if variant.unspecified is None:
+                    return None
+                digit, unspecified = variant.unspecified, True
+            elif variant.digits == "cervical_disc":
+                digit = self._cervical_disc_digit(finding, region)
+            else:
+                digit = self.rules.digit_maps[variant.digits].get(region, "")
+        code = variant.code.format(digit=digit, seventh=seventh or "-", pain=self._disc_pain(note))
+        return _Built(emittable(code), unspecified)
+
+    def family_label(self, family_name: str) -> str:
+        """The code categories a family can give, for a gap about a code that could not be built ("M50.3-/M51.3-")."""
+        variants = self.rules.families[family_name].variants
+        return "/".join(dict.fromkeys(emittable(v.code.format(digit="", seventh="", pain="")) for v in variants))
+
+    def _cervical_disc_digit(self, finding: Finding, region: int) -> str:
+        levels = finding.levels
+        if len(levels) == 2:
+            digit = self.rules.cervical_disc_levels.get(f"{levels[0]}-{levels[1]}")
+            if digit is not None:
+                return digit
+        return self.rules.digit_maps["cervical_disc"].get(region, "")
+
+    def _disc_pain(self, note: _Note) -> str:
+        pain = self.rules.disc_pain_characters
+        back = bool(note.present(K.CONDITION, pain.back_pain_concepts))
+        leg = bool(note.present(K.SYMPTOM, pain.leg_pain_concepts) or note.present(K.CONDITION, pain.leg_pain_concepts))
+        return {(True, True): pain.back_and_leg, (True, False): pain.back_only, (False, True): pain.leg_only}.get(
+            (back, leg), pain.neither
+        )
+
+    # -- the decisions -----------------------------------------------------------------------------------------
+
+    def propose(self, findings: Sequence[Finding]) -> Proposal:
+        note = _Note(findings, self.rules)
+        alternatives: dict[str, _Draft] = {}
+        gaps: dict[tuple[str, str | None], Gap] = {}
+
+        injured_regions, unclear_injury = self._injuries(note, alternatives, gaps)
+        covered_regions, blocking_regions = self._specific(note, alternatives, gaps)
+        codes = self._m53(note, injured_regions, blocking_regions, alternatives)
+        uncertain = self._uncertain(note, codes, gaps)
+        self._pain(note, codes, covered_regions | injured_regions, bool(uncertain), alternatives, gaps)
+        trauma_unclear = unclear_injury or self._trauma_unclear(note)
+        for draft in codes.values():
+            for gap_id in self.rules.family_gaps.get(draft.family, ()):
+                if self._gap_applies(gap_id, draft, note, trauma_unclear):
+                    self._add_gap(gaps, gap_id, draft.code)
+        return Proposal(
+            codes=tuple(self._code_proposal(d) for d in self._primary_first(codes.values())),
+            alternatives=tuple(
+                Alternative(code=d.code, title=title(d.code), reason=d.reason, evidence=tuple(_unique(d.evidence)))
+                for d in alternatives.values()
+            ),
+            gaps=tuple(gaps.values()),
+        )
+
+    def _injuries(self, note: _Note, alternatives: dict[str, _Draft], gaps: dict) -> tuple[set, bool]:
+        """Current injuries: the S-code, and the regions where M53 is excluded (block Excludes1)."""
+        injured: set[int | None] = set()
+        unclear = False
+        for finding, concept in note.diagnoses("injury", self.rules.supporting_assertions):
+            timing = self._injury_timing(finding, note)
+            if timing == "remote":
+                continue
+            region = note.region(finding)
+            family = self._family_for_text(concept, finding.text)
+            seventh = self.rules.seventh_characters.get(timing or "", "")
+            built = self.build(family, region, finding, note, seventh)
+            if timing is None:
+                unclear = True
+                if built is not None:
+                    self._add_gap(gaps, "injury-timeline-unclear", built.code)
+            else:
+                injured.add(region)
+            if built is not None:
+                when = f"{timing} encounter" if timing else "timing not documented"
+                reason = (
+                    f"{concept.reason} ('{finding.text}', {when}); M50-M54 Excludes1: {self._block_note}"
+                    if timing
+                    else f"{concept.reason.replace('a current', 'an')} ('{finding.text}'); whether it is current is "
+                    "not documented, and a current injury excludes M53"
+                )
+                self._add_alternative(alternatives, built.code, family, region, finding, reason, note)
+        return injured, unclear
+
+    def _injury_timing(self, injury: Finding, note: _Note) -> str | None:
+        same_sentence = [f for f in note.findings if f.sentence_start == injury.sentence_start]
+        for finding in same_sentence:
+            if finding.kind == K.CHRONICITY and finding.concept == "acute":
+                return "current"
+            if finding.kind == K.TRAUMA and finding.value:
+                return finding.value
+        timed = [f for f in note.by_kind[K.TRAUMA] if f.value and f.assertion != Assertion.NEGATED]
+        if timed:
+            return min(timed, key=lambda f: abs(f.start - injury.start)).value
+        if injury.assertion == Assertion.HISTORICAL:
+            return "remote"
+        return None
+
+    def _trauma_unclear(self, note: _Note) -> bool:
+        trauma = [f for f in note.by_kind[K.TRAUMA] if f.assertion in (Assertion.PRESENT, Assertion.HISTORICAL)]
+        return bool(trauma) and not any(f.value for f in trauma)
+
+    def _family_for_text(self, concept: Concept, text: str) -> str:
+        lower = text.lower()
+        for word, family in concept.family_by_text:
+            if word in lower:
+                return family
+        return concept.family
+
+    def _specific(self, note: _Note, alternatives: dict[str, _Draft], gaps: dict) -> tuple[set, set]:
+        """Diagnoses with a more specific code than M53: combination codes first, then each on its own."""
+        by_region: dict[int | None, list[Finding]] = defaultdict(list)
+        for finding, _ in note.diagnoses("specific", self.rules.supporting_assertions):
+            by_region[note.region(finding)].append(finding)
+        covered: set[int | None] = set()
+        blocking: set[int | None] = set()
+        for region, findings in by_region.items():
+            consumed: set[str] = set()
+            concepts_here = {f.concept for f in findings}
+            for combination in self.rules.combinations:
+                wanted = set(combination.concepts)
+                if wanted <= concepts_here and not wanted & consumed:
+                    support = [f for f in findings if f.concept in wanted]
+                    self._specific_code(
+                        combination.family, region, support, combination.reason, note, alternatives, gaps
+                    )
+                    consumed |= wanted
+            for finding in findings:
+                if finding.concept in consumed:
+                    continue
+                concept = self.rules.concepts[finding.concept]
+                self._specific_code(concept.family, region, [finding], concept.reason, note, alternatives, gaps)
+            covered.add(region)
+            if any(self.rules.concepts[f.concept].blocks_residual for f in findings):
+                blocking.add(region)
+        return covered, blocking
+
+    def _specific_code(self, family, region, support, reason, note, alternatives, gaps) -> None:
+        built = self.build(family, region, support[0], note)
+        if built is None:
+            self._add_gap(gaps, "region-not-documented", self.family_label(family))
+            return
+        where = self.rules.region_names.get(region if region is not None else 0, "site unspecified")
+        text = ", ".join(f"'{f.text}'" for f in support)
+        self._add_alternative(alternatives, built.code, family, region, support, f"{reason} ({text}; {where})", note)
+        if built.unspecified_region:
+            self._add_gap(gaps, "region-not-documented", built.code)
+
+    def _m53(self, note: _Note, injured: set, blocking: set, alternatives: dict[str, _Draft]) -> dict[str, _Draft]:
+        codes: dict[str, _Draft] = {}
+        for finding, concept in note.diagnoses("m53", self.rules.supporting_assertions):
+            region = note.region(finding)
+            if region in injured or None in injured or (region is None and injured):
+                continue  # a current injury in this region: the S-code, not M53
+            residual = concept.family in self.rules.residual_families
+            if residual and (region in blocking or (None in blocking and region is None)):
+                self._note_replaced(finding, concept, region, note, alternatives)
+                continue  # a more specific code of this region is among the alternatives
+            built = self.build(concept.family, region, finding, note)
+            if built is None:
+                continue
+            draft = codes.setdefault(built.code, _Draft(built.code, concept.family, region))
+            draft.evidence += [finding, *note.region_evidence(finding)]
+            draft.unspecified_region = built.unspecified_region
+            draft.reason = draft.reason or self._rationale(finding, region, built, concept.family)
+            if concept.family == "M53.0":
+                draft.evidence += note.present(K.SYMPTOM, self._cranial_concepts(note))
+                self._code_also(note, draft, alternatives)
+        if any(d.family != "M53.9" for d in codes.values()):
+            codes = {c: d for c, d in codes.items() if d.family != "M53.9"}  # a named condition outranks M53.9
+        return codes
+
+    def _note_replaced(self, finding: Finding, concept: Concept, region, note: _Note, alternatives) -> None:
+        """Say in the replacing alternative which M53 code it stands instead of, and for which mention."""
+        built = self.build(concept.family, region, finding, note)
+        for alternative in alternatives.values():
+            blocks = any(
+                self.rules.concepts[f.concept].blocks_residual
+                for f in alternative.evidence
+                if f.concept in self.rules.concepts
+            )
+            if alternative.region == region and blocks and built is not None:
+                alternative.reason += f"; documented, it replaces {built.code} for '{finding.text}'"
+                alternative.evidence.append(finding)
+                return
+
+    def _cranial_concepts(self, note: _Note) -> set[str]:
+        return {f.concept for f in note.by_kind[K.SYMPTOM] if f.value == self.rules.cranial_symptom_value}
+
+    def _code_also(self, note: _Note, draft: _Draft, alternatives: dict[str, _Draft]) -> None:
+        rule = self.rules.code_also.get(draft.family)
+        if rule is None:
+            return
+        for alternative in alternatives.values():
+            if any(f.concept in rule.concepts for f in alternative.evidence) and rule.reason not in alternative.reason:
+                alternative.reason = f"{alternative.reason}; with {draft.code}: {rule.reason}"
+
+    def _rationale(self, finding: Finding, region: int | None, built: _Built, family: str) -> str:
+        section = (finding.section or "the note").replace("_", " ")
+        if all(v.digits is None for v in self.rules.families[family].variants):
+            return f"named condition '{finding.text}' in {section}: {built.code} (no region character)"
+        if region is None or built.unspecified_region:
+            where = "no region documented -> site unspecified"
+        else:
+            levels = f"{finding.levels[0]}-{finding.levels[-1]}" if len(finding.levels) > 1 else "".join(finding.levels)
+            source = "its sentence" if finding.region_source == "sentence" else "its wording"
+            where = f"region {levels} ({source}) -> {self.rules.region_names[region]}"
+            if finding.region is None:
+                where = f"region from another mention of the condition -> {self.rules.region_names[region]}"
+        return f"named condition '{finding.text}' in {section}, {where}: {built.code}"
+
+    def _uncertain(self, note: _Note, codes: dict[str, _Draft], gaps: dict) -> list[Finding]:
+        """Possible / rule-out diagnoses: not coded; the gap asks the physician to confirm or rule out."""
+        possible = {Assertion.POSSIBLE}
+        uncertain = []
+        for role in ("m53", "specific", "injury"):
+            for finding, concept in note.diagnoses(role, possible):
+                confirmed = note.present(K.CONDITION, {finding.concept})
+                if confirmed:
+                    continue
+                built = self.build(self._family_for_text(concept, finding.text), note.region(finding), finding, note)
+                self._add_gap(gaps, "uncertain-diagnosis", built.code if built else self.family_label(concept.family))
+                uncertain.append(finding)
+        return uncertain
+
+    def _pain(self, note, codes, covered, uncertain: bool, alternatives, gaps) -> None:
+        """Pain with no structural diagnosis of its region: the pain code, and the gap naming what is missing."""
+        structural_regions = covered | {d.region for d in codes.values()}
+        cranial = note.present(K.SYMPTOM, self._cranial_concepts(note))
+        for finding, concept in note.diagnoses("pain", self.rules.supporting_assertions):
+            region = note.region(finding)
+            if structural_regions & (self.rules.pain_covered_by.regions(region) | {None}):
+                continue
+            built = self.build(concept.family, region, finding, note)
+            if built is None:
+                continue
+            reason = concept.reason
+            if uncertain:
+                reason += "; the diagnosis is uncertain, so the documented symptom is coded (outpatient rule)"
+            if finding.concept == "neck_pain" and cranial and not codes:
+                reason += "; with headache but no named cervicocranial syndrome this is M54.2, not M53.0"
+            self._add_alternative(alternatives, built.code, concept.family, region, [finding, *cranial], reason, note)
+            if not codes and not uncertain:
+                self._add_gap(gaps, "condition-not-named", built.code)
+
+    # -- gaps --------------------------------------------------------------------------------------------------
+
+    def _gap_applies(self, gap_id: str, draft: _Draft, note: _Note, trauma_unclear: bool) -> bool:
+        rules = self.rules
+        if gap_id == "region-not-documented":
+            return draft.unspecified_region
+        if gap_id == "condition-not-named":
+            return draft.family == "M53.9"
+        if gap_id == "imaging-not-documented":
+            return not any(
+                f.value and f.assertion == Assertion.PRESENT and (f.region is None or draft.region in (None, f.region))
+                for f in note.by_kind[K.IMAGING]
+            )
+        if gap_id == "neuro-exam-not-documented":
+            return not any(f.value and f.concept in rules.exam_concepts for f in note.by_kind[K.NEURO_EXAM])
+        if gap_id == "conservative-care-not-documented":
+            prior = (Assertion.PRESENT, Assertion.HISTORICAL)
+            return not any(f.value and f.assertion in prior for f in note.by_kind[K.CONSERVATIVE_CARE])
+        if gap_id == "exclusions-not-documented":
+            return not any(
+                f.concept in rules.exclusion_concepts and f.assertion == Assertion.NEGATED
+                for f in note.by_kind[K.CONDITION]
+            )
+        if gap_id == "symptom-cluster-not-documented":
+            return not note.present(K.SYMPTOM, self._cranial_concepts(note))
+        if gap_id == "chronicity-not-documented":
+            return not any(
+                f.assertion not in (Assertion.NEGATED, Assertion.HYPOTHETICAL) for f in note.by_kind[K.CHRONICITY]
+            )
+        if gap_id == "injury-timeline-unclear":
+            return trauma_unclear
+        raise ValueError(f"no test for gap {gap_id!r}")
+
+    def _add_gap(self, gaps: dict, gap_id: str, code: str | None) -> None:
+        text = self.rules.gaps[gap_id]
+        gaps.setdefault(
+            (gap_id, code),
+            Gap(id=gap_id, message=text.message, code=code, query=text.query, looked_for=text.looked_for),
+        )
+
+    # -- output ------------------------------------------------------------------------------------------------
+
+    def _add_alternative(self, alternatives, code, family, region, evidence, reason, note: _Note) -> None:
+        support = evidence if isinstance(evidence, list) else [evidence]
+        draft = alternatives.setdefault(code, _Draft(code, family, region, reason=reason))
+        for finding in support:
+            draft.evidence += [finding, *note.region_evidence(finding)]
+
+    def _primary_first(self, drafts) -> list[_Draft]:
+        def key(draft: _Draft) -> tuple[int, int]:
+            first = min(draft.evidence, key=lambda f: (f.section not in _ASSESSMENT, f.start))
+            return (first.section not in _ASSESSMENT, first.start)
+
+        return sorted(drafts, key=key)
+
+    def _code_proposal(self, draft: _Draft) -> CodeProposal:
+        return CodeProposal(
+            code=draft.code, title=title(draft.code), evidence=tuple(_unique(draft.evidence)), rationale=draft.reason
+        )
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    seen, out = set(), []
+    for finding in sorted(findings, key=lambda f: (f.start, f.end)):
+        key = (finding.kind, finding.start, finding.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(finding)
+    return out
+
+
+@cache
+def _mapper() -> Mapper:
+    return Mapper(mapper_rules())
+
+
+def propose(findings: Sequence[Finding]) -> Proposal:
+    """Codes, alternatives and gaps for a note's findings."""
+    return _mapper().propose(findings)

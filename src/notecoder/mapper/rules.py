@@ -1,0 +1,131 @@
+"""The mapper's rules (`rules.json`), validated at load: unknown keys, unknown families or gaps are errors."""
+
+import json
+from functools import cache
+from importlib.resources import files
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from notecoder.result import Assertion
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Decision(_Model):
+    topic: str
+    seeds: str
+    tabular: str
+    choice: str
+
+
+class Variant(_Model):
+    code: str
+    """A template: {digit} is the region digit, {seventh} the injury's 7th character, {pain} M51.3-'s 6th."""
+    regions: tuple[int, ...] | None = None
+    digits: Literal["region", "m99", "cervical_disc"] | None = None
+    unspecified: str | None = None
+
+
+class Family(_Model):
+    variants: tuple[Variant, ...]
+
+
+class Concept(_Model):
+    role: Literal["m53", "specific", "injury", "pain"]
+    family: str
+    reason: str = ""
+    seed: str = ""
+    blocks_residual: bool = False
+    family_by_text: tuple[tuple[str, str], ...] = ()
+
+
+class Combination(_Model):
+    concepts: tuple[str, str]
+    family: str
+    reason: str
+
+
+class CodeAlso(_Model):
+    concepts: tuple[str, ...]
+    reason: str
+    seed: str = ""
+
+
+class GapText(_Model):
+    message: str
+    query: str
+    looked_for: str
+    seed: str = ""
+
+
+class DiscPain(_Model):
+    about: str = ""
+    back_and_leg: str
+    back_only: str
+    leg_only: str
+    neither: str
+    back_pain_concepts: frozenset[str]
+    leg_pain_concepts: frozenset[str]
+
+
+class PainCoverage(_Model):
+    model_config = ConfigDict(extra="allow", frozen=True)
+    about: str = ""
+
+    def regions(self, region: int | None) -> frozenset[int | None]:
+        covering = (self.model_extra or {}).get(str(region))
+        return frozenset(covering) if covering else frozenset({region})
+
+
+class MapperRules(_Model):
+    version: int
+    tabular: str
+    decisions: tuple[Decision, ...]
+    diagnostic_sections_exclude: frozenset[str]
+    injury_sections_exclude: frozenset[str]
+    """An injury seen anywhere but these (a CT's acute fracture too) is current injury enough to exclude M53."""
+    supporting_assertions: frozenset[Assertion]
+    region_names: dict[int, str]
+    digit_maps: dict[str, dict[int, str]]
+    cervical_disc_levels: dict[str, str]
+    families: dict[str, Family]
+    disc_pain_characters: DiscPain
+    seventh_characters: dict[str, str]
+    concepts: dict[str, Concept]
+    combinations: tuple[Combination, ...]
+    residual_families: frozenset[str]
+    pain_covered_by: PainCoverage
+    code_also: dict[str, CodeAlso]
+    cranial_symptom_value: str
+    exam_concepts: frozenset[str]
+    exclusion_concepts: frozenset[str]
+    family_gaps: dict[str, tuple[str, ...]]
+    gaps: dict[str, GapText]
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> "MapperRules":
+        families = set(self.families)
+        for name, concept in self.concepts.items():
+            named = {concept.family} | {family for _, family in concept.family_by_text}
+            if not named <= families:
+                raise ValueError(f"concept {name!r} names an unknown family: {sorted(named - families)}")
+        for combination in self.combinations:
+            if combination.family not in families or not set(combination.concepts) <= set(self.concepts):
+                raise ValueError(f"combination {combination.concepts} names an unknown family or concept")
+        for family, gap_ids in self.family_gaps.items():
+            if family not in families or not set(gap_ids) <= set(self.gaps):
+                raise ValueError(f"family_gaps[{family!r}] names an unknown family or gap")
+        for family in self.families.values():
+            for variant in family.variants:
+                if variant.digits is not None and variant.digits not in self.digit_maps:
+                    raise ValueError(f"variant {variant.code!r} uses unknown digits {variant.digits!r}")
+        return self
+
+
+@cache
+def mapper_rules() -> MapperRules:
+    raw = files(__package__).joinpath("rules.json").read_text(encoding="utf-8")
+    return MapperRules.model_validate(json.loads(raw))
