@@ -390,3 +390,9 @@ def test_several_regions_give_one_code_each():
         "ASSESSMENT:\n1. Cervical facet syndrome C5-6.\n2. Lumbar facet syndrome L4-5.\n3. Coccygodynia."
     )
     assert codes == ["M53.82", "M53.86", "M53.3"]
+
+
+def test_an_uncertain_injury_beside_a_confirmed_one_is_not_queried():
+    _, alternatives, gaps, _ = coded("MVC today. Likely whiplash. Dx: acute cervical strain, initial encounter.")
+    assert alternatives == ["S16.1XXA"]
+    assert not [g for g in gaps if g[0] == "uncertain-diagnosis"]

@@ -318,7 +318,7 @@ class Mapper:
             where = "no region documented -> site unspecified"
         else:
             levels = f"{finding.levels[0]}-{finding.levels[-1]}" if len(finding.levels) > 1 else "".join(finding.levels)
-            source = "its sentence" if finding.region_source == "sentence" else "its wording"
+            source = "its sentence" if finding.region_source == "sentence" else "stated with the diagnosis"
             where = f"region {levels} ({source}) -> {self.rules.region_names[region]}"
             if finding.region is None:
                 where = f"region from another mention of the condition -> {self.rules.region_names[region]}"
@@ -328,11 +328,13 @@ class Mapper:
         """Possible / rule-out diagnoses: not coded; the gap asks the physician to confirm or rule out."""
         possible = {Assertion.POSSIBLE}
         uncertain = []
+        confirmed_injuries = {note.region(f) for f, _ in note.diagnoses("injury", self.rules.supporting_assertions)}
         for role in ("m53", "specific", "injury"):
             for finding, concept in note.diagnoses(role, possible):
-                confirmed = note.present(K.CONDITION, {finding.concept})
-                if confirmed:
+                if note.present(K.CONDITION, {finding.concept}):
                     continue
+                if role == "injury" and note.region(finding) in confirmed_injuries:
+                    continue  # "likely whiplash" beside a confirmed cervical strain: the injury is documented
                 built = self.build(self._family_for_text(concept, finding.text), note.region(finding), finding, note)
                 self._add_gap(gaps, "uncertain-diagnosis", built.code if built else self.family_label(concept.family))
                 uncertain.append(finding)
