@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from notecoder.batch import run_batch, terminal_progress
+from notecoder.batch.sources import SourceError
 from notecoder.extract import extract
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -43,3 +45,50 @@ def extract_command(
         raise typer.BadParameter("give either FILE or --sample", param_hint="FILE")
     text = files("notecoder").joinpath("data", SAMPLE_NOTE).read_text(encoding="utf-8") if sample else _read_note(file)
     typer.echo(extract(text).model_dump_json(indent=indent or None))
+
+
+@app.command("batch")
+def batch_command(
+    source: Annotated[Path, typer.Argument(help="A CSV, JSONL or Parquet export, or a folder of .txt notes.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where results go: .jsonl, .csv or .parquet.")],
+    text_col: Annotated[
+        str | None, typer.Option(help="Column holding the note (default: text, note, transcription...).")
+    ] = None,
+    id_col: Annotated[
+        str | None, typer.Option(help="Column holding the note id (default: id, note_id...; else the row number).")
+    ] = None,
+    input_format: Annotated[
+        str | None, typer.Option(help="csv, jsonl, parquet or folder (default: from the name).")
+    ] = None,
+    output_format: Annotated[
+        str | None, typer.Option("--format", help="jsonl, csv or parquet (default: from --output).")
+    ] = None,
+    encoding: Annotated[
+        str, typer.Option(help="Text encoding of the input; rows that do not decode are recorded as errors.")
+    ] = "utf-8",
+    processes: Annotated[int, typer.Option(min=1, help="Worker processes on this machine.")] = 1,
+    resume: Annotated[bool, typer.Option(help="Carry on from an interrupted run of the same command.")] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress bar and no summary.")] = False,
+    fail_on_error: Annotated[bool, typer.Option(help="Exit with 1 when any row failed.")] = False,
+) -> None:
+    """Code every note of an export; failed rows are recorded, not lost, and the batch goes on."""
+    try:
+        summary = run_batch(
+            source,
+            output,
+            input_format=input_format,
+            output_format=output_format,
+            text_col=text_col,
+            id_col=id_col,
+            encoding=encoding,
+            processes=processes,
+            resume=resume,
+            progress=terminal_progress(quiet),
+        )
+    except (SourceError, ValueError, LookupError) as error:
+        raise typer.BadParameter(str(error)) from None
+    if not quiet:
+        for line in summary.lines():
+            typer.echo(line, err=True)
+    if fail_on_error and summary.errors:
+        raise typer.Exit(1)

@@ -9,7 +9,7 @@ pain; what remains is an M53 code by region, with the gaps that would make it de
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from notecoder.mapper.icd import block_excludes1, emittable, title
 from notecoder.mapper.rules import Concept, MapperRules, mapper_rules
@@ -45,14 +45,25 @@ class _Draft:
 
 
 class _Note:
-    """What the findings say, indexed once for every rule that asks."""
+    """What the findings say, indexed once: every rule asks the same few questions, often per finding."""
 
     def __init__(self, findings: Sequence[Finding], rules: MapperRules) -> None:
         self.findings = list(findings)
         self.rules = rules
         self.by_kind: dict[FindingKind, list[Finding]] = defaultdict(list)
+        self.by_sentence: dict[int, list[Finding]] = defaultdict(list)
+        self.present_concepts: dict[FindingKind, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+        self.levels_at: dict[tuple[int, tuple[str, ...]], Finding] = {}
+        self.concept_region: dict[str, int] = {}
         for finding in self.findings:
             self.by_kind[finding.kind].append(finding)
+            self.by_sentence[finding.sentence_start].append(finding)
+            if finding.assertion == Assertion.PRESENT:
+                self.present_concepts[finding.kind][finding.concept].append(finding)
+            if finding.kind == K.SPINAL_LEVEL:
+                self.levels_at.setdefault((finding.sentence_start, finding.levels), finding)
+            elif finding.kind == K.CONDITION and finding.region is not None and finding.assertion != Assertion.NEGATED:
+                self.concept_region.setdefault(finding.concept, int(finding.region))
 
     def diagnoses(self, role: str, assertions: frozenset[Assertion]) -> list[tuple[Finding, Concept]]:
         out = []
@@ -72,23 +83,33 @@ class _Note:
         """The finding's region, else the region another mention of the same condition gives (often imaging)."""
         if finding.region is not None:
             return int(finding.region)
-        for other in self.by_kind[K.CONDITION]:
-            if other.concept == finding.concept and other.region is not None and other.assertion != Assertion.NEGATED:
-                return int(other.region)
-        return None
+        return self.concept_region.get(finding.concept)
 
     def region_evidence(self, finding: Finding) -> list[Finding]:
         """The level a finding borrowed its region from, so the reviewer sees both spans."""
-        if finding.region_source == "phrase" or finding.region is None:
+        if finding.region_source != "sentence":
             return []
-        return [
-            level
-            for level in self.by_kind[K.SPINAL_LEVEL]
-            if level.sentence_start == finding.sentence_start and level.levels == finding.levels
-        ][:1]
+        level = self.levels_at.get((finding.sentence_start, finding.levels))
+        return [level] if level is not None else []
 
     def present(self, kind: FindingKind, concepts: frozenset[str] | set[str]) -> list[Finding]:
-        return [f for f in self.by_kind[kind] if f.concept in concepts and f.assertion == Assertion.PRESENT]
+        found = self.present_concepts[kind]
+        return [f for concept in concepts for f in found.get(concept, ())]
+
+    @cached_property
+    def cranial_symptoms(self) -> list[Finding]:
+        symptoms = self.present_concepts[K.SYMPTOM].values()
+        return [f for found in symptoms for f in found if f.value == self.rules.cranial_symptom_value]
+
+    @cached_property
+    def disc_pain(self) -> str:
+        """The 6th character of M51.36-/M51.37-: documented low back pain and leg pain."""
+        pain = self.rules.disc_pain_characters
+        back = bool(self.present(K.CONDITION, pain.back_pain_concepts))
+        leg = bool(self.present(K.SYMPTOM, pain.leg_pain_concepts) or self.present(K.CONDITION, pain.leg_pain_concepts))
+        return {(True, True): pain.back_and_leg, (True, False): pain.back_only, (False, True): pain.leg_only}.get(
+            (back, leg), pain.neither
+        )
 
 
 class Mapper:
@@ -118,7 +139,8 @@ class Mapper:
                 digit = self._cervical_disc_digit(finding, region)
             else:
                 digit = self.rules.digit_maps[variant.digits].get(region, "")
-        code = variant.code.format(digit=digit, seventh=seventh or "-", pain=self._disc_pain(note))
+        pain = note.disc_pain if "{pain}" in variant.code else ""
+        code = variant.code.format(digit=digit, seventh=seventh or "-", pain=pain)
         return _Built(emittable(code), unspecified)
 
     def family_label(self, family_name: str) -> str:
@@ -133,14 +155,6 @@ class Mapper:
             if digit is not None:
                 return digit
         return self.rules.digit_maps["cervical_disc"].get(region, "")
-
-    def _disc_pain(self, note: _Note) -> str:
-        pain = self.rules.disc_pain_characters
-        back = bool(note.present(K.CONDITION, pain.back_pain_concepts))
-        leg = bool(note.present(K.SYMPTOM, pain.leg_pain_concepts) or note.present(K.CONDITION, pain.leg_pain_concepts))
-        return {(True, True): pain.back_and_leg, (True, False): pain.back_only, (False, True): pain.leg_only}.get(
-            (back, leg), pain.neither
-        )
 
     # -- the decisions -----------------------------------------------------------------------------------------
 
@@ -198,8 +212,7 @@ class Mapper:
         return injured, unclear
 
     def _injury_timing(self, injury: Finding, note: _Note) -> str | None:
-        same_sentence = [f for f in note.findings if f.sentence_start == injury.sentence_start]
-        for finding in same_sentence:
+        for finding in note.by_sentence[injury.sentence_start]:
             if finding.kind == K.CHRONICITY and finding.concept == "acute":
                 return "current"
             if finding.kind == K.TRAUMA and finding.value:
@@ -279,7 +292,7 @@ class Mapper:
             draft.unspecified_region = built.unspecified_region
             draft.reason = draft.reason or self._rationale(finding, region, built, concept.family)
             if concept.family == "M53.0":
-                draft.evidence += note.present(K.SYMPTOM, self._cranial_concepts(note))
+                draft.evidence += note.cranial_symptoms
                 self._code_also(note, draft, alternatives)
         if any(d.family != "M53.9" for d in codes.values()):
             codes = {c: d for c, d in codes.items() if d.family != "M53.9"}  # a named condition outranks M53.9
@@ -298,9 +311,6 @@ class Mapper:
                 alternative.reason += f"; documented, it replaces {built.code} for '{finding.text}'"
                 alternative.evidence.append(finding)
                 return
-
-    def _cranial_concepts(self, note: _Note) -> set[str]:
-        return {f.concept for f in note.by_kind[K.SYMPTOM] if f.value == self.rules.cranial_symptom_value}
 
     def _code_also(self, note: _Note, draft: _Draft, alternatives: dict[str, _Draft]) -> None:
         rule = self.rules.code_also.get(draft.family)
@@ -343,7 +353,7 @@ class Mapper:
     def _pain(self, note, codes, covered, uncertain: bool, alternatives, gaps) -> None:
         """Pain with no structural diagnosis of its region: the pain code, and the gap naming what is missing."""
         structural_regions = covered | {d.region for d in codes.values()}
-        cranial = note.present(K.SYMPTOM, self._cranial_concepts(note))
+        cranial = note.cranial_symptoms
         for finding, concept in note.diagnoses("pain", self.rules.supporting_assertions):
             region = note.region(finding)
             if structural_regions & (self.rules.pain_covered_by.regions(region) | {None}):
@@ -384,7 +394,7 @@ class Mapper:
                 for f in note.by_kind[K.CONDITION]
             )
         if gap_id == "symptom-cluster-not-documented":
-            return not note.present(K.SYMPTOM, self._cranial_concepts(note))
+            return not note.cranial_symptoms
         if gap_id == "chronicity-not-documented":
             return not any(
                 f.assertion not in (Assertion.NEGATED, Assertion.HYPOTHETICAL) for f in note.by_kind[K.CHRONICITY]

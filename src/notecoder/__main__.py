@@ -1,0 +1,3 @@
+from notecoder.cli import app
+
+app(prog_name="notecoder")

@@ -1,0 +1,193 @@
+"""Note exports as a stream of rows: CSV, JSONL, Parquet or a folder of .txt files.
+
+Nothing is read whole: a row that cannot be read (bad bytes, bad JSON, no text) becomes a `RowError` and the stream
+goes on. Errors name the row and the column, never the note's text."""
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+TEXT_COLUMNS = ("text", "note_text", "note", "transcription", "body", "report_text", "document")
+ID_COLUMNS = ("id", "note_id", "noteid", "document_id", "encounter_id", "row_id", "")
+FORMATS = ("csv", "jsonl", "parquet", "folder")
+
+
+class SourceError(ValueError):
+    """The input as a whole cannot be read (missing column, unknown format): the batch cannot start."""
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    row: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    id: str
+    type: str
+    message: str
+
+
+def detect_format(path: Path) -> str:
+    if path.is_dir():
+        return "folder"
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in ("csv", "tsv"):
+        return "csv"
+    if suffix in ("jsonl", "ndjson", "json"):
+        return "jsonl"
+    if suffix in ("parquet", "pq"):
+        return "parquet"
+    raise SourceError(f"cannot tell the format of {path.name}: use --input-format (one of {', '.join(FORMATS)})")
+
+
+def _pick(columns: list[str], asked: str | None, candidates: tuple[str, ...], what: str) -> str | None:
+    if asked is not None:
+        if asked not in columns:
+            raise SourceError(f"no {what} column {asked!r}; the columns are {columns}")
+        return asked
+    lowered = {c.strip().lower(): c for c in columns}
+    return next((lowered[c] for c in candidates if c in lowered), None)
+
+
+def _decode(raw: bytes | str, encoding: str, row: int, note_id: str) -> str | RowError:
+    if isinstance(raw, str):
+        if any("\udc80" <= ch <= "\udcff" for ch in raw):
+            return RowError(row, note_id, "UnicodeDecodeError", f"row {row}: text is not valid {encoding}")
+        return raw
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        return RowError(row, note_id, "UnicodeDecodeError", f"row {row}: byte {error.start} is not valid {encoding}")
+
+
+def _row(row: int, note_id: str, text: object, text_col: str, encoding: str) -> NoteRow | RowError:
+    if text is None or (isinstance(text, str | bytes) and not text.strip()):
+        return RowError(row, note_id, "EmptyText", f"row {row}: column {text_col!r} is empty")
+    if not isinstance(text, str | bytes):
+        return RowError(row, note_id, "TypeError", f"row {row}: column {text_col!r} holds {type(text).__name__}")
+    decoded = _decode(text, encoding, row, note_id)
+    return decoded if isinstance(decoded, RowError) else NoteRow(row, note_id, decoded)
+
+
+def read_csv(path: Path, text_col: str | None, id_col: str | None, encoding: str) -> Iterator[NoteRow | RowError]:
+    csv.field_size_limit(sys.maxsize)
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    with path.open(encoding=encoding, errors="surrogateescape", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        header = next(reader, None)
+        if header is None:
+            return
+        text_name = _pick(header, text_col, TEXT_COLUMNS, "text")
+        if text_name is None:
+            raise SourceError(f"no text column found among {header}: name it with --text-col")
+        id_name = _pick(header, id_col, ID_COLUMNS, "id")
+        text_at, id_at = header.index(text_name), header.index(id_name) if id_name is not None else None
+        for row, values in enumerate(reader, start=1):
+            note_id = values[id_at].strip() if id_at is not None and id_at < len(values) else ""
+            note_id = note_id or str(row)
+            if text_at >= len(values):
+                yield RowError(row, note_id, "MissingColumn", f"row {row}: has no {text_name!r} field")
+                continue
+            yield _row(row, note_id, values[text_at], text_name, encoding)
+
+
+def read_jsonl(path: Path, text_col: str | None, id_col: str | None, encoding: str) -> Iterator[NoteRow | RowError]:
+    with path.open("rb") as handle:
+        for row, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            line = _decode(raw, encoding, row, str(row))
+            if isinstance(line, RowError):
+                yield line
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                yield RowError(
+                    row, str(row), "JSONDecodeError", f"row {row}: not JSON ({error.msg} at column {error.colno})"
+                )
+                continue
+            if not isinstance(record, dict):
+                yield RowError(row, str(row), "TypeError", f"row {row}: a JSON object is expected")
+                continue
+            columns = list(record)
+            text_name = text_col if text_col is not None else _pick(columns, None, TEXT_COLUMNS, "text")
+            id_name = id_col if id_col is not None else _pick(columns, None, ID_COLUMNS, "id")
+            note_id = str(record.get(id_name, "")).strip() if id_name is not None else ""
+            note_id = note_id or str(row)
+            if text_name is None or text_name not in record:
+                yield RowError(row, note_id, "MissingColumn", f"row {row}: no text field (fields: {columns})")
+                continue
+            yield _row(row, note_id, record[text_name], text_name, encoding)
+
+
+def read_parquet(path: Path, text_col: str | None, id_col: str | None, encoding: str) -> Iterator[NoteRow | RowError]:
+    import pyarrow.parquet as pq
+
+    parquet = pq.ParquetFile(path)
+    columns = parquet.schema_arrow.names
+    text_name = _pick(columns, text_col, TEXT_COLUMNS, "text")
+    if text_name is None:
+        raise SourceError(f"no text column found among {columns}: name it with --text-col")
+    id_name = _pick(columns, id_col, ID_COLUMNS, "id")
+    wanted = [text_name] + ([id_name] if id_name is not None else [])
+    row = 0
+    for batch in parquet.iter_batches(columns=wanted, batch_size=1024):
+        texts = batch.column(text_name).to_pylist()
+        ids = batch.column(id_name).to_pylist() if id_name is not None else [None] * len(texts)
+        for text, raw_id in zip(texts, ids, strict=True):
+            row += 1
+            note_id = str(raw_id).strip() if raw_id is not None else ""
+            yield _row(row, note_id or str(row), text, text_name, encoding)
+
+
+def read_folder(path: Path, text_col: str | None, id_col: str | None, encoding: str) -> Iterator[NoteRow | RowError]:
+    files = sorted(p for p in path.rglob("*.txt") if p.is_file())
+    for row, file in enumerate(files, start=1):
+        note_id = str(file.relative_to(path).with_suffix(""))
+        yield _row(row, note_id, file.read_bytes(), file.name, encoding)
+
+
+READERS = {"csv": read_csv, "jsonl": read_jsonl, "parquet": read_parquet, "folder": read_folder}
+
+
+def read_notes(
+    path: Path, fmt: str | None = None, text_col: str | None = None, id_col: str | None = None, encoding: str = "utf-8"
+) -> Iterator[NoteRow | RowError]:
+    """Rows of an export, each either a note or the reason it could not be read; duplicate ids are errors."""
+    if not path.exists():
+        raise SourceError(f"no such input: {path}")
+    reader = READERS[fmt or detect_format(path)]
+    seen: dict[str, int] = {}
+    for item in reader(path, text_col, id_col, encoding):
+        first = seen.setdefault(item.id, item.row)
+        if first != item.row:
+            yield RowError(
+                item.row, item.id, "DuplicateId", f"row {item.row}: id {item.id!r} was already used by row {first}"
+            )
+            continue
+        yield item
+
+
+def count_rows(path: Path, fmt: str | None = None) -> int | None:
+    """How many rows an export holds, cheaply, for the progress bar's ETA; None when it cannot be told."""
+    fmt = fmt or detect_format(path)
+    if fmt == "folder":
+        return sum(1 for p in path.rglob("*.txt") if p.is_file())
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    if fmt == "jsonl":
+        with path.open("rb") as handle:
+            return sum(1 for line in handle if line.strip())
+    with path.open(encoding="utf-8", errors="surrogateescape", newline="") as handle:
+        csv.field_size_limit(sys.maxsize)
+        return max(0, sum(1 for _ in csv.reader(handle)) - 1)
