@@ -10,10 +10,11 @@ import typer
 from notecoder.batch import run_batch, terminal_progress
 from notecoder.batch.sources import SourceError
 from notecoder.extract import extract
+from notecoder.review.report import write_report
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 
-SAMPLE_NOTE = "sample_note.txt"
+SAMPLE_NOTE = "clinic.txt"
 
 
 def _read_note(path: str) -> str:
@@ -43,7 +44,11 @@ def extract_command(
     """Print a note's findings (and, once mapped, codes, alternatives and gaps) as JSON."""
     if sample == (file is not None):
         raise typer.BadParameter("give either FILE or --sample", param_hint="FILE")
-    text = files("notecoder").joinpath("data", SAMPLE_NOTE).read_text(encoding="utf-8") if sample else _read_note(file)
+    text = (
+        files("notecoder").joinpath("data", "samples", SAMPLE_NOTE).read_text(encoding="utf-8")
+        if sample
+        else _read_note(file)
+    )
     typer.echo(extract(text).model_dump_json(indent=indent or None))
 
 
@@ -68,6 +73,9 @@ def batch_command(
     ] = "utf-8",
     processes: Annotated[int, typer.Option(min=1, help="Worker processes on this machine.")] = 1,
     resume: Annotated[bool, typer.Option(help="Carry on from an interrupted run of the same command.")] = False,
+    include_text: Annotated[
+        bool, typer.Option(help="Keep each note's text in the JSONL (for `notecoder report`).")
+    ] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar and no summary.")] = False,
     fail_on_error: Annotated[bool, typer.Option(help="Exit with 1 when any row failed.")] = False,
 ) -> None:
@@ -83,6 +91,7 @@ def batch_command(
             encoding=encoding,
             processes=processes,
             resume=resume,
+            include_text=include_text,
             progress=terminal_progress(quiet),
         )
     except (SourceError, ValueError, LookupError) as error:
@@ -92,3 +101,20 @@ def batch_command(
             typer.echo(line, err=True)
     if fail_on_error and summary.errors:
         raise typer.Exit(1)
+
+
+@app.command("report")
+def report_command(
+    results: Annotated[Path, typer.Argument(help="A JSONL file written by `notecoder batch`.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")],
+    notes: Annotated[Path | None, typer.Option(help="The export the results came from, for the note text.")] = None,
+    text_col: Annotated[str | None, typer.Option(help="Text column of --notes.")] = None,
+    id_col: Annotated[str | None, typer.Option(help="Id column of --notes.")] = None,
+    title: Annotated[str, typer.Option(help="The report's title.")] = "notecoder review",
+) -> None:
+    """One self-contained HTML page to review a batch: filters by code and gap, each note highlighted."""
+    try:
+        count = write_report(results, output, notes=notes, text_col=text_col, id_col=id_col, title=title)
+    except (SourceError, ValueError, OSError) as error:
+        raise typer.BadParameter(str(error)) from None
+    typer.echo(f"{count} notes -> {output}", err=True)

@@ -9,9 +9,10 @@ def extract(text: str) -> NoteResult:
     if not isinstance(text, str):
         raise TypeError(f"extract() takes the note as str, not {type(text).__name__}")
     if not text.strip():
-        return NoteResult()
+        return NoteResult().with_text(text)
     if len(text) > MAX_NOTE_CHARS:
         raise ValueError(f"note is {len(text):,} characters; notecoder reads at most {MAX_NOTE_CHARS:,}")
     findings = shared()(text)._.findings
     proposal = propose(findings)
-    return NoteResult(findings=findings, codes=proposal.codes, alternatives=proposal.alternatives, gaps=proposal.gaps)
+    result = NoteResult(findings=findings, codes=proposal.codes, alternatives=proposal.alternatives, gaps=proposal.gaps)
+    return result.with_text(text)

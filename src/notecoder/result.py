@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import IntEnum, StrEnum
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
 
 class Assertion(StrEnum):
@@ -102,6 +102,25 @@ class NoteResult(_Frozen):
     codes: tuple[CodeProposal, ...] = ()
     alternatives: tuple[Alternative, ...] = ()
     gaps: tuple[Gap, ...] = ()
+    _text: str | None = PrivateAttr(default=None)
+    """The note, kept (never serialized) so that a result from `extract()` can show itself in a notebook."""
 
     def of_kind(self, kind: FindingKind | str) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.kind == kind)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when the results are: the note text a result may hold is not part of it."""
+        return type(other) is type(self) and self.__dict__ == other.__dict__
+
+    __hash__ = _Frozen.__hash__
+
+    def with_text(self, text: str) -> "NoteResult":
+        """This result holding its note, for `_repr_html_` (results read back from JSON have none)."""
+        copy = self.model_copy()
+        copy._text = text
+        return copy
+
+    def _repr_html_(self) -> str:
+        from notecoder.review import note_html
+
+        return note_html(self._text, self)

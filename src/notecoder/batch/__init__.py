@@ -103,8 +103,8 @@ def outcome(item: NoteRow | RowError) -> NoteResult | RowError:
         return RowError(item.row, item.id, type(error).__name__, message)
 
 
-def code_row(item: NoteRow | RowError) -> CodedRow:
-    """One row's journal line and the counts the summary needs."""
+def code_row(item: NoteRow | RowError, include_text: bool = False) -> CodedRow:
+    """One row's journal line and the counts the summary needs; the note itself only when asked for (PHI)."""
     result = outcome(item)
     if isinstance(result, RowError):
         record = {
@@ -114,13 +114,14 @@ def code_row(item: NoteRow | RowError) -> CodedRow:
             "error": {"type": result.type, "message": result.message},
         }
         return CodedRow(item.id, json.dumps(record, ensure_ascii=False), error_type=result.type)
-    head = json.dumps({"row": item.row, "id": item.id, "status": "ok"}, ensure_ascii=False)[:-1]
+    fields = {"row": item.row, "id": item.id, "status": "ok"} | ({"text": item.text} if include_text else {})
+    head = json.dumps(fields, ensure_ascii=False)[:-1]
     line = f'{head}, "result": {result.model_dump_json()}}}'
     return CodedRow(item.id, line, codes=len(result.codes), gaps=len(result.gaps))
 
 
-def _work(item: NoteRow | RowError) -> CodedRow:
-    done = code_row(item)
+def _work(job: tuple[NoteRow | RowError, bool]) -> CodedRow:
+    done = code_row(*job)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return CodedRow(done.id, done.line, done.codes, done.gaps, done.error_type, os.getpid(), rss)
 
@@ -137,15 +138,16 @@ def _gated(items: Iterable, slots: threading.BoundedSemaphore) -> Iterator:
         yield item
 
 
-def _results(items: Iterable[NoteRow | RowError], processes: int) -> Iterator[CodedRow]:
+def _results(items: Iterable[NoteRow | RowError], processes: int, include_text: bool) -> Iterator[CodedRow]:
+    jobs = ((item, include_text) for item in items)
     if processes <= 1:
         _warm_up()
-        yield from map(_work, items)
+        yield from map(_work, jobs)
         return
     slots = threading.BoundedSemaphore(processes * _IN_FLIGHT_PER_PROCESS)
     context = multiprocessing.get_context("spawn")
     with context.Pool(processes, initializer=_warm_up) as pool:
-        for outcome in pool.imap(_work, _gated(items, slots), chunksize=4):
+        for outcome in pool.imap(_work, _gated(jobs, slots), chunksize=4):
             slots.release()
             yield outcome
 
@@ -161,6 +163,7 @@ def run_batch(
     encoding: str = "utf-8",
     processes: int = 1,
     resume: bool = False,
+    include_text: bool = False,
     progress: Callable[[int | None], "ProgressLike"] | None = None,
 ) -> BatchSummary:
     """Code every note of `source` into `output`; with `resume`, carry on from an interrupted run's journal."""
@@ -175,7 +178,7 @@ def run_batch(
     start = time.perf_counter()
     first: float | None = None
     try:
-        for done in _results(pending, processes):
+        for done in _results(pending, processes, include_text):
             if first is None:
                 first = time.perf_counter()
                 summary.startup_seconds = first - start

@@ -186,7 +186,11 @@ class Mapper:
         """Current injuries: the S-code, and the regions where M53 is excluded (block Excludes1)."""
         injured: set[int | None] = set()
         unclear = False
+        coded: set[tuple[int, int | None]] = set()
         for finding, concept in note.diagnoses("injury", self.rules.supporting_assertions):
+            if (finding.sentence_start, note.region(finding)) in coded:
+                continue  # "acute cervical strain (whiplash)": one injury, one code
+            coded.add((finding.sentence_start, note.region(finding)))
             timing = self._injury_timing(finding, note)
             if timing == "remote":
                 continue
@@ -356,7 +360,7 @@ class Mapper:
         cranial = note.cranial_symptoms
         for finding, concept in note.diagnoses("pain", self.rules.supporting_assertions):
             region = note.region(finding)
-            if structural_regions & (self.rules.pain_covered_by.regions(region) | {None}):
+            if structural_regions & (self.rules.region_neighbours.regions(region) | {None}):
                 continue
             built = self.build(concept.family, region, finding, note)
             if built is None:
@@ -379,8 +383,9 @@ class Mapper:
         if gap_id == "condition-not-named":
             return draft.family == "M53.9"
         if gap_id == "imaging-not-documented":
+            near = self.rules.region_neighbours.near
             return not any(
-                f.value and f.assertion == Assertion.PRESENT and (f.region is None or draft.region in (None, f.region))
+                f.value and f.assertion == Assertion.PRESENT and near(f.region, draft.region)
                 for f in note.by_kind[K.IMAGING]
             )
         if gap_id == "neuro-exam-not-documented":

@@ -71,13 +71,16 @@ class DiscPain(_Model):
     leg_pain_concepts: frozenset[str]
 
 
-class PainCoverage(_Model):
+class RegionNeighbours(_Model):
     model_config = ConfigDict(extra="allow", frozen=True)
     about: str = ""
 
     def regions(self, region: int | None) -> frozenset[int | None]:
         covering = (self.model_extra or {}).get(str(region))
         return frozenset(covering) if covering else frozenset({region})
+
+    def near(self, one: int | None, other: int | None) -> bool:
+        return one is None or other is None or other in self.regions(one) or one in self.regions(other)
 
 
 class MapperRules(_Model):
@@ -97,7 +100,7 @@ class MapperRules(_Model):
     concepts: dict[str, Concept]
     combinations: tuple[Combination, ...]
     residual_families: frozenset[str]
-    pain_covered_by: PainCoverage
+    region_neighbours: RegionNeighbours
     code_also: dict[str, CodeAlso]
     cranial_symptom_value: str
     exam_concepts: frozenset[str]

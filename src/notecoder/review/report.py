@@ -1,0 +1,47 @@
+"""`notecoder report`: batch results (and, when they lack it, the export's text) to one HTML page."""
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from notecoder.batch.sources import NoteRow, read_notes
+from notecoder.result import NoteResult
+from notecoder.review import ReportItem, report_html
+
+
+def _items(results: Path, texts: dict[str, str]) -> Iterator[ReportItem]:
+    with results.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                record = json.loads(line)
+                note_id = str(record["id"])
+            except (json.JSONDecodeError, KeyError, TypeError):
+                raise ValueError(f"{results.name} line {number} is not a notecoder batch record") from None
+            if record.get("status") == "ok":
+                result = NoteResult.model_validate(record["result"])
+                yield ReportItem(note_id, record.get("text", texts.get(note_id)), result)
+            else:
+                error = record.get("error", {})
+                yield ReportItem(note_id, None, None, f"{error.get('type')}: {error.get('message')}")
+
+
+def write_report(
+    results: Path,
+    output: Path,
+    *,
+    notes: Path | None = None,
+    text_col=None,
+    id_col=None,
+    title: str = "notecoder review",
+) -> int:
+    texts = {}
+    if notes is not None:
+        texts = {
+            row.id: row.text for row in read_notes(notes, text_col=text_col, id_col=id_col) if isinstance(row, NoteRow)
+        }
+    items = list(_items(results, texts))
+    temporary = output.with_name(f".{output.name}.writing")
+    temporary.write_text(report_html(items, title=title), encoding="utf-8")
+    os.replace(temporary, output)
+    return len(items)
