@@ -114,7 +114,7 @@ class NoteResult(_Frozen):
 
     __hash__ = _Frozen.__hash__
 
-    def with_text(self, text: str) -> "NoteResult":
+    def with_text(self, text: str) -> NoteResult:
         """This result holding its note, for `_repr_html_` (results read back from JSON have none)."""
         copy = self.model_copy()
         copy._text = text

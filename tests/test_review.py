@@ -1,0 +1,148 @@
+"""Review views: evidence highlighted, assertions visible, codes linked to spans, and note text always inert."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import notecoder
+from notecoder import NoteResult
+from notecoder.review import ReportItem, note_html, report_html, sample_notes
+from notecoder.review.report import write_report
+
+HOSTILE = (
+    "A: cervical facet syndrome C5-6. <script>document.body.setAttribute('data-pwned','script')</script>"
+    " <img src=x onerror=\"document.body.setAttribute('data-pwned','img')\"> </style><style>body{display:none}</style>"
+    " <!-- --> ]]> \u2028 Denies neck pain."
+)
+
+
+def test_repr_html_highlights_every_finding_with_its_assertion():
+    text = sample_notes()["clinic"]
+    result = notecoder.extract(text)
+    page = result._repr_html_()
+    marks = re.findall(r'<mark class="([^"]*)" title="[^"]*">', page)
+    assert len(marks) >= len(result.findings)
+    assert any("a-negated" in m for m in marks) and any("a-possible" in m for m in marks)
+    assert '<sup class="nc-tag a-family">fam</sup>' in page and '<sup class="nc-tag a-historical">hist</sup>' in page
+    assert "M53.82" in page and "Query:" in page
+    shown = page.split('<pre class="nc-text">')[1].split("</pre>")[0]
+    plain = re.sub(r"<[^>]+>", "", re.sub(r"<sup[^>]*>[^<]*</sup>", "", shown))
+    assert (
+        plain.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#x27;", "'")
+        .replace("&quot;", '"')
+        == text
+    )  # the whole note, in order, nothing added or lost
+
+
+def test_a_code_is_linked_to_the_spans_that_support_it():
+    result = notecoder.extract("ASSESSMENT: Facet syndrome at C7-T1.")
+    page = result._repr_html_()
+    assert re.search(r'<mark class="[^"]*\be-c0\b[^"]*"[^>]*>Facet syndrome</mark>', page)
+    assert '.nc-root:has([data-ev="c0"]:hover) .e-c0' in page
+    assert 'data-ev="c0"' in page
+
+
+def test_note_text_is_escaped():
+    page = note_html(HOSTILE, notecoder.extract(HOSTILE))
+    assert "<script>" not in page.replace("<style>", "") and "<img" not in page
+    assert "&lt;script&gt;" in page and "&lt;/style&gt;" in page and "onerror=&quot;" in page
+
+
+def test_a_result_read_back_from_json_renders_without_its_text():
+    result = NoteResult.model_validate_json(notecoder.extract("Dx: LBP.").model_dump_json())
+    page = result._repr_html_()
+    assert "not available" in page and "LBP" in page
+
+
+def test_report_embeds_data_that_cannot_close_its_script():
+    page = report_html([ReportItem("x</script><script>alert(1)</script>", HOSTILE, notecoder.extract(HOSTILE))])
+    data = page.split('<script type="application/json" id="nc-data">')[1].split("</script>")[0]
+    assert "<" not in data and ">" not in data and "\u2028" not in data
+    parsed = json.loads(data)
+    assert parsed["rows"][0]["id"] == "x</script><script>alert(1)</script>"
+    assert "Content-Security-Policy" in page and "http" not in page.split("<body>")[0].replace("http-equiv", "")
+
+
+def test_report_command_from_batch_results(tmp_path):
+    from notecoder.batch import run_batch
+
+    source = tmp_path / "notes.jsonl"
+    source.write_text("".join(json.dumps({"id": k, "text": v}) + "\n" for k, v in sample_notes().items()), "utf-8")
+    run_batch(source, tmp_path / "results.jsonl", include_text=True)
+    assert write_report(tmp_path / "results.jsonl", tmp_path / "report.html") == len(sample_notes())
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Craniocervical junction dysfunction" in page and "S16.1XXA" in page
+    run_batch(source, tmp_path / "bare.jsonl")  # no text: the export supplies it
+    write_report(tmp_path / "bare.jsonl", tmp_path / "joined.html", notes=source)
+    joined = (tmp_path / "joined.html").read_text(encoding="utf-8")
+    views = json.loads(joined.split('id="nc-data">')[1].split("</script>")[0])["views"]
+    assert sum('<pre class="nc-text">' in view for view in views) == len(sample_notes())
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+needs_browser = pytest.mark.skipif(
+    CHROMIUM is None and not os.environ.get("CI"), reason="no headless Chromium here (CI installs it)"
+)
+
+
+def browser(*args: str, profile: Path) -> str:
+    assert CHROMIUM is not None, "CI must install Debian's chromium (see .ci/run)"
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={profile}", *args]  # fmt: skip
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stdout
+
+
+@pytest.fixture
+def hostile_report(tmp_path) -> Path:
+    items = [ReportItem(name, text, notecoder.extract(text)) for name, text in sample_notes().items()]
+    items.append(ReportItem("hostile", HOSTILE, notecoder.extract(HOSTILE)))
+    items.append(ReportItem("failed", None, None, "row 9: column 'text' is empty"))
+    path = tmp_path / "report.html"
+    path.write_text(report_html(items), encoding="utf-8")
+    return path
+
+
+@needs_browser
+def test_in_a_real_browser_no_script_from_a_note_runs(hostile_report, tmp_path):
+    dom = browser(
+        "--virtual-time-budget=5000", "--dump-dom", f"{hostile_report.as_uri()}#note=hostile", profile=tmp_path / "p"
+    )
+    body = dom.split("<body", 1)[1].split(">", 1)[0]
+    assert "data-pwned" not in body  # neither the <script> nor the onerror ran
+    assert "&lt;script&gt;document.body.setAttribute" in dom  # the note shows its markup as text
+    assert "6 notes, 4 with a proposed M53 code, 1 failed rows" in dom
+    assert dom.count('class="nc-row') == 6 and "nc-row nc-error" in dom
+
+
+@needs_browser
+def test_the_report_renders(hostile_report, tmp_path):
+    shot = tmp_path / "report.png"
+    browser("--window-size=1400,900", "--virtual-time-budget=5000", f"--screenshot={shot}", hostile_report.as_uri(),
+            profile=tmp_path / "p")  # fmt: skip
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000  # a page with content, not a blank one
+
+
+@needs_browser
+def test_a_five_thousand_note_report_stays_usable(tmp_path):
+    result = notecoder.extract(sample_notes()["lumbar"])
+    text = sample_notes()["lumbar"]
+    page = report_html(ReportItem(f"note-{i}", text, result) for i in range(5000))
+    path = tmp_path / "big.html"
+    path.write_text(page, encoding="utf-8")
+    assert len(page) < 60_000_000
+    dom = browser(
+        "--virtual-time-budget=20000", "--dump-dom", f"{path.as_uri()}#note=note-4321", profile=tmp_path / "p"
+    )
+    assert "5000 notes" in dom and "5000 shown" in dom
+    assert dom.count('class="nc-row') == 100  # one page of rows at a time
+    assert "Lumbar facet syndrome" in dom  # the note asked for in the address is open
