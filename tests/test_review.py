@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import notecoder
-from notecoder import NoteResult
-from notecoder.review import ReportItem, note_html, report_html, sample_notes
+from notecoder import Assertion, NoteResult
+from notecoder.review import TAGS, ReportItem, note_html, report_html, sample_notes
 from notecoder.review.report import write_report
 
 HOSTILE = (
@@ -28,7 +28,9 @@ def test_repr_html_highlights_every_finding_with_its_assertion():
     marks = re.findall(r'<mark class="([^"]*)" title="[^"]*">', page)
     assert len(marks) >= len(result.findings)
     assert any("a-negated" in m for m in marks) and any("a-possible" in m for m in marks)
-    assert '<sup class="nc-tag a-family">fam</sup>' in page and '<sup class="nc-tag a-historical">hist</sup>' in page
+    for assertion in {f.assertion for f in result.findings} - {Assertion.PRESENT}:
+        assert f'<sup class="nc-tag a-{assertion.value}">{TAGS[assertion]}</sup>' in page
+    assert {Assertion.FAMILY, Assertion.NEGATED, Assertion.POSSIBLE} <= {f.assertion for f in result.findings}
     assert "M53.82" in page and "Query:" in page
     shown = page.split('<pre class="nc-text">')[1].split("</pre>")[0]
     plain = re.sub(r"<[^>]+>", "", re.sub(r"<sup[^>]*>[^<]*</sup>", "", shown))

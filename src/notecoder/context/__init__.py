@@ -29,7 +29,7 @@ _MAX_FORMS = 256
 @cache
 def _raw() -> dict:
     raw = json.loads(files(__package__).joinpath("rules.json").read_text(encoding="utf-8"))
-    unknown = set(raw) - {"version", "about", "replace_defaults", "context_rules"}
+    unknown = set(raw) - {"version", "about", "replace_defaults", "terminating_types", "context_rules"}
     if unknown:
         raise ValueError(f"context/rules.json: unknown keys {sorted(unknown)}")
     return raw
@@ -113,6 +113,7 @@ def make_context(nlp: Language, name: str) -> ConText:
         input_span_type="group",
         span_group_name=SPAN_GROUP,
         excluded_types=set(MODIFIER_KINDS),
+        terminating_types=_raw().get("terminating_types", {}),
     )
     context.add(context_rules(context.DEFAULT_RULES_FILEPATH))
     return context
