@@ -303,7 +303,7 @@ def test_neuro_exam_values(text, evidence, value):
 @pytest.mark.parametrize(
     ("text", "evidence", "value"),
     [
-        ("Whiplash injury 2 days ago.", "Whiplash injury", None),
+        ("Whiplash injury 2 days ago.", "Whiplash injury", "current"),  # an injury diagnosis takes its timing
         ("MVC 2 days ago.", "MVC", "current"),
         ("Fell 10 years ago.", "Fell", "remote"),
         ("Remote MVA with chronic neck pain since.", "MVA", "remote"),

@@ -1,5 +1,6 @@
 """Command line: thin wrappers that parse options, call the library and map errors to exit codes."""
 
+import json
 import sys
 from importlib.resources import files
 from pathlib import Path
@@ -118,3 +119,24 @@ def report_command(
     except (SourceError, ValueError, OSError) as error:
         raise typer.BadParameter(str(error)) from None
     typer.echo(f"{count} notes -> {output}", err=True)
+
+
+@app.command("evaluate")
+def evaluate_command(
+    corpus: Annotated[Path, typer.Argument(help="An annotated corpus: a .jsonl file or a folder of them (corpora/).")],
+    split: Annotated[str | None, typer.Option(help="train, dev or test (default: every note).")] = None,
+    json_output: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON here.")] = None,
+) -> None:
+    """Span, assertion, code, alternative and gap figures against a gold corpus, and the notes that differ."""
+    from notecoder.evaluation import evaluate, format_report, read_corpus
+
+    try:
+        notes = read_corpus(corpus, split)
+    except (OSError, ValueError) as error:
+        raise typer.BadParameter(str(error)) from None
+    if not notes:
+        raise typer.BadParameter(f"no notes in {corpus} for split {split!r}")
+    report = evaluate(notes).report()
+    typer.echo(format_report(report))
+    if json_output is not None:
+        json_output.write_text(json.dumps(report, indent=2), encoding="utf-8")

@@ -31,6 +31,8 @@ class _ValueLink(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     kind: Literal["result", "response", "timing"]
     max_chars: int | None = None
+    concepts: frozenset[str] | None = None
+    """Only these concepts of the kind take the value (injury diagnoses take a timing, other conditions none)."""
 
 
 class _ValuePattern(BaseModel):
@@ -375,6 +377,9 @@ class FindingBuilder:
                 draft.value = self._pattern_value(draft.kind, span_text)
             if draft.value is None and draft.kind == FindingKind.IMAGING:
                 draft.value = self._imaging_value(draft, conditions[draft.sentence])
+                if draft.value is None and note_text(note.doc)[draft.end : draft.end + 2].lstrip().startswith(":"):
+                    # "Flexion-extension radiographs: 5 mm of translation": the result is the sentence after
+                    draft.value = self._linked_value(note, replace(draft, sentence=draft.sentence + 1))
                 if draft.value is None:
                     draft.value = self._imaging_value(draft, self._report(note, draft, drafts))
             if draft.value is None:
@@ -426,7 +431,7 @@ class FindingBuilder:
 
     def _linked_value(self, note: _Note, draft: _Draft) -> str | None:
         link = self.rules.value_links.get(FindingKind(draft.kind))
-        if link is None:
+        if link is None or (link.concepts is not None and draft.concept not in link.concepts):
             return None
         candidates = [m for m in note.modifiers.get(draft.sentence, ()) if m.kind == link.kind]
         if not candidates:

@@ -163,12 +163,12 @@ class Mapper:
         alternatives: dict[str, _Draft] = {}
         gaps: dict[tuple[str, str | None], Gap] = {}
 
-        injured_regions, unclear_injury = self._injuries(note, alternatives, gaps)
+        injured_regions, unclear_injury, timed_injury = self._injuries(note, alternatives, gaps)
         covered_regions, blocking_regions = self._specific(note, alternatives, gaps)
         codes = self._m53(note, injured_regions, blocking_regions, alternatives)
         uncertain = self._uncertain(note, codes, gaps)
         self._pain(note, codes, covered_regions | injured_regions, bool(uncertain), alternatives, gaps)
-        trauma_unclear = unclear_injury or self._trauma_unclear(note)
+        trauma_unclear = unclear_injury or (self._trauma_unclear(note) and not timed_injury)
         for draft in codes.values():
             for gap_id in self.rules.family_gaps.get(draft.family, ()):
                 if self._gap_applies(gap_id, draft, note, trauma_unclear):
@@ -182,16 +182,18 @@ class Mapper:
             gaps=tuple(gaps.values()),
         )
 
-    def _injuries(self, note: _Note, alternatives: dict[str, _Draft], gaps: dict) -> tuple[set, bool]:
-        """Current injuries: the S-code, and the regions where M53 is excluded (block Excludes1)."""
+    def _injuries(self, note: _Note, alternatives: dict[str, _Draft], gaps: dict) -> tuple[set, bool, bool]:
+        """Current injuries: the S-code, the regions where M53 is excluded (block Excludes1), and whether an
+        injury's timing is unclear or known."""
         injured: set[int | None] = set()
-        unclear = False
+        unclear = timed = False
         coded: set[tuple[int, int | None]] = set()
         for finding, concept in note.diagnoses("injury", self.rules.supporting_assertions):
             if (finding.sentence_start, note.region(finding)) in coded:
                 continue  # "acute cervical strain (whiplash)": one injury, one code
             coded.add((finding.sentence_start, note.region(finding)))
             timing = self._injury_timing(finding, note)
+            timed = timed or timing is not None
             if timing == "remote":
                 continue
             region = note.region(finding)
@@ -213,9 +215,11 @@ class Mapper:
                     "not documented, and a current injury excludes M53"
                 )
                 self._add_alternative(alternatives, built.code, family, region, finding, reason, note)
-        return injured, unclear
+        return injured, unclear, timed
 
     def _injury_timing(self, injury: Finding, note: _Note) -> str | None:
+        if injury.value is not None:
+            return injury.value  # stated with the diagnosis: "strain, subsequent encounter"
         for finding in note.by_sentence[injury.sentence_start]:
             if finding.kind == K.CHRONICITY and finding.concept == "acute":
                 return "current"

@@ -62,12 +62,26 @@ class SectionStage:
         return doc
 
     def _titles(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """Non-overlapping title matches, longest first ("past medical history:" over "history:")."""
+        """Non-overlapping title matches, longest first ("past medical history:" over "history:").
+
+        A title starts a line, follows punctuation, or is written in capitals ("... radiation A/P: ..."); a
+        lower-case title word inside a sentence is prose ("Flexion-extension radiographs: 5 mm ...")."""
         kept: list[tuple[int, int, int]] = []
-        for key, start, end in sorted(self.matcher(doc), key=lambda m: (m[1] - m[2], m[1])):
+        matches = [m for m in self.matcher(doc) if self._is_title(doc, m[1], m[2])]
+        for key, start, end in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):
             if all(end <= s or start >= e for _, s, e in kept):
                 kept.append((key, start, end))
         return sorted(kept, key=lambda m: m[1])
+
+    @staticmethod
+    def _is_title(doc: Doc, start: int, end: int) -> bool:
+        if start == 0 or all(t.is_upper or not t.is_alpha for t in doc[start:end]):
+            return True
+        before = doc[start - 1]
+        return (before.is_space and "\n" in before.text) or before.text in _BOUNDARY_MARKS
+
+
+_BOUNDARY_MARKS = frozenset({".", ",", ";", ":", "?", "!", ")", "]", "-", "*", "•"})
 
 
 @Language.factory("notecoder_sections", assigns=["doc._.sections"])

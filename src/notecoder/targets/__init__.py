@@ -184,6 +184,14 @@ def regex_rules(rules: TargetRules) -> list[CompiledRegex]:
     return compiled
 
 
+def resolve_overlaps(spans: list[Span]) -> list[Span]:
+    """Overlaps resolve to the longest span, except that a duration or onset may overlap what it dates:
+    "since a fall" is both when the pain began and a fall."""
+    timing = [s for s in spans if s.label_ == FindingKind.CHRONICITY]
+    others = [s for s in spans if s.label_ != FindingKind.CHRONICITY]
+    return sorted(longest_first(others) + longest_first(timing), key=lambda s: (s.start, s.end))
+
+
 def longest_first(spans: list[Span]) -> list[Span]:
     """Overlapping matches resolve to the longest (then the earliest): "neck pain" wins over "neck"."""
     taken: set[int] = set()
@@ -230,7 +238,7 @@ class TargetStage:
                 if span is not None:
                     span._.target_rule = regex.rule
                     spans.append(span)
-        doc.spans[SPAN_GROUP] = longest_first(spans)
+        doc.spans[SPAN_GROUP] = resolve_overlaps(spans)
         return doc
 
     def _wrapped(self, doc: Doc) -> list[Span]:

@@ -1,0 +1,201 @@
+"""Evaluation against an annotated corpus: spans per kind, assertions per class, codes, alternatives and gaps."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from notecoder.extract import extract
+from notecoder.result import Assertion, FindingKind, NoteResult
+
+SPLITS = ("train", "dev", "test")
+
+
+class GoldSpan(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    start: int
+    end: int
+    kind: FindingKind
+    assertion: Assertion = Assertion.PRESENT
+    text: str
+
+
+class GoldNote(BaseModel):
+    """One annotated note (corpora/README.md says how each field is judged)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    split: str
+    source: str
+    style: str
+    text: str
+    codes: tuple[str, ...] = ()
+    alternatives: tuple[str, ...] = ()
+    gaps: tuple[str, ...] = ()
+    spans: tuple[GoldSpan, ...] = ()
+    spans_annotated: bool = True
+    """False for notes annotated for codes, alternatives and gaps only: their spans are not scored."""
+
+    @model_validator(mode="after")
+    def _spans_match_text(self) -> "GoldNote":
+        if self.split not in SPLITS:
+            raise ValueError(f"note {self.id}: split must be one of {SPLITS}")
+        for span in self.spans:
+            if self.text[span.start : span.end] != span.text:
+                raise ValueError(f"note {self.id}: span {span.start}:{span.end} is not {span.text!r}")
+        return self
+
+
+def read_corpus(path: Path, split: str | None = None) -> list[GoldNote]:
+    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    notes = []
+    for file in files:
+        with file.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    try:
+                        notes.append(GoldNote.model_validate_json(line))
+                    except ValueError as error:
+                        raise ValueError(f"{file.name} line {number}: {error}") from None
+    return [n for n in notes if split is None or n.split == split]
+
+
+@dataclass
+class PRF:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, gold: set, predicted: set) -> None:
+        self.tp += len(gold & predicted)
+        self.fp += len(predicted - gold)
+        self.fn += len(gold - predicted)
+
+    def summary(self) -> dict[str, float | int]:
+        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
+                "tp": self.tp, "fp": self.fp, "fn": self.fn}  # fmt: skip
+
+
+@dataclass
+class Evaluation:
+    notes: int = 0
+    spans_exact: dict[str, PRF] = field(default_factory=lambda: defaultdict(PRF))
+    spans_overlap: dict[str, PRF] = field(default_factory=lambda: defaultdict(PRF))
+    assertion_hits: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    code_set_exact: int = 0
+    codes: PRF = field(default_factory=PRF)
+    alternatives: PRF = field(default_factory=PRF)
+    gaps: PRF = field(default_factory=PRF)
+    confusions: list[dict] = field(default_factory=list)
+
+    def report(self) -> dict:
+        return {
+            "notes": self.notes,
+            "spans": {
+                kind: {"exact": self.spans_exact[kind].summary(), "overlap": self.spans_overlap[kind].summary()}
+                for kind in sorted(set(self.spans_exact) | set(self.spans_overlap))
+            },
+            "assertion_accuracy": {
+                label: {"accuracy": round(hit / total, 4) if total else 0.0, "n": total}
+                for label, (hit, total) in sorted(self.assertion_hits.items())
+            },
+            "code_set_accuracy": round(self.code_set_exact / self.notes, 4) if self.notes else 0.0,
+            "codes": self.codes.summary(),
+            "alternative_recall": round(self.alternatives.recall, 4),
+            "gaps": self.gaps.summary(),
+            "confusions": self.confusions,
+        }
+
+
+def _overlaps(a, b) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def score_note(gold: GoldNote, result: NoteResult, evaluation: Evaluation) -> None:
+    evaluation.notes += 1
+    predicted = result.findings if gold.spans_annotated else ()
+    for kind in {s.kind for s in gold.spans} | {f.kind for f in predicted}:
+        gold_spans = [s for s in gold.spans if s.kind == kind]
+        found = [f for f in predicted if f.kind == kind]
+        evaluation.spans_exact[kind].add({(s.start, s.end) for s in gold_spans}, {(f.start, f.end) for f in found})
+        overlap = evaluation.spans_overlap[kind]
+        overlap.tp += sum(any(_overlaps(s, f) for f in found) for s in gold_spans)
+        overlap.fn += sum(not any(_overlaps(s, f) for f in found) for s in gold_spans)
+        overlap.fp += sum(not any(_overlaps(s, f) for s in gold_spans) for f in found)
+        for span in gold_spans:
+            match = next((f for f in found if _overlaps(span, f)), None)
+            if match is not None:
+                hits = evaluation.assertion_hits[span.assertion.value]
+                hits[0] += match.assertion == span.assertion
+                hits[1] += 1
+    codes, alternatives, gaps = (
+        {c.code for c in result.codes},
+        {a.code for a in result.alternatives},
+        {g.id for g in result.gaps},
+    )
+    evaluation.codes.add(set(gold.codes), codes)
+    evaluation.alternatives.add(set(gold.alternatives), alternatives)
+    evaluation.gaps.add(set(gold.gaps), gaps)
+    evaluation.code_set_exact += codes == set(gold.codes)
+    if codes != set(gold.codes) or gaps != set(gold.gaps) or not set(gold.alternatives) <= alternatives:
+        evaluation.confusions.append({
+            "id": gold.id, "codes": {"gold": sorted(gold.codes), "predicted": sorted(codes)},
+            "alternatives": {"gold": sorted(gold.alternatives), "predicted": sorted(alternatives)},
+            "gaps": {"missing": sorted(set(gold.gaps) - gaps), "extra": sorted(gaps - set(gold.gaps))},
+        })  # fmt: skip
+
+
+def evaluate(notes: Iterable[GoldNote]) -> Evaluation:
+    evaluation = Evaluation()
+    for note in notes:
+        score_note(note, extract(note.text), evaluation)
+    return evaluation
+
+
+def format_report(report: dict) -> str:
+    lines = [
+        f"{report['notes']} notes",
+        "",
+        f"{'spans':20}{'exact P':>9}{'R':>7}{'F1':>7}{'overlap P':>11}{'R':>7}{'F1':>7}",
+    ]
+    for kind, both in report["spans"].items():
+        e, o = both["exact"], both["overlap"]
+        lines.append(f"{kind:20}{e['precision']:9.3f}{e['recall']:7.3f}{e['f1']:7.3f}"
+                     f"{o['precision']:11.3f}{o['recall']:7.3f}{o['f1']:7.3f}")  # fmt: skip
+    lines.append("")
+    lines.append("assertion accuracy: " + ", ".join(
+        f"{label} {v['accuracy']:.3f} (n={v['n']})" for label, v in report["assertion_accuracy"].items()))  # fmt: skip
+    c, g = report["codes"], report["gaps"]
+    lines += [
+        f"code-set accuracy: {report['code_set_accuracy']:.3f}",
+        f"codes: P {c['precision']:.3f} R {c['recall']:.3f} F1 {c['f1']:.3f}",
+        f"alternative recall: {report['alternative_recall']:.3f}",
+        f"gaps: P {g['precision']:.3f} R {g['recall']:.3f} F1 {g['f1']:.3f}",
+        "",
+        f"notes that differ from gold: {len(report['confusions'])}",
+    ]
+    for confusion in report["confusions"]:
+        codes, gaps = confusion["codes"], confusion["gaps"]
+        lines.append(
+            f"  {confusion['id']}: codes gold {codes['gold']} predicted {codes['predicted']}; "
+            f"gaps missing {gaps['missing']} extra {gaps['extra']}"
+        )
+    return "\n".join(lines)
+
+
+__all__ = ["Evaluation", "GoldNote", "GoldSpan", "evaluate", "format_report", "read_corpus"]
