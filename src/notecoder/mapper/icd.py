@@ -35,9 +35,5 @@ def title(code: str) -> str:
     return cm.get_description(candidate)
 
 
-def is_leaf(code: str) -> bool:
-    return _valid(code) and cm.is_leaf(code)
-
-
 def block_excludes1(block: str = "M50-M54") -> tuple[str, ...]:
     return tuple(cm.get_excludes1(block))
