@@ -324,3 +324,22 @@ def test_several_regions_in_one_note():
         (("C5", "C6"), Region.CERVICAL),
         (("L4", "L5"), Region.LUMBAR),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        ("Dx: right lower extremity radiculopathy.", Region.LUMBOSACRAL),
+        ("A: neck pain with left upper extremity radiculopathy.", Region.CERVICAL),
+        ("UE radiculopathy, chronic.", Region.CERVICAL),
+        ("Dx: radiculopathy.", None),
+    ],
+)
+def test_a_limb_names_the_roots_of_a_radiculopathy(text, region):
+    radiculopathy = next(f for f in notecoder.extract(text).findings if f.concept == "radiculopathy")
+    assert radiculopathy.region == region
+
+
+def test_a_limb_does_not_make_other_conditions_spinal():
+    fracture = next(f for f in notecoder.extract("Dx: lower extremity fracture.").findings if f.concept == "fracture")
+    assert fracture.region is None

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 
 from notecoder.doctext import note_text
 from notecoder.findings.durations import duration_days, iso_duration, onset_year
-from notecoder.levels import is_non_spinal, parse_levels, region_groups, vocabulary
+from notecoder.levels import Levels, is_non_spinal, parse_levels, region_groups, vocabulary
 from notecoder.result import Assertion, Finding, FindingKind, Region
 from notecoder.sections import section_rules
 from notecoder.targets import FINDING_KINDS, SPAN_GROUP
@@ -56,6 +56,13 @@ class _Qualifier(BaseModel):
     after_max_tokens: int
 
 
+class _LimbQualifiers(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    concepts: frozenset[str]
+    window: int
+    words: dict[str, str]
+
+
 class FindingRules(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     version: int
@@ -65,6 +72,7 @@ class FindingRules(BaseModel):
     sentence_region: _SentenceRegion
     title_kinds_kept: frozenset[FindingKind]
     concept_levels: dict[str, str]
+    limb_qualifiers: _LimbQualifiers
     value_links: dict[FindingKind, _ValueLink]
     value_patterns: tuple[_ValuePattern, ...]
     negated_exam_value: str
@@ -271,6 +279,8 @@ class FindingBuilder:
                     continue
                 if parsed is None and part.concept in self.rules.concept_levels:
                     parsed = parse_levels(self.rules.concept_levels[part.concept])
+                if parsed is None and part.concept in self.rules.limb_qualifiers.concepts:
+                    parsed = self._limb_levels(text, part.start)
                 if parsed is not None:
                     part.levels, part.region, part.explicit = parsed.levels, parsed.region, parsed.explicit
                     part.region_source = "phrase"
@@ -301,6 +311,15 @@ class FindingBuilder:
                 if lenders:
                     nearest = min(lenders, key=lambda lv: _distance(draft.start, draft.end, lv.start, lv.end))
                     draft.levels, draft.region, draft.region_source = nearest.levels, nearest.region, "sentence"
+
+    def _limb_levels(self, text: str, start: int) -> "Levels | None":
+        """The roots of the limb named just before a radiculopathy: "right lower extremity radiculopathy"."""
+        limb = self.rules.limb_qualifiers
+        before = text[max(0, start - limb.window) : start].lower()
+        for words, levels in sorted(limb.words.items(), key=lambda item: -len(item[0])):
+            if re.search(rf"(?<![a-z]){re.escape(words)}\W*$", before):
+                return parse_levels(levels)
+        return None
 
     def _split_level_list(self, note: _Note, draft: _Draft) -> list[_Draft]:
         text = note_text(note.doc)[draft.start : draft.end]
