@@ -314,6 +314,12 @@ DO_NOT_PROPOSE = [
     ),
     ("spondylosis", "A: lumbar spondylosis, facet syndrome L4-5.", "M47.816", None),
     ("myelopathy with spondylosis", "A: cervical spondylosis with myelopathy.", "M47.12", None),
+    (
+        "spondylotic myelopathy named in one phrase",
+        "Impression: cervical spondylotic myelopathy C4-C6.",
+        "M47.12",
+        None,
+    ),
     ("deforming dorsopathy", "A: thoracic deforming dorsopathy, T8 facet syndrome.", "M43.8X4", None),
     ("pain only: thoracic", "Dx: mid back pain.", "M54.6", ("condition-not-named", "M54.6")),
     ("pain only: low back", "Dx: LBP.", "M54.50", ("condition-not-named", "M54.50")),
