@@ -6,7 +6,7 @@ treatment went, whether an injury is current."""
 
 import json
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -162,6 +162,8 @@ class FindingBuilder:
         self._qualifier_words = frozenset(qualifier_words)
         self._section_assertions = section_rules().assertions
         self._value_patterns = [(p.kind, re.compile(p.pattern, re.I), p.value) for p in rules.value_patterns]
+        limbs = sorted(rules.limb_qualifiers.words, key=len, reverse=True)
+        self._limb_re = re.compile(rf"(?<![a-z])({'|'.join(map(re.escape, limbs))})\W*$")
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.findings = tuple(self.build(doc))
@@ -195,7 +197,8 @@ class FindingBuilder:
         return _Note(doc, sentence_starts, sentence_chars, section_starts, section_categories, title_tokens)
 
     def _drafts(self, note: _Note, spans) -> list[_Draft]:
-        drafts: list[tuple[_Draft, bool]] = []
+        drafts: list[_Draft] = []
+        qualified: list[_Draft] = []
         for span in spans:
             kind = span.label_
             meta = span._.target_rule.metadata
@@ -223,10 +226,14 @@ class FindingBuilder:
                 assertion=self._assertion(span, kind, note.section_of(span.start)),
             )
             draft.required = meta["qualifier"] == "required"
-            drafts.append((draft, meta["qualifier"] != "none"))
+            drafts.append(draft)
+            if meta["qualifier"] != "none":
+                qualified.append(draft)
             if kind != FindingKind.SPINAL_LEVEL:
                 note.claimed_tokens.update(range(span.start, span.end))
-        return [draft for draft, qualified in drafts if not qualified or self._qualify(note, draft)]
+        for draft in qualified:  # once every exclusion and claimed token is known
+            self._qualify(note, draft)
+        return drafts
 
     def _assertion(self, span: Span, kind: str, section: str | None) -> Assertion:
         underscore = span._
@@ -241,7 +248,7 @@ class FindingBuilder:
     def _is_qualifier(self, lower: str) -> bool:
         return lower in self._qualifier_words or _LEVEL_TOKEN.match(lower) is not None
 
-    def _qualify(self, note: _Note, draft: _Draft) -> bool:
+    def _qualify(self, note: _Note, draft: _Draft) -> None:
         """Extend the span over a region word or level just before it ("cervical", "C5-6").
 
         A phrase that needs a spinal qualifier keeps one that follows it ("instability at C1-C2"); otherwise it
@@ -265,7 +272,6 @@ class FindingBuilder:
             draft.start_token = first_qualifier
             draft.start = doc[first_qualifier].idx
             draft.extended = True
-        return True
 
     def _resolve_regions(self, note: _Note, drafts: list[_Draft]) -> None:
         text = note_text(note.doc)
@@ -315,11 +321,8 @@ class FindingBuilder:
     def _limb_levels(self, text: str, start: int) -> "Levels | None":
         """The roots of the limb named just before a radiculopathy: "right lower extremity radiculopathy"."""
         limb = self.rules.limb_qualifiers
-        before = text[max(0, start - limb.window) : start].lower()
-        for words, levels in sorted(limb.words.items(), key=lambda item: -len(item[0])):
-            if re.search(rf"(?<![a-z]){re.escape(words)}\W*$", before):
-                return parse_levels(levels)
-        return None
+        match = self._limb_re.search(text[max(0, start - limb.window) : start].lower())
+        return parse_levels(limb.words[match.group(1)]) if match else None
 
     def _split_level_list(self, note: _Note, draft: _Draft) -> list[_Draft]:
         text = note_text(note.doc)[draft.start : draft.end]
@@ -380,6 +383,7 @@ class FindingBuilder:
         text = note_text(note.doc)
         conditions: dict[int, list[_Draft]] = defaultdict(list)
         chronicity: dict[int, list[_Draft]] = defaultdict(list)
+        by_start: list[_Draft] = []  # sorted once, when a study needs the report that follows it
         for draft in drafts:
             if draft.kind == FindingKind.CONDITION:
                 conditions[draft.sentence].append(draft)
@@ -396,11 +400,12 @@ class FindingBuilder:
                 draft.value = self._pattern_value(draft.kind, span_text)
             if draft.value is None and draft.kind == FindingKind.IMAGING:
                 draft.value = self._imaging_value(draft, conditions[draft.sentence])
-                if draft.value is None and note_text(note.doc)[draft.end : draft.end + 2].lstrip().startswith(":"):
+                if draft.value is None and text[draft.end : draft.end + 2].lstrip().startswith(":"):
                     # "Flexion-extension radiographs: 5 mm of translation": the result is the sentence after
                     draft.value = self._linked_value(note, replace(draft, sentence=draft.sentence + 1))
                 if draft.value is None:
-                    draft.value = self._imaging_value(draft, self._report(note, draft, drafts))
+                    by_start = by_start or sorted(drafts, key=lambda d: d.start)
+                    draft.value = self._imaging_value(draft, self._report(note, draft, by_start))
             if draft.value is None:
                 draft.value = self._linked_value(note, draft)
             if draft.kind == FindingKind.IMAGING and draft.value and draft.assertion == Assertion.NEGATED:
@@ -437,11 +442,10 @@ class FindingBuilder:
                 return "current" if days <= self.rules.trauma_current_max_days else "remote"
         return None
 
-    def _report(self, note: _Note, imaging: _Draft, drafts: list[_Draft]) -> list[_Draft]:
+    def _report(self, note: _Note, imaging: _Draft, by_start: list[_Draft]) -> list[_Draft]:
         """Conditions in the imaging sections after a study, up to the next study: a radiology report's findings."""
-        later = sorted((d for d in drafts if d.start >= imaging.end), key=lambda d: d.start)
         report = []
-        for draft in later:
+        for draft in by_start[bisect_left([d.start for d in by_start], imaging.end) :]:
             if draft.kind == FindingKind.IMAGING:
                 break
             if draft.kind == FindingKind.CONDITION and note.section_of(draft.start_token) == "imaging":

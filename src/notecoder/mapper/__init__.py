@@ -166,7 +166,7 @@ class Mapper:
         injured_regions, unclear_injury, timed_injury = self._injuries(note, alternatives, gaps)
         covered_regions, blocking_regions = self._specific(note, alternatives, gaps)
         codes = self._m53(note, injured_regions, blocking_regions, alternatives)
-        uncertain = self._uncertain(note, codes, gaps)
+        uncertain = self._uncertain(note, gaps)
         self._pain(note, codes, covered_regions | injured_regions, bool(uncertain), alternatives, gaps)
         trauma_unclear = unclear_injury or (self._trauma_unclear(note) and not timed_injury)
         for draft in codes.values():
@@ -189,14 +189,14 @@ class Mapper:
         unclear = timed = False
         coded: set[tuple[int, int | None]] = set()
         for finding, concept in note.diagnoses("injury", self.rules.supporting_assertions):
-            if (finding.sentence_start, note.region(finding)) in coded:
+            region = note.region(finding)
+            if (finding.sentence_start, region) in coded:
                 continue  # "acute cervical strain (whiplash)": one injury, one code
-            coded.add((finding.sentence_start, note.region(finding)))
+            coded.add((finding.sentence_start, region))
             timing = self._injury_timing(finding, note)
             timed = timed or timing is not None
             if timing == "remote":
                 continue
-            region = note.region(finding)
             family = self._family_for_text(concept, finding.text)
             seventh = self.rules.seventh_characters.get(timing or "", "")
             built = self.build(family, region, finding, note, seventh)
@@ -342,7 +342,7 @@ class Mapper:
                 where = f"region from another mention of the condition -> {self.rules.region_names[region]}"
         return f"named condition '{finding.text}' in {section}, {where}: {built.code}"
 
-    def _uncertain(self, note: _Note, codes: dict[str, _Draft], gaps: dict) -> list[Finding]:
+    def _uncertain(self, note: _Note, gaps: dict) -> list[Finding]:
         """Possible / rule-out diagnoses: not coded; the gap asks the physician to confirm or rule out."""
         possible = {Assertion.POSSIBLE}
         uncertain = []

@@ -5,6 +5,7 @@ code to its evidence needs no script (CSS `:has()`), so the view works in an unt
 
 import html
 import json
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
@@ -57,10 +58,15 @@ def _highlighted(text: str, findings: tuple[Finding, ...], links: dict[tuple, li
     """The note as escaped text with one <mark> per stretch covered by findings (the innermost one styles it)."""
     spans = [f for f in findings if f.end > f.start]
     cuts = sorted({0, len(text), *(f.start for f in spans), *(f.end for f in spans)})
+    starting: dict[int, list[Finding]] = defaultdict(list)
+    for finding in spans:
+        starting[finding.start].append(finding)
+    active: list[Finding] = []  # the findings covering the stretch at hand: a sweep, not a scan per stretch
     out = []
     for low, high in zip(cuts, cuts[1:], strict=False):
         piece = _e(text[low:high])
-        covering = [f for f in spans if f.start <= low and f.end >= high]
+        active = [f for f in active if f.end > low] + starting.get(low, [])
+        covering = active
         if not covering:
             out.append(piece)
             continue
