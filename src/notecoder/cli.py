@@ -140,3 +140,22 @@ def evaluate_command(
     typer.echo(format_report(report))
     if json_output is not None:
         json_output.write_text(json.dumps(report, indent=2), encoding="utf-8")
+
+
+@app.command("corpus")
+def corpus_command(
+    notes: Annotated[Path, typer.Argument(help="A folder of annotated notes in the markup form (corpora/notes/).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for train/dev/test.jsonl.")],
+    mtsamples: Annotated[
+        Path | None, typer.Option(help="spine_notes_dedup.jsonl, for notes whose text is an MTSamples note.")
+    ] = None,
+) -> None:
+    """Build the gold corpus (JSONL per split, read by `notecoder evaluate`) from the annotated markup files."""
+    from notecoder.evaluation.markup import mtsamples_texts, read_markup, write_corpus
+
+    try:
+        texts = mtsamples_texts(mtsamples) if mtsamples is not None else None
+        counts = write_corpus(read_markup(notes, texts), output)
+    except (OSError, ValueError) as error:
+        raise typer.BadParameter(str(error)) from None
+    typer.echo(", ".join(f"{split} {count}" for split, count in counts.items()) + f" -> {output}", err=True)
