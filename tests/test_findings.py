@@ -96,7 +96,7 @@ CASES = [
         "Craniocervical junction dysfunction",
         K.CONDITION,
         dict(
-            concept="craniocervical_junction_dysfunction",
+            concept="junction_dysfunction",
             region=Region.OCCIPITO_ATLANTO_AXIAL,
             section="assessment",
         ),

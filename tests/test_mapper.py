@@ -140,7 +140,7 @@ SEED_CASES = [
         "M53.83 tip 5: myelopathy takes its own code (M53.83 is then not primary)",
         "Impression: Cervical myelopathy. Facet syndrome C7-T1.",
         ["M53.83"],
-        "G99.2",
+        "G95.9",
         None,
     ),
     (

@@ -74,10 +74,19 @@ class _Note:
             excluded = (
                 self.rules.injury_sections_exclude if role == "injury" else self.rules.diagnostic_sections_exclude
             )
-            if finding.section in excluded:
+            if finding.section in excluded or (role != "injury" and self.reports_study(finding)):
                 continue
             out.append((finding, concept))
         return out
+
+    def reports_study(self, finding: Finding) -> bool:
+        """A condition in a sentence that reports a study done ('MRI shows C5-6 facet arthropathy') is its finding,
+        evidence rather than a diagnosis, unless the sentence stands in the assessment."""
+        if finding.section in _ASSESSMENT:
+            return False
+        return any(
+            f.kind == K.IMAGING and f.assertion == Assertion.PRESENT for f in self.by_sentence[finding.sentence_start]
+        )
 
     def region(self, finding: Finding) -> int | None:
         """The finding's region, else the region another mention of the same condition gives (often imaging)."""
@@ -100,6 +109,12 @@ class _Note:
     def cranial_symptoms(self) -> list[Finding]:
         symptoms = self.present_concepts[K.SYMPTOM].values()
         return [f for found in symptoms for f in found if f.value == self.rules.cranial_symptom_value]
+
+    @cached_property
+    def claudication(self) -> str:
+        """The 6th character of M48.06-: neurogenic claudication documented as present."""
+        rule = self.rules.stenosis_claudication
+        return rule.with_ if self.present(K.CONDITION, rule.concepts) else rule.without
 
     @cached_property
     def disc_pain(self) -> str:
@@ -140,7 +155,8 @@ class Mapper:
             else:
                 digit = self.rules.digit_maps[variant.digits].get(region, "")
         pain = note.disc_pain if "{pain}" in variant.code else ""
-        code = variant.code.format(digit=digit, seventh=seventh or "-", pain=pain)
+        claudication = note.claudication if "{claudication}" in variant.code else ""
+        code = variant.code.format(digit=digit, seventh=seventh or "-", pain=pain, claudication=claudication)
         return _Built(emittable(code), unspecified)
 
     def family_label(self, family_name: str) -> str:
@@ -346,13 +362,20 @@ class Mapper:
         """Possible / rule-out diagnoses: not coded; the gap asks the physician to confirm or rule out."""
         possible = {Assertion.POSSIBLE}
         uncertain = []
-        confirmed_injuries = {note.region(f) for f, _ in note.diagnoses("injury", self.rules.supporting_assertions)}
+        confirmed = {
+            role: {note.region(f) for f, _ in note.diagnoses(role, self.rules.supporting_assertions)}
+            for role in ("m53", "specific", "injury")
+        }
+        dorsopathies = confirmed["m53"] | confirmed["specific"]
         for role in ("m53", "specific", "injury"):
             for finding, concept in note.diagnoses(role, possible):
                 if note.present(K.CONDITION, {finding.concept}):
                     continue
-                if role == "injury" and note.region(finding) in confirmed_injuries:
+                region = note.region(finding)
+                if role == "injury" and region in confirmed["injury"]:
                     continue  # "likely whiplash" beside a confirmed cervical strain: the injury is documented
+                if role != "injury" and (region in dorsopathies or (region is None and dorsopathies)):
+                    continue  # "probable instability" beside a confirmed stenosis: not the only dorsopathy
                 built = self.build(self._family_for_text(concept, finding.text), note.region(finding), finding, note)
                 self._add_gap(gaps, "uncertain-diagnosis", built.code if built else self.family_label(concept.family))
                 uncertain.append(finding)

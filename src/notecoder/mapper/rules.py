@@ -5,7 +5,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from notecoder.result import Assertion
 
@@ -23,7 +23,8 @@ class Decision(_Model):
 
 class Variant(_Model):
     code: str
-    """A template: {digit} is the region digit, {seventh} the injury's 7th character, {pain} M51.3-'s 6th."""
+    """A template: {digit} is the region digit, {seventh} the injury's 7th character, {pain} M51.3-'s 6th,
+    {claudication} M48.06-'s 6th."""
     regions: tuple[int, ...] | None = None
     digits: Literal["region", "m99", "cervical_disc"] | None = None
     unspecified: str | None = None
@@ -71,6 +72,13 @@ class DiscPain(_Model):
     leg_pain_concepts: frozenset[str]
 
 
+class Claudication(_Model):
+    about: str = ""
+    with_: str = Field(alias="with")
+    without: str
+    concepts: frozenset[str]
+
+
 class RegionNeighbours(_Model):
     model_config = ConfigDict(extra="allow", frozen=True)
     about: str = ""
@@ -96,6 +104,7 @@ class MapperRules(_Model):
     cervical_disc_levels: dict[str, str]
     families: dict[str, Family]
     disc_pain_characters: DiscPain
+    stenosis_claudication: Claudication
     seventh_characters: dict[str, str]
     concepts: dict[str, Concept]
     combinations: tuple[Combination, ...]
