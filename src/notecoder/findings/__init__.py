@@ -33,6 +33,8 @@ class _ValueLink(BaseModel):
     max_chars: int | None = None
     concepts: frozenset[str] | None = None
     """Only these concepts of the kind take the value (injury diagnoses take a timing, other conditions none)."""
+    values: frozenset[str] | None = None
+    """Only modifiers with these values link ('sprain ... of 03/12/2024, sequela': the encounter, not the date)."""
 
 
 class _ValuePattern(BaseModel):
@@ -456,7 +458,11 @@ class FindingBuilder:
         link = self.rules.value_links.get(FindingKind(draft.kind))
         if link is None or (link.concepts is not None and draft.concept not in link.concepts):
             return None
-        candidates = [m for m in note.modifiers.get(draft.sentence, ()) if m.kind == link.kind]
+        candidates = [
+            m
+            for m in note.modifiers.get(draft.sentence, ())
+            if m.kind == link.kind and (link.values is None or m.value in link.values)
+        ]
         if not candidates:
             return None
         best = min(candidates, key=lambda m: _distance(draft.start, draft.end, m.start, m.end))

@@ -76,6 +76,8 @@ class _Note:
             )
             if finding.section in excluded or (role != "injury" and self.reports_study(finding)):
                 continue
+            if concept.stated_as_diagnosis and finding.section not in _ASSESSMENT | {None}:
+                continue
             out.append((finding, concept))
         return out
 
@@ -183,8 +185,8 @@ class Mapper:
         covered_regions, blocking_regions = self._specific(note, alternatives, gaps)
         codes = self._m53(note, injured_regions, blocking_regions, alternatives)
         uncertain = self._uncertain(note, gaps)
-        self._pain(note, codes, covered_regions | injured_regions, bool(uncertain), alternatives, gaps)
         trauma_unclear = unclear_injury or (self._trauma_unclear(note) and not timed_injury)
+        self._pain(note, codes, covered_regions | injured_regions, bool(uncertain), trauma_unclear, alternatives, gaps)
         for draft in codes.values():
             for gap_id in self.rules.family_gaps.get(draft.family, ()):
                 if self._gap_applies(gap_id, draft, note, trauma_unclear):
@@ -234,14 +236,23 @@ class Mapper:
         return injured, unclear, timed
 
     def _injury_timing(self, injury: Finding, note: _Note) -> str | None:
+        """Current, subsequent, sequela or remote; a bare date says when, not which encounter, so it does not count."""
         if injury.value is not None:
             return injury.value  # stated with the diagnosis: "strain, subsequent encounter"
+        region = note.region(injury)
+        for other in note.by_kind[K.CONDITION]:
+            if other.concept == injury.concept and other.value and note.region(other) == region:
+                return other.value  # stated with another mention of the same injury
         for finding in note.by_sentence[injury.sentence_start]:
             if finding.kind == K.CHRONICITY and finding.concept == "acute":
                 return "current"
-            if finding.kind == K.TRAUMA and finding.value:
+            if finding.kind == K.TRAUMA and finding.value in self.rules.seventh_characters.keys() | {"remote"}:
                 return finding.value
-        timed = [f for f in note.by_kind[K.TRAUMA] if f.value and f.assertion != Assertion.NEGATED]
+        timed = [
+            f
+            for f in note.by_kind[K.TRAUMA]
+            if f.value in self.rules.seventh_characters.keys() | {"remote"} and f.assertion != Assertion.NEGATED
+        ]
         if timed:
             return min(timed, key=lambda f: abs(f.start - injury.start)).value
         if injury.assertion == Assertion.HISTORICAL:
@@ -288,7 +299,9 @@ class Mapper:
         return covered, blocking
 
     def _specific_code(self, family, region, support, reason, note, alternatives, gaps) -> None:
-        built = self.build(family, region, support[0], note)
+        # the level digit comes from the diagnosis as stated, at a disc level where one is given
+        best = min(support, key=lambda f: (f.section not in _ASSESSMENT, len(f.levels) != 2, f.start))
+        built = self.build(family, region, best, note)
         if built is None:
             self._add_gap(gaps, "region-not-documented", self.family_label(family))
             return
@@ -381,7 +394,7 @@ class Mapper:
                 uncertain.append(finding)
         return uncertain
 
-    def _pain(self, note, codes, covered, uncertain: bool, alternatives, gaps) -> None:
+    def _pain(self, note, codes, covered, uncertain: bool, trauma_unclear: bool, alternatives, gaps) -> None:
         """Pain with no structural diagnosis of its region: the pain code, and the gap naming what is missing."""
         structural_regions = covered | {d.region for d in codes.values()}
         cranial = note.cranial_symptoms
@@ -389,6 +402,8 @@ class Mapper:
             region = note.region(finding)
             if structural_regions & (self.rules.region_neighbours.regions(region) | {None}):
                 continue
+            if region is None and structural_regions:
+                continue  # pain of no stated region beside a structural diagnosis: that diagnosis explains it
             built = self.build(concept.family, region, finding, note)
             if built is None:
                 continue
@@ -400,6 +415,8 @@ class Mapper:
             self._add_alternative(alternatives, built.code, concept.family, region, [finding, *cranial], reason, note)
             if not codes and not uncertain:
                 self._add_gap(gaps, "condition-not-named", built.code)
+            if trauma_unclear:
+                self._add_gap(gaps, "injury-timeline-unclear", built.code)  # an injury would change the code
 
     # -- gaps --------------------------------------------------------------------------------------------------
 

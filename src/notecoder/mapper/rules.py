@@ -40,6 +40,9 @@ class Concept(_Model):
     reason: str = ""
     seed: str = ""
     blocks_residual: bool = False
+    stated_as_diagnosis: bool = False
+    """Only a mention in an assessment (or in a note without sections) is a diagnosis: 'spine problem' in a
+    complaint is not."""
     family_by_text: tuple[tuple[str, str], ...] = ()
 
 
