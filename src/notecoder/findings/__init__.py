@@ -65,6 +65,19 @@ class _LimbQualifiers(BaseModel):
     words: dict[str, str]
 
 
+class _TrailingRegion(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kinds: frozenset[FindingKind]
+    connectors: tuple[str, ...]
+    window: int
+
+
+class _RootLevels(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    concepts: frozenset[str]
+    roots: dict[str, str]
+
+
 class FindingRules(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     version: int
@@ -75,6 +88,8 @@ class FindingRules(BaseModel):
     title_kinds_kept: frozenset[FindingKind]
     concept_levels: dict[str, str]
     limb_qualifiers: _LimbQualifiers
+    trailing_region: _TrailingRegion
+    root_levels: _RootLevels
     value_links: dict[FindingKind, _ValueLink]
     value_patterns: tuple[_ValuePattern, ...]
     negated_exam_value: str
@@ -166,6 +181,12 @@ class FindingBuilder:
         self._value_patterns = [(p.kind, re.compile(p.pattern, re.I), p.value) for p in rules.value_patterns]
         limbs = sorted(rules.limb_qualifiers.words, key=len, reverse=True)
         self._limb_re = re.compile(rf"(?<![a-z])({'|'.join(map(re.escape, limbs))})\W*$")
+        words = sorted((w.phrase for w in vocabulary().region_words), key=len, reverse=True)
+        connectors = "|".join(map(re.escape, sorted(rules.trailing_region.connectors, key=len, reverse=True)))
+        self._trailing_re = re.compile(
+            rf"\s*(?:(?:{connectors})\s*)?({'|'.join(map(re.escape, words))})(?:\s+(?:region|spine|area))?\s*(?:[.;,:)\n]|$)",
+            re.IGNORECASE,
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.findings = tuple(self.build(doc))
@@ -289,6 +310,11 @@ class FindingBuilder:
                     parsed = parse_levels(self.rules.concept_levels[part.concept])
                 if parsed is None and part.concept in self.rules.limb_qualifiers.concepts:
                     parsed = self._limb_levels(text, part.start)
+                if parsed is None and part.kind in self.rules.trailing_region.kinds:
+                    parsed = self._trailing_region(text, part.end)
+                if parsed is not None and part.concept in self.rules.root_levels.concepts:
+                    root = self.rules.root_levels.roots.get("-".join(parsed.levels))
+                    parsed = parse_levels(root) if root else parsed
                 if parsed is not None:
                     part.levels, part.region, part.explicit = parsed.levels, parsed.region, parsed.explicit
                     part.region_source = "phrase"
@@ -319,6 +345,11 @@ class FindingBuilder:
                 if lenders:
                     nearest = min(lenders, key=lambda lv: _distance(draft.start, draft.end, lv.start, lv.end))
                     draft.levels, draft.region, draft.region_source = nearest.levels, nearest.region, "sentence"
+
+    def _trailing_region(self, text: str, end: int) -> "Levels | None":
+        """A region word that closes the phrase: "segmental dysfunction, thoracic", "back pain, lumbar"."""
+        match = self._trailing_re.match(text[end : end + self.rules.trailing_region.window])
+        return parse_levels(match.group(1)) if match else None
 
     def _limb_levels(self, text: str, start: int) -> "Levels | None":
         """The roots of the limb named just before a radiculopathy: "right lower extremity radiculopathy"."""
