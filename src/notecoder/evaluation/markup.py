@@ -132,7 +132,7 @@ def to_markup(note: GoldNote) -> str:
     header = [f"=== {note.id}", f"split: {note.split}", f"style: {note.style}"]
     if note.source != "written:v1":
         header.append(f"source: {note.source}")
-    header += [f"{key}: {', '.join(getattr(note, key))}" for key in _LISTS]
+    header += [f"{key}: {', '.join(getattr(note, key))}".rstrip() for key in _LISTS]
     return "\n".join(header) + "\n---\n" + "".join(marked).rstrip("\n") + "\n"
 
 
