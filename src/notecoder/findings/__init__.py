@@ -83,6 +83,8 @@ class FindingRules(BaseModel):
     version: int
     about: str = ""
     assertion_order: tuple[tuple[str, Assertion], ...]
+    kind_assertions: dict[FindingKind, dict[Assertion, Assertion]]
+    current_categories: frozenset[str]
     section_kind_assertions: dict[str, dict[FindingKind, Assertion]]
     sentence_region: _SentenceRegion
     title_kinds_kept: frozenset[FindingKind]
@@ -260,11 +262,13 @@ class FindingBuilder:
 
     def _assertion(self, span: Span, kind: str, section: str | None) -> Assertion:
         underscore = span._
-        for attribute, assertion in self.rules.assertion_order:
-            if getattr(underscore, attribute):
-                return assertion
-        by_kind = self.rules.section_kind_assertions.get(section or "", {})
-        return by_kind.get(FindingKind(kind), self._section_assertions.get(section or "", Assertion.PRESENT))
+        assertion = next((a for attribute, a in self.rules.assertion_order if getattr(underscore, attribute)), None)
+        if assertion is None:
+            if any(m.category in self.rules.current_categories for m in underscore.modifiers):
+                return Assertion.PRESENT  # "Plan: continue PT": a treatment under way, not a plan
+            by_kind = self.rules.section_kind_assertions.get(section or "", {})
+            assertion = by_kind.get(FindingKind(kind), self._section_assertions.get(section or "", Assertion.PRESENT))
+        return self.rules.kind_assertions.get(FindingKind(kind), {}).get(assertion, assertion)
 
     # -- qualifiers and regions ------------------------------------------------------------------------------
 
