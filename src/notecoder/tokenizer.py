@@ -1,5 +1,5 @@
 """Tokenizer adjustments for note exports: MTSamples and other flattened exports glue a comma to the next word
-(",FHX", "Valsalva.,I"), and text pasted from EHRs carries zero-width characters ("pain\u200b"); either hides a
+(",FHX", "Valsalva.,I", "IMPRESSION:,1."), and text pasted from EHRs carries zero-width characters ("pain\u200b"); either hides a
 word from every rule unless it is split off as its own token."""
 
 from spacy.language import Language
@@ -7,6 +7,7 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 
 _COMMA_BEFORE_WORD = r",(?=[^\d\s])"
 _PERIOD_BEFORE_COMMA = r"\.(?=,)"
+_COLON_COMMA = r":(?=,)|(?<=:),"
 _ZERO_WIDTH = r"[\u200b\u200c\u200d\u2060\ufeff]"
 
 
@@ -16,5 +17,5 @@ def adapt_tokenizer(nlp: Language) -> None:
     ).search
     nlp.tokenizer.suffix_search = compile_suffix_regex([*(nlp.Defaults.suffixes or ()), _ZERO_WIDTH]).search
     nlp.tokenizer.infix_finditer = compile_infix_regex(
-        [*(nlp.Defaults.infixes or ()), _COMMA_BEFORE_WORD, _PERIOD_BEFORE_COMMA, _ZERO_WIDTH]
+        [*(nlp.Defaults.infixes or ()), _COMMA_BEFORE_WORD, _PERIOD_BEFORE_COMMA, _COLON_COMMA, _ZERO_WIDTH]
     ).finditer
