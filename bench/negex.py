@@ -1,9 +1,10 @@
 """Assertion on the NegEx test set: notecoder's context stage against medSpaCy's default ConText, in one run.
 
 Each of the 2,376 physician-annotated sentences has one concept; both systems get that concept as their only
-target span and their own sentence splitter (notecoder's, PyRuSH for medSpaCy). Prints precision, recall and F1
-for Negated, and for Historical, hypothetical ("Not particular") and other-experiencer where the second file
-annotates them.
+target span and their own sentence splitter (notecoder's, PyRuSH for medSpaCy). notecoder's assertion is the one its
+findings carry: ConText's, or the section's where the sentence has a past-history or family-history title ("MEDICAL
+HISTORY: ... ARTHRITIS"). Prints precision, recall and F1 for Negated, and for Historical, hypothetical ("Not
+particular") and other-experiencer where the second file annotates them.
 
     python bench/negex.py [--data DIR]
 """
@@ -20,6 +21,8 @@ import medspacy
 from loguru import logger
 
 import notecoder
+from notecoder.result import Assertion
+from notecoder.sections import section_rules
 from notecoder.targets import SPAN_GROUP
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "negex"
@@ -67,6 +70,7 @@ def locate(concept: str, sentence: str) -> tuple[int, int] | None:
 def notecoder_attributes(nlp):
     stages = [nlp.get_pipe(name) for name in ("notecoder_sections", "notecoder_sentences")]
     context = nlp.get_pipe("notecoder_context")
+    by_section = section_rules().assertions
 
     def run(sentence: str, start: int, end: int) -> dict[str, bool]:
         doc = nlp.make_doc(sentence)
@@ -75,7 +79,12 @@ def notecoder_attributes(nlp):
         span = doc.char_span(start, end, label="condition", alignment_mode="expand")
         doc.spans[SPAN_GROUP] = [span]
         context(doc)
-        return _attributes(span)
+        attributes = _attributes(span)
+        section = next((s.category for s in doc._.sections if s.body_start <= span.start < s.body_end), None)
+        from_section = by_section.get(section or "")
+        attributes["historical"] |= from_section == Assertion.HISTORICAL
+        attributes["other"] |= from_section == Assertion.FAMILY
+        return attributes
 
     return run
 

@@ -86,7 +86,8 @@ class SentenceConText(ConText):
                 matches_by_sentence[sentence].append((match_id, start, end))
         all_modifiers, edges = [], []
         for sentence, matches in matches_by_sentence.items():
-            graph = ConTextGraph(prune_on_modifier_overlap=self.prune_on_target_overlap)
+            # a cue inside a finding's own words ("moist with no erythema") does not modify it
+            graph = ConTextGraph(prune_on_modifier_overlap=True)
             graph.targets = targets_by_sentence[sentence]
             graph.modifiers = [
                 ConTextModifier(matcher.rule_map[self.nlp.vocab[match_id].text], start, end, doc)
