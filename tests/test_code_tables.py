@@ -24,7 +24,9 @@ def every_templated_code() -> set[str]:
     for family in RULES.families.values():
         for variant in family.variants:
             for digit, seventh, pain_char, claudication in itertools.product(digits, sevenths, pains, claudications):
-                code = variant.code.format(digit=digit, seventh=seventh or "-", pain=pain_char, claudication=claudication)
+                code = variant.code.format(
+                    digit=digit, seventh=seventh or "-", pain=pain_char, claudication=claudication
+                )
                 codes.add(emittable(code))
     return codes
 

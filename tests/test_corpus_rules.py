@@ -73,7 +73,9 @@ def test_a_neuro_exam_stated_normal_documents_the_exam(text, evidence):
 )
 def test_onsets_as_written(text, evidence):
     result = notecoder.extract(text)
-    assert any(f.kind == "chronicity" and evidence in f.text and f.assertion == Assertion.PRESENT for f in result.findings)
+    assert any(
+        f.kind == "chronicity" and evidence in f.text and f.assertion == Assertion.PRESENT for f in result.findings
+    )
 
 
 def test_a_dated_injury_documents_the_timeline_but_not_the_encounter():

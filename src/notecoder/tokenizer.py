@@ -1,6 +1,6 @@
 """Tokenizer adjustments for note exports: MTSamples and other flattened exports glue a comma to the next word
-(",FHX", "Valsalva.,I", "IMPRESSION:,1."), and text pasted from EHRs carries zero-width characters ("pain\u200b"); either hides a
-word from every rule unless it is split off as its own token."""
+(",FHX", "Valsalva.,I", "IMPRESSION:,1."), and text pasted from EHRs carries zero-width characters ("pain\u200b");
+either hides a word from every rule unless it is split off as its own token."""
 
 from spacy.language import Language
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex

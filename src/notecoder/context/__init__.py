@@ -3,6 +3,8 @@
 ConText builds one graph per note, comparing every modifier with every other and with every target. A modifier's
 scope never leaves its sentence (no global `max_scope` is set), so `SentenceConText` builds the same graph one
 sentence at a time, and only for sentences that hold a target: the same edges, a fraction of the comparisons.
+One difference, on purpose: a modifier inside a finding's own words ("moist with no erythema" as one finding) is
+dropped, as NegEx annotates; stock ConText drops it only when told to prune on any target, result words included.
 
 ConText's defaults spell many rules as token patterns ("rule (the patient) out"); spaCy's Matcher tests every
 token against every such pattern, which made ConText the slowest stage. Patterns built only from lower-case

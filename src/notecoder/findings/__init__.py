@@ -185,9 +185,9 @@ class FindingBuilder:
         self._limb_re = re.compile(rf"(?<![a-z])({'|'.join(map(re.escape, limbs))})\W*$")
         words = sorted((w.phrase for w in vocabulary().region_words), key=len, reverse=True)
         connectors = "|".join(map(re.escape, sorted(rules.trailing_region.connectors, key=len, reverse=True)))
+        region = "|".join(map(re.escape, words))
         self._trailing_re = re.compile(
-            rf"\s*(?:(?:{connectors})\s*)?({'|'.join(map(re.escape, words))})(?:\s+(?:region|spine|area))?\s*(?:[.;,:)\n]|$)",
-            re.IGNORECASE,
+            rf"\s*(?:(?:{connectors})\s*)?({region})(?:\s+(?:region|spine|area))?\s*(?:[.;,:)\n]|$)", re.IGNORECASE
         )
 
     def __call__(self, doc: Doc) -> Doc:
