@@ -77,6 +77,10 @@ def batch_command(
     include_text: Annotated[
         bool, typer.Option(help="Keep each note's text in the JSONL (for `notecoder report`).")
     ] = False,
+    min_confidence: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="Keep only codes and alternatives at or above this confidence."),
+    ] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar and no summary.")] = False,
     fail_on_error: Annotated[bool, typer.Option(help="Exit with 1 when any row failed.")] = False,
 ) -> None:
@@ -93,6 +97,7 @@ def batch_command(
             processes=processes,
             resume=resume,
             include_text=include_text,
+            min_confidence=min_confidence,
             progress=terminal_progress(quiet),
         )
     except (SourceError, ValueError, LookupError) as error:
@@ -112,10 +117,16 @@ def report_command(
     text_col: Annotated[str | None, typer.Option(help="Text column of --notes.")] = None,
     id_col: Annotated[str | None, typer.Option(help="Id column of --notes.")] = None,
     title: Annotated[str, typer.Option(help="The report's title.")] = "notecoder review",
+    min_confidence: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="Keep only codes and alternatives at or above this confidence."),
+    ] = None,
 ) -> None:
     """One self-contained HTML page to review a batch: filters by code and gap, each note highlighted."""
     try:
-        count = write_report(results, output, notes=notes, text_col=text_col, id_col=id_col, title=title)
+        count = write_report(
+            results, output, notes=notes, text_col=text_col, id_col=id_col, title=title, min_confidence=min_confidence
+        )
     except (SourceError, ValueError, OSError) as error:
         raise typer.BadParameter(str(error)) from None
     typer.echo(f"{count} notes -> {output}", err=True)
@@ -159,3 +170,24 @@ def corpus_command(
     except (OSError, ValueError) as error:
         raise typer.BadParameter(str(error)) from None
     typer.echo(", ".join(f"{split} {count}" for split, count in counts.items()) + f" -> {output}", err=True)
+
+
+@app.command("train")
+def train_command(
+    corpus: Annotated[Path, typer.Argument(help="The annotated corpus (corpora/gold).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The model's folder (models/<name>/).")],
+    split: Annotated[str, typer.Option(help="The split the model is fitted on.")] = "train",
+    dev: Annotated[str, typer.Option(help="The split the review threshold is chosen on.")] = "dev",
+    test: Annotated[str, typer.Option(help="The split reported, never tuned on.")] = "test",
+    seed: Annotated[int, typer.Option(help="Seed of the cross-validation folds.")] = 0,
+) -> None:
+    """Train the proposal-confidence model; writes model.json, its checksum, MODEL_CARD.md and calibration.png."""
+    from notecoder.evaluation import read_corpus
+    from notecoder.scoring.train import train
+
+    try:
+        notes = read_corpus(corpus)
+        figures = train(notes, output, split, dev, test, seed)
+    except (OSError, ValueError) as error:
+        raise typer.BadParameter(str(error)) from None
+    typer.echo(json.dumps(figures, indent=2))

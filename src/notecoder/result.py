@@ -80,6 +80,8 @@ class CodeProposal(_Frozen):
     title: str
     evidence: tuple[Finding, ...] = ()
     rationale: str = ""
+    confidence: float | None = None
+    """How likely a coder assigns this code, 0 to 1 (calibrated on the annotated corpus; models/)."""
 
 
 class Alternative(_Frozen):
@@ -87,6 +89,8 @@ class Alternative(_Frozen):
     title: str
     reason: str
     evidence: tuple[Finding, ...] = ()
+    confidence: float | None = None
+    """As for a code proposal: how likely the note supports exactly this code."""
 
 
 class Gap(_Frozen):
@@ -113,6 +117,16 @@ class NoteResult(_Frozen):
         return type(other) is type(self) and self.__dict__ == other.__dict__
 
     __hash__ = _Frozen.__hash__
+
+    def above(self, min_confidence: float) -> NoteResult:
+        """Only the codes and alternatives scored at or above `min_confidence` (findings and gaps unchanged)."""
+
+        def keep(proposals):
+            return tuple(p for p in proposals if p.confidence is None or p.confidence >= min_confidence)
+
+        copy = self.model_copy(update={"codes": keep(self.codes), "alternatives": keep(self.alternatives)})
+        copy._text = self._text
+        return copy
 
     def with_text(self, text: str) -> NoteResult:
         """This result holding its note, for `_repr_html_` (results read back from JSON have none)."""

@@ -103,9 +103,12 @@ def outcome(item: NoteRow | RowError) -> NoteResult | RowError:
         return RowError(item.row, item.id, type(error).__name__, message)
 
 
-def code_row(item: NoteRow | RowError, include_text: bool = False) -> CodedRow:
-    """One row's journal line and the counts the summary needs; the note itself only when asked for (PHI)."""
+def code_row(item: NoteRow | RowError, include_text: bool = False, min_confidence: float | None = None) -> CodedRow:
+    """One row's journal line and the counts the summary needs; the note itself only when asked for (PHI), the
+    proposals only those at or above `min_confidence` when one is given."""
     result = outcome(item)
+    if min_confidence is not None and not isinstance(result, RowError):
+        result = result.above(min_confidence)
     if isinstance(result, RowError):
         record = {
             "row": result.row,
@@ -120,7 +123,7 @@ def code_row(item: NoteRow | RowError, include_text: bool = False) -> CodedRow:
     return CodedRow(item.id, line, codes=len(result.codes), gaps=len(result.gaps))
 
 
-def _work(job: tuple[NoteRow | RowError, bool]) -> CodedRow:
+def _work(job: tuple[NoteRow | RowError, bool, float | None]) -> CodedRow:
     done = code_row(*job)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return CodedRow(done.id, done.line, done.codes, done.gaps, done.error_type, os.getpid(), rss)
@@ -138,8 +141,10 @@ def _gated(items: Iterable, slots: threading.BoundedSemaphore) -> Iterator:
         yield item
 
 
-def _results(items: Iterable[NoteRow | RowError], processes: int, include_text: bool) -> Iterator[CodedRow]:
-    jobs = ((item, include_text) for item in items)
+def _results(
+    items: Iterable[NoteRow | RowError], processes: int, include_text: bool, min_confidence: float | None
+) -> Iterator[CodedRow]:
+    jobs = ((item, include_text, min_confidence) for item in items)
     if processes <= 1:
         _warm_up()
         yield from map(_work, jobs)
@@ -164,6 +169,7 @@ def run_batch(
     processes: int = 1,
     resume: bool = False,
     include_text: bool = False,
+    min_confidence: float | None = None,
     progress: Callable[[int | None], "ProgressLike"] | None = None,
 ) -> BatchSummary:
     """Code every note of `source` into `output`; with `resume`, carry on from an interrupted run's journal."""
@@ -178,7 +184,7 @@ def run_batch(
     start = time.perf_counter()
     first: float | None = None
     try:
-        for done in _results(pending, processes, include_text):
+        for done in _results(pending, processes, include_text, min_confidence):
             if first is None:
                 first = time.perf_counter()
                 summary.startup_seconds = first - start

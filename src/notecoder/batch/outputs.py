@@ -10,7 +10,7 @@ from notecoder.batch.journal import Journal
 
 FORMATS = ("jsonl", "csv", "parquet")
 FLAT_COLUMNS = (
-    "row", "id", "status", "record", "code", "title", "gap", "query", "detail", "evidence",
+    "row", "id", "status", "record", "code", "title", "confidence", "gap", "query", "detail", "evidence",
     "error_type", "error_message",
 )  # fmt: skip
 
@@ -28,6 +28,11 @@ def _spans(evidence: list[dict]) -> str:
     return " | ".join(f"{e['text']} [{e['start']}:{e['end']}]" for e in evidence)
 
 
+def _confidence(proposal: dict) -> str:
+    value = proposal.get("confidence")
+    return "" if value is None else f"{value:.4f}"
+
+
 def flat_rows(record: dict) -> Iterator[dict]:
     """One row per proposed code, alternative and gap; a note with none of them, or a failed row, is one row."""
     base = {"row": record["row"], "id": record["id"], "status": record["status"]}
@@ -39,11 +44,12 @@ def flat_rows(record: dict) -> Iterator[dict]:
     emitted = False
     for code in result["codes"]:
         yield {**base, "record": "code", "code": code["code"], "title": code["title"], "detail": code["rationale"],
-               "evidence": _spans(code["evidence"])}  # fmt: skip
+               "confidence": _confidence(code), "evidence": _spans(code["evidence"])}  # fmt: skip
         emitted = True
     for alternative in result["alternatives"]:
         yield {**base, "record": "alternative", "code": alternative["code"], "title": alternative["title"],
-               "detail": alternative["reason"], "evidence": _spans(alternative["evidence"])}  # fmt: skip
+               "confidence": _confidence(alternative), "detail": alternative["reason"],
+               "evidence": _spans(alternative["evidence"])}  # fmt: skip
         emitted = True
     for gap in result["gaps"]:
         yield {**base, "record": "gap", "code": gap["code"], "gap": gap["id"], "query": gap["query"],

@@ -81,12 +81,17 @@ def _highlighted(text: str, findings: tuple[Finding, ...], links: dict[tuple, li
     return "".join(out)
 
 
+def _confidence(value: float | None) -> str:
+    return "" if value is None else f' <span class="nc-conf" title="confidence">{value:.2f}</span>'
+
+
 def _panel(result: NoteResult) -> str:
     def items(entries, css: str, prefix: str, detail) -> str:
         rows = []
         for i, entry in enumerate(entries):
             rows.append(
                 f'<li class="nc-item {css}" data-ev="{prefix}{i}"><b>{_e(entry.code)}</b> {_e(entry.title)}'
+                f"{_confidence(entry.confidence)}"
                 f'<div class="nc-detail">{_e(detail(entry))}</div></li>'
             )
         return "".join(rows) or '<li class="nc-none">none</li>'

@@ -10,7 +10,7 @@ from notecoder.result import NoteResult
 from notecoder.review import ReportItem, report_html
 
 
-def _items(results: Path, texts: dict[str, str]) -> Iterator[ReportItem]:
+def _items(results: Path, texts: dict[str, str], min_confidence: float | None) -> Iterator[ReportItem]:
     with results.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             try:
@@ -20,6 +20,8 @@ def _items(results: Path, texts: dict[str, str]) -> Iterator[ReportItem]:
                 raise ValueError(f"{results.name} line {number} is not a notecoder batch record") from None
             if record.get("status") == "ok":
                 result = NoteResult.model_validate(record["result"])
+                if min_confidence is not None:
+                    result = result.above(min_confidence)
                 yield ReportItem(note_id, record.get("text", texts.get(note_id)), result)
             else:
                 error = record.get("error", {})
@@ -34,13 +36,14 @@ def write_report(
     text_col=None,
     id_col=None,
     title: str = "notecoder review",
+    min_confidence: float | None = None,
 ) -> int:
     texts = {}
     if notes is not None:
         texts = {
             row.id: row.text for row in read_notes(notes, text_col=text_col, id_col=id_col) if isinstance(row, NoteRow)
         }
-    items = list(_items(results, texts))
+    items = list(_items(results, texts, min_confidence))
     temporary = output.with_name(f".{output.name}.writing")
     temporary.write_text(report_html(items, title=title), encoding="utf-8")
     os.replace(temporary, output)

@@ -1,0 +1,49 @@
+"""Confidence for each proposal: a calibrated model, trained on the annotated corpus, of how likely the rules'
+code is the one a coder would assign. Coders review the doubtful proposals first; none is accepted blindly.
+
+The model ships in `models/proposal-confidence/` (installed as `notecoder.models`); `NOTECODER_MODEL` names another
+folder. A missing or altered model is an error, not a silent fallback to unscored proposals."""
+
+import os
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+from notecoder.result import NoteResult
+from notecoder.scoring.features import proposal_features
+from notecoder.scoring.model import ConfidenceModel, ModelError, load
+
+DEFAULT_MODEL = "proposal-confidence"
+
+
+def model_folder() -> Path:
+    override = os.environ.get("NOTECODER_MODEL")
+    return Path(override) if override else Path(str(files("notecoder.models").joinpath(DEFAULT_MODEL)))
+
+
+@cache
+def _model(folder: Path) -> ConfidenceModel:
+    return load(folder)
+
+
+def default_model() -> ConfidenceModel:
+    return _model(model_folder())
+
+
+def score(result: NoteResult, note_chars: int, model: ConfidenceModel | None = None) -> NoteResult:
+    """The result with a confidence on every code and alternative."""
+    rows = list(proposal_features(result, note_chars))
+    if not rows:
+        return result
+    model = model or default_model()
+    confidences = model.probabilities([features for _, _, features in rows])
+    scored = {id(p): round(c, 4) for (_, p, _), c in zip(rows, confidences, strict=True)}
+    return result.model_copy(
+        update={
+            "codes": tuple(c.model_copy(update={"confidence": scored[id(c)]}) for c in result.codes),
+            "alternatives": tuple(a.model_copy(update={"confidence": scored[id(a)]}) for a in result.alternatives),
+        }
+    )
+
+
+__all__ = ["ConfidenceModel", "ModelError", "default_model", "score"]

@@ -1,0 +1,223 @@
+"""Training the confidence model on the annotated corpus: fitted on train, its review threshold chosen on dev, and
+reported on test, beside what the rules alone give. `notecoder train` is the front end."""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV, calibration_curve
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import brier_score_loss, roc_auc_score
+from sklearn.model_selection import StratifiedKFold
+
+from notecoder.evaluation import GoldNote
+from notecoder.extract import extract_rules
+from notecoder.scoring.features import FEATURES, proposal_features
+from notecoder.scoring.model import ConfidenceModel, Fold, save
+
+TARGET_RECALL = 0.9
+REGULARIZATION = 1.0  # scikit-learn's C: the default L2 strength, kept for a small corpus
+FOLDS = 3
+
+
+@dataclass
+class Dataset:
+    features: list[dict[str, float]]
+    labels: list[int]
+    codes: list[str]
+
+    @property
+    def matrix(self) -> np.ndarray:
+        return np.array([[row[name] for name in FEATURES] for row in self.features], dtype=float)
+
+
+def dataset(notes: Sequence[GoldNote]) -> Dataset:
+    """One row per proposal the rules make; its label: the gold codes or alternatives hold exactly that code."""
+    data = Dataset([], [], [])
+    for note in notes:
+        gold = set(note.codes) | set(note.alternatives)
+        for _, proposal, features in proposal_features(extract_rules(note.text), len(note.text)):
+            data.features.append(features)
+            data.labels.append(int(proposal.code in gold))
+            data.codes.append(proposal.code)
+    return data
+
+
+def calibrated(train: Dataset, seed: int) -> CalibratedClassifierCV:
+    """The scikit-learn model; `fit` exports it."""
+    labels = np.array(train.labels)
+    if labels.min() == labels.max() or min(np.bincount(labels)) < FOLDS:
+        raise ValueError(f"training needs at least {FOLDS} right and {FOLDS} wrong proposals; the split has "
+                         f"{int(labels.sum())} right of {len(labels)}")  # fmt: skip
+    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=seed)
+    return CalibratedClassifierCV(LogisticRegression(C=REGULARIZATION, max_iter=1000), method="sigmoid", cv=folds).fit(
+        train.matrix, labels
+    )
+
+
+def fit(train: Dataset, seed: int, name: str) -> ConfidenceModel:
+    classifier = calibrated(train, seed)
+    labels = np.array(train.labels)
+    exported = tuple(
+        Fold(
+            coef=tuple(round(float(w), 12) for w in member.estimator.coef_[0]),
+            intercept=round(float(member.estimator.intercept_[0]), 12),
+            a=round(float(member.calibrators[0].a_), 12),
+            b=round(float(member.calibrators[0].b_), 12),
+        )
+        for member in classifier.calibrated_classifiers_
+    )
+    return ConfidenceModel(
+        name=name,
+        features=FEATURES,
+        folds=exported,
+        review_threshold=0.0,
+        trained_on={"proposals": len(labels), "right": int(labels.sum()), "seed": seed},
+    )
+
+
+def recall_threshold(labels: Sequence[int], confidences: Sequence[float], recall: float = TARGET_RECALL) -> float:
+    """The highest confidence t such that the proposals scored >= t keep `recall` of the right ones."""
+    right = sorted((c for c, y in zip(confidences, labels, strict=True) if y), reverse=True)
+    if not right:
+        return 0.0
+    needed = max(1, int(np.ceil(recall * len(right))))
+    return right[needed - 1]
+
+
+def split_metrics(labels: Sequence[int], confidences: Sequence[float], threshold: float, base_rate: float) -> dict:
+    y, p = np.array(labels), np.array(confidences)
+    kept = p >= threshold
+    tp = int((kept & (y == 1)).sum())
+    return {
+        "proposals": len(y),
+        "right": int(y.sum()),
+        "rules_precision": round(float(y.mean()), 4) if len(y) else 0.0,
+        "brier_model": round(float(brier_score_loss(y, p)), 4),
+        "brier_rules": round(float(brier_score_loss(y, np.full(len(y), base_rate))), 4),
+        "roc_auc": round(float(roc_auc_score(y, p)), 4) if 0 < y.sum() < len(y) else None,
+        "at_threshold_precision": round(tp / int(kept.sum()), 4) if kept.any() else 0.0,
+        "at_threshold_recall": round(tp / int(y.sum()), 4) if y.sum() else 0.0,
+        "flagged_for_review": int((~kept).sum()),
+        "precision_at_90_recall": round(_precision_at_recall(y, p, TARGET_RECALL), 4),
+    }
+
+
+def _precision_at_recall(y: np.ndarray, p: np.ndarray, recall: float) -> float:
+    if not y.sum():
+        return 0.0
+    threshold = recall_threshold(list(y), list(p), recall)
+    kept = p >= threshold
+    return float((kept & (y == 1)).sum() / kept.sum())
+
+
+def train(notes: Sequence[GoldNote], output: Path, split: str, dev: str, test: str, seed: int = 0) -> dict:
+    """Fits on `split`, picks the review threshold on `dev`, reports `dev` and `test`; writes the model, its
+    checksum, the calibration figure and the model card to `output`. Returns the figures."""
+    parts = {name: dataset([n for n in notes if n.split == name]) for name in (split, dev, test)}
+    model = fit(parts[split], seed, output.name)
+    predictions = {name: model.probabilities(data.features) for name, data in parts.items()}
+    threshold = math.floor(recall_threshold(parts[dev].labels, predictions[dev]) * 1e4) / 1e4  # never above it
+    model = model.model_copy(update={"review_threshold": threshold})
+    digest = save(model, output)
+    base_rate = float(np.mean(parts[split].labels))
+    figures = {name: split_metrics(parts[name].labels, predictions[name], threshold, base_rate) for name in (dev, test)}
+    _calibration_figure({name: (parts[name].labels, predictions[name]) for name in (dev, test)}, output)
+    card = _card(model, digest, parts, split, dev, test, figures, base_rate)
+    (output / "MODEL_CARD.md").write_text(card, encoding="utf-8")
+    return {"checksum": digest, "review_threshold": threshold, "base_rate": round(base_rate, 4), **figures}
+
+
+def _calibration_figure(splits: dict[str, tuple[list[int], list[float]]], output: Path) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise RuntimeError("the calibration figure needs matplotlib: pip install 'notecoder[train]'") from None
+    figure, axes = plt.subplots(figsize=(4.5, 4.5), dpi=100)
+    axes.plot([0, 1], [0, 1], linestyle=":", color="grey", label="perfectly calibrated")
+    for name, (labels, confidences) in splits.items():
+        observed, predicted = calibration_curve(labels, confidences, n_bins=5, strategy="quantile")
+        axes.plot(predicted, observed, marker="o", label=f"{name} ({len(labels)} proposals)")
+    axes.set_xlabel("confidence")
+    axes.set_ylabel("fraction right")
+    axes.set_title("Calibration of proposal confidence")
+    axes.legend(loc="lower right", fontsize=8)
+    figure.tight_layout()
+    figure.savefig(output / "calibration.png", metadata={"Software": None})
+    plt.close(figure)
+
+
+def _card(model, digest, parts, split, dev, test, figures, base_rate) -> str:
+    from notecoder import __version__
+
+    mean_coef = np.mean([fold.coef for fold in model.folds], axis=0)
+    weights = sorted(zip(FEATURES, mean_coef, strict=True), key=lambda fw: -abs(fw[1]))
+    rows = "\n".join(f"| `{name}` | {weight:+.3f} |" for name, weight in weights)
+
+    n = {name: len(data.labels) for name, data in parts.items()}
+    right, seed = sum(parts[split].labels), model.trained_on["seed"]
+
+    def line(label: str, key: str) -> str:
+        return f"| {label} | {figures[dev][key]} | {figures[test][key]} |"
+
+    return f"""# Model card: {model.name}
+
+Proposal confidence for notecoder {__version__} (model format {model.format}), trained {date.today().isoformat()}.
+SHA-256 of `model.json`: `{digest}` (checked on every load; a file that does not match is refused).
+
+## What it does
+
+Gives every code and alternative that the rules propose a confidence in [0, 1]: how likely a coder assigns exactly
+that code from the note. It does not propose codes and changes none: the rules decide, the model ranks them for review.
+
+## Data
+
+The annotated corpus (`corpora/`): fitted on `{split}` ({n[split]} proposals, {right} right), review threshold
+chosen on `{dev}` ({n[dev]} proposals), reported on `{test}` ({n[test]} proposals), never tuned on. A proposal is
+right when the note's gold codes or alternatives hold exactly its code, so a category ("S12.-") where the gold has
+the full code is wrong. Base rate on `{split}`: {base_rate:.3f}.
+
+## Model
+
+Logistic regression (L2, C={REGULARIZATION}) in scikit-learn's `CalibratedClassifierCV` (sigmoid, {FOLDS} stratified
+folds, seed {seed}): each fold's regression is calibrated on the fold it did not see and the folds' probabilities are
+averaged. Exported as plain numbers in `model.json` (no pickle); `notecoder.scoring.model` computes the same
+probabilities (a test checks against scikit-learn). Same data and seed give the same bytes.
+
+Features: how the rules reached the proposal, never the note's words (`notecoder/scoring/features.py`). Mean
+coefficients over the folds (features are 0/1 or log counts):
+
+| feature | weight |
+|---|---|
+{rows}
+
+## Results
+
+| | {dev} | {test} |
+|---|---|---|
+{line("proposals", "proposals")}
+{line("right", "right")}
+{line("rules alone: precision (every proposal accepted)", "rules_precision")}
+{line("model: precision at 90% recall", "precision_at_90_recall")}
+{line("Brier score, model", "brier_model")}
+{line("Brier score, rules alone (base rate as confidence)", "brier_rules")}
+{line("ROC AUC", "roc_auc")}
+{line(f"at the review threshold {model.review_threshold}: precision", "at_threshold_precision")}
+{line(f"at the review threshold {model.review_threshold}: recall", "at_threshold_recall")}
+{line("proposals below the threshold (to review first)", "flagged_for_review")}
+
+![calibration](calibration.png)
+
+## Limits
+
+The corpus is small and the rules are right on most of it, so the model learns from few wrong proposals
+({n[split] - right} in `{split}`): its ranking is a guide for review order, not a licence to accept codes unread.
+It has seen only the corpus's notes; confidence on other kinds of note is unmeasured. Retrain (`notecoder train`)
+whenever the rules or the corpus change: the features describe what the rules do.
+"""
