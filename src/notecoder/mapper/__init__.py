@@ -243,16 +243,13 @@ class Mapper:
         for other in note.by_kind[K.CONDITION]:
             if other.concept == injury.concept and other.value and note.region(other) == region:
                 return other.value  # stated with another mention of the same injury
+        encounters = self.rules.seventh_characters.keys() | {"remote"}
         for finding in note.by_sentence[injury.sentence_start]:
             if finding.kind == K.CHRONICITY and finding.concept == "acute":
                 return "current"
-            if finding.kind == K.TRAUMA and finding.value in self.rules.seventh_characters.keys() | {"remote"}:
+            if finding.kind == K.TRAUMA and finding.value in encounters:
                 return finding.value
-        timed = [
-            f
-            for f in note.by_kind[K.TRAUMA]
-            if f.value in self.rules.seventh_characters.keys() | {"remote"} and f.assertion != Assertion.NEGATED
-        ]
+        timed = [f for f in note.by_kind[K.TRAUMA] if f.value in encounters and f.assertion != Assertion.NEGATED]
         if timed:
             return min(timed, key=lambda f: abs(f.start - injury.start)).value
         if injury.assertion == Assertion.HISTORICAL:
@@ -389,7 +386,7 @@ class Mapper:
                     continue  # "likely whiplash" beside a confirmed cervical strain: the injury is documented
                 if role != "injury" and (region in dorsopathies or (region is None and dorsopathies)):
                     continue  # "probable instability" beside a confirmed stenosis: not the only dorsopathy
-                built = self.build(self._family_for_text(concept, finding.text), note.region(finding), finding, note)
+                built = self.build(self._family_for_text(concept, finding.text), region, finding, note)
                 self._add_gap(gaps, "uncertain-diagnosis", built.code if built else self.family_label(concept.family))
                 uncertain.append(finding)
         return uncertain
