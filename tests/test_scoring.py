@@ -108,8 +108,9 @@ def test_a_missing_model_is_an_error_not_a_silent_fallback(model_copy, monkeypat
     with pytest.raises(ModelError, match="no confidence model"):
         load(model_copy)
     monkeypatch.setenv("NOTECODER_MODEL", str(model_copy))
-    with pytest.raises(ModelError, match="notecoder train"):
-        notecoder.extract("Assessment: cervical facet syndrome.")
+    for note in ("Assessment: cervical facet syndrome.", "Follow-up for hypertension, well controlled."):
+        with pytest.raises(ModelError, match="notecoder train"):
+            notecoder.extract(note)
 
 
 def test_a_model_of_other_features_is_refused(model_copy):

@@ -32,10 +32,10 @@ def default_model() -> ConfidenceModel:
 
 def score(result: NoteResult, note_chars: int, model: ConfidenceModel | None = None) -> NoteResult:
     """The result with a confidence on every code and alternative."""
+    model = model or default_model()  # loaded even for a note with nothing to score: a missing model fails at once
     rows = list(proposal_features(result, note_chars))
     if not rows:
         return result
-    model = model or default_model()
     confidences = model.probabilities([features for _, _, features in rows])
     scored = {id(p): round(c, 4) for (_, p, _), c in zip(rows, confidences, strict=True)}
     return result.model_copy(
