@@ -16,6 +16,9 @@ from notecoder.review.report import write_report
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 
 SAMPLE_NOTE = "clinic.txt"
+MinConfidence = Annotated[
+    float | None, typer.Option(min=0.0, max=1.0, help="Keep only codes and alternatives at or above this confidence.")
+]
 
 
 def _read_note(path: str) -> str:
@@ -77,10 +80,7 @@ def batch_command(
     include_text: Annotated[
         bool, typer.Option(help="Keep each note's text in the JSONL (for `notecoder report`).")
     ] = False,
-    min_confidence: Annotated[
-        float | None,
-        typer.Option(min=0.0, max=1.0, help="Keep only codes and alternatives at or above this confidence."),
-    ] = None,
+    min_confidence: MinConfidence = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar and no summary.")] = False,
     fail_on_error: Annotated[bool, typer.Option(help="Exit with 1 when any row failed.")] = False,
 ) -> None:
@@ -117,10 +117,7 @@ def report_command(
     text_col: Annotated[str | None, typer.Option(help="Text column of --notes.")] = None,
     id_col: Annotated[str | None, typer.Option(help="Id column of --notes.")] = None,
     title: Annotated[str, typer.Option(help="The report's title.")] = "notecoder review",
-    min_confidence: Annotated[
-        float | None,
-        typer.Option(min=0.0, max=1.0, help="Keep only codes and alternatives at or above this confidence."),
-    ] = None,
+    min_confidence: MinConfidence = None,
 ) -> None:
     """One self-contained HTML page to review a batch: filters by code and gap, each note highlighted."""
     try:

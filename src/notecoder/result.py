@@ -124,9 +124,7 @@ class NoteResult(_Frozen):
         def keep(proposals):
             return tuple(p for p in proposals if p.confidence is None or p.confidence >= min_confidence)
 
-        copy = self.model_copy(update={"codes": keep(self.codes), "alternatives": keep(self.alternatives)})
-        copy._text = self._text
-        return copy
+        return self.model_copy(update={"codes": keep(self.codes), "alternatives": keep(self.alternatives)})
 
     def with_text(self, text: str) -> NoteResult:
         """This result holding its note, for `_repr_html_` (results read back from JSON have none)."""

@@ -118,7 +118,7 @@ def read_markup(folder: Path, texts: Callable[[str], str] | None = None) -> list
 
 def to_markup(note: GoldNote) -> str:
     """The inverse of :func:`parse_markup` for a note with its text written out."""
-    inserts: list[tuple[int, int, str]] = []
+    inserts: list[tuple[int, int, int, int, str]] = []
     for order, span in enumerate(note.spans):
         label = span.kind.value + ("" if span.assertion == Assertion.PRESENT else f"|{span.assertion.value}")
         # closes before opens at one offset; an outer span opens before and closes after the spans inside it

@@ -16,7 +16,7 @@ from notecoder.mapper.rules import Concept, MapperRules, mapper_rules
 from notecoder.result import Alternative, Assertion, CodeProposal, Finding, FindingKind, Gap
 
 K = FindingKind
-_ASSESSMENT = frozenset({"assessment", "assessment_and_plan"})
+ASSESSMENT_SECTIONS = frozenset({"assessment", "assessment_and_plan"})
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ class _Note:
             )
             if finding.section in excluded or (role != "injury" and self.reports_study(finding)):
                 continue
-            if concept.stated_as_diagnosis and finding.section not in _ASSESSMENT | {None}:
+            if concept.stated_as_diagnosis and finding.section not in ASSESSMENT_SECTIONS | {None}:
                 continue
             out.append((finding, concept))
         return out
@@ -84,7 +84,7 @@ class _Note:
     def reports_study(self, finding: Finding) -> bool:
         """A condition in a sentence that reports a study done ('MRI shows C5-6 facet arthropathy') is its finding,
         evidence rather than a diagnosis, unless the sentence stands in the assessment."""
-        if finding.section in _ASSESSMENT:
+        if finding.section in ASSESSMENT_SECTIONS:
             return False
         return any(
             f.kind == K.IMAGING and f.assertion == Assertion.PRESENT for f in self.by_sentence[finding.sentence_start]
@@ -297,7 +297,7 @@ class Mapper:
 
     def _specific_code(self, family, region, support, reason, note, alternatives, gaps) -> None:
         # the level digit comes from the diagnosis as stated, at a disc level where one is given
-        best = min(support, key=lambda f: (f.section not in _ASSESSMENT, len(f.levels) != 2, f.start))
+        best = min(support, key=lambda f: (f.section not in ASSESSMENT_SECTIONS, len(f.levels) != 2, f.start))
         built = self.build(family, region, best, note)
         if built is None:
             self._add_gap(gaps, "region-not-documented", self.family_label(family))
@@ -466,8 +466,8 @@ class Mapper:
 
     def _primary_first(self, drafts) -> list[_Draft]:
         def key(draft: _Draft) -> tuple[int, int]:
-            first = min(draft.evidence, key=lambda f: (f.section not in _ASSESSMENT, f.start))
-            return (first.section not in _ASSESSMENT, first.start)
+            first = min(draft.evidence, key=lambda f: (f.section not in ASSESSMENT_SECTIONS, f.start))
+            return (first.section not in ASSESSMENT_SECTIONS, first.start)
 
         return sorted(drafts, key=key)
 

@@ -36,14 +36,12 @@ def score(result: NoteResult, note_chars: int, model: ConfidenceModel | None = N
     rows = list(proposal_features(result, note_chars))
     if not rows:
         return result
-    confidences = model.probabilities([features for _, _, features in rows])
-    scored = {id(p): round(c, 4) for (_, p, _), c in zip(rows, confidences, strict=True)}
-    return result.model_copy(
-        update={
-            "codes": tuple(c.model_copy(update={"confidence": scored[id(c)]}) for c in result.codes),
-            "alternatives": tuple(a.model_copy(update={"confidence": scored[id(a)]}) for a in result.alternatives),
-        }
-    )
+    scored = [
+        proposal.model_copy(update={"confidence": round(confidence, 4)})
+        for (_, proposal, _), confidence in zip(rows, model.probabilities([f for _, _, f in rows]), strict=True)
+    ]
+    codes = len(result.codes)  # the rows are the codes, then the alternatives
+    return result.model_copy(update={"codes": tuple(scored[:codes]), "alternatives": tuple(scored[codes:])})
 
 
 __all__ = ["ConfidenceModel", "ModelError", "default_model", "score"]

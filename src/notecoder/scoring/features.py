@@ -9,9 +9,9 @@ import math
 from collections.abc import Iterator
 from typing import Literal
 
+from notecoder.mapper import ASSESSMENT_SECTIONS
 from notecoder.result import Alternative, Assertion, CodeProposal, Finding, FindingKind, NoteResult
 
-ASSESSMENT = frozenset({"assessment", "assessment_and_plan"})
 GROUPS = {  # coarse families of the alternatives: a pain fallback from a structural code, few enough to learn
     "M54": "pain_or_root",
     "M47": "degenerative",
@@ -58,8 +58,20 @@ def _group(code: str) -> str:
     return GROUPS.get(code[:3]) or GROUPS.get(code[:1]) or "other"
 
 
+def _note_features(result: NoteResult) -> dict[str, float]:
+    """What every proposal of the note shares."""
+    return {
+        "uncertain_in_note": float(
+            any(f.kind == FindingKind.CONDITION and f.assertion == Assertion.POSSIBLE for f in result.findings)
+        ),
+        "log_proposals": math.log1p(len(result.codes) + len(result.alternatives)),
+        "log_findings": math.log1p(len(result.findings)),
+        "has_sections": float(any(f.section is not None for f in result.findings)),
+    }
+
+
 def _features(
-    proposal: CodeProposal | Alternative, role: Role, result: NoteResult, note_chars: int
+    proposal: CodeProposal | Alternative, role: Role, result: NoteResult, note_chars: int, note: dict[str, float]
 ) -> dict[str, float]:
     evidence: tuple[Finding, ...] = tuple(f for f in proposal.evidence if f.kind != FindingKind.SPINAL_LEVEL)
     conditions = [f for f in evidence if f.kind == FindingKind.CONDITION] or list(evidence)
@@ -73,18 +85,13 @@ def _features(
         "log_evidence": math.log1p(len(evidence)),
         "log_sentences": math.log1p(len({f.sentence_start for f in evidence})),
         "spread": (max(starts) - min(starts)) / note_chars if len(starts) > 1 and note_chars else 0.0,
-        "in_assessment": float(any(f.section in ASSESSMENT for f in evidence)),
+        "in_assessment": float(any(f.section in ASSESSMENT_SECTIONS for f in evidence)),
         "region_in_phrase": float(any(f.region_source == "phrase" for f in conditions)),
         "region_from_sentence": float(any(f.region_source == "sentence" for f in conditions)),
         "no_region": float(all(f.region is None for f in conditions)),
         "gaps_for_code": float(len(gaps)),
         "region_gap": float(any(g.id == "region-not-documented" for g in gaps)),
-        "uncertain_in_note": float(
-            any(f.kind == FindingKind.CONDITION and f.assertion == Assertion.POSSIBLE for f in result.findings)
-        ),
-        "log_proposals": math.log1p(len(result.codes) + len(result.alternatives)),
-        "log_findings": math.log1p(len(result.findings)),
-        "has_sections": float(any(f.section is not None for f in result.findings)),
+        **note,
     }
     for name in ("pain_or_root", "degenerative", "deformity", "segmental", "injury", "other"):
         values[f"group_{name}"] = float(group == name)
@@ -95,7 +102,10 @@ def proposal_features(
     result: NoteResult, note_chars: int
 ) -> Iterator[tuple[Role, CodeProposal | Alternative, dict[str, float]]]:
     """Every proposal of a result (codes, then alternatives) with its feature values."""
+    if not result.codes and not result.alternatives:
+        return
+    note = _note_features(result)
     for code in result.codes:
-        yield "code", code, _features(code, "code", result, note_chars)
+        yield "code", code, _features(code, "code", result, note_chars, note)
     for alternative in result.alternatives:
-        yield "alternative", alternative, _features(alternative, "alternative", result, note_chars)
+        yield "alternative", alternative, _features(alternative, "alternative", result, note_chars, note)
