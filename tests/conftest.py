@@ -7,6 +7,7 @@ import notecoder
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 MTSAMPLES_SPINE = SHARED / "data" / "mtsamples" / "spine_notes_dedup.jsonl"
+WRITTEN = SHARED / "data" / "written"
 
 
 def spine_notes() -> list[dict]:

@@ -15,7 +15,7 @@ def test_extract_the_bundled_sample():
     assert out.exit_code == 0, out.output
     result = NoteResult.model_validate_json(out.output)
     assert {"facet_syndrome", "neck_pain"} <= {f.concept for f in result.findings}
-    assert set(json.loads(out.output)) == {"findings", "codes", "alternatives", "gaps"}
+    assert set(json.loads(out.output)) == {"setting", "findings", "codes", "alternatives", "gaps"}
 
 
 def test_extract_a_file(tmp_path):

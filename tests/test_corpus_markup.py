@@ -8,8 +8,8 @@ from typer.testing import CliRunner
 
 from notecoder.cli import app
 from notecoder.evaluation import read_corpus
-from notecoder.evaluation.markup import MarkupError, mtsamples_texts, parse_markup, read_markup, to_markup
-from tests.conftest import MTSAMPLES_SPINE
+from notecoder.evaluation.markup import MarkupError, parse_markup, read_markup, source_texts, to_markup
+from tests.conftest import MTSAMPLES_SPINE, WRITTEN
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpora"
 
@@ -70,9 +70,9 @@ def test_a_note_without_text_or_a_known_source_is_an_error():
 
 
 def test_the_committed_corpus_is_what_the_markup_builds():
-    if not MTSAMPLES_SPINE.exists():
-        pytest.skip(f"shared data not found at {MTSAMPLES_SPINE}")
-    built = read_markup(CORPUS / "notes", mtsamples_texts(MTSAMPLES_SPINE))
+    if not MTSAMPLES_SPINE.exists() or not WRITTEN.exists():
+        pytest.skip(f"shared data not found at {MTSAMPLES_SPINE.parents[1]}")
+    built = read_markup(CORPUS / "notes", source_texts(MTSAMPLES_SPINE, WRITTEN))
     committed = read_corpus(CORPUS / "gold")
     assert sorted(built, key=lambda n: n.id) == sorted(committed, key=lambda n: n.id)
 
@@ -81,9 +81,13 @@ def test_the_corpus_has_its_size_and_sources():
     notes = read_corpus(CORPUS / "gold")
     written = [n for n in notes if n.source == "written:v1"]
     real = [n for n in notes if n.source.startswith("mtsamples:")]
-    assert len(notes) >= 200 and len(written) >= 150 and len(real) >= 50
+    outside = [n for n in notes if n.source.startswith("outside:")]
+    assert len(notes) >= 300 and len(written) >= 150 and len(real) >= 50 and len(outside) >= 100
     assert all(n.id == f"mts-{n.source.split(':')[1]}" and not n.spans_annotated for n in real)
     assert all(n.spans for n in written)
+    # notes by other hands are code-level only and never in the test split, which stays the team's untuned set
+    assert all(not n.spans_annotated and n.split in ("train", "dev") for n in outside)
+    assert any(n.setting == "inpatient" for n in outside)
 
 
 def test_corpus_command_writes_one_file_per_split(tmp_path):

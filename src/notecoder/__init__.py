@@ -11,6 +11,7 @@ from notecoder.result import (
     Gap,
     NoteResult,
     Region,
+    Setting,
 )
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "Gap",
     "NoteResult",
     "Region",
+    "Setting",
     "extract",
     "load",
 ]

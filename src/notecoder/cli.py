@@ -11,11 +11,19 @@ import typer
 from notecoder.batch import run_batch, terminal_progress
 from notecoder.batch.sources import SourceError
 from notecoder.extract import extract
+from notecoder.result import Setting
 from notecoder.review.report import write_report
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 
 SAMPLE_NOTE = "clinic.txt"
+SettingOption = Annotated[
+    Setting,
+    typer.Option(
+        help="The encounter's setting: inpatient (a discharge summary) codes an uncertain discharge diagnosis "
+        "as established; outpatient codes its symptoms."
+    ),
+]
 MinConfidence = Annotated[
     float | None, typer.Option(min=0.0, max=1.0, help="Keep only codes and alternatives at or above this confidence.")
 ]
@@ -44,6 +52,7 @@ def extract_command(
     file: Annotated[str | None, typer.Argument(help="A note as a UTF-8 text file; '-' reads standard input.")] = None,
     sample: Annotated[bool, typer.Option("--sample", help="Read the sample note bundled with the package.")] = False,
     indent: Annotated[int, typer.Option(help="JSON indentation; 0 prints one line.")] = 2,
+    setting: SettingOption = Setting.OUTPATIENT,
 ) -> None:
     """Print a note's findings (and, once mapped, codes, alternatives and gaps) as JSON."""
     if sample == (file is not None):
@@ -53,7 +62,7 @@ def extract_command(
         if sample
         else _read_note(file)
     )
-    typer.echo(extract(text).model_dump_json(indent=indent or None))
+    typer.echo(extract(text, setting).model_dump_json(indent=indent or None))
 
 
 @app.command("batch")
@@ -81,6 +90,7 @@ def batch_command(
         bool, typer.Option(help="Keep each note's text in the JSONL (for `notecoder report`).")
     ] = False,
     min_confidence: MinConfidence = None,
+    setting: SettingOption = Setting.OUTPATIENT,
     quiet: Annotated[bool, typer.Option(help="No progress bar and no summary.")] = False,
     fail_on_error: Annotated[bool, typer.Option(help="Exit with 1 when any row failed.")] = False,
 ) -> None:
@@ -98,6 +108,7 @@ def batch_command(
             resume=resume,
             include_text=include_text,
             min_confidence=min_confidence,
+            setting=setting.value,
             progress=terminal_progress(quiet),
         )
     except (SourceError, ValueError, LookupError) as error:
@@ -157,12 +168,15 @@ def corpus_command(
     mtsamples: Annotated[
         Path | None, typer.Option(help="spine_notes_dedup.jsonl, for notes whose text is an MTSamples note.")
     ] = None,
+    outside: Annotated[
+        Path | None, typer.Option(help="A folder of JSONL notes by other hands (shared/data/written), for 'outside:'.")
+    ] = None,
 ) -> None:
     """Build the gold corpus (JSONL per split, read by `notecoder evaluate`) from the annotated markup files."""
-    from notecoder.evaluation.markup import mtsamples_texts, read_markup, write_corpus
+    from notecoder.evaluation.markup import read_markup, source_texts, write_corpus
 
     try:
-        texts = mtsamples_texts(mtsamples) if mtsamples is not None else None
+        texts = source_texts(mtsamples, outside) if mtsamples or outside else None
         counts = write_corpus(read_markup(notes, texts), output)
     except (OSError, ValueError) as error:
         raise typer.BadParameter(str(error)) from None

@@ -2,25 +2,38 @@
 
 from notecoder.mapper import propose
 from notecoder.pipeline import MAX_NOTE_CHARS, shared
-from notecoder.result import NoteResult
+from notecoder.result import NoteResult, Setting
 from notecoder.scoring import score
 
 
-def extract(text: str) -> NoteResult:
-    """Findings, codes, alternatives and gaps of one note, each proposal with its confidence."""
-    result = extract_rules(text)
+def extract(text: str, setting: Setting | str = Setting.OUTPATIENT) -> NoteResult:
+    """Findings, codes, alternatives and gaps of one note, each proposal with its confidence.
+
+    `setting` is the encounter's: "outpatient" (default) codes an uncertain diagnosis as its symptoms, "inpatient"
+    (a discharge summary of an admission) codes one still documented in the discharge diagnoses as established."""
+    result = extract_rules(text, setting)
     return score(result, len(text)).with_text(text)
 
 
-def extract_rules(text: str) -> NoteResult:
+def extract_rules(text: str, setting: Setting | str = Setting.OUTPATIENT) -> NoteResult:
     """What the rules alone propose, without confidence: what the confidence model is trained on."""
     if not isinstance(text, str):
         raise TypeError(f"extract() takes the note as str, not {type(text).__name__}")
+    try:
+        setting = Setting(setting)
+    except ValueError:
+        raise ValueError(f"setting must be one of {', '.join(s.value for s in Setting)}, not {setting!r}") from None
     if not text.strip():
-        return NoteResult().with_text(text)
+        return NoteResult(setting=setting).with_text(text)
     if len(text) > MAX_NOTE_CHARS:
         raise ValueError(f"note is {len(text):,} characters; notecoder reads at most {MAX_NOTE_CHARS:,}")
     findings = shared()(text)._.findings
-    proposal = propose(findings)
-    result = NoteResult(findings=findings, codes=proposal.codes, alternatives=proposal.alternatives, gaps=proposal.gaps)
+    proposal = propose(findings, setting.value)
+    result = NoteResult(
+        setting=setting,
+        findings=findings,
+        codes=proposal.codes,
+        alternatives=proposal.alternatives,
+        gaps=proposal.gaps,
+    )
     return result.with_text(text)

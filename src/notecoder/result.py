@@ -16,6 +16,14 @@ class Assertion(StrEnum):
     FAMILY = "family"
 
 
+class Setting(StrEnum):
+    """Where the encounter took place: it decides how an uncertain diagnosis is coded (Official Guidelines IV.H
+    outpatient, II.H inpatient discharge)."""
+
+    OUTPATIENT = "outpatient"
+    INPATIENT = "inpatient"
+
+
 class FindingKind(StrEnum):
     SPINAL_LEVEL = "spinal_level"
     CONDITION = "condition"
@@ -102,6 +110,7 @@ class Gap(_Frozen):
 
 
 class NoteResult(_Frozen):
+    setting: Setting = Setting.OUTPATIENT
     findings: tuple[Finding, ...] = ()
     codes: tuple[CodeProposal, ...] = ()
     alternatives: tuple[Alternative, ...] = ()

@@ -18,7 +18,7 @@ from pathlib import Path
 from notecoder.batch.journal import Journal, journal_path
 from notecoder.batch.outputs import detect_output_format, publish
 from notecoder.batch.sources import NoteRow, RowError, count_rows, read_notes
-from notecoder.result import NoteResult
+from notecoder.result import NoteResult, Setting
 
 _IN_FLIGHT_PER_PROCESS = 64  # rows handed to workers ahead of the writer: bounds memory whatever the input size
 
@@ -90,23 +90,28 @@ class CodedRow:
     peak_rss_mb: float = 0.0
 
 
-def outcome(item: NoteRow | RowError) -> NoteResult | RowError:
+def outcome(item: NoteRow | RowError, setting: str = "outpatient") -> NoteResult | RowError:
     """A row's result, or the error that names the row and the failure (never the note's text). Never raises."""
     if isinstance(item, RowError):
         return item
     from notecoder.extract import extract
 
     try:
-        return extract(item.text)
+        return extract(item.text, setting)
     except Exception as error:  # a bug on one note must not stop the batch
         message = f"row {item.row}: {_safe_message(error, item.text)}"
         return RowError(item.row, item.id, type(error).__name__, message)
 
 
-def code_row(item: NoteRow | RowError, include_text: bool = False, min_confidence: float | None = None) -> CodedRow:
+def code_row(
+    item: NoteRow | RowError,
+    include_text: bool = False,
+    min_confidence: float | None = None,
+    setting: str = "outpatient",
+) -> CodedRow:
     """One row's journal line and the counts the summary needs; the note itself only when asked for (PHI), the
     proposals only those at or above `min_confidence` when one is given."""
-    result = outcome(item)
+    result = outcome(item, setting)
     if min_confidence is not None and not isinstance(result, RowError):
         result = result.above(min_confidence)
     if isinstance(result, RowError):
@@ -123,7 +128,7 @@ def code_row(item: NoteRow | RowError, include_text: bool = False, min_confidenc
     return CodedRow(item.id, line, codes=len(result.codes), gaps=len(result.gaps))
 
 
-def _work(job: tuple[NoteRow | RowError, bool, float | None]) -> CodedRow:
+def _work(job: tuple[NoteRow | RowError, bool, float | None, str]) -> CodedRow:
     done = code_row(*job)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return CodedRow(done.id, done.line, done.codes, done.gaps, done.error_type, os.getpid(), rss)
@@ -142,9 +147,9 @@ def _gated(items: Iterable, slots: threading.BoundedSemaphore) -> Iterator:
 
 
 def _results(
-    items: Iterable[NoteRow | RowError], processes: int, include_text: bool, min_confidence: float | None
+    items: Iterable[NoteRow | RowError], processes: int, include_text: bool, min_confidence: float | None, setting: str
 ) -> Iterator[CodedRow]:
-    jobs = ((item, include_text, min_confidence) for item in items)
+    jobs = ((item, include_text, min_confidence, setting) for item in items)
     if processes <= 1:
         _warm_up()
         yield from map(_work, jobs)
@@ -170,9 +175,12 @@ def run_batch(
     resume: bool = False,
     include_text: bool = False,
     min_confidence: float | None = None,
+    setting: str = "outpatient",
     progress: Callable[[int | None], "ProgressLike"] | None = None,
 ) -> BatchSummary:
-    """Code every note of `source` into `output`; with `resume`, carry on from an interrupted run's journal."""
+    """Code every note of `source` into `output`; with `resume`, carry on from an interrupted run's journal.
+    `setting` (outpatient or inpatient) applies to every note of the export."""
+    setting = Setting(setting).value  # a bad setting fails before any row is read
     fmt = output_format or detect_output_format(output)
     rows = read_notes(source, input_format, text_col, id_col, encoding)
     journal = Journal(journal_path(output), resume)
@@ -184,7 +192,7 @@ def run_batch(
     start = time.perf_counter()
     first: float | None = None
     try:
-        for done in _results(pending, processes, include_text, min_confidence):
+        for done in _results(pending, processes, include_text, min_confidence, setting):
             if first is None:
                 first = time.perf_counter()
                 summary.startup_seconds = first - start

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from notecoder.extract import extract
-from notecoder.result import Assertion, FindingKind, NoteResult
+from notecoder.result import Assertion, FindingKind, NoteResult, Setting
 
 SPLITS = ("train", "dev", "test")
 
@@ -30,6 +30,7 @@ class GoldNote(BaseModel):
     split: str
     source: str
     style: str
+    setting: Setting = Setting.OUTPATIENT
     text: str
     codes: tuple[str, ...] = ()
     alternatives: tuple[str, ...] = ()
@@ -149,6 +150,7 @@ def score_note(gold: GoldNote, result: NoteResult, evaluation: Evaluation) -> No
         {g.id for g in result.gaps},
     )
     evaluation.codes.add(set(gold.codes), codes)
+    alternatives = {_as_gold(a, gold.alternatives) for a in alternatives}
     evaluation.alternatives.add(set(gold.alternatives), alternatives)
     evaluation.gaps.add(set(gold.gaps), gaps)
     evaluation.code_set_exact += codes == set(gold.codes)
@@ -160,10 +162,19 @@ def score_note(gold: GoldNote, result: NoteResult, evaluation: Evaluation) -> No
         })  # fmt: skip
 
 
+def _as_gold(code: str, gold: Iterable[str]) -> str:
+    """A proposed code as the gold names it: a gold category "S12.1-" (labelled where the note does not give the
+    full code) is met by any code in it."""
+    for category in gold:
+        if category.endswith("-") and code.startswith(category.rstrip("-")):
+            return category
+    return code
+
+
 def evaluate(notes: Iterable[GoldNote]) -> Evaluation:
     evaluation = Evaluation()
     for note in notes:
-        score_note(note, extract(note.text), evaluation)
+        score_note(note, extract(note.text, note.setting), evaluation)
     return evaluation
 
 

@@ -11,8 +11,9 @@ A file holds notes one after another::
     CC: [[neck pain|condition]] [[x 4 months|chronicity]]. [[Spurling's|neuro_exam|negated]].
 
 A span is ``[[text|kind]]`` or ``[[text|kind|assertion]]`` (assertion defaults to present); spans may nest. A note
-with no body takes its text from a source named in its header (``source: mtsamples:<id>``), read from the export
-given to :func:`read_markup`. ``notecoder corpus`` turns the files into the JSONL that ``notecoder evaluate`` reads.
+with no body takes its text from a source named in its header (``source: mtsamples:<id>``, or
+``source: outside:<file>:<id>`` for the notes written by people outside the team), read from the files given to
+:func:`source_texts`. ``notecoder corpus`` turns the files into the JSONL that ``notecoder evaluate`` reads.
 """
 
 import json
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from notecoder.evaluation import SPLITS, GoldNote, GoldSpan
-from notecoder.result import Assertion, FindingKind
+from notecoder.result import Assertion, FindingKind, Setting
 
 _HEADER = re.compile(r"^=== (?P<id>\S+)\s*$", re.MULTILINE)
 _OPEN = "[["
@@ -130,24 +131,31 @@ def to_markup(note: GoldNote) -> str:
         last = offset
     marked.append(note.text[last:])
     header = [f"=== {note.id}", f"split: {note.split}", f"style: {note.style}"]
+    if note.setting != Setting.OUTPATIENT:
+        header.append(f"setting: {note.setting.value}")
     if note.source != "written:v1":
         header.append(f"source: {note.source}")
     header += [f"{key}: {', '.join(getattr(note, key))}".rstrip() for key in _LISTS]
     return "\n".join(header) + "\n---\n" + "".join(marked).rstrip("\n") + "\n"
 
 
-def mtsamples_texts(path: Path) -> Callable[[str], str]:
-    """Texts of ``source: mtsamples:<id>`` notes, from the export of MTSamples spine notes (one JSON object a line)."""
-    by_id = {}
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            by_id[f"mtsamples:{row['id']}"] = row["text"]
+def source_texts(mtsamples: Path | None = None, outside: Path | None = None) -> Callable[[str], str]:
+    """Texts of notes whose body is not written out: ``mtsamples:<id>`` from the export of MTSamples spine notes,
+    ``outside:<file>:<id>`` from a folder of JSONL files of notes written by other hands (one object a line, each
+    with its ``id`` and ``text``)."""
+    by_source: dict[str, str] = {}
+    files = [("mtsamples", mtsamples)] if mtsamples is not None else []
+    files += [(f"outside:{path.stem}", path) for path in sorted(outside.glob("*.jsonl"))] if outside else []
+    for prefix, path in files:
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                row = json.loads(line)
+                by_source[f"{prefix}:{row['id']}"] = row["text"]
 
     def text(source: str) -> str:
-        if source not in by_id:
-            raise MarkupError(f"{source} is not in {path.name}")
-        return by_id[source]
+        if source not in by_source:
+            raise MarkupError(f"{source} is in none of the source files given ({', '.join(str(p) for _, p in files)})")
+        return by_source[source]
 
     return text
 

@@ -17,6 +17,8 @@ from notecoder.result import Alternative, Assertion, CodeProposal, Finding, Find
 
 K = FindingKind
 ASSESSMENT_SECTIONS = frozenset({"assessment", "assessment_and_plan"})
+_AUTHOR_SECTIONS = ASSESSMENT_SECTIONS | {None}  # where the author states today's diagnoses (a letter has no titles)
+_DIAGNOSTIC_ROLES = frozenset({"m53", "specific"})
 
 
 @dataclass(frozen=True)
@@ -47,9 +49,11 @@ class _Draft:
 class _Note:
     """What the findings say, indexed once: every rule asks the same few questions, often per finding."""
 
-    def __init__(self, findings: Sequence[Finding], rules: MapperRules) -> None:
+    def __init__(self, findings: Sequence[Finding], rules: MapperRules, setting: str = "outpatient") -> None:
         self.findings = list(findings)
         self.rules = rules
+        self.inpatient = setting == "inpatient"
+        self.rejections: list[Finding] = []
         self.by_kind: dict[FindingKind, list[Finding]] = defaultdict(list)
         self.by_sentence: dict[int, list[Finding]] = defaultdict(list)
         self.present_concepts: dict[FindingKind, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
@@ -64,12 +68,37 @@ class _Note:
                 self.levels_at.setdefault((finding.sentence_start, finding.levels), finding)
             elif finding.kind == K.CONDITION and finding.region is not None and finding.assertion != Assertion.NEGATED:
                 self.concept_region.setdefault(finding.concept, int(finding.region))
+            if finding.kind == K.CONDITION and finding.assertion == Assertion.NEGATED:
+                concept = rules.concepts.get(finding.concept)
+                if concept is not None and concept.role in _DIAGNOSTIC_ROLES and finding.section in _AUTHOR_SECTIONS:
+                    self.rejections.append(finding)
+
+    def assertion(self, finding: Finding) -> Assertion:
+        """The assertion a diagnosis has for coding: an uncertain diagnosis still documented in an inpatient
+        discharge's diagnoses is coded as established (Official Guidelines II.H); outpatient it stays uncertain."""
+        if self.inpatient and finding.assertion == Assertion.POSSIBLE and finding.section in ASSESSMENT_SECTIONS:
+            return Assertion.PRESENT
+        return finding.assertion
+
+    def rejected(self, finding: Finding) -> bool:
+        """The author rejects or resolves the diagnosis ('I do not think this is facet syndrome', 'referral
+        diagnosis not confirmed', 'resolved after RFA'): a mention before that word, or outside the assessment (a
+        referral label, a copied-forward line), supports no code. A later assertion in the assessment stands."""
+        for rejection in self.rejections:
+            same_region = rejection.region is None or finding.region is None or rejection.region == finding.region
+            if rejection.concept != finding.concept or not same_region:
+                continue
+            if finding.section not in _AUTHOR_SECTIONS or finding.start < rejection.start:
+                return True
+        return False
 
     def diagnoses(self, role: str, assertions: frozenset[Assertion]) -> list[tuple[Finding, Concept]]:
         out = []
         for finding in self.by_kind[K.CONDITION]:
             concept = self.rules.concepts.get(finding.concept)
-            if concept is None or concept.role != role or finding.assertion not in assertions:
+            if concept is None or concept.role != role or self.assertion(finding) not in assertions:
+                continue
+            if role in _DIAGNOSTIC_ROLES and self.rejected(finding):
                 continue
             excluded = (
                 self.rules.injury_sections_exclude if role == "injury" else self.rules.diagnostic_sections_exclude
@@ -176,17 +205,20 @@ class Mapper:
 
     # -- the decisions -----------------------------------------------------------------------------------------
 
-    def propose(self, findings: Sequence[Finding]) -> Proposal:
-        note = _Note(findings, self.rules)
+    def propose(self, findings: Sequence[Finding], setting: str = "outpatient") -> Proposal:
+        note = _Note(findings, self.rules, setting)
         alternatives: dict[str, _Draft] = {}
         gaps: dict[tuple[str, str | None], Gap] = {}
 
-        injured_regions, unclear_injury, timed_injury = self._injuries(note, alternatives, gaps)
-        covered_regions, blocking_regions = self._specific(note, alternatives, gaps)
-        codes = self._m53(note, injured_regions, blocking_regions, alternatives)
+        injured_regions, sequela_regions, unclear_injury, timed_injury = self._injuries(note, alternatives, gaps)
+        covered_regions, blocking_regions, combined_regions = self._specific(note, alternatives, gaps)
+        codes = self._m53(note, injured_regions, blocking_regions, combined_regions, alternatives)
         uncertain = self._uncertain(note, gaps)
         trauma_unclear = unclear_injury or (self._trauma_unclear(note) and not timed_injury)
-        self._pain(note, codes, covered_regions | injured_regions, bool(uncertain), trauma_unclear, alternatives, gaps)
+        self._pain(
+            note, codes, covered_regions | injured_regions, sequela_regions, bool(uncertain), trauma_unclear,
+            alternatives, gaps,
+        )  # fmt: skip
         for draft in codes.values():
             for gap_id in self.rules.family_gaps.get(draft.family, ()):
                 if self._gap_applies(gap_id, draft, note, trauma_unclear):
@@ -200,10 +232,11 @@ class Mapper:
             gaps=tuple(gaps.values()),
         )
 
-    def _injuries(self, note: _Note, alternatives: dict[str, _Draft], gaps: dict) -> tuple[set, bool, bool]:
-        """Current injuries: the S-code, the regions where M53 is excluded (block Excludes1), and whether an
-        injury's timing is unclear or known."""
+    def _injuries(self, note: _Note, alternatives: dict[str, _Draft], gaps: dict) -> tuple[set, set, bool, bool]:
+        """Current injuries: the S-code, the regions where M53 is excluded (block Excludes1), the regions whose
+        condition is a documented sequela of an injury, and whether an injury's timing is unclear or known."""
         injured: set[int | None] = set()
+        sequela: set[int | None] = set()
         unclear = timed = False
         coded: set[tuple[int, int | None]] = set()
         for finding, concept in note.diagnoses("injury", self.rules.supporting_assertions):
@@ -222,6 +255,8 @@ class Mapper:
                 unclear = True
                 if built is not None:
                     self._add_gap(gaps, "injury-timeline-unclear", built.code)
+            elif timing == "sequela":
+                sequela.add(region)  # coded after the condition it left, which is coded as it is now
             else:
                 injured.add(region)
             if built is not None:
@@ -233,7 +268,7 @@ class Mapper:
                     "not documented, and a current injury excludes M53"
                 )
                 self._add_alternative(alternatives, built.code, family, region, finding, reason, note)
-        return injured, unclear, timed
+        return injured, sequela, unclear, timed
 
     def _injury_timing(self, injury: Finding, note: _Note) -> str | None:
         """Current, subsequent, sequela or remote; a bare date says when, not which encounter, so it does not count."""
@@ -267,13 +302,15 @@ class Mapper:
                 return family
         return concept.family
 
-    def _specific(self, note: _Note, alternatives: dict[str, _Draft], gaps: dict) -> tuple[set, set]:
-        """Diagnoses with a more specific code than M53: combination codes first, then each on its own."""
+    def _specific(self, note: _Note, alternatives: dict[str, _Draft], gaps: dict) -> tuple[set, set, set]:
+        """Diagnoses with a more specific code than M53: combination codes first, then each on its own. Returns
+        the regions with any such code, with one that replaces a residual M53 code, and with a combination code."""
         by_region: dict[int | None, list[Finding]] = defaultdict(list)
         for finding, _ in note.diagnoses("specific", self.rules.supporting_assertions):
             by_region[note.region(finding)].append(finding)
         covered: set[int | None] = set()
         blocking: set[int | None] = set()
+        combined: set[int | None] = set()
         for region, findings in by_region.items():
             consumed: set[str] = set()
             concepts_here = {f.concept for f in findings}
@@ -285,6 +322,7 @@ class Mapper:
                         combination.family, region, support, combination.reason, note, alternatives, gaps
                     )
                     consumed |= wanted
+                    combined.add(region)
             for finding in findings:
                 if finding.concept in consumed:
                     continue
@@ -293,7 +331,7 @@ class Mapper:
             covered.add(region)
             if any(self.rules.concepts[f.concept].blocks_residual for f in findings):
                 blocking.add(region)
-        return covered, blocking
+        return covered, blocking, combined
 
     def _specific_code(self, family, region, support, reason, note, alternatives, gaps) -> None:
         # the level digit comes from the diagnosis as stated, at a disc level where one is given
@@ -308,14 +346,19 @@ class Mapper:
         if built.unspecified_region:
             self._add_gap(gaps, "region-not-documented", built.code)
 
-    def _m53(self, note: _Note, injured: set, blocking: set, alternatives: dict[str, _Draft]) -> dict[str, _Draft]:
+    def _m53(
+        self, note: _Note, injured: set, blocking: set, combined: set, alternatives: dict[str, _Draft]
+    ) -> dict[str, _Draft]:
         codes: dict[str, _Draft] = {}
         for finding, concept in note.diagnoses("m53", self.rules.supporting_assertions):
             region = note.region(finding)
             if region in injured or None in injured or (region is None and injured):
                 continue  # a current injury in this region: the S-code, not M53
             residual = concept.family in self.rules.residual_families
-            if residual and (region in blocking or (None in blocking and region is None)):
+            yields = concept.family in self.rules.yields_to_combinations
+            if (residual and (region in blocking or (None in blocking and region is None))) or (
+                yields and (region in combined or (region is None and combined))
+            ):
                 self._note_replaced(finding, concept, region, note, alternatives)
                 continue  # a more specific code of this region is among the alternatives
             built = self.build(concept.family, region, finding, note)
@@ -391,8 +434,9 @@ class Mapper:
                 uncertain.append(finding)
         return uncertain
 
-    def _pain(self, note, codes, covered, uncertain: bool, trauma_unclear: bool, alternatives, gaps) -> None:
-        """Pain with no structural diagnosis of its region: the pain code, and the gap naming what is missing."""
+    def _pain(self, note, codes, covered, sequela, uncertain: bool, trauma_unclear: bool, alternatives, gaps) -> None:
+        """Pain with no structural diagnosis of its region: the pain code, and the gap naming what is missing
+        (none when the pain is the documented sequela of an injury: its cause is named)."""
         structural_regions = covered | {d.region for d in codes.values()}
         cranial = note.cranial_symptoms
         for finding, concept in note.diagnoses("pain", self.rules.supporting_assertions):
@@ -410,7 +454,7 @@ class Mapper:
             if finding.concept == "neck_pain" and cranial and not codes:
                 reason += "; with headache but no named cervicocranial syndrome this is M54.2, not M53.0"
             self._add_alternative(alternatives, built.code, concept.family, region, [finding, *cranial], reason, note)
-            if not codes and not uncertain:
+            if not codes and not uncertain and region not in sequela:
                 self._add_gap(gaps, "condition-not-named", built.code)
             if trauma_unclear:
                 self._add_gap(gaps, "injury-timeline-unclear", built.code)  # an injury would change the code
@@ -492,6 +536,6 @@ def _mapper() -> Mapper:
     return Mapper(mapper_rules())
 
 
-def propose(findings: Sequence[Finding]) -> Proposal:
-    """Codes, alternatives and gaps for a note's findings."""
-    return _mapper().propose(findings)
+def propose(findings: Sequence[Finding], setting: str = "outpatient") -> Proposal:
+    """Codes, alternatives and gaps for a note's findings; `setting` decides how uncertain diagnoses are coded."""
+    return _mapper().propose(findings, setting)

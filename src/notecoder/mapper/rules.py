@@ -112,6 +112,9 @@ class MapperRules(_Model):
     concepts: dict[str, Concept]
     combinations: tuple[Combination, ...]
     residual_families: frozenset[str]
+    yields_to_combinations: frozenset[str]
+    """Named M53 codes that a combination code of their region (disc disorder or spondylosis with radiculopathy
+    or myelopathy) replaces, though a plain radiculopathy does not."""
     region_neighbours: RegionNeighbours
     code_also: dict[str, CodeAlso]
     cranial_symptom_value: str

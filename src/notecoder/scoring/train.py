@@ -39,7 +39,7 @@ def dataset(notes: Sequence[GoldNote]) -> Dataset:
     data = Dataset([], [], [])
     for note in notes:
         gold = set(note.codes) | set(note.alternatives)
-        for _, proposal, features in proposal_features(extract_rules(note.text), len(note.text)):
+        for _, proposal, features in proposal_features(extract_rules(note.text, note.setting), len(note.text)):
             data.features.append(features)
             data.labels.append(int(proposal.code in gold))
             data.codes.append(proposal.code)
