@@ -132,6 +132,12 @@ class _Note:
         level = self.levels_at.get((finding.sentence_start, finding.levels))
         return [level] if level is not None else []
 
+    def sentence_regions(self, finding: Finding) -> set[int]:
+        """The regions the diagnosis's sentence names: several make a 'multiple sites' code."""
+        levels = (f for f in self.by_sentence[finding.sentence_start] if f.kind == K.SPINAL_LEVEL)
+        named = {int(f.region) for f in levels if f.region} | ({int(finding.region)} if finding.region else set())
+        return named
+
     def present(self, kind: FindingKind, concepts: frozenset[str] | set[str]) -> list[Finding]:
         found = self.present_concepts[kind]
         return [f for concept in concepts for f in found.get(concept, ())]
@@ -177,7 +183,9 @@ class Mapper:
         unspecified = False
         digit = ""
         if variant.digits is not None:
-            if region in (None, 0):
+            if variant.multiple is not None and len(note.sentence_regions(finding)) > 1:
+                digit = variant.multiple
+            elif region in (None, 0):
                 if variant.unspecified is None:
                     return None
                 digit, unspecified = variant.unspecified, True
@@ -241,6 +249,11 @@ class Mapper:
         coded: set[tuple[int, int | None]] = set()
         for finding, concept in note.diagnoses("injury", self.rules.supporting_assertions):
             region = note.region(finding)
+            if any(
+                other.region is None or region is None or int(other.region) == region
+                for other in note.present(K.CONDITION, concept.superseded_by)
+            ):
+                continue  # the fracture the note calls osteoporotic or pathological, not an injury
             if (finding.sentence_start, region) in coded:
                 continue  # "acute cervical strain (whiplash)": one injury, one code
             coded.add((finding.sentence_start, region))
@@ -311,6 +324,8 @@ class Mapper:
         covered: set[int | None] = set()
         blocking: set[int | None] = set()
         combined: set[int | None] = set()
+        built: dict[int | None, set[str]] = defaultdict(set)  # families coded, by region
+        waiting: list[tuple[int | None, Finding]] = []
         for region, findings in by_region.items():
             consumed: set[str] = set()
             concepts_here = {f.concept for f in findings}
@@ -323,20 +338,37 @@ class Mapper:
                     )
                     consumed |= wanted
                     combined.add(region)
+                    built[region].add(combination.family)
             for finding in findings:
+                concept = self.rules.concepts[finding.concept]
                 if finding.concept in consumed:
                     continue
-                concept = self.rules.concepts[finding.concept]
+                if concept.part_of:
+                    waiting.append((region, finding))
+                    continue
                 self._specific_code(concept.family, region, [finding], concept.reason, note, alternatives, gaps)
+                built[region].add(concept.family)
             covered.add(region)
             if any(self.rules.concepts[f.concept].blocks_residual for f in findings):
                 blocking.add(region)
+        # a concept that is part of another code of its part of the spine (sciatica of a lumbar disc
+        # radiculopathy, cord compression of a myelopathy) is coded only where no such code was built
+        near = self.rules.region_neighbours.near
+        for region, finding in waiting:
+            concept = self.rules.concepts[finding.concept]
+            if any(near(other, region) and concept.part_of & families for other, families in built.items()):
+                continue
+            family = self._family_for_text(concept, finding.text)
+            self._specific_code(family, region, [finding], concept.reason, note, alternatives, gaps)
+            built[region].add(concept.family)
         return covered, blocking, combined
 
     def _specific_code(self, family, region, support, reason, note, alternatives, gaps) -> None:
         # the level digit comes from the diagnosis as stated, at a disc level where one is given
         best = min(support, key=lambda f: (f.section not in ASSESSMENT_SECTIONS, len(f.levels) != 2, f.start))
-        built = self.build(family, region, best, note)
+        # a pathological fracture's 7th character: the encounter stated with it, else active treatment
+        seventh = self.rules.seventh_characters.get(best.value or "current", "")
+        built = self.build(family, region, best, note, seventh)
         if built is None:
             self._add_gap(gaps, "region-not-documented", self.family_label(family))
             return

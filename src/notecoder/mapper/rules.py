@@ -28,6 +28,8 @@ class Variant(_Model):
     regions: tuple[int, ...] | None = None
     digits: Literal["region", "m99", "cervical_disc"] | None = None
     unspecified: str | None = None
+    multiple: str | None = None
+    """The digit for several regions named with the diagnosis ('multiple sites in spine')."""
 
 
 class Family(_Model):
@@ -44,6 +46,12 @@ class Concept(_Model):
     """Only a mention in an assessment (or in a note without sections) is a diagnosis: 'spine problem' in a
     complaint is not."""
     family_by_text: tuple[tuple[str, str], ...] = ()
+    part_of: frozenset[str] = frozenset()
+    """Families that already code this concept when built for the same region: sciatica is part of a disc
+    disorder with radiculopathy, cord compression of a myelopathy."""
+    superseded_by: frozenset[str] = frozenset()
+    """Concepts that, documented in the same region, say what this mention is: a fracture beside an
+    'osteoporotic compression fracture' is that fracture, not an injury."""
 
 
 class Combination(_Model):
@@ -127,9 +135,11 @@ class MapperRules(_Model):
     def _references_resolve(self) -> "MapperRules":
         families = set(self.families)
         for name, concept in self.concepts.items():
-            named = {concept.family} | {family for _, family in concept.family_by_text}
+            named = {concept.family} | {family for _, family in concept.family_by_text} | concept.part_of
             if not named <= families:
                 raise ValueError(f"concept {name!r} names an unknown family: {sorted(named - families)}")
+            if not concept.superseded_by <= set(self.concepts):
+                raise ValueError(f"concept {name!r} is superseded by an unknown concept")
         for combination in self.combinations:
             if combination.family not in families or not set(combination.concepts) <= set(self.concepts):
                 raise ValueError(f"combination {combination.concepts} names an unknown family or concept")
