@@ -1,5 +1,7 @@
-"""Official ICD-10-CM titles and leaf status (simple_icd_10_cm), and how a templated code is made emittable."""
+"""Official ICD-10-CM titles, leaf status and index wording (simple_icd_10_cm), and how a templated code is made
+emittable."""
 
+import re
 from functools import cache
 
 import simple_icd_10_cm as cm
@@ -37,3 +39,21 @@ def title(code: str) -> str:
 
 def block_excludes1(block: str = "M50-M54") -> tuple[str, ...]:
     return tuple(cm.get_excludes1(block))
+
+
+_QUALIFIERS = re.compile(r"\s*\([^)]*\)|,\s*(?:unspecified|not elsewhere classified)$|\s+NOS$")
+
+
+@cache
+def condition_terms(code: str) -> tuple[str, ...]:
+    """The ways the tabular names a code's condition: its title and inclusion terms, lower case, without the
+    qualifiers a note never writes ("NOS", "(pyogenic)", ", not elsewhere classified"). A term that still lists
+    several things ("Brachial neuritis or radiculitis NOS", "..., site unspecified") is left out."""
+    if not _valid(code):
+        raise ValueError(f"{code!r} is not an ICD-10-CM code or category")
+    terms = []
+    for term in (cm.get_description(code), *cm.get_inclusion_term(code)):
+        plain = _QUALIFIERS.sub("", term).strip().lower()
+        if plain and "," not in plain and " or " not in plain and plain not in terms:
+            terms.append(plain)
+    return tuple(terms)

@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span
 
 from notecoder.doctext import note_text
 from notecoder.levels import LEVEL_PATTERN, ORDINAL_PATTERN, vocabulary
+from notecoder.mapper.icd import condition_terms
 from notecoder.result import FindingKind
 
 SPAN_GROUP = "notecoder_targets"
@@ -73,10 +74,23 @@ class TargetGroup(BaseModel):
         return self
 
 
+class TabularTerms(BaseModel):
+    """Phrases for a concept taken from the official tabular: the titles and inclusion terms of `codes`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: Kind = "condition"
+    concept: str
+    qualifier: Literal["none", "optional", "required"] = "optional"
+    codes: tuple[str, ...]
+    skip: dict[str, str] = {}
+    """Terms not taken, each with the reason (another concept's wording, or not the spine in notes)."""
+
+
 class TargetRules(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     version: int
     about: str = ""
+    tabular: tuple[TabularTerms, ...] = ()
     groups: tuple[TargetGroup, ...]
 
     @model_validator(mode="after")
@@ -105,8 +119,26 @@ def target_rules() -> TargetRules:
          "phrases": [w.phrase for w in vocab.region_words if w.standalone]},
         {"kind": "exclusion", "concept": "not_spinal", "phrases": list(vocab.not_spinal.phrases)},
     ]  # fmt: skip
-    raw["groups"] = level_groups + raw["groups"]
+    raw["groups"] = level_groups + raw["groups"] + tabular_groups(raw)
     return TargetRules.model_validate(raw)
+
+
+def tabular_groups(raw: dict) -> list[dict]:
+    """One phrase group per `tabular` entry: the tabular's own wording of the condition, less the terms a group
+    written here already holds (the written rule decides) and the ones the entry skips."""
+    written = {p.lower() for group in raw["groups"] for p in group.get("phrases", ())}
+    groups = []
+    for entry in (TabularTerms.model_validate(e) for e in raw.get("tabular", ())):
+        terms = [t for code in entry.codes for t in condition_terms(code)]
+        unknown = set(entry.skip) - set(terms)
+        if unknown:
+            raise ValueError(f"tabular entry {entry.concept!r} skips terms its codes do not have: {sorted(unknown)}")
+        phrases = list(dict.fromkeys(t for t in terms if t not in written and t not in entry.skip))
+        written.update(phrases)
+        if phrases:
+            groups.append({"kind": entry.kind, "concept": entry.concept, "qualifier": entry.qualifier,
+                           "phrases": phrases})  # fmt: skip
+    return groups
 
 
 def _metadata(group: TargetGroup) -> dict[str, str | None]:
