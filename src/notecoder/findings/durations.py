@@ -15,6 +15,7 @@ _AMOUNT = re.compile(
 _UNIT = re.compile(r"(?<![a-z])(days?|d|weeks?|wks?|wk|w|months?|mos?|mo|m|years?|yrs?|yr|y)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _PAST_ONE = re.compile(r"\b(?:past|last|previous)\s+(day|week|month|year)\b", re.IGNORECASE)
+_FRACTION = re.compile(r"(\d{1,2})/(52|12)\b")  # British notation: 6/52 is six weeks, 3/12 three months
 
 
 def _number(text: str) -> float | None:
@@ -42,6 +43,9 @@ def iso_duration(text: str) -> str | None:
     past_one = _PAST_ONE.search(text)
     if past_one:
         return f"P1{past_one.group(1)[0].upper()}"
+    fraction = _FRACTION.search(text)
+    if fraction:
+        return f"P{int(fraction.group(1))}{'W' if fraction.group(2) == '52' else 'M'}"
     unit, number = _unit(text), _number(text)
     if unit is None or number is None:
         return None
