@@ -132,11 +132,13 @@ class _Note:
         level = self.levels_at.get((finding.sentence_start, finding.levels))
         return [level] if level is not None else []
 
-    def sentence_regions(self, finding: Finding) -> set[int]:
-        """The regions the diagnosis's sentence names: several make a 'multiple sites' code."""
-        levels = (f for f in self.by_sentence[finding.sentence_start] if f.kind == K.SPINAL_LEVEL)
+    def several_regions(self, finding: Finding) -> bool:
+        """The diagnosis's sentence names several regions ('cervical and lumbar spine', 'C5-6 and L4-5'): a
+        'multiple sites' code."""
+        levels = [f for f in self.by_sentence[finding.sentence_start] if f.kind == K.SPINAL_LEVEL]
         named = {int(f.region) for f in levels if f.region} | ({int(finding.region)} if finding.region else set())
-        return named
+        spanning = any(len(f.levels) > 2 and len({v.rstrip("0123456789") for v in f.levels}) > 1 for f in levels)
+        return len(named) > 1 or spanning
 
     def present(self, kind: FindingKind, concepts: frozenset[str] | set[str]) -> list[Finding]:
         found = self.present_concepts[kind]
@@ -183,7 +185,7 @@ class Mapper:
         unspecified = False
         digit = ""
         if variant.digits is not None:
-            if variant.multiple is not None and len(note.sentence_regions(finding)) > 1:
+            if variant.multiple is not None and note.several_regions(finding):
                 digit = variant.multiple
             elif region in (None, 0):
                 if variant.unspecified is None:
@@ -326,17 +328,23 @@ class Mapper:
         combined: set[int | None] = set()
         built: dict[int | None, set[str]] = defaultdict(set)  # families coded, by region
         waiting: list[tuple[int | None, Finding]] = []
+        near = self.rules.region_neighbours.near
+        # a symptom-like concept with no level of its own (sciatica) joins a combination of its part of the spine
+        floating = [(r, f) for r, found in by_region.items() for f in found if self.rules.concepts[f.concept].part_of]
+        joined: set[tuple[int, int]] = set()
         for region, findings in by_region.items():
             consumed: set[str] = set()
-            concepts_here = {f.concept for f in findings}
+            pool = findings + [f for r, f in floating if r != region and near(r, region)]
+            concepts_here = {f.concept for f in pool}
             for combination in self.rules.combinations:
                 wanted = set(combination.concepts)
                 if wanted <= concepts_here and not wanted & consumed:
-                    support = [f for f in findings if f.concept in wanted]
+                    support = [f for f in pool if f.concept in wanted]
                     self._specific_code(
                         combination.family, region, support, combination.reason, note, alternatives, gaps
                     )
                     consumed |= wanted
+                    joined.update((f.start, f.end) for f in support)
                     combined.add(region)
                     built[region].add(combination.family)
             for finding in findings:
@@ -353,10 +361,11 @@ class Mapper:
                 blocking.add(region)
         # a concept that is part of another code of its part of the spine (sciatica of a lumbar disc
         # radiculopathy, cord compression of a myelopathy) is coded only where no such code was built
-        near = self.rules.region_neighbours.near
         for region, finding in waiting:
             concept = self.rules.concepts[finding.concept]
-            if any(near(other, region) and concept.part_of & families for other, families in built.items()):
+            if (finding.start, finding.end) in joined or any(
+                near(other, region) and concept.part_of & families for other, families in built.items()
+            ):
                 continue
             family = self._family_for_text(concept, finding.text)
             self._specific_code(family, region, [finding], concept.reason, note, alternatives, gaps)
