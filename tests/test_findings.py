@@ -258,7 +258,7 @@ def test_words_that_need_a_spinal_qualifier(text, concept, found):
         ("Recommend PT for cervical facet syndrome.", "PT", Assertion.HYPOTHETICAL),
         ("Denies numbness but reports neck pain.", "neck pain", Assertion.PRESENT),
         (
-            "Her history and physical are compatible with cervical stenosis.",
+            "Her history and physical are notable for cervical stenosis.",
             "cervical stenosis",
             Assertion.PRESENT,
         ),

@@ -204,10 +204,10 @@ SEED_CASES = [
         None,
     ),
     (
-        "M53.81 pitfall 2: an acute C1-C2 fracture is S12",
+        "M53.81 pitfall 2: an acute C1-C2 fracture is S12 (S12.1- for the second cervical vertebra)",
         "Fell today. CT: acute C2 fracture. A: upper cervical dysfunction.",
         [],
-        "S12.-",
+        "S12.1-",
         None,
     ),
     (

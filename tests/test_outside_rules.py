@@ -231,6 +231,21 @@ def test_side_and_cause_as_documented(text, alternative):
     assert alternative in alternatives
 
 
+@pytest.mark.parametrize(
+    ("text", "alternative"),
+    [
+        ("ED: fell from a ladder today. CT: acute L1 burst fracture.", "S32.01-"),
+        ("Trauma bay: MVC this morning, CT shows a T7 compression fracture.", "S22.06-"),
+        ("Fell on ice last night; X-ray: nondisplaced fracture of the coccyx.", "S32.2XXA"),
+        ("Dx: acute C6 spinous process fracture after a dive today.", "S12.5-"),
+        ("Fell today. CT: thoracic spine fracture, level not stated.", "S22.0-"),
+    ],
+)
+def test_a_fracture_is_coded_to_its_vertebra(text, alternative):
+    _, alternatives, _ = coded(text)
+    assert alternative in alternatives
+
+
 def test_sciatica_of_a_disc_radiculopathy_is_one_code():
     _, alternatives, _ = coded("Imp: L5-S1 disc herniation with right S1 radiculopathy (sciatica).")
     assert alternatives == {"M51.17"}

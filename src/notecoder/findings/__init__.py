@@ -178,7 +178,8 @@ class FindingBuilder:
         qualifier_words: set[str] = set()
         for word in vocabulary().region_words:
             qualifier_words.update(t.lower_ for t in nlp.make_doc(word.phrase) if not t.is_punct)
-        self._qualifier_words = frozenset(qualifier_words)
+        # the words joining region names ("cervical and lumbar spine") are connectors, not region words
+        self._qualifier_words = frozenset(qualifier_words - set(rules.qualifier.inside))
         self._section_assertions = section_rules().assertions
         self._value_patterns = [(p.kind, re.compile(p.pattern, re.I), p.value) for p in rules.value_patterns]
         limbs = sorted(rules.limb_qualifiers.words, key=len, reverse=True)

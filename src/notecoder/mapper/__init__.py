@@ -195,9 +195,13 @@ class Mapper:
                 digit = self._cervical_disc_digit(finding, region)
             else:
                 digit = self.rules.digit_maps[variant.digits].get(region, "")
-        pain = note.disc_pain if "{pain}" in variant.code else ""
-        claudication = note.claudication if "{claudication}" in variant.code else ""
-        code = variant.code.format(digit=digit, seventh=seventh or "-", pain=pain, claudication=claudication)
+        template = variant.code
+        by_vertebra = {family.by_vertebra.get(v) for v in finding.levels}
+        if family.by_vertebra and finding.levels and len(by_vertebra) == 1 and None not in by_vertebra:
+            template = by_vertebra.pop()
+        pain = note.disc_pain if "{pain}" in template else ""
+        claudication = note.claudication if "{claudication}" in template else ""
+        code = template.format(digit=digit, seventh=seventh or "-", pain=pain, claudication=claudication)
         return _Built(emittable(code), unspecified)
 
     def family_label(self, family_name: str) -> str:

@@ -34,6 +34,8 @@ class Variant(_Model):
 
 class Family(_Model):
     variants: tuple[Variant, ...]
+    by_vertebra: dict[str, str] = {}
+    """The code when every vertebra the diagnosis names maps to the same one ('L1 fracture' is S32.01-)."""
 
 
 class Concept(_Model):
