@@ -345,3 +345,22 @@ def test_a_response_in_british_english():
     result = notecoder.extract("A course of physio made no difference; paracetamol takes the edge off.")
     assert find(result, "physio", "conservative_care").value == "failed"
     assert find(result, "paracetamol", "conservative_care").value == "partial"
+
+
+# Scanned and faxed notes misread letters
+
+
+def test_a_faxed_note_with_misread_letters_is_read():
+    codes, _, _ = coded(
+        "** FAX ** OCR TEXT\nHPl: neck pain x 1 yr, PT and naproxen with rninimal relief.\n"
+        "lmpression: Right C4-5 facet syndrorne. No radiculopathy.\n"
+    )
+    assert codes == {"M53.82"}
+
+
+def test_misread_forms_replace_each_occurrence_and_all():
+    from notecoder.misreadings import misread_forms
+
+    assert misread_forms("symmetric", [("m", "rn")]) == ["syrnmetric", "symrnetric", "syrnrnetric"]
+    assert misread_forms("impression", [("i", "l")]) == ["lmpression", "impresslon", "lmpresslon"]
+    assert misread_forms("neck", [("m", "rn")]) == []

@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from notecoder.misreadings import misread_forms
 from notecoder.result import Assertion
 
 
@@ -29,6 +30,8 @@ class SectionRules(BaseModel):
     about: str = ""
     sections: tuple[_Section, ...]
     assertions: dict[str, Assertion]
+    misreadings: tuple[tuple[str, str], ...] = ()
+    """Letter groups a scanned note misreads ('I' read as 'l'): titles match in those forms too."""
 
 
 @cache
@@ -46,7 +49,8 @@ class SectionStage:
                 rule = SectionRule(literal=f"{title}:", category=section.category)
                 name = f"{section.category}/{title}"
                 self.rules[nlp.vocab.strings.add(name)] = rule
-                self.matcher.add(name, [nlp.make_doc(rule.literal)])
+                forms = [title, *misread_forms(title, rules.misreadings)]
+                self.matcher.add(name, [nlp.make_doc(f"{form}:") for form in forms])
 
     def __call__(self, doc: Doc) -> Doc:
         titles = self._titles(doc)

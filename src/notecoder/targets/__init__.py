@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span
 from notecoder.doctext import note_text
 from notecoder.levels import LEVEL_PATTERN, ORDINAL_PATTERN, vocabulary
 from notecoder.mapper.icd import condition_terms
+from notecoder.misreadings import misread_forms
 from notecoder.result import FindingKind
 
 SPAN_GROUP = "notecoder_targets"
@@ -91,6 +92,9 @@ class TargetRules(BaseModel):
     version: int
     about: str = ""
     tabular: tuple[TabularTerms, ...] = ()
+    misreadings: tuple[tuple[str, str], ...] = ()
+    """Letter groups a scanned note misreads ('m' read as 'rn'): condition phrases match in those forms too."""
+    misread_kinds: tuple[Kind, ...] = ()
     groups: tuple[TargetGroup, ...]
 
     @model_validator(mode="after")
@@ -120,7 +124,22 @@ def target_rules() -> TargetRules:
         {"kind": "exclusion", "concept": "not_spinal", "phrases": list(vocab.not_spinal.phrases)},
     ]  # fmt: skip
     raw["groups"] = level_groups + raw["groups"] + tabular_groups(raw)
+    add_misread_forms(raw)
     return TargetRules.model_validate(raw)
+
+
+def add_misread_forms(raw: dict) -> None:
+    """Each phrase of the kinds named also in its misread forms, unless a form is another phrase already."""
+    misreadings = [tuple(pair) for pair in raw.get("misreadings", ())]
+    kinds = set(raw.get("misread_kinds", ()))
+    taken = {p.lower() for group in raw["groups"] for p in group.get("phrases", ())}
+    for group in raw["groups"]:
+        if group["kind"] not in kinds or not group.get("phrases"):
+            continue
+        forms = [f for p in group["phrases"] for f in misread_forms(p.lower(), misreadings) if f not in taken]
+        forms = list(dict.fromkeys(forms))
+        taken.update(forms)
+        group["phrases"] = [*group["phrases"], *forms]
 
 
 def tabular_groups(raw: dict) -> list[dict]:
