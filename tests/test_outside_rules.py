@@ -364,3 +364,23 @@ def test_misread_forms_replace_each_occurrence_and_all():
     assert misread_forms("symmetric", [("m", "rn")]) == ["syrnmetric", "symrnetric", "syrnrnetric"]
     assert misread_forms("impression", [("i", "l")]) == ["lmpression", "impresslon", "lmpresslon"]
     assert misread_forms("neck", [("m", "rn")]) == []
+
+
+# Discharge summaries and their sections
+
+
+def test_a_discharge_summary_reads_its_course_and_exams():
+    result = notecoder.extract(
+        "DISCHARGE SUMMARY\nPast surgical history: appendectomy 1998. Social: retired, lives alone.\n"
+        "Hospital course: pain controlled with scheduled acetaminophen and inpatient PT. MRI L-spine: no disc "
+        "herniation, no stenosis.\nExam at discharge: strength 5/5, reflexes 2+ symmetric.\n"
+    )
+    mri = find(result, "MRI L-spine", "imaging")
+    assert mri.assertion == Assertion.PRESENT and mri.value == "normal"
+    assert mri.section == "history_of_present_illness"  # the hospital course, not the surgical history
+    assert find(result, "acetaminophen", "conservative_care").assertion == Assertion.PRESENT
+
+
+def test_physical_therapy_in_capitals_ends_its_sentence_and_the_patient_does_not():
+    doc = notecoder.load()("Treated with PT. MRI was normal. Pt. seen by Dr. Lee today.")
+    assert [s.text for s in doc.sents] == ["Treated with PT.", "MRI was normal.", "Pt. seen by Dr. Lee today."]

@@ -34,6 +34,9 @@ class SentenceRules(BaseModel):
     version: int
     about: str = ""
     abbreviations: frozenset[str]
+    not_abbreviations: frozenset[str] = frozenset()
+    """Exact (cased) forms of an abbreviation's letters that are words ending a sentence: 'PT.' is physical
+    therapy, 'Pt.' the patient."""
     closers: frozenset[str]
 
 
@@ -49,6 +52,7 @@ class ClinicalSentenceSplitter:
         self._terminal = np.array([strings.add(t) for t in (".", "?", "!")], dtype=np.uint64)
         self._closers = np.array([strings.add(t) for t in rules.closers], dtype=np.uint64)
         self._abbreviations = np.array([strings.add(a) for a in rules.abbreviations], dtype=np.uint64)
+        self._words = np.array([strings.add(w) for w in rules.not_abbreviations], dtype=np.uint64)
         self._colon = strings.add(":")
         self._period = strings.add(".")
         self._paren = strings.add(")")
@@ -77,7 +81,7 @@ class ClinicalSentenceSplitter:
         terminal = np.isin(orth, self._terminal)
         before = np.s_[:-1]
         glued = _shift(~trailing[before])  # no space between a token and the one before it
-        abbreviation = _shift(np.isin(lower[before], self._abbreviations)) & glued
+        abbreviation = _shift(np.isin(lower[before], self._abbreviations) & ~np.isin(orth[before], self._words)) & glued
         initial = _shift(is_alpha[before] & is_upper[before] & (length[before] == 1)) & glued  # "J. Smith"
         next_title = np.append(is_title[1:], False)
         list_mark = _shift(is_digit[before] & (length[before] <= 2)) & next_title  # "1. Facet syndrome"
