@@ -246,6 +246,20 @@ def test_a_fracture_is_coded_to_its_vertebra(text, alternative):
     assert alternative in alternatives
 
 
+@pytest.mark.parametrize(
+    ("text", "alternative"),
+    [
+        ("Dx: adolescent idiopathic scoliosis, right thoracic, Cobb 31 degrees.", "M41.124"),
+        ("Assessment: juvenile idiopathic scoliosis, lumbar curve.", "M41.116"),
+        ("Impression: neuromuscular scoliosis of the thoracolumbar spine (cerebral palsy).", "M41.45"),
+        ("Assessment: scoliosis, type not yet classified.", "M41.9"),
+    ],
+)
+def test_scoliosis_by_type_and_curve(text, alternative):
+    _, alternatives, _ = coded(text)
+    assert alternative in alternatives
+
+
 def test_sciatica_of_a_disc_radiculopathy_is_one_code():
     _, alternatives, _ = coded("Imp: L5-S1 disc herniation with right S1 radiculopathy (sciatica).")
     assert alternatives == {"M51.17"}

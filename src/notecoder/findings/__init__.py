@@ -188,7 +188,9 @@ class FindingBuilder:
         connectors = "|".join(map(re.escape, sorted(rules.trailing_region.connectors, key=len, reverse=True)))
         region = "|".join(map(re.escape, words))
         self._trailing_re = re.compile(
-            rf"\s*(?:(?:{connectors})\s*)?({region})(?:\s+(?:region|spine|area))?\s*(?:[.;,:)\n]|$)", re.IGNORECASE
+            rf"\s*(?:(?:{connectors})\s*)?(?:(?:right|left)(?:-sided)?\s+)?({region})"
+            r"(?:\s+(?:region|spine|area|curve|curvature))?\s*(?:[.;,:)\n]|$)",
+            re.IGNORECASE,
         )
 
     def __call__(self, doc: Doc) -> Doc:

@@ -358,7 +358,8 @@ class Mapper:
                 if concept.part_of:
                     waiting.append((region, finding))
                     continue
-                self._specific_code(concept.family, region, [finding], concept.reason, note, alternatives, gaps)
+                family = self._family_for_text(concept, finding.text)
+                self._specific_code(family, region, [finding], concept.reason, note, alternatives, gaps)
                 built[region].add(concept.family)
             covered.add(region)
             if any(self.rules.concepts[f.concept].blocks_residual for f in findings):
