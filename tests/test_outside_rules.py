@@ -165,6 +165,15 @@ def test_other_writers_words_for_named_dorsopathies(text, code):
     assert codes == {code}
 
 
+def test_sacral_pain_is_pain_a_named_sacral_dorsopathy_explains():
+    _, alternatives, gaps = coded("CC: sacral pain for 3 months, no trauma, no leg symptoms.")
+    assert alternatives == {"M53.3"} and "condition-not-named" in gaps  # sacrodynia: the index's M53.3
+    codes, alternatives, _ = coded(
+        "HPI: sacral pain over S2 for a year.\nImpression: other specified dorsopathy, sacral region."
+    )
+    assert codes == {"M53.88"} and not alternatives
+
+
 def test_tabular_inclusion_terms_are_phrases():
     """Terms the tabular lists under a code name its condition without anyone typing them here."""
     from notecoder.mapper.icd import condition_terms

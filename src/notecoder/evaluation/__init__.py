@@ -150,7 +150,7 @@ def score_note(gold: GoldNote, result: NoteResult, evaluation: Evaluation) -> No
         {g.id for g in result.gaps},
     )
     evaluation.codes.add(set(gold.codes), codes)
-    alternatives = {_as_gold(a, gold.alternatives) for a in alternatives}
+    alternatives = {as_gold(a, gold.alternatives) for a in alternatives}
     evaluation.alternatives.add(set(gold.alternatives), alternatives)
     evaluation.gaps.add(set(gold.gaps), gaps)
     evaluation.code_set_exact += codes == set(gold.codes)
@@ -162,7 +162,7 @@ def score_note(gold: GoldNote, result: NoteResult, evaluation: Evaluation) -> No
         })  # fmt: skip
 
 
-def _as_gold(code: str, gold: Iterable[str]) -> str:
+def as_gold(code: str, gold: Iterable[str]) -> str:
     """A proposed code as the gold names it: a gold category "S12.1-" (labelled where the note does not give the
     full code) is met by any code in it."""
     for category in gold:
@@ -209,4 +209,4 @@ def format_report(report: dict) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["Evaluation", "GoldNote", "GoldSpan", "evaluate", "format_report", "read_corpus"]
+__all__ = ["Evaluation", "GoldNote", "GoldSpan", "as_gold", "evaluate", "format_report", "read_corpus"]

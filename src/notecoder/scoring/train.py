@@ -13,7 +13,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
-from notecoder.evaluation import GoldNote
+from notecoder.evaluation import GoldNote, as_gold
 from notecoder.extract import extract_rules
 from notecoder.scoring.features import FEATURES, proposal_features
 from notecoder.scoring.model import ConfidenceModel, Fold, save
@@ -35,13 +35,14 @@ class Dataset:
 
 
 def dataset(notes: Sequence[GoldNote]) -> Dataset:
-    """One row per proposal the rules make; its label: the gold codes or alternatives hold exactly that code."""
+    """One row per proposal the rules make; its label: the gold codes or alternatives hold exactly that code (or,
+    where a labeller gave only the category, "S12.1-", a code in it)."""
     data = Dataset([], [], [])
     for note in notes:
         gold = set(note.codes) | set(note.alternatives)
         for _, proposal, features in proposal_features(extract_rules(note.text, note.setting), len(note.text)):
             data.features.append(features)
-            data.labels.append(int(proposal.code in gold))
+            data.labels.append(int(as_gold(proposal.code, gold) in gold))
             data.codes.append(proposal.code)
     return data
 
