@@ -197,6 +197,9 @@ def test_tabular_inclusion_terms_are_phrases():
         "Central thoracic pain radiating to the left arm, diaphoretic; troponin pending.",
         "History of congenital torticollis treated with stretching as an infant.",
         "Recurrent shoulder instability after two dislocations; glenohumeral instability on exam.",
+        "A/P: 1. Radicular (periapical) cyst of tooth 30, for endodontics.",
+        "Problems: 2. Osteoarthritis of the left hip (osteophytes and joint space loss on XR).",
+        "HPI: crushing thoracic pain into the jaw for an hour.\nAssessment: The thoracic pain is cardiac in origin.",
     ],
 )
 def test_non_spine_senses_make_no_spine_code(text):
@@ -339,6 +342,15 @@ def test_outpatient_codes_the_symptom_of_a_probable_diagnosis():
 def test_inpatient_does_not_establish_an_uncertain_word_outside_the_diagnoses():
     codes, _, _ = coded("HPI: possible facet syndrome per the ED.\nDischarge diagnoses: low back pain.", "inpatient")
     assert not codes
+
+
+def test_a_bilingual_title_opens_its_section():
+    result = notecoder.extract(
+        "Exploración / Exam: fuerza 5/5.\nDiagnóstico / Assessment: Radiculopatía L5 / Right L5 radiculopathy."
+    )
+    radiculopathy = [f for f in result.findings if f.concept == "radiculopathy"]
+    assert radiculopathy and all(f.section == "assessment" for f in radiculopathy)
+    assert "M54.16" in {a.code for a in result.alternatives}
 
 
 def test_the_setting_is_in_the_result_and_checked():

@@ -70,7 +70,10 @@ class _Note:
                 self.concept_region.setdefault(finding.concept, int(finding.region))
             if finding.kind == K.CONDITION and finding.assertion == Assertion.NEGATED:
                 concept = rules.concepts.get(finding.concept)
-                if concept is not None and concept.role in _DIAGNOSTIC_ROLES and finding.section in _AUTHOR_SECTIONS:
+                role = concept.role if concept is not None else None
+                if (role in _DIAGNOSTIC_ROLES and finding.section in _AUTHOR_SECTIONS) or (
+                    role == "pain" and finding.section in ASSESSMENT_SECTIONS  # "the thoracic pain is cardiac"
+                ):
                     self.rejections.append(finding)
 
     def assertion(self, finding: Finding) -> Assertion:
@@ -98,7 +101,7 @@ class _Note:
             concept = self.rules.concepts.get(finding.concept)
             if concept is None or concept.role != role or self.assertion(finding) not in assertions:
                 continue
-            if role in _DIAGNOSTIC_ROLES and self.rejected(finding):
+            if role != "injury" and self.rejected(finding):
                 continue
             excluded = (
                 self.rules.injury_sections_exclude if role == "injury" else self.rules.diagnostic_sections_exclude

@@ -85,7 +85,7 @@ class SectionStage:
         return (before.is_space and "\n" in before.text) or before.text in _BOUNDARY_MARKS
 
 
-_BOUNDARY_MARKS = frozenset({".", ",", ";", ":", "?", "!", ")", "]", "-", "*", "•"})
+_BOUNDARY_MARKS = frozenset({".", ",", ";", ":", "?", "!", ")", "]", "-", "*", "•", "/"})  # "Diagnóstico / Assessment:"
 
 
 @Language.factory("notecoder_sections", assigns=["doc._.sections"])
