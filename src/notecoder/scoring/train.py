@@ -182,7 +182,8 @@ that code from the note. It does not propose codes and changes none: the rules d
 The annotated corpus (`corpora/`): fitted on `{split}` ({n[split]} proposals, {right} right), review threshold
 chosen on `{dev}` ({n[dev]} proposals), reported on `{test}` ({n[test]} proposals), never tuned on. A proposal is
 right when the note's gold codes or alternatives hold exactly its code (or, where a labeller gave only a category,
-"S12.1-", a code in it), so a category ("S12.-") where the gold has the full code is wrong. Base rate on `{split}`: {base_rate:.3f}.
+"S12.1-", a code in it), so a category ("S12.-") where the gold has the full code is wrong.
+Base rate on `{split}`: {base_rate:.3f}.
 
 ## Model
 
