@@ -19,6 +19,7 @@ def extract_rules(text: str, setting: Setting | str = Setting.OUTPATIENT) -> Not
     """What the rules alone propose, without confidence: what the confidence model is trained on."""
     if not isinstance(text, str):
         raise TypeError(f"extract() takes the note as str, not {type(text).__name__}")
+    text = str(text)  # a str subclass (numpy.str_, a pandas cell) is read as the plain string it holds
     try:
         setting = Setting(setting)
     except ValueError:

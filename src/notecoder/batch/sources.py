@@ -1,7 +1,8 @@
 """Note exports as a stream of rows: CSV, JSONL, Parquet or a folder of .txt files.
 
-Nothing is read whole: a row that cannot be read (bad bytes, bad JSON, no text) becomes a `RowError` and the stream
-goes on. Errors name the row and the column, never the note's text."""
+Nothing is read whole: a row that cannot be read (bad bytes, bad JSON, no text, a quote that never closes) becomes a
+`RowError` and the stream goes on. Errors name the row and the column (by position where the header may itself be a
+note), never the note's text. A UTF-8 byte-order mark is not part of the first column's name."""
 
 import csv
 import json
@@ -50,7 +51,8 @@ def detect_format(path: Path) -> str:
 def _pick(columns: list[str], asked: str | None, candidates: tuple[str, ...], what: str) -> str | None:
     if asked is not None:
         if asked not in columns:
-            raise SourceError(f"no {what} column {asked!r}; the columns are {columns}")
+            # the header may be a first row of notes (a header-less export): its values are never shown
+            raise SourceError(f"no {what} column {asked!r} among the {len(columns)} columns of the header")
         return asked
     lowered = {c.strip().lower(): c for c in columns}
     return next((lowered[c] for c in candidates if c in lowered), None)
@@ -58,7 +60,7 @@ def _pick(columns: list[str], asked: str | None, candidates: tuple[str, ...], wh
 
 def _decode(raw: bytes | str, encoding: str, row: int, note_id: str) -> str | RowError:
     if isinstance(raw, str):
-        if any("\udc80" <= ch <= "\udcff" for ch in raw):
+        if any("\ud800" <= ch <= "\udfff" for ch in raw):  # undecodable bytes, or a lone surrogate from JSON
             return RowError(row, note_id, "UnicodeDecodeError", f"row {row}: text is not valid {encoding}")
         return raw
     try:
@@ -67,7 +69,16 @@ def _decode(raw: bytes | str, encoding: str, row: int, note_id: str) -> str | Ro
         return RowError(row, note_id, "UnicodeDecodeError", f"row {row}: byte {error.start} is not valid {encoding}")
 
 
+def _valid_id(note_id: str, row: int, encoding: str) -> RowError | None:
+    if any("\ud800" <= ch <= "\udfff" for ch in note_id):  # undecodable bytes or a lone JSON surrogate
+        return RowError(row, str(row), "UnicodeDecodeError", f"row {row}: the id is not valid {encoding}")
+    return None
+
+
 def _row(row: int, note_id: str, text: object, text_col: str, encoding: str) -> NoteRow | RowError:
+    bad_id = _valid_id(note_id, row, encoding)
+    if bad_id is not None:
+        return bad_id
     if text is None or (isinstance(text, str | bytes) and not text.strip()):
         return RowError(row, note_id, "EmptyText", f"row {row}: column {text_col!r} is empty")
     if not isinstance(text, str | bytes):
@@ -76,20 +87,71 @@ def _row(row: int, note_id: str, text: object, text_col: str, encoding: str) -> 
     return decoded if isinstance(decoded, RowError) else NoteRow(row, note_id, decoded)
 
 
+class _Lines:
+    """A file's physical lines, with the ones a failed record read handed back to be read again."""
+
+    def __init__(self, handle) -> None:
+        self.handle = handle
+        self.again: list[str] = []
+        self.taken: list[str] = []
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> str:
+        line = self.again.pop() if self.again else self.handle.readline()
+        if not line:
+            raise StopIteration
+        self.taken.append(line)
+        return line
+
+
+def csv_records(handle, delimiter: str) -> Iterator[tuple[int, list[str] | csv.Error]]:
+    """(first line, fields) per record, parsed strictly. A record whose quoted field does not close properly (an
+    unbalanced quote would swallow every row after it) is reported at the line it opened, as the error, and the
+    lines after that one are read again as records of their own: rows are never merged."""
+    lines = _Lines(handle)
+    line = 1
+    while True:
+        lines.taken = []
+        try:
+            values = next(csv.reader(lines, delimiter=delimiter, strict=True))
+        except StopIteration:
+            return
+        except csv.Error as error:
+            lines.again.extend(reversed(lines.taken[1:]))
+            yield line, error
+            line += 1
+            continue
+        yield line, values
+        line += len(lines.taken)
+
+
 def read_csv(path: Path, text_col: str | None, id_col: str | None, encoding: str) -> Iterator[NoteRow | RowError]:
     csv.field_size_limit(sys.maxsize)
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    encoding = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
     with path.open(encoding=encoding, errors="surrogateescape", newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
-        header = next(reader, None)
-        if header is None:
+        records = csv_records(handle, delimiter)
+        first = next(records, None)
+        if first is None:
             return
+        header = first[1]
+        if isinstance(header, csv.Error):
+            raise SourceError(f"the header (line 1) is not valid CSV: {header}")
         text_name = _pick(header, text_col, TEXT_COLUMNS, "text")
         if text_name is None:
-            raise SourceError(f"no text column found among {header}: name it with --text-col")
+            raise SourceError(
+                f"no text column among the {len(header)} columns of the header (looked for {', '.join(TEXT_COLUMNS)}):"
+                " name it with --text-col"
+            )
         id_name = _pick(header, id_col, ID_COLUMNS, "id")
         text_at, id_at = header.index(text_name), header.index(id_name) if id_name is not None else None
-        for row, values in enumerate(reader, start=1):
+        for row, (line, values) in enumerate(records, start=1):
+            if isinstance(values, csv.Error):
+                message = f"row {row}: a quoted field opened on line {line} is not closed properly ({values})"
+                yield RowError(row, str(row), "MalformedCSV", message + "; the lines after it are read as rows")
+                continue
             note_id = values[id_at].strip() if id_at is not None and id_at < len(values) else ""
             note_id = note_id or str(row)
             if text_at >= len(values):
@@ -108,11 +170,14 @@ def read_jsonl(path: Path, text_col: str | None, id_col: str | None, encoding: s
                 yield line
                 continue
             try:
-                record = json.loads(line)
+                record = json.loads(line.removeprefix("\ufeff") if row == 1 else line)
             except json.JSONDecodeError as error:
                 yield RowError(
                     row, str(row), "JSONDecodeError", f"row {row}: not JSON ({error.msg} at column {error.colno})"
                 )
+                continue
+            except (ValueError, RecursionError) as error:  # a 5,000-digit number, brackets nested too deep
+                yield RowError(row, str(row), type(error).__name__, f"row {row}: JSON that cannot be read in full")
                 continue
             if not isinstance(record, dict):
                 yield RowError(row, str(row), "TypeError", f"row {row}: a JSON object is expected")
@@ -152,7 +217,14 @@ def read_folder(path: Path, text_col: str | None, id_col: str | None, encoding: 
     files = sorted(p for p in path.rglob("*.txt") if p.is_file())
     for row, file in enumerate(files, start=1):
         note_id = str(file.relative_to(path).with_suffix(""))
-        yield _row(row, note_id, file.read_bytes(), file.name, encoding)
+        try:
+            raw = file.read_bytes()
+        except OSError as error:  # unreadable: the row says so and the batch goes on
+            yield RowError(
+                row, note_id, type(error).__name__, f"row {row}: {file.name} cannot be read ({error.strerror})"
+            )
+            continue
+        yield _row(row, note_id, raw, file.name, encoding)
 
 
 READERS = {"csv": read_csv, "jsonl": read_jsonl, "parquet": read_parquet, "folder": read_folder}

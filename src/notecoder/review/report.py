@@ -5,6 +5,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from notecoder.batch.sources import NoteRow, read_notes
 from notecoder.result import NoteResult
 from notecoder.review import ReportItem, report_html
@@ -19,13 +21,24 @@ def _items(results: Path, texts: dict[str, str], min_confidence: float | None) -
             except (json.JSONDecodeError, KeyError, TypeError):
                 raise ValueError(f"{results.name} line {number} is not a notecoder batch record") from None
             if record.get("status") == "ok":
-                result = NoteResult.model_validate(record["result"])
+                try:
+                    result = NoteResult.model_validate(record["result"])
+                except (ValidationError, KeyError) as error:
+                    raise ValueError(f"{results.name} line {number}: {_problems(error)}") from None
                 if min_confidence is not None:
                     result = result.above(min_confidence)
                 yield ReportItem(note_id, record.get("text", texts.get(note_id)), result)
             else:
                 error = record.get("error", {})
                 yield ReportItem(note_id, None, None, f"{error.get('type')}: {error.get('message')}")
+
+
+def _problems(error: Exception) -> str:
+    """What is wrong with a record, by field name only: pydantic's own message quotes the values (the note)."""
+    if not isinstance(error, ValidationError):
+        return "the record has no result"
+    places = sorted({".".join(str(p) for p in e["loc"]) or "result" for e in error.errors()})
+    return f"the result does not validate ({error.error_count()} problems, in {', '.join(places[:5])})"
 
 
 def write_report(

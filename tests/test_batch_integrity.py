@@ -1,0 +1,123 @@
+"""Exports as an adversary writes them (issue 14): nothing lost, nothing mislinked, no note text in a message.
+Every input is made here; none is a real note."""
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import notecoder
+from notecoder.batch import run_batch
+from notecoder.batch.sources import SourceError, read_notes
+from notecoder.cli import app
+
+SECRET = "Philomena Brackenridge-Oyelaran reports neck pain"
+
+
+def records(path: Path) -> dict[str, dict]:
+    with path.open(encoding="utf-8") as handle:
+        return {r["id"]: r for r in map(json.loads, handle)}
+
+
+def test_an_unbalanced_quote_never_merges_rows(tmp_path):
+    export = tmp_path / "notes.csv"
+    export.write_text(
+        'id,text\na1,"Assessment: C5-6 facet syndrome. He said ""ouch\n'  # the quote opened here never closes
+        "a2,Dx: lumbar strain today after lifting.\n"
+        'a3,"Assessment: coccydynia x 6 months."\n'
+        "a4,Dx: LBP x 3 months.\n",
+        encoding="utf-8",
+    )
+    rows = list(read_notes(export))
+    assert [(r.row, r.id) for r in rows] == [(1, "1"), (2, "a2"), (3, "a3"), (4, "a4")]
+    assert rows[0].type == "MalformedCSV" and "line 2" in rows[0].message and "ouch" not in rows[0].message
+    assert rows[1].text == "Dx: lumbar strain today after lifting."  # coded under its own id, not inside a1
+    summary = run_batch(export, tmp_path / "out.jsonl")
+    assert summary.ok == 3 and summary.errors == 1
+
+
+def test_a_quoted_note_over_several_lines_is_one_row(tmp_path):
+    export = tmp_path / "notes.csv"
+    export.write_text('id,text\nb1,"CC: neck pain\nA: C5-6 facet syndrome"\nb2,Dx: LBP.\n', encoding="utf-8")
+    rows = list(read_notes(export))
+    assert [(r.id, r.text) for r in rows] == [("b1", "CC: neck pain\nA: C5-6 facet syndrome"), ("b2", "Dx: LBP.")]
+
+
+@pytest.mark.parametrize("suffix", ["csv", "jsonl"])
+def test_a_byte_order_mark_is_not_part_of_the_first_column(tmp_path, suffix):
+    export = tmp_path / f"notes.{suffix}"
+    body = "id,text\nc1,Dx: LBP.\n" if suffix == "csv" else json.dumps({"id": "c1", "text": "Dx: LBP."}) + "\n"
+    export.write_bytes("\ufeff".encode() + body.encode())
+    assert [r.id for r in read_notes(export)] == ["c1"]
+
+
+def test_no_note_text_in_the_missing_column_messages(tmp_path):
+    headerless = tmp_path / "headerless.csv"
+    headerless.write_text(f"d1,{SECRET}\nd2,{SECRET}\n", encoding="utf-8")
+    for text_col in (None, "note_body"):
+        with pytest.raises(SourceError) as raised:
+            list(read_notes(headerless, text_col=text_col))
+        assert "Philomena" not in str(raised.value) and "columns of the header" in str(raised.value)
+    out = CliRunner().invoke(app, ["batch", str(headerless), "-o", str(tmp_path / "o.jsonl")])
+    assert out.exit_code != 0 and "Philomena" not in out.output
+
+
+def test_a_report_of_a_bad_results_file_does_not_quote_it(tmp_path):
+    results = tmp_path / "results.jsonl"
+    bad = {"row": 1, "id": "e1", "status": "ok", "result": {"findings": [{"kind": "condition", "text": SECRET}]}}
+    results.write_text(json.dumps(bad) + "\n", encoding="utf-8")
+    out = CliRunner().invoke(app, ["report", str(results), "-o", str(tmp_path / "r.html")])
+    assert out.exit_code != 0 and "line 1" in out.output and "Philomena" not in out.output
+
+
+def test_rows_that_cannot_be_read_are_error_records_and_the_batch_goes_on(tmp_path):
+    export = tmp_path / "notes.jsonl"
+    lines = [
+        json.dumps({"id": "f1", "text": "Dx: LBP x 3 months."}),
+        '{"id": "f2", "text": "Dx: LBP.", "mrn": ' + "7" * 5000 + "}",  # beyond Python's integer digit limit
+        '{"id": "f3", "text": ' + "[" * 100_000 + "]" * 100_000 + "}",  # nested past the recursion limit
+        '{"id": "f4\\ud800", "text": "Dx: neck pain."}',  # a lone surrogate in the id
+        '{"id": "f5", "text": "Dx: coccydynia \\udfff x 1 year."}',  # and in the text
+        json.dumps({"id": "f6", "text": "Assessment: C5-6 facet syndrome."}),
+    ]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    output = tmp_path / "out.jsonl"
+    summary = run_batch(export, output)
+    assert summary.ok == 2 and summary.errors == 4
+    written = records(output)
+    assert written["f1"]["status"] == written["f6"]["status"] == "ok"
+    assert {written[k]["error"]["type"] for k in ("2", "3", "4", "f5")} == {
+        "ValueError", "RecursionError", "UnicodeDecodeError"
+    }  # fmt: skip
+
+
+def test_a_non_utf8_id_in_a_csv_is_an_error_record(tmp_path):
+    export = tmp_path / "notes.csv"
+    export.write_bytes(b"id,text\ng\xff1,Dx: LBP.\ng2,Dx: neck pain.\n")
+    output = tmp_path / "out.jsonl"
+    summary = run_batch(export, output)
+    assert summary.ok == 1 and summary.errors == 1
+    assert records(output)["1"]["error"]["type"] == "UnicodeDecodeError"
+
+
+def test_an_unreadable_file_in_a_folder_is_an_error_record(tmp_path, monkeypatch):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "h1.txt").write_text("Dx: LBP.", encoding="utf-8")
+    (folder / "h2.txt").write_text("Dx: neck pain.", encoding="utf-8")
+    real = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        if path.name == "h1.txt":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    rows = list(read_notes(folder))
+    assert rows[0].type == "PermissionError" and "h1.txt" in rows[0].message and rows[1].text == "Dx: neck pain."
+
+
+def test_a_str_subclass_is_read_as_its_string():
+    numpy = pytest.importorskip("numpy")
+    assert [c.code for c in notecoder.extract(numpy.str_("Assessment: C5-6 facet syndrome.")).codes] == ["M53.82"]
