@@ -121,3 +121,46 @@ def test_an_unreadable_file_in_a_folder_is_an_error_record(tmp_path, monkeypatch
 def test_a_str_subclass_is_read_as_its_string():
     numpy = pytest.importorskip("numpy")
     assert [c.code for c in notecoder.extract(numpy.str_("Assessment: C5-6 facet syndrome.")).codes] == ["M53.82"]
+
+
+def test_a_second_batch_on_the_same_output_is_refused(tmp_path):
+    from notecoder.batch.paths import output_lock
+
+    export = tmp_path / "notes.csv"
+    export.write_text("id,text\nk1,Dx: LBP.\n", encoding="utf-8")
+    output = tmp_path / "out.jsonl"
+    with output_lock(output):  # a batch is writing it
+        with pytest.raises(SourceError, match="another batch is writing out.jsonl"):
+            run_batch(export, output)
+        assert not (tmp_path / "out.jsonl.journal.jsonl").exists()  # the running batch's journal is untouched
+    run_batch(export, output)  # once it is done, the output is free again
+    assert records(output)["k1"]["status"] == "ok" and not (tmp_path / "out.jsonl.lock").exists()
+
+
+@pytest.mark.parametrize("where", ["folder", "input", "missing folder"])
+def test_a_bad_output_is_refused_before_any_note_is_coded(tmp_path, where, monkeypatch):
+    export = tmp_path / "notes.csv"
+    export.write_text("id,text\nm1,Dx: LBP.\n", encoding="utf-8")
+    output = {"folder": tmp_path, "input": export, "missing folder": tmp_path / "nowhere" / "o.jsonl"}[where]
+    coded = []
+    monkeypatch.setattr("notecoder.batch.outcome", lambda *a: coded.append(a))
+    with pytest.raises(SourceError):
+        run_batch(export, output, output_format="jsonl")
+    assert not coded and export.read_text(encoding="utf-8") == "id,text\nm1,Dx: LBP.\n"
+
+
+def test_results_journals_and_reports_are_readable_by_their_owner_only(tmp_path):
+    export = tmp_path / "notes.csv"
+    export.write_text("id,text\nn1,Dx: LBP.\n", encoding="utf-8")
+    for suffix in ("jsonl", "csv", "parquet"):
+        output = tmp_path / f"out.{suffix}"
+        run_batch(export, output, include_text=True)
+        assert output.stat().st_mode & 0o777 == 0o600
+    report = tmp_path / "report.html"
+    assert CliRunner().invoke(app, ["report", str(tmp_path / "out.jsonl"), "-o", str(report)]).exit_code == 0
+    assert report.stat().st_mode & 0o777 == 0o600
+
+
+def test_standard_input_that_is_not_utf8_is_a_clear_error():
+    out = CliRunner().invoke(app, ["extract", "-"], input=b"Dx: LBP \xff\xfe.")
+    assert out.exit_code != 0 and "standard input is not UTF-8" in out.output and "Traceback" not in out.output

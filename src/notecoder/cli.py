@@ -30,15 +30,16 @@ MinConfidence = Annotated[
 
 
 def _read_note(path: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
     try:
+        if path == "-":
+            return sys.stdin.buffer.read().decode("utf-8")
         return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise typer.BadParameter(f"no such file: {path}", param_hint="FILE") from None
     except UnicodeDecodeError as error:
+        where = "standard input" if path == "-" else path
         raise typer.BadParameter(
-            f"{path} is not UTF-8 text (byte {error.start} cannot be decoded)", param_hint="FILE"
+            f"{where} is not UTF-8 text (byte {error.start} cannot be decoded)", param_hint="FILE"
         ) from None
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from notecoder.batch.journal import Journal, journal_path
 from notecoder.batch.outputs import detect_output_format, publish
+from notecoder.batch.paths import check_output, output_lock
 from notecoder.batch.sources import NoteRow, RowError, count_rows, read_notes
 from notecoder.result import NoteResult, Setting
 
@@ -182,34 +183,36 @@ def run_batch(
     `setting` (outpatient or inpatient) applies to every note of the export."""
     setting = Setting(setting).value  # a bad setting fails before any row is read
     fmt = output_format or detect_output_format(output)
-    rows = read_notes(source, input_format, text_col, id_col, encoding)
-    journal = Journal(journal_path(output), resume)
-    summary = BatchSummary(resumed=len(journal.done))
-    finished_before = frozenset(journal.done)  # only an earlier run's rows are skipped: a duplicate id is recorded
-    pending = (item for item in rows if item.id not in finished_before)
-    total = count_rows(source, input_format) if progress is not None else None
-    bar = progress(None if total is None else max(0, total - summary.resumed)) if progress is not None else None
-    start = time.perf_counter()
-    first: float | None = None
-    try:
-        for done in _results(pending, processes, include_text, min_confidence, setting):
-            if first is None:
-                first = time.perf_counter()
-                summary.startup_seconds = first - start
-            journal.write(done.id, done.line)
-            summary.add(done)
-            summary.peak_rss_mb[done.pid] = max(summary.peak_rss_mb.get(done.pid, 0.0), done.peak_rss_mb)
+    check_output(source, output)
+    with output_lock(output):
+        rows = read_notes(source, input_format, text_col, id_col, encoding)
+        journal = Journal(journal_path(output), resume)
+        summary = BatchSummary(resumed=len(journal.done))
+        finished_before = frozenset(journal.done)  # only an earlier run's rows are skipped: a duplicate id is recorded
+        pending = (item for item in rows if item.id not in finished_before)
+        total = count_rows(source, input_format) if progress is not None else None
+        bar = progress(None if total is None else max(0, total - summary.resumed)) if progress is not None else None
+        start = time.perf_counter()
+        first: float | None = None
+        try:
+            for done in _results(pending, processes, include_text, min_confidence, setting):
+                if first is None:
+                    first = time.perf_counter()
+                    summary.startup_seconds = first - start
+                journal.write(done.id, done.line)
+                summary.add(done)
+                summary.peak_rss_mb[done.pid] = max(summary.peak_rss_mb.get(done.pid, 0.0), done.peak_rss_mb)
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix(codes=summary.codes, errors=summary.errors, refresh=False)
+        finally:
+            journal.close()
             if bar is not None:
-                bar.update(1)
-                bar.set_postfix(codes=summary.codes, errors=summary.errors, refresh=False)
-    finally:
-        journal.close()
-        if bar is not None:
-            bar.close()
-    summary.seconds = time.perf_counter() - (first or start)
-    publish(journal, output, fmt)
-    journal.path.unlink()
-    return summary
+                bar.close()
+        summary.seconds = time.perf_counter() - (first or start)
+        publish(journal, output, fmt)
+        journal.path.unlink()
+        return summary
 
 
 class ProgressLike:  # the part of tqdm the runner uses

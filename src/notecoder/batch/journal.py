@@ -9,6 +9,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from notecoder.batch.paths import private_open
+
 
 def journal_path(output: Path) -> Path:
     return output.with_name(output.name + ".journal.jsonl")
@@ -22,7 +24,7 @@ class Journal:
             self._recover()
         elif path.exists():
             path.unlink()
-        self._handle = path.open("a", encoding="utf-8")
+        self._handle = private_open(path, "a")
 
     def _recover(self) -> None:
         """Keep the complete lines of an interrupted run; drop a last line the kill cut short."""

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from notecoder.batch.journal import Journal
+from notecoder.batch.paths import PRIVATE, private_open
 
 FORMATS = ("jsonl", "csv", "parquet")
 FLAT_COLUMNS = (
@@ -60,7 +61,7 @@ def flat_rows(record: dict) -> Iterator[dict]:
 
 
 def _write_csv(journal: Journal, target: Path) -> None:
-    with target.open("w", encoding="utf-8", newline="") as handle:
+    with private_open(target, "w") as handle:
         writer = csv.DictWriter(handle, fieldnames=FLAT_COLUMNS, restval="")
         writer.writeheader()
         for record in journal.records():
@@ -92,4 +93,5 @@ def publish(journal: Journal, output: Path, fmt: str) -> None:
         _write_csv(journal, temporary)
     else:
         _write_parquet(journal, temporary)
+    os.chmod(temporary, PRIVATE)
     os.replace(temporary, output)

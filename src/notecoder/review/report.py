@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from notecoder.batch.paths import private_open
 from notecoder.batch.sources import NoteRow, read_notes
 from notecoder.result import NoteResult
 from notecoder.review import ReportItem, report_html
@@ -58,6 +59,7 @@ def write_report(
         }
     items = list(_items(results, texts, min_confidence))
     temporary = output.with_name(f".{output.name}.writing")
-    temporary.write_text(report_html(items, title=title), encoding="utf-8")
+    with private_open(temporary, "w") as handle:  # the report holds the notes: PHI
+        handle.write(report_html(items, title=title))
     os.replace(temporary, output)
     return len(items)
