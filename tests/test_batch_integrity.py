@@ -164,3 +164,46 @@ def test_results_journals_and_reports_are_readable_by_their_owner_only(tmp_path)
 def test_standard_input_that_is_not_utf8_is_a_clear_error():
     out = CliRunner().invoke(app, ["extract", "-"], input=b"Dx: LBP \xff\xfe.")
     assert out.exit_code != 0 and "standard input is not UTF-8" in out.output and "Traceback" not in out.output
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" + "," * 5000,  # one token whose suffixes spaCy stripped one at a time (quadratic)
+        "(" * 3000 + "Dx: LBP" + ")" * 3000,  # and its prefixes
+        "Plan: ." + "." * 40 + " next",
+        "ASSESSMENT:\n" * 3000,  # the sections stage compared every title with every other
+    ],
+)
+def test_inputs_written_to_be_slow_give_the_same_tokens_and_titles(text):
+    import spacy
+
+    plain = spacy.blank("en")
+    doc = notecoder.load()(text)
+    # a long run of one mark is one token now: joined, the tokens are the note, and nothing is lost
+    assert "".join(t.text_with_ws for t in doc) == text
+    assert len(doc) <= len(plain.make_doc(text))
+    if text.startswith("ASSESSMENT"):
+        assert len([s for s in doc._.sections if s.category == "assessment"]) == 3000
+
+
+def test_a_note_over_its_time_budget_is_an_error_record_and_the_batch_goes_on(tmp_path, monkeypatch):
+    import sys
+    import time
+
+    front = sys.modules["notecoder.extract"]  # the module (the package's `extract` is the function)
+    real = front.extract
+
+    def slow(text, setting="outpatient"):
+        if "stall" in text:
+            time.sleep(5)
+        return real(text, setting)
+
+    monkeypatch.setattr(front, "extract", slow)
+    export = tmp_path / "notes.csv"
+    export.write_text("id,text\np1,Dx: stall here.\np2,Dx: LBP x 3 months.\n", encoding="utf-8")
+    output = tmp_path / "out.jsonl"
+    summary = run_batch(export, output, note_timeout=0.5)
+    written = records(output)
+    assert written["p1"]["error"]["type"] == "NoteTimeout" and "0.5 s" in written["p1"]["error"]["message"]
+    assert written["p2"]["status"] == "ok" and summary.errors == 1

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from notecoder.batch import run_batch, terminal_progress
+from notecoder.batch.budget import DEFAULT_SECONDS
 from notecoder.batch.sources import SourceError
 from notecoder.extract import extract
 from notecoder.result import Setting
@@ -92,6 +93,9 @@ def batch_command(
     ] = False,
     min_confidence: MinConfidence = None,
     setting: SettingOption = Setting.OUTPATIENT,
+    note_timeout: Annotated[
+        float, typer.Option(min=0.0, help="Seconds one note may take; longer is an error record (0: no limit).")
+    ] = DEFAULT_SECONDS,
     quiet: Annotated[bool, typer.Option(help="No progress bar and no summary.")] = False,
     fail_on_error: Annotated[bool, typer.Option(help="Exit with 1 when any row failed.")] = False,
 ) -> None:
@@ -110,6 +114,7 @@ def batch_command(
             include_text=include_text,
             min_confidence=min_confidence,
             setting=setting.value,
+            note_timeout=note_timeout or None,
             progress=terminal_progress(quiet),
         )
     except (SourceError, ValueError, LookupError) as error:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from notecoder.batch.budget import DEFAULT_SECONDS, NoteTimeout, time_budget
 from notecoder.batch.journal import Journal, journal_path
 from notecoder.batch.outputs import detect_output_format, publish
 from notecoder.batch.paths import check_output, output_lock
@@ -91,14 +92,21 @@ class CodedRow:
     peak_rss_mb: float = 0.0
 
 
-def outcome(item: NoteRow | RowError, setting: str = "outpatient") -> NoteResult | RowError:
+def outcome(
+    item: NoteRow | RowError, setting: str = "outpatient", note_timeout: float | None = DEFAULT_SECONDS
+) -> NoteResult | RowError:
     """A row's result, or the error that names the row and the failure (never the note's text). Never raises."""
     if isinstance(item, RowError):
         return item
     from notecoder.extract import extract
+    from notecoder.pipeline import shared
 
     try:
-        return extract(item.text, setting)
+        with time_budget(note_timeout):
+            return extract(item.text, setting)
+    except NoteTimeout as error:
+        shared.cache_clear()  # the interrupted pipeline may be mid-stage: the next note gets a fresh one
+        return RowError(item.row, item.id, "NoteTimeout", f"row {item.row}: {error}; the batch goes on")
     except Exception as error:  # a bug on one note must not stop the batch
         message = f"row {item.row}: {_safe_message(error, item.text)}"
         return RowError(item.row, item.id, type(error).__name__, message)
@@ -109,10 +117,11 @@ def code_row(
     include_text: bool = False,
     min_confidence: float | None = None,
     setting: str = "outpatient",
+    note_timeout: float | None = DEFAULT_SECONDS,
 ) -> CodedRow:
     """One row's journal line and the counts the summary needs; the note itself only when asked for (PHI), the
     proposals only those at or above `min_confidence` when one is given."""
-    result = outcome(item, setting)
+    result = outcome(item, setting, note_timeout)
     if min_confidence is not None and not isinstance(result, RowError):
         result = result.above(min_confidence)
     if isinstance(result, RowError):
@@ -129,7 +138,7 @@ def code_row(
     return CodedRow(item.id, line, codes=len(result.codes), gaps=len(result.gaps))
 
 
-def _work(job: tuple[NoteRow | RowError, bool, float | None, str]) -> CodedRow:
+def _work(job: tuple[NoteRow | RowError, bool, float | None, str, float | None]) -> CodedRow:
     done = code_row(*job)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return CodedRow(done.id, done.line, done.codes, done.gaps, done.error_type, os.getpid(), rss)
@@ -148,9 +157,14 @@ def _gated(items: Iterable, slots: threading.BoundedSemaphore) -> Iterator:
 
 
 def _results(
-    items: Iterable[NoteRow | RowError], processes: int, include_text: bool, min_confidence: float | None, setting: str
+    items: Iterable[NoteRow | RowError],
+    processes: int,
+    include_text: bool,
+    min_confidence: float | None,
+    setting: str,
+    note_timeout: float | None,
 ) -> Iterator[CodedRow]:
-    jobs = ((item, include_text, min_confidence, setting) for item in items)
+    jobs = ((item, include_text, min_confidence, setting, note_timeout) for item in items)
     if processes <= 1:
         _warm_up()
         yield from map(_work, jobs)
@@ -177,10 +191,12 @@ def run_batch(
     include_text: bool = False,
     min_confidence: float | None = None,
     setting: str = "outpatient",
+    note_timeout: float | None = DEFAULT_SECONDS,
     progress: Callable[[int | None], "ProgressLike"] | None = None,
 ) -> BatchSummary:
     """Code every note of `source` into `output`; with `resume`, carry on from an interrupted run's journal.
-    `setting` (outpatient or inpatient) applies to every note of the export."""
+    `setting` (outpatient or inpatient) applies to every note of the export; a note that takes longer than
+    `note_timeout` seconds to code is an error record (None: no budget)."""
     setting = Setting(setting).value  # a bad setting fails before any row is read
     fmt = output_format or detect_output_format(output)
     check_output(source, output)
@@ -195,7 +211,7 @@ def run_batch(
         start = time.perf_counter()
         first: float | None = None
         try:
-            for done in _results(pending, processes, include_text, min_confidence, setting):
+            for done in _results(pending, processes, include_text, min_confidence, setting, note_timeout):
                 if first is None:
                     first = time.perf_counter()
                     summary.startup_seconds = first - start

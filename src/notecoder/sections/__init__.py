@@ -71,10 +71,12 @@ class SectionStage:
         A title starts a line, follows punctuation, or is written in capitals ("... radiation A/P: ..."); a
         lower-case title word inside a sentence is prose ("Flexion-extension radiographs: 5 mm ...")."""
         kept: list[tuple[int, int, int]] = []
+        taken = bytearray(len(doc))  # tokens inside a kept title: linear however many titles a note has
         matches = [m for m in self.matcher(doc) if self._is_title(doc, m[1], m[2])]
         for key, start, end in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):
-            if all(end <= s or start >= e for _, s, e in kept):
+            if not any(taken[start:end]):
                 kept.append((key, start, end))
+                taken[start:end] = b"\x01" * (end - start)
         return sorted(kept, key=lambda m: m[1])
 
     @staticmethod
