@@ -203,7 +203,7 @@ def test_a_note_over_its_time_budget_is_an_error_record_and_the_batch_goes_on(tm
     export = tmp_path / "notes.csv"
     export.write_text("id,text\np1,Dx: stall here.\np2,Dx: LBP x 3 months.\n", encoding="utf-8")
     output = tmp_path / "out.jsonl"
-    summary = run_batch(export, output, note_timeout=0.5)
+    summary = run_batch(export, output, note_timeout=0.5)  # p2 follows p1's rebuilt pipeline: built off budget
     written = records(output)
     assert written["p1"]["error"]["type"] == "NoteTimeout" and "0.5 s" in written["p1"]["error"]["message"]
-    assert written["p2"]["status"] == "ok" and summary.errors == 1
+    assert written["p2"]["status"] == "ok" and summary.errors == 1, written["p2"]

@@ -101,6 +101,7 @@ def outcome(
     from notecoder.extract import extract
     from notecoder.pipeline import shared
 
+    shared()  # a pipeline rebuilt after a timeout is built here, outside the next note's budget
     try:
         with time_budget(note_timeout):
             return extract(item.text, setting)
