@@ -207,3 +207,52 @@ def test_a_note_over_its_time_budget_is_an_error_record_and_the_batch_goes_on(tm
     written = records(output)
     assert written["p1"]["error"]["type"] == "NoteTimeout" and "0.5 s" in written["p1"]["error"]["message"]
     assert written["p2"]["status"] == "ok" and summary.errors == 1, written["p2"]
+
+
+@pytest.fixture()
+def model_copy(tmp_path):
+    import shutil
+
+    from notecoder.scoring import model_folder
+
+    folder = tmp_path / "model"
+    shutil.copytree(model_folder(), folder)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("checksum", "refused"),
+    [(b"", True), (b"\xff\xfe not text", True), (b"abc123  model.json\n", True), (None, False)],
+)
+def test_a_checksum_file_that_is_not_a_sha256_is_a_clear_error(model_copy, checksum, refused):
+    from notecoder.scoring.model import CHECKSUM_FILE, ModelError, load
+
+    path = model_copy / CHECKSUM_FILE
+    if checksum is None:  # the same digest in upper case is the same digest
+        path.write_text(path.read_text(encoding="ascii").upper(), encoding="ascii")
+    else:
+        path.write_bytes(checksum)
+    if refused:
+        with pytest.raises(ModelError, match="does not hold a SHA-256"):
+            load(model_copy)
+    else:
+        assert load(model_copy).folds
+
+
+def test_nan_coefficients_and_an_empty_model_variable_are_refused(model_copy, monkeypatch):
+    import hashlib
+
+    from notecoder.scoring.model import CHECKSUM_FILE, MODEL_FILE, ModelError, load
+
+    data = json.loads((model_copy / MODEL_FILE).read_text(encoding="utf-8"))
+    data["folds"][0]["coef"][0] = float("nan")
+    body = json.dumps(data).encode()
+    (model_copy / MODEL_FILE).write_bytes(body)
+    (model_copy / CHECKSUM_FILE).write_text(f"{hashlib.sha256(body).hexdigest()}  {MODEL_FILE}\n")
+    with pytest.raises(ModelError, match="NaN or infinite"):
+        load(model_copy)
+    monkeypatch.setenv("NOTECODER_MODEL", "")
+    from notecoder.scoring import model_folder
+
+    with pytest.raises(ModelError, match="NOTECODER_MODEL is set but empty"):
+        model_folder()

@@ -18,6 +18,8 @@ DEFAULT_MODEL = "proposal-confidence"
 
 def model_folder() -> Path:
     override = os.environ.get("NOTECODER_MODEL")
+    if override is not None and not override.strip():
+        raise ModelError("NOTECODER_MODEL is set but empty: unset it for the bundled model, or name a model folder")
     return Path(override) if override else Path(str(files("notecoder.models").joinpath(DEFAULT_MODEL)))
 
 

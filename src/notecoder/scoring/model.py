@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from notecoder.scoring.features import FEATURES
 
@@ -30,6 +30,14 @@ class Fold(BaseModel):
     a: float
     b: float
     """scikit-learn's sigmoid calibration: p = 1 / (1 + exp(a * decision + b))."""
+
+    @field_validator("coef", "intercept", "a", "b")
+    @classmethod
+    def _finite(cls, value):
+        numbers = value if isinstance(value, tuple) else (value,)
+        if not all(math.isfinite(v) for v in numbers):
+            raise ValueError("a coefficient is NaN or infinite")
+        return value
 
 
 class ConfidenceModel(BaseModel):
@@ -76,7 +84,13 @@ def load(folder: Path) -> ConfidenceModel:
             "train one with `notecoder train corpora/gold --split train --output <folder>`"
         )
     data = model_path.read_bytes()
-    expected = checksum_path.read_text(encoding="utf-8").split()[0]
+    try:
+        fields = checksum_path.read_bytes().decode("ascii").split()
+    except UnicodeDecodeError:
+        fields = []
+    if not fields or len(fields[0]) != 64 or any(c not in "0123456789abcdef" for c in fields[0].lower()):
+        raise ModelError(f"{checksum_path} does not hold a SHA-256 (64 hexadecimal digits): refusing the model")
+    expected = fields[0].lower()
     if checksum(data) != expected:
         raise ModelError(f"{model_path} does not match its checksum in {CHECKSUM_FILE}: refusing to use it")
     try:
