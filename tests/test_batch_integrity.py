@@ -256,3 +256,15 @@ def test_nan_coefficients_and_an_empty_model_variable_are_refused(model_copy, mo
 
     with pytest.raises(ModelError, match="NOTECODER_MODEL is set but empty"):
         model_folder()
+
+
+def test_a_link_out_of_the_folder_is_recorded_and_not_read(tmp_path):
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text(SECRET, encoding="utf-8")
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "q1.txt").write_text("Dx: LBP.", encoding="utf-8")
+    (folder / "q2.txt").symlink_to(outside)
+    rows = {r.id: r for r in read_notes(folder)}
+    assert rows["q1"].text == "Dx: LBP."
+    assert rows["q2"].type == "OutsideFolder" and "Philomena" not in rows["q2"].message

@@ -215,8 +215,12 @@ def read_parquet(path: Path, text_col: str | None, id_col: str | None, encoding:
 
 def read_folder(path: Path, text_col: str | None, id_col: str | None, encoding: str) -> Iterator[NoteRow | RowError]:
     files = sorted(p for p in path.rglob("*.txt") if p.is_file())
+    root = path.resolve()
     for row, file in enumerate(files, start=1):
         note_id = str(file.relative_to(path).with_suffix(""))
+        if not file.resolve().is_relative_to(root):  # a link out of the export: recorded, never read
+            yield RowError(row, note_id, "OutsideFolder", f"row {row}: {file.name} links outside {path.name}; skipped")
+            continue
         try:
             raw = file.read_bytes()
         except OSError as error:  # unreadable: the row says so and the batch goes on
