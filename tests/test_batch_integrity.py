@@ -268,3 +268,23 @@ def test_a_link_out_of_the_folder_is_recorded_and_not_read(tmp_path):
     rows = {r.id: r for r in read_notes(folder)}
     assert rows["q1"].text == "Dx: LBP."
     assert rows["q2"].type == "OutsideFolder" and "Philomena" not in rows["q2"].message
+
+
+def test_a_report_never_draws_on_another_version_of_a_note(tmp_path):
+    export = tmp_path / "notes.csv"
+    export.write_text("id,text\nr1,Assessment: C5-6 facet syndrome.\nr2,Dx: LBP x 3 months.\n", encoding="utf-8")
+    results = tmp_path / "results.jsonl"
+    run_batch(export, results)
+    export.write_text("id,text\nr1,Addendum. Assessment: C5-6 facet syndrome.\nr2,Dx: LBP x 3 months.\n")
+    report = tmp_path / "report.html"
+    out = CliRunner().invoke(app, ["report", str(results), "-o", str(report), "--notes", str(export)])
+    assert (
+        out.exit_code == 0 and "1 notes differ from the text they were coded from" in out.output and "r1" in out.output
+    )
+    page = report.read_text(encoding="utf-8")
+    assert "another version of the note" in page and "\\u003cmark" in page  # r2 is still drawn (escaped view)
+
+
+def test_the_notebook_view_does_not_restyle_the_notebook():
+    html = notecoder.extract("Assessment: C5-6 facet syndrome.")._repr_html_()
+    assert "body {" not in html and "body{" not in html

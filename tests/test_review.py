@@ -79,7 +79,7 @@ def test_report_command_from_batch_results(tmp_path):
     source = tmp_path / "notes.jsonl"
     source.write_text("".join(json.dumps({"id": k, "text": v}) + "\n" for k, v in sample_notes().items()), "utf-8")
     run_batch(source, tmp_path / "results.jsonl", include_text=True)
-    assert write_report(tmp_path / "results.jsonl", tmp_path / "report.html") == len(sample_notes())
+    assert write_report(tmp_path / "results.jsonl", tmp_path / "report.html").notes == len(sample_notes())
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Craniocervical junction dysfunction" in page and "S16.1XXA" in page
     run_batch(source, tmp_path / "bare.jsonl")  # no text: the export supplies it

@@ -138,12 +138,16 @@ def report_command(
 ) -> None:
     """One self-contained HTML page to review a batch: filters by code and gap, each note highlighted."""
     try:
-        count = write_report(
+        summary = write_report(
             results, output, notes=notes, text_col=text_col, id_col=id_col, title=title, min_confidence=min_confidence
         )
     except (SourceError, ValueError, OSError) as error:
         raise typer.BadParameter(str(error)) from None
-    typer.echo(f"{count} notes -> {output}", err=True)
+    typer.echo(f"{summary.notes} notes -> {output}", err=True)
+    if summary.stale:
+        shown = ", ".join(summary.stale[:20]) + (" ..." if len(summary.stale) > 20 else "")
+        typer.echo(f"{len(summary.stale)} notes differ from the text they were coded from (not highlighted): {shown}",
+                   err=True)  # fmt: skip
 
 
 @app.command("evaluate")

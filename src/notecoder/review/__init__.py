@@ -119,6 +119,12 @@ def _legend() -> str:
     return f'<div class="nc-legend">{kinds}<br>{assertions} <i>hover a code to see its evidence</i></div>'
 
 
+def matches(text: str, result: NoteResult) -> bool:
+    """Every finding's evidence is where the result says: a text that is another version of the note is never
+    drawn on (its highlights would mark the wrong words)."""
+    return all(text[f.start : f.end] == f.text for f in result.findings)
+
+
 def note_html(text: str | None, result: NoteResult, *, standalone: bool = True, uid: str = "nc") -> str:
     """The review view of one note; `standalone` adds the stylesheet (the report includes it once)."""
     links: dict[tuple, list[str]] = {}
@@ -131,9 +137,13 @@ def note_html(text: str | None, result: NoteResult, *, standalone: bool = True, 
         for p, entries in (("c", result.codes), ("a", result.alternatives))
         for i in range(len(entries))
     )
+    if text is not None and not matches(text, result):
+        text, missing = None, "The note text given is another version of the note (its evidence spans do not match)"
+    else:
+        missing = "The note text is not available"
     if text is None:
         body = (
-            '<p class="nc-missing">The note text is not available; the evidence spans are:</p><ul>'
+            f'<p class="nc-missing">{missing}; the evidence spans are:</p><ul>'
             + "".join(
                 f"<li>{_e(f.text)} <small>[{f.start}:{f.end}] {_e(_describe(f))}</small></li>" for f in result.findings
             )
@@ -194,7 +204,7 @@ def report_html(items: Iterable[ReportItem], title: str = "notecoder review") ->
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
         f"script-src 'unsafe-inline'; img-src data:\">"
-        f"<style>{stylesheet()}</style></head><body><h1>{_e(title)}</h1>"
+        f"<style>{stylesheet()}</style></head><body class=\"nc-report\"><h1>{_e(title)}</h1>"
         '<div id="nc-summary"></div><div id="nc-filters">'
         '<label>Code <select id="nc-code"><option value="">any</option></select></label> '
         '<label>Gap <select id="nc-gap"><option value="">any</option></select></label> '

@@ -78,7 +78,8 @@
   var wanted = /#note=(.*)$/.exec(window.location.hash);
   var start = 0;
   if (wanted) {
-    var id = decodeURIComponent(wanted[1]);
+    var id = null;
+    try { id = decodeURIComponent(wanted[1]); } catch (malformed) { id = null; }  // "#note=%E0%A4%A": ignored
     rows.forEach(function (row, index) { if (row.id === id) start = index; });
   }
   if (rows.length) open(start);

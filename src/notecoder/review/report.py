@@ -3,6 +3,7 @@
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -10,7 +11,7 @@ from pydantic import ValidationError
 from notecoder.batch.paths import private_open
 from notecoder.batch.sources import NoteRow, read_notes
 from notecoder.result import NoteResult
-from notecoder.review import ReportItem, report_html
+from notecoder.review import ReportItem, matches, report_html
 
 
 def _items(results: Path, texts: dict[str, str], min_confidence: float | None) -> Iterator[ReportItem]:
@@ -42,6 +43,13 @@ def _problems(error: Exception) -> str:
     return f"the result does not validate ({error.error_count()} problems, in {', '.join(places[:5])})"
 
 
+@dataclass(frozen=True)
+class ReportSummary:
+    notes: int
+    stale: tuple[str, ...] = ()
+    """Notes whose text (from --notes) is another version than the one coded: shown without highlights."""
+
+
 def write_report(
     results: Path,
     output: Path,
@@ -51,15 +59,17 @@ def write_report(
     id_col=None,
     title: str = "notecoder review",
     min_confidence: float | None = None,
-) -> int:
+) -> ReportSummary:
+    """The report page; the notes whose --notes text does not match their results are named, not drawn on."""
     texts = {}
     if notes is not None:
         texts = {
             row.id: row.text for row in read_notes(notes, text_col=text_col, id_col=id_col) if isinstance(row, NoteRow)
         }
     items = list(_items(results, texts, min_confidence))
+    stale = [i.id for i in items if i.text is not None and i.result is not None and not matches(i.text, i.result)]
     temporary = output.with_name(f".{output.name}.writing")
     with private_open(temporary, "w") as handle:  # the report holds the notes: PHI
         handle.write(report_html(items, title=title))
     os.replace(temporary, output)
-    return len(items)
+    return ReportSummary(len(items), tuple(stale))
