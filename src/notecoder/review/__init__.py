@@ -204,7 +204,7 @@ def report_html(items: Iterable[ReportItem], title: str = "notecoder review") ->
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
         f"script-src 'unsafe-inline'; img-src data:\">"
-        f"<style>{stylesheet()}</style></head><body class=\"nc-report\"><h1>{_e(title)}</h1>"
+        f'<style>{stylesheet()}</style></head><body class="nc-report"><h1>{_e(title)}</h1>'
         '<div id="nc-summary"></div><div id="nc-filters">'
         '<label>Code <select id="nc-code"><option value="">any</option></select></label> '
         '<label>Gap <select id="nc-gap"><option value="">any</option></select></label> '
