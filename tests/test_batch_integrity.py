@@ -288,3 +288,53 @@ def test_a_report_never_draws_on_another_version_of_a_note(tmp_path):
 def test_the_notebook_view_does_not_restyle_the_notebook():
     html = notecoder.extract("Assessment: C5-6 facet syndrome.")._repr_html_()
     assert "body {" not in html and "body{" not in html
+
+
+def interrupted(export: Path, output: Path, monkeypatch, **options) -> None:
+    """A batch that dies after coding every row and before publishing: its journal is left for --resume."""
+
+    def die(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr("notecoder.batch.publish", die)
+        with pytest.raises(KeyboardInterrupt):
+            run_batch(export, output, **options)
+
+
+def test_resume_recodes_a_note_whose_text_changed_and_drops_rows_gone(tmp_path, monkeypatch):
+    export = tmp_path / "notes.csv"
+    export.write_text("id,text\ns1,Dx: LBP x 3 months.\ns2,Dx: neck pain.\ns3,Dx: coccydynia.\n", encoding="utf-8")
+    output = tmp_path / "out.jsonl"
+    interrupted(export, output, monkeypatch)
+    export.write_text("id,text\ns1,Assessment: C5-6 facet syndrome.\ns2,Dx: neck pain.\n", encoding="utf-8")
+    summary = run_batch(export, output, resume=True)
+    written = records(output)
+    assert set(written) == {"s1", "s2"}  # s3 is no longer in the export
+    assert [c["code"] for c in written["s1"]["result"]["codes"]] == ["M53.82"]  # coded from today's text
+    assert summary.resumed == 1 and "sha256" not in written["s2"]
+
+
+def test_resume_with_other_options_is_refused(tmp_path, monkeypatch):
+    export = tmp_path / "notes.csv"
+    export.write_text("id,text\nt1,Dx: LBP.\n", encoding="utf-8")
+    output = tmp_path / "out.jsonl"
+    interrupted(export, output, monkeypatch)
+    with pytest.raises(SourceError, match="other options than the interrupted run \\(include_text\\)"):
+        run_batch(export, output, resume=True, include_text=True)
+    assert run_batch(export, output, resume=True).resumed == 1
+
+
+def test_resume_keeps_every_error_record_of_a_duplicate_id(tmp_path, monkeypatch):
+    export = tmp_path / "notes.csv"
+    export.write_text("id,text\nu1,Dx: LBP.\nu1,Dx: neck pain.\nu2,Dx: coccydynia.\n", encoding="utf-8")
+    output = tmp_path / "out.jsonl"
+    interrupted(export, output, monkeypatch)
+    journal = tmp_path / "out.jsonl.journal.jsonl"
+    lines = journal.read_text(encoding="utf-8").splitlines()
+    journal.write_text(lines[0] + "\n", encoding="utf-8")  # killed after the first row only
+    run_batch(export, output, resume=True)
+    with output.open(encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle]
+    assert [(r["row"], r["id"], r["status"]) for r in rows] == [(1, "u1", "ok"), (2, "u1", "error"), (3, "u2", "ok")]
+    assert rows[1]["error"]["type"] == "DuplicateId"

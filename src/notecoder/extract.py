@@ -1,7 +1,7 @@
 """`extract(text)`: the library's front door."""
 
 from notecoder.mapper import propose
-from notecoder.pipeline import MAX_NOTE_CHARS, shared
+from notecoder.pipeline import MAX_NOTE_CHARS, for_note
 from notecoder.result import NoteResult, Setting
 from notecoder.scoring import score
 
@@ -28,7 +28,7 @@ def extract_rules(text: str, setting: Setting | str = Setting.OUTPATIENT) -> Not
         return NoteResult(setting=setting).with_text(text)
     if len(text) > MAX_NOTE_CHARS:
         raise ValueError(f"note is {len(text):,} characters; notecoder reads at most {MAX_NOTE_CHARS:,}")
-    findings = shared()(text)._.findings
+    findings = for_note()(text)._.findings
     proposal = propose(findings, setting.value)
     result = NoteResult(
         setting=setting,

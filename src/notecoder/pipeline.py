@@ -1,5 +1,6 @@
 """The spaCy pipeline: tokenizer -> sections -> sentences -> targets -> context -> findings."""
 
+import gc
 import warnings
 from functools import cache
 
@@ -40,3 +41,28 @@ def load() -> Language:
 def shared() -> Language:
     """The process-wide pipeline `extract()` uses; building it takes about a second."""
     return load()
+
+
+RECYCLE_AFTER = 10_000
+"""Notes coded with one pipeline before it is rebuilt: spaCy keeps every new string (an MRN, a date) in its
+vocabulary for good, so a long batch of notes full of identifiers would grow without bound (335 -> 978 MB over
+30,000 such notes); a rebuild costs about a second."""
+_coded = 0
+
+
+def ready() -> Language:
+    """The shared pipeline, rebuilt first when it has coded RECYCLE_AFTER notes."""
+    global _coded
+    if _coded >= RECYCLE_AFTER:
+        shared.cache_clear()
+        gc.collect()  # the old pipeline's objects hold reference cycles: free them now, not at some later pass
+        _coded = 0
+    return shared()
+
+
+def for_note() -> Language:
+    """The pipeline for the next note, counted towards its recycling."""
+    global _coded
+    nlp = ready()
+    _coded += 1
+    return nlp

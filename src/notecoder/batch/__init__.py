@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from notecoder.batch.budget import DEFAULT_SECONDS, NoteTimeout, time_budget
-from notecoder.batch.journal import Journal, journal_path
+from notecoder.batch.journal import TEXT_HASH, Journal, journal_path, text_hash
 from notecoder.batch.outputs import detect_output_format, publish
 from notecoder.batch.paths import check_output, output_lock
 from notecoder.batch.sources import NoteRow, RowError, count_rows, read_notes
@@ -83,7 +83,7 @@ def _safe_message(error: BaseException, text: str) -> str:
 class CodedRow:
     """A finished row as the journal line the worker wrote, and the counts the summary needs."""
 
-    id: str
+    key: tuple[int, str]
     line: str
     codes: int = 0
     gaps: int = 0
@@ -99,9 +99,9 @@ def outcome(
     if isinstance(item, RowError):
         return item
     from notecoder.extract import extract
-    from notecoder.pipeline import shared
+    from notecoder.pipeline import ready, shared
 
-    shared()  # a pipeline rebuilt after a timeout is built here, outside the next note's budget
+    ready()  # a pipeline rebuilt (after a timeout, or to bound memory) is built here, outside the note's budget
     try:
         with time_budget(note_timeout):
             return extract(item.text, setting)
@@ -131,18 +131,19 @@ def code_row(
             "id": result.id,
             "status": "error",
             "error": {"type": result.type, "message": result.message},
-        }
-        return CodedRow(item.id, json.dumps(record, ensure_ascii=False), error_type=result.type)
-    fields = {"row": item.row, "id": item.id, "status": "ok"} | ({"text": item.text} if include_text else {})
+        } | ({TEXT_HASH: text_hash(item.text)} if isinstance(item, NoteRow) else {})
+        return CodedRow((item.row, item.id), json.dumps(record, ensure_ascii=False), error_type=result.type)
+    fields = {"row": item.row, "id": item.id, "status": "ok", TEXT_HASH: text_hash(item.text)}
+    fields |= {"text": item.text} if include_text else {}
     head = json.dumps(fields, ensure_ascii=False)[:-1]
     line = f'{head}, "result": {result.model_dump_json()}}}'
-    return CodedRow(item.id, line, codes=len(result.codes), gaps=len(result.gaps))
+    return CodedRow((item.row, item.id), line, codes=len(result.codes), gaps=len(result.gaps))
 
 
 def _work(job: tuple[NoteRow | RowError, bool, float | None, str, float | None]) -> CodedRow:
     done = code_row(*job)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return CodedRow(done.id, done.line, done.codes, done.gaps, done.error_type, os.getpid(), rss)
+    return CodedRow(done.key, done.line, done.codes, done.gaps, done.error_type, os.getpid(), rss)
 
 
 def _warm_up() -> None:
@@ -178,6 +179,22 @@ def _results(
             yield outcome
 
 
+def _not_done(rows, done: dict, seen: set | None, summary: BatchSummary) -> Iterator[NoteRow | RowError]:
+    """The rows an interrupted run did not finish: a row is done when its row number and id are in the journal
+    and, for a note, with the same text (one edited since is coded again). `seen` collects every row of the
+    input, so that rows gone from it are left out of the output."""
+    for item in rows:
+        key = (item.row, item.id)
+        if seen is not None:
+            seen.add(key)
+        if key in done:
+            before = done[key]
+            if not (isinstance(item, NoteRow) and before is not None and before != text_hash(item.text)):
+                summary.resumed += 1
+                continue
+        yield item
+
+
 def run_batch(
     source: Path,
     output: Path,
@@ -203,12 +220,14 @@ def run_batch(
     check_output(source, output)
     with output_lock(output):
         rows = read_notes(source, input_format, text_col, id_col, encoding)
-        journal = Journal(journal_path(output), resume)
-        summary = BatchSummary(resumed=len(journal.done))
-        finished_before = frozenset(journal.done)  # only an earlier run's rows are skipped: a duplicate id is recorded
-        pending = (item for item in rows if item.id not in finished_before)
+        run = {"format": fmt, "include_text": include_text, "min_confidence": min_confidence, "setting": setting,
+               "text_col": text_col, "id_col": id_col, "input_format": input_format, "encoding": encoding}  # fmt: skip
+        journal = Journal(journal_path(output), resume, run)
+        summary = BatchSummary()
+        seen: set[tuple[int, str]] | None = set() if resume else None
+        pending = _not_done(rows, dict(journal.done), seen, summary)
         total = count_rows(source, input_format) if progress is not None else None
-        bar = progress(None if total is None else max(0, total - summary.resumed)) if progress is not None else None
+        bar = progress(None if total is None else max(0, total - len(journal.done))) if progress is not None else None
         start = time.perf_counter()
         first: float | None = None
         try:
@@ -216,7 +235,7 @@ def run_batch(
                 if first is None:
                     first = time.perf_counter()
                     summary.startup_seconds = first - start
-                journal.write(done.id, done.line)
+                journal.write(done.key, done.line)
                 summary.add(done)
                 summary.peak_rss_mb[done.pid] = max(summary.peak_rss_mb.get(done.pid, 0.0), done.peak_rss_mb)
                 if bar is not None:
@@ -227,8 +246,8 @@ def run_batch(
             if bar is not None:
                 bar.close()
         summary.seconds = time.perf_counter() - (first or start)
-        publish(journal, output, fmt)
-        journal.path.unlink()
+        publish(journal, output, fmt, seen)
+        journal.remove()
         return summary
 
 

@@ -2,29 +2,66 @@
 
 It lives beside the output (`OUT.journal.jsonl`) until the batch is complete; only then is the output written,
 to a temporary file renamed into place. A kill at any moment leaves either no output or a complete one, and a
-journal from which `--resume` carries on: a half-written last line is cut off, finished ids are skipped."""
+journal from which `--resume` carries on: a half-written last line is cut off, finished rows are skipped.
 
+A resumed run must be the same run: `OUT.journal.run.json` records the options that shape the records, and each
+line the SHA-256 of its note's text (dropped from the output). A row is done when its row number and id are in the
+journal with the same text; a note whose text changed is coded again."""
+
+import hashlib
 import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from notecoder.batch.paths import private_open
+from notecoder.batch.sources import SourceError
+
+TEXT_HASH = "sha256"
 
 
 def journal_path(output: Path) -> Path:
     return output.with_name(output.name + ".journal.jsonl")
 
 
+def run_path(journal: Path) -> Path:
+    return journal.with_name(journal.name.removesuffix(".jsonl") + ".run.json")
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 class Journal:
-    def __init__(self, path: Path, resume: bool) -> None:
+    def __init__(self, path: Path, resume: bool, run: dict | None = None) -> None:
         self.path = path
-        self.done: set[str] = set()
+        self.done: dict[tuple[int, str], str | None] = {}
+        """(row, id) of each finished row, with the hash of the text it was coded from (None for a row that could
+        not be read)."""
+        run = run or {}
         if resume and path.exists():
+            self._check_run(run)
             self._recover()
         elif path.exists():
             path.unlink()
+        if not (resume and run_path(path).exists()):
+            with private_open(run_path(path), "w") as handle:
+                json.dump(run, handle, sort_keys=True)
         self._handle = private_open(path, "a")
+
+    def _check_run(self, run: dict) -> None:
+        try:
+            before = json.loads(run_path(self.path).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise SourceError(
+                f"{self.path.name} does not say which options its run used: run again without --resume"
+            ) from None
+        changed = sorted(k for k in run.keys() | before.keys() if run.get(k) != before.get(k))
+        if changed:
+            raise SourceError(
+                f"--resume with other options than the interrupted run ({', '.join(changed)}): the output would mix "
+                "two runs; use the same options, or run without --resume"
+            )
 
     def _recover(self) -> None:
         """Keep the complete lines of an interrupted run; drop a last line the kill cut short."""
@@ -35,19 +72,35 @@ class Journal:
             with self.path.open("r+b") as handle:
                 handle.truncate(len(complete))
         for line in complete.splitlines():
-            self.done.add(json.loads(line)["id"])
+            record = json.loads(line)
+            self.done[(record["row"], record["id"])] = record.get(TEXT_HASH)
 
-    def write(self, note_id: str, line: str) -> None:
+    def write(self, key: tuple[int, str], line: str) -> None:
         self._handle.write(line + "\n")
         self._handle.flush()  # in the kernel's hands: a killed process loses nothing it wrote
-        self.done.add(note_id)
+        self.done[key] = None
 
     def close(self) -> None:
         self._handle.flush()
         os.fsync(self._handle.fileno())
         self._handle.close()
 
-    def records(self) -> Iterator[dict]:
+    def remove(self) -> None:
+        self.path.unlink()
+        run_path(self.path).unlink(missing_ok=True)
+
+    def records(self, rows: set[tuple[int, str]] | None = None) -> Iterator[dict]:
+        """The finished records, each row once (a note coded again after its text changed: the last), without the
+        text hashes; with `rows`, only those rows (a resumed run drops rows no longer in the input)."""
+        last: dict[tuple[int, str], int] = {}
         with self.path.open(encoding="utf-8") as handle:
-            for line in handle:
-                yield json.loads(line)
+            for number, line in enumerate(handle):
+                record = json.loads(line)
+                last[(record["row"], record["id"])] = number
+        with self.path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle):
+                record = json.loads(line)
+                key = (record["row"], record["id"])
+                if last[key] == number and (rows is None or key in rows):
+                    record.pop(TEXT_HASH, None)
+                    yield record

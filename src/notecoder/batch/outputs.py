@@ -1,8 +1,8 @@
 """Final outputs from the journal: JSONL (one result per note) or a flat CSV/Parquet view, written atomically."""
 
 import csv
+import json
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,22 +60,28 @@ def flat_rows(record: dict) -> Iterator[dict]:
         yield {**base, "record": "none"}
 
 
-def _write_csv(journal: Journal, target: Path) -> None:
+def _write_jsonl(records: Iterator[dict], target: Path) -> None:
+    with private_open(target, "w") as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _write_csv(records: Iterator[dict], target: Path) -> None:
     with private_open(target, "w") as handle:
         writer = csv.DictWriter(handle, fieldnames=FLAT_COLUMNS, restval="")
         writer.writeheader()
-        for record in journal.records():
+        for record in records:
             writer.writerows(flat_rows(record))
 
 
-def _write_parquet(journal: Journal, target: Path, batch_rows: int = 4096) -> None:
+def _write_parquet(records: Iterator[dict], target: Path, batch_rows: int = 4096) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     schema = pa.schema([(c, pa.int64() if c == "row" else pa.string()) for c in FLAT_COLUMNS])
     with pq.ParquetWriter(target, schema) as writer:
         pending: list[dict] = []
-        for record in journal.records():
+        for record in records:
             pending.extend(flat_rows(record))
             if len(pending) >= batch_rows:
                 writer.write_table(pa.Table.from_pylist(pending, schema=schema))
@@ -84,14 +90,11 @@ def _write_parquet(journal: Journal, target: Path, batch_rows: int = 4096) -> No
             writer.write_table(pa.Table.from_pylist(pending, schema=schema))
 
 
-def publish(journal: Journal, output: Path, fmt: str) -> None:
-    """Write the output next to its final name, then rename it into place: it is whole or absent."""
+def publish(journal: Journal, output: Path, fmt: str, rows: set[tuple[int, str]] | None = None) -> None:
+    """Write the output next to its final name, then rename it into place: it is whole or absent. With `rows`
+    (a resumed run), only the records of those rows."""
     temporary = output.with_name(f".{output.name}.writing")
-    if fmt == "jsonl":
-        shutil.copyfile(journal.path, temporary)
-    elif fmt == "csv":
-        _write_csv(journal, temporary)
-    else:
-        _write_parquet(journal, temporary)
+    writer = {"jsonl": _write_jsonl, "csv": _write_csv, "parquet": _write_parquet}[fmt]
+    writer(journal.records(rows), temporary)
     os.chmod(temporary, PRIVATE)
     os.replace(temporary, output)
