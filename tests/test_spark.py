@@ -52,3 +52,30 @@ def test_a_missing_column_is_named(spark):
     notes = spark.createDataFrame([("a", "x")], "id string, text string")
     with pytest.raises(ValueError, match="'note'"):
         code_dataframe(notes, text_col="note")
+
+
+def test_rows_are_numbered_across_partitions_and_text_must_be_text(spark):
+    notes = spark.createDataFrame(
+        [(str(i), "" if i % 3 == 0 else "Dx: LBP.") for i in range(12)], "id string, text string"
+    ).repartition(3)
+    rows = code_dataframe(notes).collect()
+    assert len({r.row for r in rows}) == 12  # unique across partitions, so error messages name one row
+    errors = [r for r in rows if r.status == "error"]
+    assert len(errors) == 4 and all(f"row {r.row}:" in r.error_message for r in errors)
+    numbers = spark.createDataFrame([("a", 5)], "id string, text long")
+    with pytest.raises(ValueError, match="holds bigint, not text"):
+        code_dataframe(numbers)
+
+
+def test_the_drivers_model_choice_reaches_the_executors(spark, tmp_path, monkeypatch):
+    import shutil
+
+    from notecoder.scoring import model_folder
+
+    folder = tmp_path / "model"
+    shutil.copytree(model_folder(), folder)
+    (folder / "model.json.sha256").write_text("0" * 64 + "  model.json\n")  # a model the executors must refuse
+    monkeypatch.setenv("NOTECODER_MODEL", str(folder))
+    notes = spark.createDataFrame([("a", "Assessment: C5-6 facet syndrome.")], "id string, text string")
+    (row,) = code_dataframe(notes).collect()
+    assert row.status == "error" and row.error_type == "ModelError"  # scored with the driver's model, not the bundled

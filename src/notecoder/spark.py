@@ -2,52 +2,66 @@
 
 `mapInPandas` hands each Python worker a stream of Arrow batches; the pipeline is built once per worker process
 (`notecoder.pipeline.shared`) and reused for every batch. Failed rows come back as rows with an error, not as a
-failed job."""
+failed job. What the driver chose travels with the job: the confidence model (`NOTECODER_MODEL`, a folder every
+executor can read) and the setting. Each input row gets a `row` number unique across partitions
+(`monotonically_increasing_id`, not contiguous), which error messages name."""
 
+import os
 from collections.abc import Iterator
 
 from notecoder.batch import outcome
 from notecoder.batch.sources import NoteRow, RowError
+from notecoder.result import Setting
 
 RESULT_SCHEMA = (
-    "id string, status string, codes array<string>, alternatives array<string>, gaps array<string>, "
+    "row long, id string, status string, codes array<string>, alternatives array<string>, gaps array<string>, "
     "error_type string, error_message string, result string"
 )
+_ROW = "__notecoder_row"
 
 
-def _rows(batch, id_col: str, text_col: str, offset: int) -> list[dict]:
+def _rows(batch, id_col: str, text_col: str, setting: str) -> list[dict]:
     rows = []
-    for i, (note_id, text) in enumerate(zip(batch[id_col], batch[text_col], strict=True), start=offset + 1):
+    for number, note_id, text in zip(batch[_ROW], batch[id_col], batch[text_col], strict=True):
+        row = int(number) + 1
         note_id = "" if note_id is None else str(note_id)
         item: NoteRow | RowError
-        if text is None or not str(text).strip():
-            item = RowError(i, note_id, "EmptyText", f"row {i}: column {text_col!r} is empty")
+        if text is None or not text.strip():
+            item = RowError(row, note_id, "EmptyText", f"row {row}: column {text_col!r} is empty")
         else:
-            item = NoteRow(i, note_id, str(text))
-        result = outcome(item)
+            item = NoteRow(row, note_id, text)
+        result = outcome(item, setting)
         if isinstance(result, RowError):
-            rows.append({"id": note_id, "status": "error", "codes": [], "alternatives": [], "gaps": [],
+            rows.append({"row": row, "id": note_id, "status": "error", "codes": [], "alternatives": [], "gaps": [],
                          "error_type": result.type, "error_message": result.message, "result": None})  # fmt: skip
         else:
-            rows.append({"id": note_id, "status": "ok", "codes": [c.code for c in result.codes],
+            rows.append({"row": row, "id": note_id, "status": "ok", "codes": [c.code for c in result.codes],
                          "alternatives": [a.code for a in result.alternatives], "gaps": [g.id for g in result.gaps],
                          "error_type": None, "error_message": None, "result": result.model_dump_json()})  # fmt: skip
     return rows
 
 
-def code_dataframe(notes, id_col: str = "id", text_col: str = "text"):
+def code_dataframe(notes, id_col: str = "id", text_col: str = "text", setting: str = "outpatient"):
     """Code a Spark DataFrame of notes: one output row per input row, with `result` the full NoteResult as JSON."""
     import pandas as pd
+    from pyspark.sql import functions
+    from pyspark.sql.types import StringType
 
     missing = [c for c in (id_col, text_col) if c not in notes.columns]
     if missing:
         raise ValueError(f"the DataFrame has no column {missing[0]!r}; its columns are {notes.columns}")
+    kind = notes.schema[text_col].dataType
+    if not isinstance(kind, StringType):  # a number or a float NaN would be coded as the note "5" or "nan"
+        raise ValueError(f"column {text_col!r} holds {kind.simpleString()}, not text: cast or choose another column")
+    setting = Setting(setting).value
+    model = os.environ.get("NOTECODER_MODEL")  # the driver's choice, carried to every executor in the closure
 
     def code_batches(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        seen = 0
+        if model is not None:
+            os.environ["NOTECODER_MODEL"] = model
         for batch in batches:
-            rows = _rows(batch, id_col, text_col, seen)
-            seen += len(batch)
+            rows = _rows(batch, id_col, text_col, setting)
             yield pd.DataFrame(rows, columns=[c.split()[0] for c in RESULT_SCHEMA.split(", ")])
 
-    return notes.select(id_col, text_col).mapInPandas(code_batches, RESULT_SCHEMA)
+    numbered = notes.select(functions.monotonically_increasing_id().alias(_ROW), id_col, text_col)
+    return numbered.mapInPandas(code_batches, RESULT_SCHEMA)
