@@ -88,8 +88,7 @@ class _Note:
         diagnosis not confirmed', 'resolved after RFA'): a mention before that word, or outside the assessment (a
         referral label, a copied-forward line), supports no code. A later assertion in the assessment stands."""
         for rejection in self.rejections:
-            same_region = rejection.region is None or finding.region is None or rejection.region == finding.region
-            if rejection.concept != finding.concept or not same_region:
+            if rejection.concept != finding.concept or not _same_region(rejection.region, finding.region):
                 continue
             if finding.section not in _AUTHOR_SECTIONS or finding.start < rejection.start:
                 return True
@@ -258,10 +257,7 @@ class Mapper:
         coded: set[tuple[int, int | None]] = set()
         for finding, concept in note.diagnoses("injury", self.rules.supporting_assertions):
             region = note.region(finding)
-            if any(
-                other.region is None or region is None or int(other.region) == region
-                for other in note.present(K.CONDITION, concept.superseded_by)
-            ):
+            if any(_same_region(other.region, region) for other in note.present(K.CONDITION, concept.superseded_by)):
                 continue  # the fracture the note calls osteoporotic or pathological, not an injury
             if (finding.sentence_start, region) in coded:
                 continue  # "acute cervical strain (whiplash)": one injury, one code
@@ -568,6 +564,11 @@ class Mapper:
         return CodeProposal(
             code=draft.code, title=title(draft.code), evidence=tuple(_unique(draft.evidence)), rationale=draft.reason
         )
+
+
+def _same_region(one: int | None, other: int | None) -> bool:
+    """The same region, or one of them unstated: a mention without a region may be about either."""
+    return one is None or other is None or int(one) == int(other)
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
