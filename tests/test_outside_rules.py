@@ -419,3 +419,19 @@ def test_a_discharge_summary_reads_its_course_and_exams():
 def test_physical_therapy_in_capitals_ends_its_sentence_and_the_patient_does_not():
     doc = notecoder.load()("Treated with PT. MRI was normal. Pt. seen by Dr. Lee today.")
     assert [s.text for s in doc.sents] == ["Treated with PT.", "MRI was normal.", "Pt. seen by Dr. Lee today."]
+
+
+# A dictation run into one sentence
+
+
+def test_a_dictation_without_punctuation_keeps_its_impression():
+    codes, alternatives, _ = coded(
+        "seen today with two months of neck pain and headaches at the back of the head no arm symptoms no visual "
+        "disturbance no dizziness neuro exam normal reduced neck rotation tender upper trapezius the MRI she had "
+        "privately last year was read as normal and there is nothing to add to it at this stage of her care she "
+        "works long hours at a laptop on the kitchen table with the screen low and takes few breaks and she sleeps "
+        "on two pillows impression neck pain with cervicogenic headache plan physio and review in six weeks"
+    )
+    # the negations end at "impression", and a study named far back in the run-on sentence (over 200 characters)
+    # does not make the impression one of its findings
+    assert not codes and "G44.86" in alternatives

@@ -19,6 +19,7 @@ K = FindingKind
 ASSESSMENT_SECTIONS = frozenset({"assessment", "assessment_and_plan"})
 _AUTHOR_SECTIONS = ASSESSMENT_SECTIONS | {None}  # where the author states today's diagnoses (a letter has no titles)
 _DIAGNOSTIC_ROLES = frozenset({"m53", "specific"})
+_STUDY_REACH = 200  # characters: a dictation run into one sentence reports a study far from its diagnosis
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,8 @@ class _Note:
         if finding.section in ASSESSMENT_SECTIONS:
             return False
         return any(
-            f.kind == K.IMAGING and f.assertion == Assertion.PRESENT for f in self.by_sentence[finding.sentence_start]
+            f.kind == K.IMAGING and f.assertion == Assertion.PRESENT and abs(f.start - finding.start) <= _STUDY_REACH
+            for f in self.by_sentence[finding.sentence_start]
         )
 
     def region(self, finding: Finding) -> int | None:
