@@ -83,7 +83,6 @@ def _safe_message(error: BaseException, text: str) -> str:
 class CodedRow:
     """A finished row as the journal line the worker wrote, and the counts the summary needs."""
 
-    key: tuple[int, str]
     line: str
     codes: int = 0
     gaps: int = 0
@@ -132,18 +131,18 @@ def code_row(
             "status": "error",
             "error": {"type": result.type, "message": result.message},
         } | ({TEXT_HASH: text_hash(item.text)} if isinstance(item, NoteRow) else {})
-        return CodedRow((item.row, item.id), json.dumps(record, ensure_ascii=False), error_type=result.type)
+        return CodedRow(json.dumps(record, ensure_ascii=False), error_type=result.type)
     fields = {"row": item.row, "id": item.id, "status": "ok", TEXT_HASH: text_hash(item.text)}
     fields |= {"text": item.text} if include_text else {}
     head = json.dumps(fields, ensure_ascii=False)[:-1]
     line = f'{head}, "result": {result.model_dump_json()}}}'
-    return CodedRow((item.row, item.id), line, codes=len(result.codes), gaps=len(result.gaps))
+    return CodedRow(line, codes=len(result.codes), gaps=len(result.gaps))
 
 
 def _work(job: tuple[NoteRow | RowError, bool, float | None, str, float | None]) -> CodedRow:
     done = code_row(*job)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return CodedRow(done.key, done.line, done.codes, done.gaps, done.error_type, os.getpid(), rss)
+    return CodedRow(done.line, done.codes, done.gaps, done.error_type, os.getpid(), rss)
 
 
 def _warm_up() -> None:
@@ -225,7 +224,7 @@ def run_batch(
         journal = Journal(journal_path(output), resume, run)
         summary = BatchSummary()
         seen: set[tuple[int, str]] | None = set() if resume else None
-        pending = _not_done(rows, dict(journal.done), seen, summary)
+        pending = _not_done(rows, journal.done, seen, summary)
         total = count_rows(source, input_format) if progress is not None else None
         bar = progress(None if total is None else max(0, total - len(journal.done))) if progress is not None else None
         start = time.perf_counter()
@@ -235,7 +234,7 @@ def run_batch(
                 if first is None:
                     first = time.perf_counter()
                     summary.startup_seconds = first - start
-                journal.write(done.key, done.line)
+                journal.write(done.line)
                 summary.add(done)
                 summary.peak_rss_mb[done.pid] = max(summary.peak_rss_mb.get(done.pid, 0.0), done.peak_rss_mb)
                 if bar is not None:

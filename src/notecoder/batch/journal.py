@@ -36,8 +36,8 @@ class Journal:
     def __init__(self, path: Path, resume: bool, run: dict | None = None) -> None:
         self.path = path
         self.done: dict[tuple[int, str], str | None] = {}
-        """(row, id) of each finished row, with the hash of the text it was coded from (None for a row that could
-        not be read)."""
+        """(row, id) of each row an interrupted run finished, with the hash of the text it was coded from (None for
+        a row that could not be read)."""
         run = run or {}
         if resume and path.exists():
             self._check_run(run)
@@ -75,10 +75,9 @@ class Journal:
             record = json.loads(line)
             self.done[(record["row"], record["id"])] = record.get(TEXT_HASH)
 
-    def write(self, key: tuple[int, str], line: str) -> None:
+    def write(self, line: str) -> None:
         self._handle.write(line + "\n")
         self._handle.flush()  # in the kernel's hands: a killed process loses nothing it wrote
-        self.done[key] = None
 
     def close(self) -> None:
         self._handle.flush()
@@ -91,7 +90,15 @@ class Journal:
 
     def records(self, rows: set[tuple[int, str]] | None = None) -> Iterator[dict]:
         """The finished records, each row once (a note coded again after its text changed: the last), without the
-        text hashes; with `rows`, only those rows (a resumed run drops rows no longer in the input)."""
+        text hashes; with `rows` (a resumed run), only those rows: it drops rows no longer in the input. A fresh
+        run writes each row once, so only a resumed one needs the first pass that finds each row's last record."""
+        if rows is None:
+            with self.path.open(encoding="utf-8") as handle:
+                for line in handle:
+                    record = json.loads(line)
+                    record.pop(TEXT_HASH, None)
+                    yield record
+            return
         last: dict[tuple[int, str], int] = {}
         with self.path.open(encoding="utf-8") as handle:
             for number, line in enumerate(handle):
@@ -101,6 +108,6 @@ class Journal:
             for number, line in enumerate(handle):
                 record = json.loads(line)
                 key = (record["row"], record["id"])
-                if last[key] == number and (rows is None or key in rows):
+                if last[key] == number and key in rows:
                     record.pop(TEXT_HASH, None)
                     yield record
