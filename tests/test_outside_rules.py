@@ -217,11 +217,29 @@ def test_non_spine_senses_make_no_spine_code(text):
         "PMH: L4-5 disc herniation operated on in 2012, no recurrence.",
         "She underwent L5-S1 discectomy for a herniated disc years ago.",
         "Previously operated lumbar disc herniation; now only knee pain.",
+        "Background: interoperated L5-S1 disc herniation, appendicectomy.",
     ],
 )
 def test_an_operated_disc_is_history_not_todays_disorder(text):
     _, alternatives, _ = coded(text)
     assert not [a for a in alternatives if a.startswith(("M51", "M50"))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She reported lumbar pain and a cholecystectomy as the only antecedents. Admitted for fever.",
+        "Antecedents of cervical pain and hypertension. Admitted for pneumonia.",
+    ],
+)
+def test_translated_antecedents_are_past_history(text):
+    codes, alternatives, _ = coded(text)
+    assert not [c for c in codes | alternatives if c.startswith(("M53", "M54"))]
+
+
+def test_an_antecedent_leaves_todays_complaint_present():
+    result = notecoder.extract("Antecedents of hypertension. She now presents with low back pain for 3 weeks.")
+    assert "M54.50" in {a.code for a in result.alternatives}
 
 
 # 9. As specific as the note
