@@ -7,7 +7,8 @@ speed-up that changes any result shows which notes and which fields moved.
     python bench/results_snapshot.py compare before.jsonl after.jsonl
 
 The notes are the MTSamples spine notes, the annotated corpus (all splits) and the written/ notes; a result is
-the full `NoteResult` as JSON, confidences included, for the note's setting. The snapshot holds no note text, only ids and results."""
+the full `NoteResult` as JSON, confidences included, for the note's setting. The snapshot holds no note text,
+only ids and results."""
 
 import argparse
 import json
@@ -37,7 +38,8 @@ def notes() -> list[tuple[str, str, str]]:
             for i, line in enumerate(handle):
                 if line.strip():
                     note = json.loads(line)
-                    found.append((f"{labelled.stem}:{note.get('id', i)}", note["text"], note.get("setting", "outpatient")))
+                    note_id = f"{labelled.stem}:{note.get('id', i)}"
+                    found.append((note_id, note["text"], note.get("setting", "outpatient")))
     return found
 
 
