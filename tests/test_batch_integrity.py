@@ -191,7 +191,7 @@ def test_a_note_over_its_time_budget_is_an_error_record_and_the_batch_goes_on(tm
     import sys
     import time
 
-    front = sys.modules["notecoder.extract"]  # the module (the package's `extract` is the function)
+    front = sys.modules["notecoder.extraction"]  # the module (the package's `extract` is the function)
     real = front.extract
 
     def slow(text, setting="outpatient"):

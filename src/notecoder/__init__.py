@@ -1,7 +1,11 @@
-"""notecoder: ICD-10-CM M53.x dorsopathy codes from clinical notes, with evidence spans and documentation gaps."""
+"""notecoder: ICD-10-CM M53.x dorsopathy codes from clinical notes, with evidence spans and documentation gaps.
 
-from notecoder.extract import extract
-from notecoder.pipeline import load
+`extract` and `load` are imported on first use: `import notecoder` does not load spaCy (seconds) until a note is
+read."""
+
+from importlib import import_module
+from importlib.metadata import version
+
 from notecoder.result import (
     Alternative,
     Assertion,
@@ -27,4 +31,14 @@ __all__ = [
     "extract",
     "load",
 ]
-__version__ = "0.1.0"
+__version__ = version("notecoder")
+
+_LAZY = {"extract": "notecoder.extraction", "load": "notecoder.pipeline"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'notecoder' has no attribute {name!r}")

@@ -1,4 +1,6 @@
-"""Command line: thin wrappers that parse options, call the library and map errors to exit codes."""
+"""Command line: thin wrappers that parse options, call the library and map errors to exit codes.
+
+The library is imported inside each command: `notecoder --help` and `--version` never load spaCy."""
 
 import json
 import sys
@@ -8,12 +10,9 @@ from typing import Annotated
 
 import typer
 
-from notecoder.batch import run_batch, terminal_progress
 from notecoder.batch.budget import DEFAULT_SECONDS
 from notecoder.batch.sources import SourceError
-from notecoder.extract import extract
 from notecoder.result import Setting
-from notecoder.review.report import write_report
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 
@@ -44,8 +43,20 @@ def _read_note(path: str) -> str:
         ) from None
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from notecoder import __version__
+
+        typer.echo(f"notecoder {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def main() -> None:
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
     """notecoder: ICD-10-CM M53.x dorsopathy codes from clinical notes, with evidence and documentation gaps."""
 
 
@@ -57,6 +68,8 @@ def extract_command(
     setting: SettingOption = Setting.OUTPATIENT,
 ) -> None:
     """Print a note's findings (and, once mapped, codes, alternatives and gaps) as JSON."""
+    from notecoder.extraction import extract
+
     if sample == (file is not None):
         raise typer.BadParameter("give either FILE or --sample", param_hint="FILE")
     text = (
@@ -100,6 +113,8 @@ def batch_command(
     fail_on_error: Annotated[bool, typer.Option(help="Exit with 1 when any row failed.")] = False,
 ) -> None:
     """Code every note of an export; failed rows are recorded, not lost, and the batch goes on."""
+    from notecoder.batch import run_batch, terminal_progress
+
     try:
         summary = run_batch(
             source,
@@ -137,6 +152,8 @@ def report_command(
     min_confidence: MinConfidence = None,
 ) -> None:
     """One self-contained HTML page to review a batch: filters by code and gap, each note highlighted."""
+    from notecoder.review.report import write_report
+
     try:
         summary = write_report(
             results, output, notes=notes, text_col=text_col, id_col=id_col, title=title, min_confidence=min_confidence
@@ -204,7 +221,13 @@ def train_command(
 ) -> None:
     """Train the proposal-confidence model; writes model.json, its checksum, MODEL_CARD.md and calibration.png."""
     from notecoder.evaluation import read_corpus
-    from notecoder.scoring.train import train
+
+    try:
+        from notecoder.scoring.train import train
+    except ImportError as error:
+        raise typer.BadParameter(
+            f"training needs the [train] extra ({error.name} is not installed): pip install 'notecoder[train]'"
+        ) from None
 
     try:
         notes = read_corpus(corpus)

@@ -1,12 +1,11 @@
 """The spaCy pipeline: tokenizer -> sections -> sentences -> targets -> context -> findings."""
 
+import notecoder.medspacy_import  # noqa: F401  (medSpaCy without its process-wide warnings filter)
+
 import gc
-import warnings
 from functools import cache
 
-import medspacy  # noqa: F401  (registers medSpaCy's span and doc extensions)
 import spacy
-from loguru import logger
 from spacy.language import Language
 
 from notecoder import context, findings, sections, sentences, targets  # noqa: F401  (register the factories)
@@ -20,11 +19,6 @@ PIPELINE = (
     "notecoder_findings",
 )
 MAX_NOTE_CHARS = 5_000_000
-
-# PyRuSH and medSpaCy log through loguru at DEBUG per document; notes must never reach a log.
-logger.remove()
-# medSpaCy always runs spaCy's token Matcher, which warns on every document when no token pattern is loaded.
-warnings.filterwarnings("ignore", message=r"\[W036\]")
 
 
 def load() -> Language:

@@ -97,7 +97,7 @@ def outcome(
     """A row's result, or the error that names the row and the failure (never the note's text). Never raises."""
     if isinstance(item, RowError):
         return item
-    from notecoder.extract import extract
+    from notecoder.extraction import extract
     from notecoder.pipeline import ready, shared
 
     ready()  # a pipeline rebuilt (after a timeout, or to bound memory) is built here, outside the note's budget

@@ -11,6 +11,8 @@ token against every such pattern, which made ConText the slowest stage. Patterns
 words and optional tokens are expanded here into the literal phrases they match, which the PhraseMatcher finds
 in one hashed pass. The rules and what they match are unchanged."""
 
+import notecoder.medspacy_import  # noqa: F401  (medSpaCy without its process-wide warnings filter)
+
 import itertools
 import json
 from bisect import bisect_right
@@ -23,7 +25,7 @@ from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from notecoder.targets import FINDING_KINDS, MODIFIER_KINDS, SPAN_GROUP
+from notecoder.targets import FINDING_KINDS, MODIFIER_KINDS, SPAN_GROUP, medspacy_matches
 
 _MAX_FORMS = 256
 
@@ -82,7 +84,7 @@ class SentenceConText(ConText):
                 targets_by_sentence[bisect_right(starts, span.start)].append(span)
         matcher = self._ConText__matcher  # medSpaCy keeps its rule matcher private (pinned: medspacy==1.3.1)
         matches_by_sentence = defaultdict(list)
-        for match_id, start, end in matcher(doc):
+        for match_id, start, end in medspacy_matches(matcher, doc):
             sentence = bisect_right(starts, start)
             if sentence in targets_by_sentence:
                 matches_by_sentence[sentence].append((match_id, start, end))

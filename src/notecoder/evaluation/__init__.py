@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from notecoder.extract import extract
+from notecoder.extraction import extract
 from notecoder.result import Assertion, FindingKind, NoteResult, Setting
 
 SPLITS = ("train", "dev", "test")

@@ -1,14 +1,19 @@
 """Official ICD-10-CM titles, leaf status and index wording (simple_icd_10_cm), and how a templated code is made
-emittable."""
+emittable. The tabular takes over a second to read: it is read once, when a code is first looked up."""
 
 import re
 from functools import cache
 
-import simple_icd_10_cm as cm
+
+@cache
+def _tabular():
+    import simple_icd_10_cm
+
+    return simple_icd_10_cm
 
 
 def _valid(code: str) -> bool:
-    return bool(code) and cm.is_valid_item(code)
+    return bool(code) and _tabular().is_valid_item(code)
 
 
 @cache
@@ -23,7 +28,7 @@ def emittable(code: str) -> str:
         candidate = candidate[:-1].rstrip(".")
     if not candidate:
         raise ValueError(f"no ICD-10-CM code or category matches {code!r}")
-    return candidate if cm.is_leaf(candidate) else f"{candidate}-"
+    return candidate if _tabular().is_leaf(candidate) else f"{candidate}-"
 
 
 @cache
@@ -34,11 +39,11 @@ def title(code: str) -> str:
         candidate = candidate[:-1].rstrip(".")
     if not candidate:
         raise ValueError(f"no ICD-10-CM title for {code!r}")
-    return cm.get_description(candidate)
+    return _tabular().get_description(candidate)
 
 
 def block_excludes1(block: str = "M50-M54") -> tuple[str, ...]:
-    return tuple(cm.get_excludes1(block))
+    return tuple(_tabular().get_excludes1(block))
 
 
 _QUALIFIERS = re.compile(r"\s*\([^)]*\)|,\s*(?:unspecified|not elsewhere classified)$|\s+NOS$")
@@ -51,6 +56,7 @@ def condition_terms(code: str) -> tuple[str, ...]:
     several things ("Brachial neuritis or radiculitis NOS", "..., site unspecified") is left out."""
     if not _valid(code):
         raise ValueError(f"{code!r} is not an ICD-10-CM code or category")
+    cm = _tabular()
     terms = []
     for term in (cm.get_description(code), *cm.get_inclusion_term(code)):
         plain = _QUALIFIERS.sub("", term).strip().lower()

@@ -14,7 +14,7 @@ from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
 from notecoder.evaluation import GoldNote, as_gold
-from notecoder.extract import extract_rules
+from notecoder.extraction import extract_rules
 from notecoder.scoring.features import FEATURES, proposal_features
 from notecoder.scoring.model import ConfidenceModel, Fold, save
 

@@ -3,11 +3,12 @@
 This does what medSpaCy's Sectionizer does for flat (non-nested) titles, without setting `token._.section` on
 every token, which cost more than finding the titles; medSpaCy's section tooling reads the same `Section`s."""
 
+import notecoder.medspacy_import  # noqa: F401  (medSpaCy without its process-wide warnings filter)
+
 import json
 from functools import cache
 from importlib.resources import files
 
-import medspacy  # noqa: F401  (registers doc._.sections)
 from medspacy.section_detection import Section, SectionRule
 from pydantic import BaseModel, ConfigDict
 from spacy.language import Language

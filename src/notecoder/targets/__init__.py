@@ -3,8 +3,11 @@
 Every matched span goes into one span group; its rule's metadata says which finding kind and concept it is,
 or which modifier (result, response, timing, exclusion) it is."""
 
+import notecoder.medspacy_import  # noqa: F401  (medSpaCy without its process-wide warnings filter)
+
 import json
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -256,6 +259,14 @@ def longest_first(spans: list[Span]) -> list[Span]:
     return kept
 
 
+def medspacy_matches(matcher, doc: Doc):
+    """What a medSpaCy matcher finds. It runs spaCy's token Matcher even when that holds no pattern (phrase rules
+    only), and spaCy warns of it (W036): silenced inside this call only, never in the host program."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"\[W036\]")
+        return matcher(doc)
+
+
 class TargetStage:
     """medSpaCy's TargetMatcher for phrases, plus regex rules run once over the text.
 
@@ -275,7 +286,7 @@ class TargetStage:
         self.regexes = regex_rules(rules)
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = list(self.matcher(doc)) + self._wrapped(doc)
+        spans = list(medspacy_matches(self.matcher, doc)) + self._wrapped(doc)
         for key, start, end in self.cased(doc):
             rule = self.cased_rules[key]
             span = Span(doc, start, end, label=rule.category)
@@ -305,7 +316,7 @@ class TargetStage:
             kept = [t for t in doc[max(0, low) : min(len(doc), high)] if t.i not in removed]
             spaces = [bool(t.whitespace_) or t.i + 1 in removed for t in kept]
             joined = Doc(doc.vocab, words=[t.text for t in kept], spaces=spaces)
-            for span in self.matcher(joined):
+            for span in medspacy_matches(self.matcher, joined):
                 start, end = kept[span.start].i, kept[span.end - 1].i + 1
                 if end - start > len(span):  # it spans a removed break: a match the note's own tokens could not give
                     own = Span(doc, start, end, label=span.label_)
