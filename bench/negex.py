@@ -21,9 +21,9 @@ import medspacy
 from loguru import logger
 
 import notecoder
+from notecoder.doc_keys import TARGETS_KEY as SPAN_GROUP
 from notecoder.result import Assertion
 from notecoder.sections import section_rules
-from notecoder.targets import SPAN_GROUP
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "negex"
 PUBLISHED = "published on this set: GenNegEx negation P 0.933 R 0.959 F1 0.946; genConText negation F1 0.981, " \

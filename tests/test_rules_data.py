@@ -7,7 +7,7 @@ from pydantic import ValidationError
 from spacy.language import Language
 
 import notecoder
-from notecoder.context import context_rules, literal_forms
+from notecoder.context import context_rules, literal_forms, medspacy_context_rules
 from notecoder.findings import FindingRules, finding_rules
 from notecoder.levels import RegionVocabulary, vocabulary
 from notecoder.pipeline import PIPELINE
@@ -66,7 +66,7 @@ def test_concept_levels_are_readable():
 
 def test_context_rules_keep_medspacy_defaults_and_add_ours():
     nlp = notecoder.load()
-    rules = context_rules(nlp.get_pipe("notecoder_context").DEFAULT_RULES_FILEPATH)
+    rules = medspacy_context_rules(context_rules(), nlp.get_pipe("notecoder_context").DEFAULT_RULES_FILEPATH)
     literals = {r.literal for r in rules}
     assert {"no evidence", "denies", "mother", "history of", "consider", "ruled out"} <= literals
     assert all(r.pattern is None or isinstance(r.pattern, list) for r in rules)
@@ -98,7 +98,11 @@ def test_load_returns_the_spacy_pipeline():
         ("level", ("C5", "C6")),
     ]
     assert [s.category for s in doc._.sections] == ["assessment"]
-    assert any(span.label_ == "condition" for span in doc.spans["notecoder_targets"])
+    assert [(s.text, s.label_) for s in doc.spans["notecoder_findings"]] == [
+        ("cervical facet syndrome", "condition"),
+        ("C5-6", "spinal_level"),
+    ]
+    assert "notecoder_targets" not in doc.spans  # the raw matches and their helper labels are the stages' own
 
 
 def test_components_are_registered_factories():
@@ -108,7 +112,7 @@ def test_components_are_registered_factories():
 
 def test_phrases_fit_the_line_wrap_window():
     """Wrapped phrases are re-matched within `_WRAP_REACH` tokens of a break; a longer phrase would be missed."""
-    from notecoder.targets import _WRAP_REACH
+    from notecoder.targets.component import _WRAP_REACH
 
     nlp = notecoder.load()
     longest = max(len(nlp.make_doc(p)) for g in target_rules().groups for p in g.phrases)

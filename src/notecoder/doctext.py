@@ -10,3 +10,8 @@ def note_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[_KEY] = doc.text
     return text
+
+
+def forget_note_text(doc: Doc) -> None:
+    """Drop the cached copy once the stages are done: the Doc holds the text already, and serializes it."""
+    doc.user_data.pop(_KEY, None)

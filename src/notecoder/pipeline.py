@@ -8,8 +8,8 @@ from functools import cache
 import spacy
 from spacy.language import Language
 
-from notecoder import context, findings, sections, sentences, targets  # noqa: F401  (register the factories)
-from notecoder.tokenizer import adapt_tokenizer
+from notecoder import __version__, context, findings, sections, sentences, targets  # noqa: F401  (the factories)
+from notecoder.tokenizer import create_tokenizer  # noqa: F401  (registers notecoder.NoteTokenizer.v1)
 
 PIPELINE = (
     "notecoder_sections",
@@ -21,11 +21,23 @@ PIPELINE = (
 MAX_NOTE_CHARS = 5_000_000
 
 
+TOKENIZER = {"@tokenizers": "notecoder.NoteTokenizer.v1"}
+
+
 def load() -> Language:
-    """A fresh `Language` with notecoder's components; `doc._.findings` holds the typed findings."""
-    nlp = spacy.blank("en")
+    """A fresh `Language` with notecoder's components; `doc._.findings` holds the typed findings.
+
+    A spaCy pipeline like any other: `nlp.to_disk(path)` then `spacy.load(path)` rebuilds it in another process
+    (the components and the tokenizer are entry points of the installed package)."""
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": TOKENIZER}})
     nlp.max_length = MAX_NOTE_CHARS
-    adapt_tokenizer(nlp)
+    nlp.meta.update(
+        name="notecoder",
+        version=__version__,
+        description="ICD-10-CM M53.x dorsopathy findings, with evidence spans and assertions, from clinical notes",
+        license="MIT",
+        requirements=[f"notecoder=={__version__}"],
+    )
     for name in PIPELINE:
         nlp.add_pipe(name)
     return nlp

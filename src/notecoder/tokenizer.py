@@ -3,8 +3,12 @@
 either hides a word from every rule unless it is split off as its own token. Work per token stays linear: a suffix is
 looked for only at the end of a long token, and a long run of one punctuation mark is one affix."""
 
+import re
+from collections.abc import Callable
+
 from spacy.language import Language
-from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+from spacy.tokenizer import Tokenizer
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
 _COMMA_BEFORE_WORD = r",(?=[^\d\s])"
 _PERIOD_BEFORE_COMMA = r"\.(?=,)"
@@ -29,39 +33,61 @@ class _Run:
         return self._end
 
 
-def _head_search(pattern):
+class _HeadSearch:
     """The prefix pattern's search, a long run of one punctuation mark taken whole: spaCy copies the rest of the
-    token after each prefix it strips, so 16,000 parentheses took 40 seconds one at a time."""
+    token after each prefix it strips, so 16,000 parentheses took 40 seconds one at a time. `pattern` is what
+    spaCy writes when the tokenizer is saved."""
 
-    def search(string: str):
+    def __init__(self, compiled: re.Pattern[str]) -> None:
+        self.compiled, self.pattern = compiled, compiled.pattern
+
+    def search(self, string: str):
         if len(string) > _RUN and not string[0].isalnum() and not string[0].isspace():
             run = len(string) - len(string.lstrip(string[0]))
             if run >= _RUN:
                 return _Run(0, run)
-        return pattern.search(string)
-
-    return search
+        return self.compiled.search(string)
 
 
-def _tail_search(pattern):
+class _TailSearch(_HeadSearch):
     """The suffix pattern's search, started near the end of the token (its rules end with '$'), and a long run of
     one punctuation mark taken whole."""
 
-    def search(string: str):
+    def search(self, string: str):
         if len(string) > _RUN and not string[-1].isalnum() and not string[-1].isspace():
             kept = len(string.rstrip(string[-1]))
             if len(string) - kept >= _RUN:
                 return _Run(kept, len(string))
-        return pattern.search(string, max(0, len(string) - _SUFFIX_WINDOW))
-
-    return search
+        return self.compiled.search(string, max(0, len(string) - _SUFFIX_WINDOW))
 
 
-def adapt_tokenizer(nlp: Language) -> None:
-    nlp.tokenizer.prefix_search = _head_search(
-        compile_prefix_regex([*(nlp.Defaults.prefixes or ()), _COMMA_BEFORE_WORD, _ZERO_WIDTH])
-    )
-    nlp.tokenizer.suffix_search = _tail_search(compile_suffix_regex([*(nlp.Defaults.suffixes or ()), _ZERO_WIDTH]))
-    nlp.tokenizer.infix_finditer = compile_infix_regex(
-        [*(nlp.Defaults.infixes or ()), _COMMA_BEFORE_WORD, _PERIOD_BEFORE_COMMA, _COLON_COMMA, _ZERO_WIDTH]
-    ).finditer
+class NoteTokenizer(Tokenizer):
+    """spaCy's English tokenizer with the note-export affixes; loading a saved pipeline keeps the linear searches
+    (spaCy's own loader would put back the plain regexes)."""
+
+    def from_bytes(self, bytes_data: bytes, *, exclude=tuple()) -> "NoteTokenizer":
+        super().from_bytes(bytes_data, exclude=exclude)
+        self.prefix_search = _HeadSearch(re.compile(self.prefix_search.__self__.pattern)).search
+        self.suffix_search = _TailSearch(re.compile(self.suffix_search.__self__.pattern)).search
+        return self
+
+
+@registry.tokenizers("notecoder.NoteTokenizer.v1")
+def create_tokenizer() -> Callable[[Language], NoteTokenizer]:
+    def create(nlp: Language) -> NoteTokenizer:
+        defaults = nlp.Defaults
+        return NoteTokenizer(
+            nlp.vocab,
+            rules=defaults.tokenizer_exceptions,
+            prefix_search=_HeadSearch(
+                compile_prefix_regex([*(defaults.prefixes or ()), _COMMA_BEFORE_WORD, _ZERO_WIDTH])
+            ).search,
+            suffix_search=_TailSearch(compile_suffix_regex([*(defaults.suffixes or ()), _ZERO_WIDTH])).search,
+            infix_finditer=compile_infix_regex(
+                [*(defaults.infixes or ()), _COMMA_BEFORE_WORD, _PERIOD_BEFORE_COMMA, _COLON_COMMA, _ZERO_WIDTH]
+            ).finditer,
+            token_match=defaults.token_match,
+            url_match=defaults.url_match,
+        )
+
+    return create

@@ -1,0 +1,83 @@
+"""Context: medSpaCy's ConText with its default rules plus notecoder's (`rules.json`).
+
+ConText builds one graph per note, comparing every modifier with every other and with every target. A modifier's
+scope never leaves its sentence (no global `max_scope` is set), so `SentenceConText` builds the same graph one
+sentence at a time, and only for sentences that hold a target: the same edges, a fraction of the comparisons.
+One difference, on purpose: a modifier inside a finding's own words ("moist with no erythema" as one finding) is
+dropped, as NegEx annotates; stock ConText drops it only when told to prune on any target, result words included.
+
+ConText's defaults spell many rules as token patterns ("rule (the patient) out"); spaCy's Matcher tests every
+token against every such pattern, which made ConText the slowest stage. Patterns built only from lower-case
+words and optional tokens are expanded here into the literal phrases they match, which the PhraseMatcher finds
+in one hashed pass. The rules and what they match are unchanged."""
+
+import notecoder.medspacy_import  # noqa: F401  (medSpaCy without its process-wide warnings filter)
+
+from bisect import bisect_right
+from collections import defaultdict
+
+from medspacy.context import ConText, ConTextGraph, ConTextModifier
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from notecoder.context.rules import context_rules, medspacy_context_rules
+from notecoder.doc_keys import TARGETS_KEY
+from notecoder.targets import FINDING_KINDS, MODIFIER_KINDS, medspacy_matches
+
+
+class SentenceConText(ConText):
+    def __call__(self, doc: Doc, targets: str | None = None) -> Doc:
+        spans = doc.spans[self.span_group_name] if self.span_group_name in doc.spans else ()
+        starts = [sent.start for sent in doc.sents]
+        targets_by_sentence = defaultdict(list)
+        for span in spans:
+            if span.label_ in FINDING_KINDS:
+                targets_by_sentence[bisect_right(starts, span.start)].append(span)
+        matcher = self._ConText__matcher  # medSpaCy keeps its rule matcher private (pinned: medspacy==1.3.1)
+        matches_by_sentence = defaultdict(list)
+        for match_id, start, end in medspacy_matches(matcher, doc):
+            sentence = bisect_right(starts, start)
+            if sentence in targets_by_sentence:
+                matches_by_sentence[sentence].append((match_id, start, end))
+        all_modifiers, edges = [], []
+        for sentence, matches in matches_by_sentence.items():
+            # a cue inside a finding's own words ("moist with no erythema") does not modify it
+            graph = ConTextGraph(prune_on_modifier_overlap=True)
+            graph.targets = targets_by_sentence[sentence]
+            graph.modifiers = [
+                ConTextModifier(matcher.rule_map[self.nlp.vocab[match_id].text], start, end, doc)
+                for match_id, start, end in matches
+            ]
+            all_modifiers += graph.modifiers
+            graph.update_scopes()
+            graph.apply_modifiers()
+            edges += graph.edges
+        for target, modifier in edges:
+            target._.modifiers += (modifier,)
+        if self.context_attributes_mapping:
+            self.set_context_attributes(edges)
+        doc._.context_graph = ConTextGraph(targets=list(spans), modifiers=all_modifiers, edges=edges)
+        return doc
+
+
+@Language.factory(
+    "notecoder_context",
+    assigns=["span._.is_negated"],
+    requires=["token.is_sent_start"],
+    default_config={"rules": None, "span_key": TARGETS_KEY},
+)
+def make_context(nlp: Language, name: str, rules: str | None, span_key: str) -> ConText:
+    """`rules`: a ConText rules file to add to medSpaCy's defaults instead of the package's; `span_key`: the span
+    group of the targets."""
+    loaded = context_rules(rules)
+    context = SentenceConText(
+        nlp,
+        name=name,
+        rules=None,
+        input_span_type="group",
+        span_group_name=span_key,
+        excluded_types=set(MODIFIER_KINDS),
+        terminating_types={k: list(v) for k, v in loaded.terminating_types.items()},
+    )
+    context.add(medspacy_context_rules(loaded, context.DEFAULT_RULES_FILEPATH))
+    return context

@@ -1,0 +1,62 @@
+"""ConText rules (`rules.json`) added to medSpaCy's defaults, and token patterns expanded into the literal phrases
+they match (one hashed PhraseMatcher pass instead of a token Matcher pass per pattern)."""
+
+import notecoder.medspacy_import  # noqa: F401  (medSpaCy without its process-wide warnings filter)
+
+import itertools
+import json
+from pathlib import Path
+
+from medspacy.context import ConTextRule
+
+from notecoder.rules_file import RulesFile, read_rules
+
+_MAX_FORMS = 256
+
+
+class ContextRules(RulesFile):
+    replace_defaults: tuple[str, ...] = ()
+    """medSpaCy default rules (by literal) that a rule here replaces."""
+    terminating_types: dict[str, tuple[str, ...]] = {}
+    """Modifier categories a category's scope ends at, beyond medSpaCy's own."""
+    context_rules: tuple[dict, ...]
+    """Rules in medSpaCy's ConTextRule form (`ConTextRule.from_dict` checks each)."""
+
+
+def context_rules(path: str | None = None) -> ContextRules:
+    return read_rules(ContextRules, __package__, path)
+
+
+def literal_forms(pattern: list[dict]) -> list[str] | None:
+    """Every phrase a token pattern matches, or None when it uses anything but LOWER, IN and OP '?'."""
+    choices: list[list[str]] = []
+    for token in pattern:
+        value, op = token.get("LOWER"), token.get("OP")
+        if set(token) - {"LOWER", "OP"} or op not in (None, "?"):
+            return None
+        if isinstance(value, str):
+            options = [value]
+        elif isinstance(value, dict) and set(value) == {"IN"}:
+            options = list(value["IN"])
+        else:
+            return None
+        choices.append(options + [""] if op == "?" else options)
+    forms = {" ".join(w for w in combo if w) for combo in itertools.product(*choices)}
+    forms.discard("")
+    return sorted(forms) if len(forms) <= _MAX_FORMS else None
+
+
+def _expanded(rule: dict) -> list[dict]:
+    pattern = rule.get("pattern")
+    forms = literal_forms(pattern) if isinstance(pattern, list) else None
+    if forms is None:
+        return [rule]
+    return [{**rule, "literal": form, "pattern": None} for form in forms]
+
+
+def medspacy_context_rules(rules: ContextRules, default_rules_path: str | Path) -> list[ConTextRule]:
+    """medSpaCy's default rules followed by notecoder's, each expanded to literals where it can be."""
+    replaced = set(rules.replace_defaults)
+    defaults = json.loads(Path(default_rules_path).read_text(encoding="utf-8"))["context_rules"]
+    kept = [rule for rule in defaults if rule["literal"] not in replaced]
+    return [ConTextRule.from_dict(r) for rule in (*kept, *rules.context_rules) for r in _expanded(dict(rule))]

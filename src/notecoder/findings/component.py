@@ -1,0 +1,544 @@
+"""Findings: turn matched, contextualized spans into typed `Finding`s with region, value, section and assertion.
+
+The mapper downstream needs nothing but these findings, so everything a code or a gap depends on is resolved
+here: which region a condition is in and where that came from, what an imaging study or exam showed, how a
+treatment went, whether an injury is current."""
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from notecoder.doc_keys import FINDINGS_KEY, TARGETS_KEY
+from notecoder.doctext import forget_note_text, note_text
+from notecoder.findings.durations import duration_days, iso_duration, onset_year
+from notecoder.findings.rules import FindingRules, finding_rules
+from notecoder.levels import Levels, is_non_spinal, parse_levels, region_groups, vocabulary
+from notecoder.result import Assertion, Finding, FindingKind, Region
+from notecoder.sections import section_rules
+from notecoder.targets import FINDING_KINDS
+
+_LEVEL_TOKEN = re.compile(r"^(?:[ctls]-?\d{1,2}|occ|occiput|\d{1,2})$")
+
+
+@dataclass
+class _Draft:
+    """A finding while it is being resolved; frozen into a `Finding` at the end."""
+
+    kind: str
+    concept: str
+    start_token: int
+    end_token: int
+    start: int
+    end: int
+    sentence: int
+    rule: str
+    value: str | None
+    assertion: Assertion = Assertion.PRESENT
+    levels: tuple[str, ...] = ()
+    region: Region | None = None
+    region_source: str | None = None
+    explicit: bool = False
+    extended: bool = False
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class _Levels:
+    levels: tuple[str, ...]
+    region: Region | None
+
+
+_LIST_WORDS = frozenset({",", "and", "&", "or", "/"})
+
+
+@dataclass
+class _Modifier:
+    kind: str
+    value: str
+    start: int
+    end: int
+
+
+@dataclass
+class _Note:
+    """Per-document indexes the resolution steps share."""
+
+    doc: Doc
+    sentence_starts: list[int]
+    sentence_chars: list[tuple[int, int]]
+    section_starts: list[int]
+    section_categories: list[str | None]
+    title_tokens: set[int]
+    excluded_tokens: set[int] = field(default_factory=set)
+    claimed_tokens: set[int] = field(default_factory=set)
+    """Tokens of findings other than levels: a qualifier walk never takes them ("MRI C-spine: C5-6 ...")."""
+    modifiers: dict[int, list[_Modifier]] = field(default_factory=lambda: defaultdict(list))
+
+    def sentence_of(self, token: int) -> int:
+        return bisect_right(self.sentence_starts, token) - 1
+
+    def section_of(self, token: int) -> str | None:
+        i = bisect_right(self.section_starts, token) - 1
+        return self.section_categories[i] if i >= 0 else None
+
+
+def _distance(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
+    return max(0, b_start - a_end, a_start - b_end)
+
+
+class FindingBuilder:
+    """The last stage: typed findings in `doc._.findings` and as spans (`doc.spans[span_key]`, `doc.ents`).
+
+    Unless `keep_targets`, it then drops what only the stages needed (the raw target group, its rule objects,
+    ConText's graph), so that the Doc serializes: `doc.to_bytes()`, `DocBin`, `nlp.pipe(n_process=2)`."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        rules: FindingRules,
+        targets_key: str = TARGETS_KEY,
+        span_key: str = FINDINGS_KEY,
+        keep_targets: bool = False,
+    ) -> None:
+        self.rules = rules
+        self.targets_key, self.span_key, self.keep_targets = targets_key, span_key, keep_targets
+        qualifier_words: set[str] = set()
+        for word in vocabulary().region_words:
+            qualifier_words.update(t.lower_ for t in nlp.make_doc(word.phrase) if not t.is_punct)
+        # the words joining region names ("cervical and lumbar spine") are connectors, not region words
+        self._qualifier_words = frozenset(qualifier_words - set(rules.qualifier.inside))
+        self._section_assertions = section_rules().assertions
+        self._value_patterns = [(p.kind, re.compile(p.pattern, re.I), p.value) for p in rules.value_patterns]
+        limbs = sorted(rules.limb_qualifiers.words, key=len, reverse=True)
+        self._limb_re = re.compile(rf"(?<![a-z])({'|'.join(map(re.escape, limbs))})\W*$")
+        words = sorted((w.phrase for w in vocabulary().region_words), key=len, reverse=True)
+        connectors = "|".join(map(re.escape, sorted(rules.trailing_region.connectors, key=len, reverse=True)))
+        region = "|".join(map(re.escape, words))
+        self._trailing_re = re.compile(
+            rf"\s*(?:(?:{connectors})\s*)?(?:(?:right|left)(?:-sided)?\s+)?({region})"
+            r"(?:\s+(?:region|spine|area|curve|curvature))?\s*(?:[.;,:)\n]|$)",
+            re.IGNORECASE,
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        findings, spans = self.build(doc)
+        doc._.notecoder_findings = findings
+        doc.spans[self.span_key] = spans
+        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}  # another component's entities stay
+        doc.set_ents([s for s in filter_spans(spans) if taken.isdisjoint(range(s.start, s.end))], default="unmodified")
+        if not self.keep_targets:
+            release_stage_data(doc, self.targets_key)
+        return doc
+
+    def build(self, doc: Doc) -> tuple[tuple[Finding, ...], list[Span]]:
+        """The findings in note order, and a span for each, labelled with its kind."""
+        spans = doc.spans[self.targets_key] if self.targets_key in doc.spans else ()
+        if not spans:
+            return (), []
+        note = self._index(doc)
+        drafts = self._drafts(note, spans)
+        self._resolve_regions(note, drafts)
+        drafts = self._absorb_levels(drafts)
+        self._resolve_values(note, drafts)
+        drafts.sort(key=lambda d: (d.start, d.end, d.kind))
+        text = note_text(doc)
+        findings = tuple(self._freeze(note, d, text) for d in drafts)
+        return findings, [Span(doc, d.start_token, d.end_token, label=d.kind) for d in drafts]
+
+    # -- indexes ---------------------------------------------------------------------------------------------
+
+    def _index(self, doc: Doc) -> _Note:
+        sentence_starts, sentence_chars = [], []
+        for sent in doc.sents:
+            sentence_starts.append(sent.start)
+            sentence_chars.append((sent.start_char, sent.end_char))
+        section_starts, section_categories, title_tokens = [], [], set()
+        for section in doc._.sections:
+            section_starts.append(section.title_start)
+            section_categories.append(section.category)
+            title_tokens.update(range(section.title_start, section.title_end))
+        return _Note(doc, sentence_starts, sentence_chars, section_starts, section_categories, title_tokens)
+
+    def _drafts(self, note: _Note, spans) -> list[_Draft]:
+        drafts: list[_Draft] = []
+        qualified: list[_Draft] = []
+        for span in spans:
+            kind = span.label_
+            meta = span._.target_rule.metadata
+            sentence = note.sentence_of(span.start)
+            if kind == "exclusion":
+                note.excluded_tokens.update(range(span.start, span.end))
+                continue
+            if kind not in FINDING_KINDS:
+                note.modifiers[sentence].append(_Modifier(kind, meta["value"], span.start_char, span.end_char))
+                continue
+            if kind not in self.rules.title_kinds_kept and any(
+                i in note.title_tokens for i in range(span.start, span.end)
+            ):
+                continue  # "Medications:" is a header, not a medication
+            draft = _Draft(
+                kind=kind,
+                concept=meta["concept"],
+                start_token=span.start,
+                end_token=span.end,
+                start=span.start_char,
+                end=span.end_char,
+                sentence=sentence,
+                rule=span._.target_rule.literal,
+                value=meta["value"],
+                assertion=self._assertion(span, kind, note.section_of(span.start)),
+            )
+            draft.required = meta["qualifier"] == "required"
+            drafts.append(draft)
+            if meta["qualifier"] != "none":
+                qualified.append(draft)
+            if kind != FindingKind.SPINAL_LEVEL:
+                note.claimed_tokens.update(range(span.start, span.end))
+        for draft in qualified:  # once every exclusion and claimed token is known
+            self._qualify(note, draft)
+        return drafts
+
+    def _assertion(self, span: Span, kind: str, section: str | None) -> Assertion:
+        underscore = span._
+        assertion = next((a for attribute, a in self.rules.assertion_order if getattr(underscore, attribute)), None)
+        if assertion is None:
+            if any(m.category in self.rules.current_categories for m in underscore.modifiers):
+                return Assertion.PRESENT  # "Plan: continue PT": a treatment under way, not a plan
+            by_kind = self.rules.section_kind_assertions.get(section or "", {})
+            assertion = by_kind.get(FindingKind(kind), self._section_assertions.get(section or "", Assertion.PRESENT))
+        return self.rules.kind_assertions.get(FindingKind(kind), {}).get(assertion, assertion)
+
+    # -- qualifiers and regions ------------------------------------------------------------------------------
+
+    def _is_qualifier(self, lower: str) -> bool:
+        return lower in self._qualifier_words or _LEVEL_TOKEN.match(lower) is not None
+
+    def _qualify(self, note: _Note, draft: _Draft) -> None:
+        """Extend the span over a region word or level just before it ("cervical", "C5-6").
+
+        A phrase that needs a spinal qualifier keeps one that follows it ("instability at C1-C2"); otherwise it
+        is settled once levels are known (`_resolve_regions`)."""
+        doc = note.doc
+        floor = note.sentence_starts[draft.sentence]
+        inside = self.rules.qualifier.inside
+        i, first_qualifier = draft.start_token, None
+        while i > floor and draft.start_token - i < self.rules.qualifier.max_tokens:
+            if i - 1 in note.excluded_tokens or i - 1 in note.claimed_tokens:
+                break  # "femoral neck fracture": "neck" is not the spine
+            lower = doc[i - 1].lower_
+            if lower == ":" and first_qualifier is not None:
+                break  # "C-spine: C5-6 facet hypertrophy": the level after the colon is the phrase's
+            if self._is_qualifier(lower):
+                first_qualifier = i - 1
+            elif lower not in inside:
+                break
+            i -= 1
+        if first_qualifier is not None:
+            draft.start_token = first_qualifier
+            draft.start = doc[first_qualifier].idx
+            draft.extended = True
+
+    def _resolve_regions(self, note: _Note, drafts: list[_Draft]) -> None:
+        text = note_text(note.doc)
+        kept = []
+        for draft in drafts:
+            for part in self._split_level_list(note, draft) if draft.kind == FindingKind.SPINAL_LEVEL else (draft,):
+                parsed = parse_levels(text[part.start : part.end])
+                if part.kind == FindingKind.SPINAL_LEVEL and (
+                    parsed is None or is_non_spinal(parsed.levels, text, part.start, part.end)
+                ):
+                    continue
+                if parsed is None and part.concept in self.rules.concept_levels:
+                    parsed = parse_levels(self.rules.concept_levels[part.concept])
+                if parsed is None and part.concept in self.rules.limb_qualifiers.concepts:
+                    parsed = self._limb_levels(text, part.start)
+                if parsed is None and part.kind in self.rules.trailing_region.kinds:
+                    parsed = self._trailing_region(text, part.end)
+                if parsed is not None and part.concept in self.rules.root_levels.concepts:
+                    root = self.rules.root_levels.roots.get("-".join(parsed.levels))
+                    parsed = parse_levels(root) if root else parsed
+                if parsed is not None:
+                    part.levels, part.region, part.explicit = parsed.levels, parsed.region, parsed.explicit
+                    part.region_source = "phrase"
+                kept.append(part)
+        by_sentence: dict[int, list[_Draft]] = defaultdict(list)
+        for draft in kept:
+            if draft.kind == FindingKind.SPINAL_LEVEL:
+                by_sentence[draft.sentence].append(draft)
+        # a word that needs a spinal qualifier ("stenosis", "instability") stands only in a spinal sentence
+        drafts[:] = [d for d in kept if not d.required or d.extended or by_sentence.get(d.sentence)]
+        borrowing = self.rules.sentence_region
+        by_condition_sentence: dict[int, list[_Draft]] = defaultdict(list)
+        for draft in drafts:
+            if draft.kind == FindingKind.CONDITION and draft.region is not None:
+                by_condition_sentence[draft.sentence].append(draft)
+        for draft in drafts:
+            if draft.kind not in borrowing.kinds or draft.explicit:
+                continue
+            levels = by_sentence.get(draft.sentence, ())
+            following = self._following_level(note, draft, levels)
+            if following is not None:
+                # "facet syndrome at C5-C6", "cervical instability at C1-C2": the named level is the phrase's own
+                draft.levels, draft.region, draft.region_source = following.levels, following.region, "phrase"
+            elif draft.region is None and draft.concept not in borrowing.except_concepts:
+                lenders = levels or [
+                    d for d in by_condition_sentence.get(draft.sentence, ()) if d.region_source == "phrase"
+                ]
+                if lenders:
+                    nearest = min(lenders, key=lambda lv: _distance(draft.start, draft.end, lv.start, lv.end))
+                    draft.levels, draft.region, draft.region_source = nearest.levels, nearest.region, "sentence"
+
+    def _trailing_region(self, text: str, end: int) -> "Levels | None":
+        """A region word that closes the phrase: "segmental dysfunction, thoracic", "back pain, lumbar"."""
+        match = self._trailing_re.match(text[end : end + self.rules.trailing_region.window])
+        return parse_levels(match.group(1)) if match else None
+
+    def _limb_levels(self, text: str, start: int) -> "Levels | None":
+        """The roots of the limb named just before a radiculopathy: "right lower extremity radiculopathy"."""
+        limb = self.rules.limb_qualifiers
+        match = self._limb_re.search(text[max(0, start - limb.window) : start].lower())
+        return parse_levels(limb.words[match.group(1)]) if match else None
+
+    def _split_level_list(self, note: _Note, draft: _Draft) -> list[_Draft]:
+        text = note_text(note.doc)[draft.start : draft.end]
+        groups = region_groups(text) if draft.concept == "level" else [(0, len(text))]
+        if len(groups) == 1:
+            return [draft]
+        parts = []
+        for low, high in groups:
+            span = note.doc.char_span(draft.start + low, draft.start + high, alignment_mode="expand")
+            if span is not None:
+                parts.append(
+                    replace(
+                        draft,
+                        start=span.start_char,
+                        end=span.end_char,
+                        start_token=span.start,
+                        end_token=span.end,
+                    )
+                )
+        return parts
+
+    def _following_level(self, note: _Note, draft: _Draft, levels) -> "_Levels | None":
+        """The explicit levels joined to the phrase by connector words only ("at", "of the", "-"), with any levels
+        listed right after them: "at C5-6 and L4-5" is one mention that spans two regions."""
+        after = self.rules.qualifier.after
+        ordered = sorted(levels, key=lambda lv: lv.start)
+        for i, level in enumerate(ordered):
+            gap = level.start_token - draft.end_token
+            if not (level.explicit and level.start >= draft.end and gap <= self.rules.qualifier.after_max_tokens):
+                continue
+            between = note.doc[draft.end_token : level.start_token]
+            if not all(t.lower_ in after or t.is_space for t in between):
+                continue
+            last = level
+            for following in ordered[i + 1 :]:
+                joining = note.doc[last.end_token : following.start_token]
+                if not following.explicit or not all(t.lower_ in _LIST_WORDS or t.is_space for t in joining):
+                    break
+                last = following
+            union = parse_levels(note_text(note.doc)[level.start : last.end]) if last is not level else None
+            return _Levels(union.levels, union.region) if union else _Levels(level.levels, level.region)
+        return None
+
+    def _absorb_levels(self, drafts: list[_Draft]) -> list[_Draft]:
+        """A level inside a qualified phrase ("C5-6 facet arthropathy") is carried by that phrase."""
+        extended = [d for d in drafts if d.extended]
+        if not extended:
+            return drafts
+        return [
+            d
+            for d in drafts
+            if d.kind != FindingKind.SPINAL_LEVEL or not any(e.start <= d.start and d.end <= e.end for e in extended)
+        ]
+
+    # -- values ----------------------------------------------------------------------------------------------
+
+    def _resolve_values(self, note: _Note, drafts: list[_Draft]) -> None:
+        text = note_text(note.doc)
+        conditions: dict[int, list[_Draft]] = defaultdict(list)
+        chronicity: dict[int, list[_Draft]] = defaultdict(list)
+        by_start: list[_Draft] = []  # sorted once, when a study needs the report that follows it
+        for draft in drafts:
+            if draft.kind == FindingKind.CONDITION:
+                conditions[draft.sentence].append(draft)
+            elif draft.kind == FindingKind.CHRONICITY:
+                chronicity[draft.sentence].append(draft)
+        for draft in drafts:
+            if draft.value is not None and draft.kind != FindingKind.NEURO_EXAM:
+                continue
+            span_text = text[draft.start : draft.end]
+            if draft.kind == FindingKind.CHRONICITY:
+                draft.value = iso_duration(span_text) if draft.concept == "duration" else onset_year(span_text)
+                continue
+            if draft.value is None:
+                draft.value = self._pattern_value(draft.kind, span_text)
+            if draft.value is None and draft.kind == FindingKind.IMAGING:
+                draft.value = self._imaging_value(draft, conditions[draft.sentence])
+                if draft.value is None and text[draft.end : draft.end + 2].lstrip().startswith(":"):
+                    # "Flexion-extension radiographs: 5 mm of translation": the result is the sentence after
+                    draft.value = self._linked_value(note, replace(draft, sentence=draft.sentence + 1))
+                if draft.value is None:
+                    by_start = by_start or sorted(drafts, key=lambda d: d.start)
+                    draft.value = self._imaging_value(draft, self._report(note, draft, by_start))
+            if draft.value is None:
+                draft.value = self._linked_value(note, draft)
+            if draft.kind == FindingKind.IMAGING and draft.value and draft.assertion == Assertion.NEGATED:
+                draft.assertion = Assertion.PRESENT  # "X-rays: no fracture" reports a study that was done
+            if draft.value is None and draft.kind == FindingKind.TRAUMA:
+                draft.value = self._trauma_timing(chronicity[draft.sentence])
+            if draft.kind == FindingKind.NEURO_EXAM and draft.assertion == Assertion.NEGATED:
+                draft.value = self.rules.negated_exam_value
+
+    def _pattern_value(self, kind: str, span_text: str) -> str | None:
+        for pattern_kind, pattern, value in self._value_patterns:
+            if pattern_kind == kind and pattern.search(span_text):
+                return value
+        return None
+
+    def _imaging_value(self, imaging: _Draft, conditions: list[_Draft]) -> str | None:
+        """What a study showed: abnormal if it names a present finding, normal if all it names is negated."""
+        shown = [c for c in conditions if c.end > imaging.start]
+        if not shown:
+            return None
+        if any(c.assertion in (Assertion.PRESENT, Assertion.POSSIBLE) for c in shown):
+            return "abnormal"
+        if all(c.assertion == Assertion.NEGATED for c in shown):
+            return "normal"
+        return None
+
+    def _trauma_timing(self, chronicity: list[_Draft]) -> str | None:
+        """Current or remote from the sentence's chronicity: "acute", or how long ago ("onset 2 yrs ago")."""
+        for draft in chronicity:
+            if draft.concept == "acute":
+                return self.rules.acute_trauma_value
+            days = duration_days(draft.value) if draft.concept == "duration" else None
+            if days is not None:
+                return "current" if days <= self.rules.trauma_current_max_days else "remote"
+        return None
+
+    def _report(self, note: _Note, imaging: _Draft, by_start: list[_Draft]) -> list[_Draft]:
+        """Conditions in the imaging sections after a study, up to the next study: a radiology report's findings."""
+        report = []
+        for draft in by_start[bisect_left([d.start for d in by_start], imaging.end) :]:
+            if draft.kind == FindingKind.IMAGING:
+                break
+            if draft.kind == FindingKind.CONDITION and note.section_of(draft.start_token) == "imaging":
+                report.append(draft)
+        return report
+
+    def _linked_value(self, note: _Note, draft: _Draft) -> str | None:
+        link = self.rules.value_links.get(FindingKind(draft.kind))
+        if link is None or (link.concepts is not None and draft.concept not in link.concepts):
+            return None
+        candidates = [
+            m
+            for m in note.modifiers.get(draft.sentence, ())
+            if m.kind == link.kind and (link.values is None or m.value in link.values)
+        ]
+        if not candidates:
+            return None
+        best = min(candidates, key=lambda m: _distance(draft.start, draft.end, m.start, m.end))
+        if link.max_chars is not None and _distance(draft.start, draft.end, best.start, best.end) > link.max_chars:
+            return None
+        return best.value
+
+    # -- output ----------------------------------------------------------------------------------------------
+
+    def _freeze(self, note: _Note, draft: _Draft, text: str) -> Finding:
+        sentence_start, sentence_end = note.sentence_chars[draft.sentence]
+        return Finding(
+            kind=FindingKind(draft.kind),
+            text=text[draft.start : draft.end],
+            start=draft.start,
+            end=draft.end,
+            sentence_start=min(sentence_start, draft.start),
+            sentence_end=max(sentence_end, draft.end),
+            section=note.section_of(draft.start_token),
+            assertion=draft.assertion,
+            concept=draft.concept,
+            value=draft.value,
+            levels=draft.levels,
+            region=draft.region,
+            region_source=draft.region_source,
+            rule=draft.rule,
+        )
+
+
+def release_stage_data(doc: Doc, targets_key: str) -> None:
+    """Drop what only the stages needed and cannot be serialized: the raw target spans (their helper labels too)
+    with medSpaCy's rule objects on them, ConText's graph of spans, and the cached note text. ConText's modifiers and
+    flags stay, shared by the finding spans of the same words (`span._.is_negated`, `span._.modifiers`)."""
+    if targets_key in doc.spans:
+        del doc.spans[targets_key]
+    for key in [k for k in doc.user_data if isinstance(k, tuple) and len(k) == 4 and k[1] == "target_rule"]:
+        del doc.user_data[key]
+    if Doc.has_extension("context_graph"):
+        doc._.context_graph = None
+    forget_note_text(doc)
+
+
+def _finding_of(span: Span) -> Finding | None:
+    return next(
+        (
+            f
+            for f in span.doc._.findings
+            if f.start == span.start_char and f.end == span.end_char and f.kind == span.label_
+        ),
+        None,
+    )
+
+
+def _attribute(name: str):
+    return lambda span: getattr(_finding_of(span), name, None)
+
+
+# a Finding in doc.user_data as msgpack stores it (DocBin, doc.to_bytes, nlp.pipe with n_process): its fields in
+# order, so that no decoder of another library (medSpaCy's reads any dict with a "section" key) takes it for its own
+_FIELDS = tuple(Finding.model_fields)
+_TAG = "notecoder.Finding"
+
+
+@srsly.msgpack_encoders("notecoder_finding")
+def _encode_finding(obj, chain=None):
+    if isinstance(obj, Finding):
+        return {_TAG: [getattr(obj, name) for name in _FIELDS]}
+    return obj if chain is None else chain(obj)
+
+
+@srsly.msgpack_decoders("notecoder_finding")
+def _decode_finding(obj, chain=None):
+    if isinstance(obj, dict) and _TAG in obj:
+        return Finding.model_validate(dict(zip(_FIELDS, obj[_TAG], strict=True)))
+    return obj if chain is None else chain(obj)
+
+
+if not Doc.has_extension("notecoder_findings"):
+    Doc.set_extension("notecoder_findings", default=())  # stored; a list once read back from bytes
+if not Doc.has_extension("findings"):
+    Doc.set_extension("findings", getter=lambda doc: tuple(doc._.notecoder_findings))
+if not Span.has_extension("finding"):
+    Span.set_extension("finding", getter=_finding_of)
+for _name in ("assertion", "concept", "region", "value"):
+    if not Span.has_extension(f"finding_{_name}"):
+        Span.set_extension(f"finding_{_name}", getter=_attribute(_name))
+
+
+@Language.factory(
+    "notecoder_findings",
+    assigns=["doc._.findings", "doc.spans", "doc.ents"],
+    requires=["doc.spans", "doc._.sections"],
+    default_config={"rules": None, "targets_key": TARGETS_KEY, "span_key": FINDINGS_KEY, "keep_targets": False},
+)
+def make_findings(
+    nlp: Language, name: str, rules: str | None, targets_key: str, span_key: str, keep_targets: bool
+) -> FindingBuilder:
+    """`rules`: a findings rules file instead of the package's; `keep_targets`: leave the raw target spans and
+    ConText's graph on the Doc (medSpaCy's `visualize_dep` reads the graph; such a Doc does not serialize)."""
+    return FindingBuilder(nlp, finding_rules(rules), targets_key, span_key, keep_targets)

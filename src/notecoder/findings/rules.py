@@ -1,0 +1,74 @@
+"""What turns matches into findings (`rules.json`): assertion precedence, what a section lends, which finding
+kinds borrow a region from their sentence, qualifier words, value links and patterns."""
+
+from typing import Literal
+
+from notecoder.result import Assertion, FindingKind
+from notecoder.rules_file import RulesFile, RulesModel, read_rules
+
+
+class _ValueLink(RulesModel):
+    kind: Literal["result", "response", "timing"]
+    max_chars: int | None = None
+    concepts: frozenset[str] | None = None
+    """Only these concepts of the kind take the value (injury diagnoses take a timing, other conditions none)."""
+    values: frozenset[str] | None = None
+    """Only modifiers with these values link ('sprain ... of 03/12/2024, sequela': the encounter, not the date)."""
+
+
+class _ValuePattern(RulesModel):
+    kind: FindingKind
+    pattern: str
+    value: str
+
+
+class _SentenceRegion(RulesModel):
+    kinds: frozenset[FindingKind]
+    except_concepts: frozenset[str]
+
+
+class _Qualifier(RulesModel):
+    inside: frozenset[str]
+    after: frozenset[str]
+    max_tokens: int
+    after_max_tokens: int
+
+
+class _LimbQualifiers(RulesModel):
+    concepts: frozenset[str]
+    window: int
+    words: dict[str, str]
+
+
+class _TrailingRegion(RulesModel):
+    kinds: frozenset[FindingKind]
+    connectors: tuple[str, ...]
+    window: int
+
+
+class _RootLevels(RulesModel):
+    concepts: frozenset[str]
+    roots: dict[str, str]
+
+
+class FindingRules(RulesFile):
+    assertion_order: tuple[tuple[str, Assertion], ...]
+    kind_assertions: dict[FindingKind, dict[Assertion, Assertion]]
+    current_categories: frozenset[str]
+    section_kind_assertions: dict[str, dict[FindingKind, Assertion]]
+    sentence_region: _SentenceRegion
+    title_kinds_kept: frozenset[FindingKind]
+    concept_levels: dict[str, str]
+    limb_qualifiers: _LimbQualifiers
+    trailing_region: _TrailingRegion
+    root_levels: _RootLevels
+    value_links: dict[FindingKind, _ValueLink]
+    value_patterns: tuple[_ValuePattern, ...]
+    negated_exam_value: str
+    acute_trauma_value: str
+    trauma_current_max_days: int
+    qualifier: _Qualifier
+
+
+def finding_rules(path: str | None = None) -> FindingRules:
+    return read_rules(FindingRules, __package__, path)

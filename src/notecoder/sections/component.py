@@ -1,0 +1,74 @@
+"""Sections: titles (data) found in one PhraseMatcher pass, as medSpaCy `Section`s in `doc._.sections`.
+
+This does what medSpaCy's Sectionizer does for flat (non-nested) titles, without setting `token._.section` on
+every token, which cost more than finding the titles; medSpaCy's section tooling reads the same `Section`s."""
+
+import notecoder.medspacy_import  # noqa: F401  (medSpaCy without its process-wide warnings filter)
+
+from medspacy.section_detection import Section, SectionRule
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from notecoder.misreadings import misread_forms
+from notecoder.sections.rules import SectionRules, section_rules
+
+_UNTITLED = SectionRule(literal="", category="untitled")
+"""The rule of the text before the first title (its category stays None): medSpaCy 1.3.1 cannot read a Section
+back from bytes without a rule."""
+
+
+class SectionStage:
+    def __init__(self, nlp: Language, rules: SectionRules) -> None:
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.rules: dict[int, SectionRule] = {}
+        for section in rules.sections:
+            for title in section.titles:
+                rule = SectionRule(literal=f"{title}:", category=section.category)
+                name = f"{section.category}/{title}"
+                self.rules[nlp.vocab.strings.add(name)] = rule
+                forms = [title, *misread_forms(title, rules.misreadings)]
+                self.matcher.add(name, [nlp.make_doc(f"{form}:") for form in forms])
+
+    def __call__(self, doc: Doc) -> Doc:
+        titles = self._titles(doc)
+        sections = []
+        if not titles or titles[0][1] > 0:
+            first_end = titles[0][1] if titles else len(doc)
+            sections.append(Section(None, 0, 0, 0, first_end, None, _UNTITLED))
+        for i, (key, start, end) in enumerate(titles):
+            body_end = titles[i + 1][1] if i + 1 < len(titles) else len(doc)
+            rule = self.rules[key]
+            sections.append(Section(rule.category, start, end, end, body_end, None, rule))
+        doc._.sections = sections
+        return doc
+
+    def _titles(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """Non-overlapping title matches, longest first ("past medical history:" over "history:").
+
+        A title starts a line, follows punctuation, or is written in capitals ("... radiation A/P: ..."); a
+        lower-case title word inside a sentence is prose ("Flexion-extension radiographs: 5 mm ...")."""
+        kept: list[tuple[int, int, int]] = []
+        taken = bytearray(len(doc))  # tokens inside a kept title: linear however many titles a note has
+        matches = [m for m in self.matcher(doc) if self._is_title(doc, m[1], m[2])]
+        for key, start, end in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):
+            if not any(taken[start:end]):
+                kept.append((key, start, end))
+                taken[start:end] = b"\x01" * (end - start)
+        return sorted(kept, key=lambda m: m[1])
+
+    @staticmethod
+    def _is_title(doc: Doc, start: int, end: int) -> bool:
+        if start == 0 or all(t.is_upper or not t.is_alpha for t in doc[start:end]):
+            return True
+        before = doc[start - 1]
+        return (before.is_space and "\n" in before.text) or before.text in _BOUNDARY_MARKS
+
+
+_BOUNDARY_MARKS = frozenset({".", ",", ";", ":", "?", "!", ")", "]", "-", "*", "•", "/"})  # "Diagnóstico / Assessment:"
+
+
+@Language.factory("notecoder_sections", assigns=["doc._.sections"], default_config={"rules": None})
+def make_sections(nlp: Language, name: str, rules: str | None) -> SectionStage:
+    """`rules`: a section rules file to use instead of the package's."""
+    return SectionStage(nlp, section_rules(rules))

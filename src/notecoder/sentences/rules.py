@@ -1,0 +1,15 @@
+"""What the sentence splitter knows (`rules.json`): abbreviations whose period ends no sentence, closers."""
+
+from notecoder.rules_file import RulesFile, read_rules
+
+
+class SentenceRules(RulesFile):
+    abbreviations: frozenset[str]
+    not_abbreviations: frozenset[str] = frozenset()
+    """Exact (cased) forms of an abbreviation's letters that are words ending a sentence: 'PT.' is physical
+    therapy, 'Pt.' the patient."""
+    closers: frozenset[str]
+
+
+def sentence_rules(path: str | None = None) -> SentenceRules:
+    return read_rules(SentenceRules, __package__, path)

@@ -1,0 +1,195 @@
+"""Targets: medSpaCy's TargetMatcher loaded with notecoder's rules, plus exact-case words and regexes run once
+over the text. Every matched span goes into one span group (`doc_keys.TARGETS_KEY`)."""
+
+import notecoder.medspacy_import  # noqa: F401  (medSpaCy without its process-wide warnings filter)
+
+import re
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from medspacy.target_matcher import TargetMatcher, TargetRule
+from spacy.attrs import IS_SPACE, SENT_START
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from notecoder.doc_keys import TARGETS_KEY
+from notecoder.doctext import note_text
+from notecoder.result import FindingKind
+from notecoder.targets.rules import TargetGroup, TargetRules, target_rules
+
+_ANCHOR_WINDOW = 60
+_WRAP_REACH = 10  # tokens either side of a line break: longer than any phrase rule
+
+
+def rule_metadata(group: TargetGroup) -> dict[str, str | None]:
+    return {"concept": group.concept, "value": group.value, "qualifier": group.qualifier}
+
+
+def medspacy_rules(rules: TargetRules) -> list[TargetRule]:
+    """Phrase rules for medSpaCy's TargetMatcher (cased and regex rules run in `TargetStage`)."""
+    return [
+        TargetRule(literal=phrase, category=group.kind, metadata=rule_metadata(group))
+        for group in rules.groups
+        for phrase in group.phrases
+    ]
+
+
+def cased_rules(rules: TargetRules) -> list[TargetRule]:
+    return [
+        TargetRule(literal=word, category=group.kind, metadata=rule_metadata(group))
+        for group in rules.groups
+        for word in group.cased
+    ]
+
+
+@dataclass(frozen=True)
+class CompiledRegex:
+    pattern: re.Pattern[str]
+    anchors: tuple[str, ...]
+    rule: TargetRule
+
+    def finditer(self, text: str, lower: str) -> Iterator[re.Match[str]]:
+        """Matches of the pattern, tried only in windows around anchors when the rule has anchors.
+
+        `lower` is `text.lower()`; plain substring search in it costs far less than any regex scan."""
+        if not self.anchors or len(lower) != len(text):
+            yield from self.pattern.finditer(text)
+            return
+        for low, high in _windows(sorted(_occurrences(lower, self.anchors)), len(text), text):
+            yield from self.pattern.finditer(text, low, high)
+
+
+def _occurrences(lower: str, anchors: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+    for anchor in anchors:
+        at = lower.find(anchor)
+        while at >= 0:
+            yield at, at + len(anchor)
+            at = lower.find(anchor, at + 1)
+
+
+def _merged(ranges) -> list[tuple[int, int]]:
+    """Overlapping or touching (low, high) ranges, in order, merged."""
+    merged: list[list[int]] = []
+    for low, high in ranges:
+        if merged and low <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], high)
+        else:
+            merged.append([low, high])
+    return [(low, high) for low, high in merged]
+
+
+def _windows(hits: list[tuple[int, int]], size: int, text: str) -> list[tuple[int, int]]:
+    """Merged character windows around the anchor hits, each ending at a space."""
+    ranges = []
+    for start, end in hits:
+        high = text.find(" ", end + _ANCHOR_WINDOW)
+        ranges.append((max(0, start - _ANCHOR_WINDOW), size if high < 0 else high))
+    return _merged(ranges)
+
+
+def regex_rules(rules: TargetRules) -> list[CompiledRegex]:
+    compiled = []
+    for group in rules.groups:
+        for i, regex in enumerate(group.regex):
+            rule = TargetRule(
+                f"{group.concept}/regex{i}", group.kind, pattern=regex.pattern, metadata=rule_metadata(group)
+            )
+            compiled.append(CompiledRegex(re.compile(regex.pattern, re.IGNORECASE), regex.anchors, rule))
+    return compiled
+
+
+def resolve_overlaps(spans: list[Span]) -> list[Span]:
+    """Overlaps resolve to the longest span, except that a duration or onset may overlap what it dates:
+    "since a fall" is both when the pain began and a fall."""
+    timing = [s for s in spans if s.label_ == FindingKind.CHRONICITY]
+    others = [s for s in spans if s.label_ != FindingKind.CHRONICITY]
+    return sorted(longest_first(others) + longest_first(timing), key=lambda s: (s.start, s.end))
+
+
+def longest_first(spans: list[Span]) -> list[Span]:
+    """Overlapping matches resolve to the longest (then the earliest): "neck pain" wins over "neck"."""
+    taken: set[int] = set()
+    kept = []
+    for span in sorted(spans, key=lambda s: (s.start - s.end, s.start)):
+        tokens = range(span.start, span.end)
+        if not taken.intersection(tokens):
+            taken.update(tokens)
+            kept.append(span)
+    kept.sort(key=lambda s: (s.start, s.end))
+    return kept
+
+
+def medspacy_matches(matcher, doc: Doc):
+    """What a medSpaCy matcher finds. It runs spaCy's token Matcher even when that holds no pattern (phrase rules
+    only), and spaCy warns of it (W036): silenced inside this call only, never in the host program."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"\[W036\]")
+        return matcher(doc)
+
+
+class TargetStage:
+    """medSpaCy's TargetMatcher for phrases, plus regex rules run once over the text.
+
+    medSpaCy's RegexMatcher rebuilds the document text for every pattern; with levels, durations and timing
+    expressed as regexes that alone cost more than the rest of the pipeline."""
+
+    def __init__(self, nlp: Language, name: str, rules: TargetRules, span_key: str = TARGETS_KEY) -> None:
+        self.span_key = span_key
+        self.matcher = TargetMatcher(nlp, name=name, result_type=None)
+        self.matcher.add(medspacy_rules(rules))
+        # spaCy's token Matcher costs a pass per pattern; exact-case words ("PT", "HA") need only a hash lookup
+        self.cased = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.cased_rules: dict[int, TargetRule] = {}
+        for rule in cased_rules(rules):
+            name = f"cased/{rule.literal}"
+            self.cased_rules[nlp.vocab.strings.add(name)] = rule
+            self.cased.add(name, [nlp.make_doc(rule.literal)])
+        self.regexes = regex_rules(rules)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = list(medspacy_matches(self.matcher, doc)) + self._wrapped(doc)
+        for key, start, end in self.cased(doc):
+            rule = self.cased_rules[key]
+            span = Span(doc, start, end, label=rule.category)
+            span._.target_rule = rule
+            spans.append(span)
+        text = note_text(doc)
+        lower = text.lower()
+        for regex in self.regexes:
+            for match in regex.finditer(text, lower):
+                span = doc.char_span(match.start(), match.end(), label=regex.rule.category, alignment_mode="expand")
+                if span is not None:
+                    span._.target_rule = regex.rule
+                    spans.append(span)
+        doc.spans[self.span_key] = resolve_overlaps(spans)
+        return doc
+
+    def _wrapped(self, doc: Doc) -> list[Span]:
+        """Phrases broken by a line wrap ("uncovertebral\\nhypertrophy"): spaCy makes the break a token, so the
+        tokens around each break inside a sentence are matched again without it."""
+        flags = doc.to_array([IS_SPACE, SENT_START]).astype(np.int64)
+        breaks = np.flatnonzero((flags[:-1, 0] == 1) & (flags[1:, 1] != 1))
+        if not len(breaks):
+            return []
+        removed = set(breaks.tolist())
+        spans = []
+        for low, high in _merged((int(i) - _WRAP_REACH, int(i) + _WRAP_REACH + 1) for i in breaks):
+            kept = [t for t in doc[max(0, low) : min(len(doc), high)] if t.i not in removed]
+            spaces = [bool(t.whitespace_) or t.i + 1 in removed for t in kept]
+            joined = Doc(doc.vocab, words=[t.text for t in kept], spaces=spaces)
+            for span in medspacy_matches(self.matcher, joined):
+                start, end = kept[span.start].i, kept[span.end - 1].i + 1
+                if end - start > len(span):  # it spans a removed break: a match the note's own tokens could not give
+                    own = Span(doc, start, end, label=span.label_)
+                    own._.target_rule = span._.target_rule
+                    spans.append(own)
+        return spans
+
+
+@Language.factory("notecoder_targets", assigns=["doc.spans"], default_config={"rules": None, "span_key": TARGETS_KEY})
+def make_targets(nlp: Language, name: str, rules: str | None, span_key: str) -> TargetStage:
+    """`rules`: a target rules file to use instead of the package's; `span_key`: the span group of the matches."""
+    return TargetStage(nlp, name, target_rules(rules), span_key)

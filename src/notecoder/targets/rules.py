@@ -1,0 +1,145 @@
+"""Target rules (`rules.json`): phrases, exact-case words and regexes by finding kind and concept, the phrases the
+official tabular adds, and the forms a scanned note misreads. Each rule's metadata says which finding kind and
+concept it is, or which modifier (result, response, timing, exclusion)."""
+
+import re
+from functools import cache
+from typing import Literal
+
+from pydantic import field_validator, model_validator
+
+from notecoder.levels import LEVEL_PATTERN, ORDINAL_PATTERN, vocabulary
+from notecoder.mapper.icd import condition_terms
+from notecoder.misreadings import misread_forms
+from notecoder.result import FindingKind
+from notecoder.rules_file import RulesFile, RulesModel, raw_rules
+
+MODIFIER_KINDS = ("result", "response", "timing", "exclusion")
+FINDING_KINDS = frozenset(k.value for k in FindingKind)
+Kind = Literal[
+    "spinal_level", "condition", "imaging", "neuro_exam", "conservative_care", "symptom", "trauma", "chronicity",
+    "result", "response", "timing", "exclusion",
+]  # fmt: skip
+
+
+class RegexRule(RulesModel):
+    pattern: str
+    anchors: tuple[str, ...] = ()
+    """Lower-case strings, one of which must occur nearby for `pattern` to be tried; none: tried everywhere."""
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ValueError(f"regex does not compile ({error}): {pattern!r}") from None
+        return pattern
+
+    @field_validator("anchors")
+    @classmethod
+    def _lower_case(cls, anchors: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not a or a != a.lower() for a in anchors):
+            raise ValueError("anchors are non-empty lower-case strings")
+        return anchors
+
+
+class TargetGroup(RulesModel):
+    kind: Kind
+    concept: str
+    value: str | None = None
+    qualifier: Literal["none", "optional", "required"] = "none"
+    phrases: tuple[str, ...] = ()
+    cased: tuple[str, ...] = ()
+    regex: tuple[RegexRule, ...] = ()
+
+    @model_validator(mode="after")
+    def _has_patterns(self) -> "TargetGroup":
+        if not (self.phrases or self.cased or self.regex):
+            raise ValueError(f"target group {self.concept!r} has no phrases, cased tokens or regex")
+        return self
+
+
+class TabularTerms(RulesModel):
+    """Phrases for a concept taken from the official tabular: the titles and inclusion terms of `codes`."""
+
+    kind: Kind = "condition"
+    concept: str
+    qualifier: Literal["none", "optional", "required"] = "optional"
+    codes: tuple[str, ...]
+    skip: dict[str, str] = {}
+    """Terms not taken, each with the reason (another concept's wording, or not the spine in notes)."""
+
+
+class TargetRules(RulesFile):
+    tabular: tuple[TabularTerms, ...] = ()
+    misreadings: tuple[tuple[str, str], ...] = ()
+    """Letter groups a scanned note misreads ('m' read as 'rn'): condition phrases match in those forms too."""
+    misread_kinds: tuple[Kind, ...] = ()
+    groups: tuple[TargetGroup, ...]
+
+    @model_validator(mode="after")
+    def _phrases_are_unique(self) -> "TargetRules":
+        seen: dict[str, str] = {}
+        for group in self.groups:
+            for phrase in group.phrases:
+                key = phrase.lower()
+                if key in seen:
+                    raise ValueError(f"phrase {phrase!r} is in both {seen[key]!r} and {group.concept!r}")
+                seen[key] = group.concept
+        return self
+
+
+def target_rules(path: str | None = None) -> TargetRules:
+    """The shipped rules (or `path`'s) plus the level vocabulary's region words and their non-spinal look-alikes."""
+    return _target_rules(path)
+
+
+@cache
+def _target_rules(path: str | None) -> TargetRules:
+    raw = raw_rules(__package__, path)
+    vocab = vocabulary()
+    level_groups = [
+        {"kind": "spinal_level", "concept": "level", "regex": [
+            {"pattern": LEVEL_PATTERN},
+            {"pattern": ORDINAL_PATTERN, "anchors": ["first", "second", "third", "fourth", "fifth", "sixth",
+                                                      "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"]}]},
+        {"kind": "spinal_level", "concept": "region",
+         "phrases": [w.phrase for w in vocab.region_words if w.standalone]},
+        {"kind": "exclusion", "concept": "not_spinal", "phrases": list(vocab.not_spinal.phrases)},
+    ]  # fmt: skip
+    raw["groups"] = level_groups + raw["groups"] + tabular_groups(raw)
+    add_misread_forms(raw)
+    return TargetRules.model_validate(raw)
+
+
+def add_misread_forms(raw: dict) -> None:
+    """Each phrase of the kinds named also in its misread forms, unless a form is another phrase already."""
+    misreadings = [tuple(pair) for pair in raw.get("misreadings", ())]
+    kinds = set(raw.get("misread_kinds", ()))
+    taken = {p.lower() for group in raw["groups"] for p in group.get("phrases", ())}
+    for group in raw["groups"]:
+        if group["kind"] not in kinds or not group.get("phrases"):
+            continue
+        forms = [f for p in group["phrases"] for f in misread_forms(p.lower(), misreadings) if f not in taken]
+        forms = list(dict.fromkeys(forms))
+        taken.update(forms)
+        group["phrases"] = [*group["phrases"], *forms]
+
+
+def tabular_groups(raw: dict) -> list[dict]:
+    """One phrase group per `tabular` entry: the tabular's own wording of the condition, less the terms a group
+    written here already holds (the written rule decides) and the ones the entry skips."""
+    written = {p.lower() for group in raw["groups"] for p in group.get("phrases", ())}
+    groups = []
+    for entry in (TabularTerms.model_validate(e) for e in raw.get("tabular", ())):
+        terms = [t for code in entry.codes for t in condition_terms(code)]
+        unknown = set(entry.skip) - set(terms)
+        if unknown:
+            raise ValueError(f"tabular entry {entry.concept!r} skips terms its codes do not have: {sorted(unknown)}")
+        phrases = list(dict.fromkeys(t for t in terms if t not in written and t not in entry.skip))
+        written.update(phrases)
+        if phrases:
+            groups.append({"kind": entry.kind, "concept": entry.concept, "qualifier": entry.qualifier,
+                           "phrases": phrases})  # fmt: skip
+    return groups
