@@ -143,7 +143,7 @@ def test_a_bad_output_is_refused_before_any_note_is_coded(tmp_path, where, monke
     export.write_text("id,text\nm1,Dx: LBP.\n", encoding="utf-8")
     output = {"folder": tmp_path, "input": export, "missing folder": tmp_path / "nowhere" / "o.jsonl"}[where]
     coded = []
-    monkeypatch.setattr("notecoder.batch.outcome", lambda *a: coded.append(a))
+    monkeypatch.setattr("notecoder.batch.runner.outcome", lambda *a: coded.append(a))
     with pytest.raises(SourceError):
         run_batch(export, output, output_format="jsonl")
     assert not coded and export.read_text(encoding="utf-8") == "id,text\nm1,Dx: LBP.\n"
@@ -297,7 +297,7 @@ def interrupted(export: Path, output: Path, monkeypatch, **options) -> None:
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patch:
-        patch.setattr("notecoder.batch.publish", die)
+        patch.setattr("notecoder.batch.runner.publish", die)
         with pytest.raises(KeyboardInterrupt):
             run_batch(export, output, **options)
 

@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 from notecoder.context.rules import context_rules, medspacy_context_rules
 from notecoder.doc_keys import TARGETS_KEY
-from notecoder.targets import FINDING_KINDS, MODIFIER_KINDS, medspacy_matches
+from notecoder.targets import FINDING_KINDS, MODIFIER_KINDS, quiet_matchers
 
 
 class SentenceConText(ConText):
@@ -35,7 +35,9 @@ class SentenceConText(ConText):
                 targets_by_sentence[bisect_right(starts, span.start)].append(span)
         matcher = self._ConText__matcher  # medSpaCy keeps its rule matcher private (pinned: medspacy==1.3.1)
         matches_by_sentence = defaultdict(list)
-        for match_id, start, end in medspacy_matches(matcher, doc):
+        with quiet_matchers():
+            matches = matcher(doc)
+        for match_id, start, end in matches:
             sentence = bisect_right(starts, start)
             if sentence in targets_by_sentence:
                 matches_by_sentence[sentence].append((match_id, start, end))

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from notecoder.evaluation import SPLITS, GoldNote, GoldSpan
+from notecoder.evaluation.gold import SPLITS, GoldNote, GoldSpan
 from notecoder.result import Assertion, FindingKind, Setting
 
 _HEADER = re.compile(r"^=== (?P<id>\S+)\s*$", re.MULTILINE)

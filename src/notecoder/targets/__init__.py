@@ -5,8 +5,8 @@ from notecoder.targets.component import (
     cased_rules,
     longest_first,
     make_targets,
-    medspacy_matches,
     medspacy_rules,
+    quiet_matchers,
     resolve_overlaps,
 )
 from notecoder.targets.rules import FINDING_KINDS, MODIFIER_KINDS, TargetRules, target_rules
@@ -19,7 +19,7 @@ __all__ = [
     "cased_rules",
     "longest_first",
     "make_targets",
-    "medspacy_matches",
+    "quiet_matchers",
     "medspacy_rules",
     "resolve_overlaps",
     "target_rules",

@@ -6,6 +6,7 @@ import notecoder.medspacy_import  # noqa: F401  (medSpaCy without its process-wi
 import re
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,12 +123,13 @@ def longest_first(spans: list[Span]) -> list[Span]:
     return kept
 
 
-def medspacy_matches(matcher, doc: Doc):
-    """What a medSpaCy matcher finds. It runs spaCy's token Matcher even when that holds no pattern (phrase rules
-    only), and spaCy warns of it (W036): silenced inside this call only, never in the host program."""
+@contextmanager
+def quiet_matchers() -> Iterator[None]:
+    """medSpaCy runs spaCy's token Matcher even when that holds no pattern (phrase rules only), and spaCy warns of it
+    (W036): silenced inside our calls only, never in the host program."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"\[W036\]")
-        return matcher(doc)
+        yield
 
 
 class TargetStage:
@@ -150,7 +152,8 @@ class TargetStage:
         self.regexes = regex_rules(rules)
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = list(medspacy_matches(self.matcher, doc)) + self._wrapped(doc)
+        with quiet_matchers():
+            spans = list(self.matcher(doc)) + self._wrapped(doc)
         for key, start, end in self.cased(doc):
             rule = self.cased_rules[key]
             span = Span(doc, start, end, label=rule.category)
@@ -180,7 +183,7 @@ class TargetStage:
             kept = [t for t in doc[max(0, low) : min(len(doc), high)] if t.i not in removed]
             spaces = [bool(t.whitespace_) or t.i + 1 in removed for t in kept]
             joined = Doc(doc.vocab, words=[t.text for t in kept], spaces=spaces)
-            for span in medspacy_matches(self.matcher, joined):
+            for span in self.matcher(joined):
                 start, end = kept[span.start].i, kept[span.end - 1].i + 1
                 if end - start > len(span):  # it spans a removed break: a match the note's own tokens could not give
                     own = Span(doc, start, end, label=span.label_)
