@@ -1,27 +1,21 @@
 """The mapper's rules (`rules.json`), validated at load: unknown keys, unknown families or gaps are errors."""
 
-import json
-from functools import cache
-from importlib.resources import files
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from notecoder.result import Assertion
+from notecoder.rules_file import RulesFile, RulesModel, read_rules
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Decision(_Model):
+class Decision(RulesModel):
     topic: str
     seeds: str
     tabular: str
     choice: str
 
 
-class Variant(_Model):
+class Variant(RulesModel):
     code: str
     """A template: {digit} is the region digit, {seventh} the injury's 7th character, {pain} M51.3-'s 6th,
     {claudication} M48.06-'s 6th."""
@@ -32,13 +26,13 @@ class Variant(_Model):
     """The digit for several regions named with the diagnosis ('multiple sites in spine')."""
 
 
-class Family(_Model):
+class Family(RulesModel):
     variants: tuple[Variant, ...]
     by_vertebra: dict[str, str] = {}
     """The code when every vertebra the diagnosis names maps to the same one ('L1 fracture' is S32.01-)."""
 
 
-class Concept(_Model):
+class Concept(RulesModel):
     role: Literal["m53", "specific", "injury", "pain"]
     family: str
     reason: str = ""
@@ -56,26 +50,26 @@ class Concept(_Model):
     'osteoporotic compression fracture' is that fracture, not an injury."""
 
 
-class Combination(_Model):
+class Combination(RulesModel):
     concepts: tuple[str, str]
     family: str
     reason: str
 
 
-class CodeAlso(_Model):
+class CodeAlso(RulesModel):
     concepts: tuple[str, ...]
     reason: str
     seed: str = ""
 
 
-class GapText(_Model):
+class GapText(RulesModel):
     message: str
     query: str
     looked_for: str
     seed: str = ""
 
 
-class DiscPain(_Model):
+class DiscPain(RulesModel):
     about: str = ""
     back_and_leg: str
     back_only: str
@@ -85,14 +79,20 @@ class DiscPain(_Model):
     leg_pain_concepts: frozenset[str]
 
 
-class Claudication(_Model):
+class Claudication(RulesModel):
     about: str = ""
     with_: str = Field(alias="with")
     without: str
     concepts: frozenset[str]
 
 
-class RegionNeighbours(_Model):
+class HeadacheWithoutSyndrome(RulesModel):
+    concepts: frozenset[str]
+    reason: str
+    seed: str = ""
+
+
+class RegionNeighbours(RulesModel):
     model_config = ConfigDict(extra="allow", frozen=True)
     about: str = ""
 
@@ -104,8 +104,7 @@ class RegionNeighbours(_Model):
         return one is None or other is None or other in self.regions(one) or one in self.regions(other)
 
 
-class MapperRules(_Model):
-    version: int
+class MapperRules(RulesFile):
     tabular: str
     decisions: tuple[Decision, ...]
     diagnostic_sections_exclude: frozenset[str]
@@ -128,6 +127,13 @@ class MapperRules(_Model):
     region_neighbours: RegionNeighbours
     code_also: dict[str, CodeAlso]
     cranial_symptom_value: str
+    cranial_families: frozenset[str]
+    """Codes whose evidence includes the cranial symptoms (headache, dizziness) the note documents."""
+    unnamed_family: str
+    """The code of a dorsopathy the note does not name: outranked by any named one, and its gap says so."""
+    headache_without_syndrome: HeadacheWithoutSyndrome
+    acute_chronicity: frozenset[str]
+    """Chronicity concepts that make an injury in their sentence a current one."""
     exam_concepts: frozenset[str]
     exclusion_concepts: frozenset[str]
     family_gaps: dict[str, tuple[str, ...]]
@@ -148,6 +154,11 @@ class MapperRules(_Model):
         for family, gap_ids in self.family_gaps.items():
             if family not in families or not set(gap_ids) <= set(self.gaps):
                 raise ValueError(f"family_gaps[{family!r}] names an unknown family or gap")
+        named = self.cranial_families | {self.unnamed_family} | self.residual_families | self.yields_to_combinations
+        if not named <= families:
+            raise ValueError(f"rules name unknown families: {sorted(named - families)}")
+        if not self.headache_without_syndrome.concepts <= set(self.concepts):
+            raise ValueError("headache_without_syndrome names an unknown concept")
         for family in self.families.values():
             for variant in family.variants:
                 if variant.digits is not None and variant.digits not in self.digit_maps:
@@ -155,7 +166,5 @@ class MapperRules(_Model):
         return self
 
 
-@cache
-def mapper_rules() -> MapperRules:
-    raw = files(__package__).joinpath("rules.json").read_text(encoding="utf-8")
-    return MapperRules.model_validate(json.loads(raw))
+def mapper_rules(path: str | None = None) -> MapperRules:
+    return read_rules(MapperRules, __package__, path)

@@ -1,0 +1,142 @@
+"""What a note's findings say, indexed once for the mapper: every rule asks the same few questions."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from functools import cached_property
+
+from notecoder.mapper.rules import Concept, MapperRules
+from notecoder.result import Assertion, Finding, FindingKind
+
+K = FindingKind
+ASSESSMENT_SECTIONS = frozenset({"assessment", "assessment_and_plan"})
+AUTHOR_SECTIONS = ASSESSMENT_SECTIONS | {None}  # where the author states today's diagnoses (a letter has no titles)
+_DIAGNOSTIC_ROLES = frozenset({"m53", "specific"})
+_STUDY_REACH = 200  # characters: a dictation run into one sentence reports a study far from its diagnosis
+
+
+class NoteIndex:
+    """What the findings say, indexed once: every rule asks the same few questions, often per finding."""
+
+    def __init__(self, findings: Sequence[Finding], rules: MapperRules, setting: str = "outpatient") -> None:
+        self.findings = list(findings)
+        self.rules = rules
+        self.inpatient = setting == "inpatient"
+        self.rejections: list[Finding] = []
+        self.by_kind: dict[FindingKind, list[Finding]] = defaultdict(list)
+        self.by_sentence: dict[int, list[Finding]] = defaultdict(list)
+        self.present_concepts: dict[FindingKind, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+        self.levels_at: dict[tuple[int, tuple[str, ...]], Finding] = {}
+        self.concept_region: dict[str, int] = {}
+        for finding in self.findings:
+            self.by_kind[finding.kind].append(finding)
+            self.by_sentence[finding.sentence_start].append(finding)
+            if finding.assertion == Assertion.PRESENT:
+                self.present_concepts[finding.kind][finding.concept].append(finding)
+            if finding.kind == K.SPINAL_LEVEL:
+                self.levels_at.setdefault((finding.sentence_start, finding.levels), finding)
+            elif finding.kind == K.CONDITION and finding.region is not None and finding.assertion != Assertion.NEGATED:
+                self.concept_region.setdefault(finding.concept, int(finding.region))
+            if finding.kind == K.CONDITION and finding.assertion == Assertion.NEGATED:
+                concept = rules.concepts.get(finding.concept)
+                role = concept.role if concept is not None else None
+                if (role in _DIAGNOSTIC_ROLES and finding.section in AUTHOR_SECTIONS) or (
+                    role == "pain" and finding.section in ASSESSMENT_SECTIONS  # "the thoracic pain is cardiac"
+                ):
+                    self.rejections.append(finding)
+
+    def assertion(self, finding: Finding) -> Assertion:
+        """The assertion a diagnosis has for coding: an uncertain diagnosis still documented in an inpatient
+        discharge's diagnoses is coded as established (Official Guidelines II.H); outpatient it stays uncertain."""
+        if self.inpatient and finding.assertion == Assertion.POSSIBLE and finding.section in ASSESSMENT_SECTIONS:
+            return Assertion.PRESENT
+        return finding.assertion
+
+    def rejected(self, finding: Finding) -> bool:
+        """The author rejects or resolves the diagnosis ('I do not think this is facet syndrome', 'referral
+        diagnosis not confirmed', 'resolved after RFA'): a mention before that word, or outside the assessment (a
+        referral label, a copied-forward line), supports no code. A later assertion in the assessment stands."""
+        for rejection in self.rejections:
+            if rejection.concept != finding.concept or not same_region(rejection.region, finding.region):
+                continue
+            if finding.section not in AUTHOR_SECTIONS or finding.start < rejection.start:
+                return True
+        return False
+
+    def diagnoses(self, role: str, assertions: frozenset[Assertion]) -> list[tuple[Finding, Concept]]:
+        out = []
+        for finding in self.by_kind[K.CONDITION]:
+            concept = self.rules.concepts.get(finding.concept)
+            if concept is None or concept.role != role or self.assertion(finding) not in assertions:
+                continue
+            if role != "injury" and self.rejected(finding):
+                continue
+            excluded = (
+                self.rules.injury_sections_exclude if role == "injury" else self.rules.diagnostic_sections_exclude
+            )
+            if finding.section in excluded or (role != "injury" and self.reports_study(finding)):
+                continue
+            if concept.stated_as_diagnosis and finding.section not in ASSESSMENT_SECTIONS | {None}:
+                continue
+            out.append((finding, concept))
+        return out
+
+    def reports_study(self, finding: Finding) -> bool:
+        """A condition in a sentence that reports a study done ('MRI shows C5-6 facet arthropathy') is its finding,
+        evidence rather than a diagnosis, unless the sentence stands in the assessment."""
+        if finding.section in ASSESSMENT_SECTIONS:
+            return False
+        return any(
+            f.kind == K.IMAGING and f.assertion == Assertion.PRESENT and abs(f.start - finding.start) <= _STUDY_REACH
+            for f in self.by_sentence[finding.sentence_start]
+        )
+
+    def region(self, finding: Finding) -> int | None:
+        """The finding's region, else the region another mention of the same condition gives (often imaging)."""
+        if finding.region is not None:
+            return int(finding.region)
+        return self.concept_region.get(finding.concept)
+
+    def region_evidence(self, finding: Finding) -> list[Finding]:
+        """The level a finding borrowed its region from, so the reviewer sees both spans."""
+        if finding.region_source != "sentence":
+            return []
+        level = self.levels_at.get((finding.sentence_start, finding.levels))
+        return [level] if level is not None else []
+
+    def several_regions(self, finding: Finding) -> bool:
+        """The diagnosis's sentence names several regions ('cervical and lumbar spine', 'C5-6 and L4-5'): a
+        'multiple sites' code."""
+        levels = [f for f in self.by_sentence[finding.sentence_start] if f.kind == K.SPINAL_LEVEL]
+        named = {int(f.region) for f in levels if f.region} | ({int(finding.region)} if finding.region else set())
+        spanning = any(len(f.levels) > 2 and len({v.rstrip("0123456789") for v in f.levels}) > 1 for f in levels)
+        return len(named) > 1 or spanning
+
+    def present(self, kind: FindingKind, concepts: frozenset[str] | set[str]) -> list[Finding]:
+        found = self.present_concepts[kind]
+        return [f for concept in concepts for f in found.get(concept, ())]
+
+    @cached_property
+    def cranial_symptoms(self) -> list[Finding]:
+        symptoms = self.present_concepts[K.SYMPTOM].values()
+        return [f for found in symptoms for f in found if f.value == self.rules.cranial_symptom_value]
+
+    @cached_property
+    def claudication(self) -> str:
+        """The 6th character of M48.06-: neurogenic claudication documented as present."""
+        rule = self.rules.stenosis_claudication
+        return rule.with_ if self.present(K.CONDITION, rule.concepts) else rule.without
+
+    @cached_property
+    def disc_pain(self) -> str:
+        """The 6th character of M51.36-/M51.37-: documented low back pain and leg pain."""
+        pain = self.rules.disc_pain_characters
+        back = bool(self.present(K.CONDITION, pain.back_pain_concepts))
+        leg = bool(self.present(K.SYMPTOM, pain.leg_pain_concepts) or self.present(K.CONDITION, pain.leg_pain_concepts))
+        return {(True, True): pain.back_and_leg, (True, False): pain.back_only, (False, True): pain.leg_only}.get(
+            (back, leg), pain.neither
+        )
+
+
+def same_region(one: int | None, other: int | None) -> bool:
+    """The same region, or one of them unstated: a mention without a region may be about either."""
+    return one is None or other is None or int(one) == int(other)
