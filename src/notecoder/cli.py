@@ -70,13 +70,14 @@ def extract_command(
     """Print a note's findings (and, once mapped, codes, alternatives and gaps) as JSON."""
     from notecoder.extraction import extract
 
-    if sample == (file is not None):
+    if file is None:
+        if not sample:
+            raise typer.BadParameter("give either FILE or --sample", param_hint="FILE")
+        text = files("notecoder").joinpath("data", "samples", SAMPLE_NOTE).read_text(encoding="utf-8")
+    elif sample:
         raise typer.BadParameter("give either FILE or --sample", param_hint="FILE")
-    text = (
-        files("notecoder").joinpath("data", "samples", SAMPLE_NOTE).read_text(encoding="utf-8")
-        if sample
-        else _read_note(file)
-    )
+    else:
+        text = _read_note(file)
     typer.echo(extract(text, setting).model_dump_json(indent=indent or None))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import IntEnum, StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
@@ -49,6 +50,9 @@ class Region(IntEnum):
     SACRAL = 8
 
 
+RegionSource = Literal["phrase", "sentence"]
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -71,7 +75,7 @@ class Finding(_Frozen):
     levels: tuple[str, ...] = ()
     """Vertebrae covered, in craniocaudal order (C0 is the occiput, Co the coccyx)."""
     region: Region | None = None
-    region_source: str | None = None
+    region_source: RegionSource | None = None
     """Where the region came from: "phrase" (the finding's own words) or "sentence" (a level beside it)."""
     rule: str
     """The target rule that matched, so every finding can say why it exists."""

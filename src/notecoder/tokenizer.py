@@ -5,6 +5,7 @@ looked for only at the end of a long token, and a long run of one punctuation ma
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
@@ -65,11 +66,19 @@ class NoteTokenizer(Tokenizer):
     """spaCy's English tokenizer with the note-export affixes; loading a saved pipeline keeps the linear searches
     (spaCy's own loader would put back the plain regexes)."""
 
+    prefix_search: Any  # spaCy's Cython properties, untyped
+    suffix_search: Any
+
     def from_bytes(self, bytes_data: bytes, *, exclude=tuple()) -> "NoteTokenizer":
         super().from_bytes(bytes_data, exclude=exclude)
-        self.prefix_search = _HeadSearch(re.compile(self.prefix_search.__self__.pattern)).search
-        self.suffix_search = _TailSearch(re.compile(self.suffix_search.__self__.pattern)).search
+        self.prefix_search = _HeadSearch(re.compile(_pattern(self.prefix_search))).search
+        self.suffix_search = _TailSearch(re.compile(_pattern(self.suffix_search))).search
         return self
+
+
+def _pattern(search: Any) -> str:
+    """The regex behind a tokenizer search, as spaCy reads it to save the tokenizer."""
+    return search.__self__.pattern
 
 
 @registry.tokenizers("notecoder.NoteTokenizer.v1")

@@ -132,6 +132,7 @@ def code_row(
             "error": {"type": result.type, "message": result.message},
         } | ({TEXT_HASH: text_hash(item.text)} if isinstance(item, NoteRow) else {})
         return CodedRow(json.dumps(record, ensure_ascii=False), error_type=result.type)
+    assert isinstance(item, NoteRow)  # outcome() gives back the RowError it was handed
     fields = {"row": item.row, "id": item.id, "status": "ok", TEXT_HASH: text_hash(item.text)}
     fields |= {"text": item.text} if include_text else {}
     head = json.dumps(fields, ensure_ascii=False)[:-1]

@@ -19,7 +19,7 @@ from notecoder.doctext import forget_note_text, note_text
 from notecoder.findings.durations import duration_days, iso_duration, onset_year
 from notecoder.findings.rules import FindingRules, finding_rules
 from notecoder.levels import Levels, is_non_spinal, parse_levels, region_groups, vocabulary
-from notecoder.result import Assertion, Finding, FindingKind, Region
+from notecoder.result import Assertion, Finding, FindingKind, Region, RegionSource
 from notecoder.sections import section_rules
 from notecoder.targets import FINDING_KINDS
 
@@ -42,7 +42,7 @@ class _Draft:
     assertion: Assertion = Assertion.PRESENT
     levels: tuple[str, ...] = ()
     region: Region | None = None
-    region_source: str | None = None
+    region_source: RegionSource | None = None
     explicit: bool = False
     extended: bool = False
     required: bool = False
@@ -158,7 +158,9 @@ class FindingBuilder:
         for sent in doc.sents:
             sentence_starts.append(sent.start)
             sentence_chars.append((sent.start_char, sent.end_char))
-        section_starts, section_categories, title_tokens = [], [], set()
+        section_starts: list[int] = []
+        section_categories: list[str | None] = []
+        title_tokens: set[int] = set()
         for section in doc._.sections:
             section_starts.append(section.title_start)
             section_categories.append(section.category)

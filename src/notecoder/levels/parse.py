@@ -134,8 +134,11 @@ def _expression_pieces(expression: str) -> Iterator[Piece]:
     letter: str | None = None
     for piece in _PIECE_RE.finditer(expression):
         kind = piece.lastgroup
-        if kind == "range" or kind == "list":
-            yield kind
+        if kind == "range":
+            yield "range"
+            continue
+        if kind == "list":
+            yield "list"
             continue
         if kind == "atom":
             name = _normalize_atom(piece.group())
@@ -144,7 +147,7 @@ def _expression_pieces(expression: str) -> Iterator[Piece]:
         else:
             continue
         index = _INDEX.get(name or "")
-        if index is not None:
+        if index is not None and name is not None:
             letter = name[0] if name != "Co" else "S"
         yield index
 
@@ -165,7 +168,9 @@ def parse_ordinals(expression: str) -> frozenset[int] | None:
 def _ordinal_pieces(expression: str, letter: str) -> Iterator[Piece]:
     for piece in _ORD_PIECE_RE.finditer(expression):
         kind = piece.lastgroup
-        if kind == "range" or kind == "list":
-            yield kind
+        if kind == "range":
+            yield "range"
+        elif kind == "list":
+            yield "list"
         else:
             yield _INDEX.get(f"{letter}{_ORDINALS[piece.group().lower()]}")

@@ -74,8 +74,8 @@ class Mapper:
                 digit = self.rules.digit_maps[variant.digits].get(region, "")
         template = variant.code
         by_vertebra = {family.by_vertebra.get(v) for v in finding.levels}
-        if family.by_vertebra and finding.levels and len(by_vertebra) == 1 and None not in by_vertebra:
-            template = by_vertebra.pop()
+        if family.by_vertebra and finding.levels and len(by_vertebra) == 1:
+            template = by_vertebra.pop() or template
         pain = note.disc_pain if "{pain}" in template else ""
         claudication = note.claudication if "{claudication}" in template else ""
         code = template.format(digit=digit, seventh=seventh or "-", pain=pain, claudication=claudication)

@@ -154,13 +154,13 @@ class MapperRules(RulesFile):
         for family, gap_ids in self.family_gaps.items():
             if family not in families or not set(gap_ids) <= set(self.gaps):
                 raise ValueError(f"family_gaps[{family!r}] names an unknown family or gap")
-        named = self.cranial_families | {self.unnamed_family} | self.residual_families | self.yields_to_combinations
-        if not named <= families:
-            raise ValueError(f"rules name unknown families: {sorted(named - families)}")
+        stated = self.cranial_families | {self.unnamed_family} | self.residual_families | self.yields_to_combinations
+        if not stated <= families:
+            raise ValueError(f"rules name unknown families: {sorted(stated - families)}")
         if not self.headache_without_syndrome.concepts <= set(self.concepts):
             raise ValueError("headache_without_syndrome names an unknown concept")
-        for family in self.families.values():
-            for variant in family.variants:
+        for defined in self.families.values():
+            for variant in defined.variants:
                 if variant.digits is not None and variant.digits not in self.digit_maps:
                     raise ValueError(f"variant {variant.code!r} uses unknown digits {variant.digits!r}")
         return self

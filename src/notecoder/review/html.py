@@ -128,9 +128,10 @@ def matches(text: str, result: NoteResult) -> bool:
 def note_html(text: str | None, result: NoteResult, *, standalone: bool = True, uid: str = "nc") -> str:
     """The review view of one note; `standalone` adds the stylesheet (the report includes it once)."""
     links: dict[tuple, list[str]] = {}
-    for prefix, entries in (("c", result.codes), ("a", result.alternatives)):
+    evidence = (("c", [c.evidence for c in result.codes]), ("a", [a.evidence for a in result.alternatives]))
+    for prefix, entries in evidence:
         for i, entry in enumerate(entries):
-            for finding in entry.evidence:
+            for finding in entry:
                 links.setdefault(_key(finding), []).append(f"e-{prefix}{i}")
     focus = "".join(
         f'#{uid} .nc-root:has([data-ev="{p}{i}"]:hover) .e-{p}{i}{{outline:2px solid #c2185b;outline-offset:1px}}'

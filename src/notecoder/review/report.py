@@ -31,8 +31,8 @@ def _items(results: Path, texts: dict[str, str], min_confidence: float | None) -
                     result = result.above(min_confidence)
                 yield ReportItem(note_id, record.get("text", texts.get(note_id)), result)
             else:
-                error = record.get("error", {})
-                yield ReportItem(note_id, None, None, f"{error.get('type')}: {error.get('message')}")
+                failure = record.get("error", {})
+                yield ReportItem(note_id, None, None, f"{failure.get('type')}: {failure.get('message')}")
 
 
 def _problems(error: Exception) -> str:

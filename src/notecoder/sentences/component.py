@@ -40,7 +40,8 @@ class ClinicalSentenceSplitter:
     def __call__(self, doc: Doc) -> Doc:
         if len(doc):
             starts = self.boundaries(doc)
-            doc.from_array([SENT_START], np.where(starts, 1, -1).astype(np.int64).astype(np.uint64).reshape(-1, 1))
+            flags = np.where(starts, 1, -1).astype(np.int64).astype(np.uint64).reshape(-1, 1)
+            doc.from_array([SENT_START], flags)  # type: ignore[arg-type]  # thinc types it Ints2d: any int array
         return doc
 
     def boundaries(self, doc: Doc) -> np.ndarray:

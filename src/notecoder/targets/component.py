@@ -163,10 +163,10 @@ class TargetStage:
         lower = text.lower()
         for regex in self.regexes:
             for match in regex.finditer(text, lower):
-                span = doc.char_span(match.start(), match.end(), label=regex.rule.category, alignment_mode="expand")
-                if span is not None:
-                    span._.target_rule = regex.rule
-                    spans.append(span)
+                found = doc.char_span(match.start(), match.end(), label=regex.rule.category, alignment_mode="expand")
+                if found is not None:
+                    found._.target_rule = regex.rule
+                    spans.append(found)
         doc.spans[self.span_key] = resolve_overlaps(spans)
         return doc
 
