@@ -1,8 +1,22 @@
 """Official ICD-10-CM titles, leaf status and index wording (simple_icd_10_cm), and how a templated code is made
-emittable. The tabular takes over a second to read: it is read once, when a code is first looked up."""
+emittable.
 
+Reading the tabular through simple_icd_10_cm takes over a second per process, so what the rules can ask of it (every
+code their templates can build, the titles of what they emit, the terms of the `tabular` target entries, the block's
+Excludes1 notes) ships precomputed in `tabular.json`, written by `write_snapshot()` and checked against the package
+by a test. Anything else is looked up in the tabular itself, read once when first needed."""
+
+import json
 import re
+import string
+from collections.abc import Iterable, Mapping
 from functools import cache
+from importlib.resources import files
+from itertools import product
+from pathlib import Path
+
+SNAPSHOT = "tabular.json"
+BLOCK = "M50-M54"
 
 
 @cache
@@ -12,15 +26,25 @@ def _tabular():
     return simple_icd_10_cm
 
 
+@cache
+def _snapshot() -> dict:
+    return json.loads(files(__package__).joinpath(SNAPSHOT).read_text(encoding="utf-8"))
+
+
 def _valid(code: str) -> bool:
     return bool(code) and _tabular().is_valid_item(code)
 
 
-@cache
 def emittable(code: str) -> str:
     """A billable leaf as is; otherwise the nearest existing ancestor, with a trailing "-" unless it is a leaf.
 
     "M47.17" (no such code) becomes "M47.1-", "M48.06" (needs a 6th character) "M48.06-"."""
+    known = _snapshot()["emittable"].get(code)
+    return known if known is not None else _emittable(code)
+
+
+@cache
+def _emittable(code: str) -> str:
     if code.endswith("-"):
         return code
     candidate = code
@@ -31,9 +55,14 @@ def emittable(code: str) -> str:
     return candidate if _tabular().is_leaf(candidate) else f"{candidate}-"
 
 
-@cache
 def title(code: str) -> str:
     """The official title of a code, or of the category a trailing-dash code names."""
+    known = _snapshot()["titles"].get(code)
+    return known if known is not None else _title(code)
+
+
+@cache
+def _title(code: str) -> str:
     candidate = code.rstrip("-")
     while candidate and not _valid(candidate):
         candidate = candidate[:-1].rstrip(".")
@@ -42,24 +71,83 @@ def title(code: str) -> str:
     return _tabular().get_description(candidate)
 
 
-def block_excludes1(block: str = "M50-M54") -> tuple[str, ...]:
+def block_excludes1(block: str = BLOCK) -> tuple[str, ...]:
+    if block == BLOCK:
+        return tuple(_snapshot()["block_excludes1"])
     return tuple(_tabular().get_excludes1(block))
 
 
 _QUALIFIERS = re.compile(r"\s*\([^)]*\)|,\s*(?:unspecified|not elsewhere classified)$|\s+NOS$")
 
 
-@cache
 def condition_terms(code: str) -> tuple[str, ...]:
     """The ways the tabular names a code's condition: its title and inclusion terms, lower case, without the
     qualifiers a note never writes ("NOS", "(pyogenic)", ", not elsewhere classified"). A term that still lists
     several things ("Brachial neuritis or radiculitis NOS", "..., site unspecified") is left out."""
+    known = _snapshot()["condition_terms"].get(code)
+    return tuple(known) if known is not None else _condition_terms(code)
+
+
+@cache
+def _condition_terms(code: str) -> tuple[str, ...]:
     if not _valid(code):
         raise ValueError(f"{code!r} is not an ICD-10-CM code or category")
     cm = _tabular()
-    terms = []
+    terms: list[str] = []
     for term in (cm.get_description(code), *cm.get_inclusion_term(code)):
         plain = _QUALIFIERS.sub("", term).strip().lower()
         if plain and "," not in plain and " or " not in plain and plain not in terms:
             terms.append(plain)
     return tuple(terms)
+
+
+# -- the snapshot ------------------------------------------------------------------------------------------------
+
+
+def placeholders(template: str) -> list[str]:
+    """The named placeholders of a code template ("M48.06{claudication}" has one)."""
+    return sorted({name for _, name, _, _ in string.Formatter().parse(template) if name})
+
+
+def template_codes(template: str, values: Mapping[str, Iterable[str]]) -> set[str]:
+    """Every code a template builds from the values each of its placeholders can take."""
+    names = placeholders(template)
+    choices = [sorted(set(values[name])) for name in names]
+    return {template.format(**dict(zip(names, combo, strict=True))) for combo in product(*choices)}
+
+
+def snapshot() -> dict:
+    """What `tabular.json` holds, computed from simple_icd_10_cm and the rules that ship with the package."""
+    from notecoder.mapper.rules import mapper_rules
+    from notecoder.rules_file import raw_rules
+
+    rules = mapper_rules()
+    digits = {d for table in rules.digit_maps.values() for d in table.values()}
+    digits |= set(rules.cervical_disc_levels.values())
+    for family in rules.families.values():
+        for variant in family.variants:
+            digits |= {d for d in (variant.unspecified, variant.multiple) if d is not None}
+    pain = rules.disc_pain_characters
+    values = {
+        "digit": digits | {""},
+        "seventh": set(rules.seventh_characters.values()) | {"-", ""},
+        "pain": {pain.back_and_leg, pain.back_only, pain.leg_only, pain.neither, ""},
+        "claudication": {rules.stenosis_claudication.with_, rules.stenosis_claudication.without, ""},
+    }
+    templates = {v.code for f in rules.families.values() for v in f.variants}
+    templates |= {t for f in rules.families.values() for t in f.by_vertebra.values()}
+    built = {code for template in templates for code in template_codes(template, values)}
+    emitted = {code: _emittable(code) for code in sorted(built)}
+    tabular_codes = sorted({c for entry in raw_rules("notecoder.targets").get("tabular", ()) for c in entry["codes"]})
+    return {
+        "about": "Generated by notecoder.mapper.icd.write_snapshot() from simple_icd_10_cm: do not edit by hand.",
+        "block_excludes1": list(_tabular().get_excludes1(BLOCK)),
+        "emittable": emitted,
+        "titles": {code: _title(code) for code in sorted(set(emitted.values()))},
+        "condition_terms": {code: list(_condition_terms(code)) for code in tabular_codes},
+    }
+
+
+def write_snapshot(path: Path | None = None) -> None:
+    target = path or Path(str(files(__package__).joinpath(SNAPSHOT)))
+    target.write_text(json.dumps(snapshot(), indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")

@@ -6,14 +6,13 @@ documented radiculopathy, disc disorder, spondylosis, myelopathy or deformity re
 dorsopathy of the same region; an uncertain diagnosis is not coded (outpatient rule); pain alone is coded as
 pain; what remains is an M53 code by region, with the gaps that would make it defensible."""
 
-import string
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from notecoder.mapper.decisions import Decisions, Draft
-from notecoder.mapper.icd import block_excludes1, emittable, title
+from notecoder.mapper.icd import block_excludes1, emittable, placeholders, title
 from notecoder.mapper.note import ASSESSMENT_SECTIONS, K, NoteIndex, same_region
 from notecoder.mapper.rules import Concept, MapperRules, mapper_rules
 from notecoder.result import Alternative, Assertion, CodeProposal, Finding, Gap
@@ -422,7 +421,7 @@ def _unique(findings: list[Finding]) -> list[Finding]:
 
 def _category(template: str) -> str:
     """A variant's template with every placeholder ({digit}, {seventh}, {pain}, {claudication}) left empty."""
-    return template.format_map({name: "" for _, name, _, _ in string.Formatter().parse(template) if name})
+    return template.format_map({name: "" for name in placeholders(template)})
 
 
 @cache
