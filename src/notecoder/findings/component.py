@@ -377,7 +377,8 @@ class FindingBuilder:
                 continue
             span_text = text[draft.start : draft.end]
             if draft.kind == FindingKind.CHRONICITY:
-                draft.value = iso_duration(span_text) if draft.concept == "duration" else onset_year(span_text)
+                is_duration = draft.concept == self.rules.duration_concept
+                draft.value = iso_duration(span_text) if is_duration else onset_year(span_text)
                 continue
             if draft.value is None:
                 draft.value = self._pattern_value(draft.kind, span_text)
@@ -418,11 +419,12 @@ class FindingBuilder:
     def _trauma_timing(self, chronicity: list[_Draft]) -> str | None:
         """Current or remote from the sentence's chronicity: "acute", or how long ago ("onset 2 yrs ago")."""
         for draft in chronicity:
-            if draft.concept == "acute":
+            if draft.concept in self.rules.acute_concepts:
                 return self.rules.acute_trauma_value
-            days = duration_days(draft.value) if draft.concept == "duration" else None
+            days = duration_days(draft.value) if draft.concept == self.rules.duration_concept else None
             if days is not None:
-                return "current" if days <= self.rules.trauma_current_max_days else "remote"
+                recent = days <= self.rules.trauma_current_max_days
+                return self.rules.acute_trauma_value if recent else self.rules.remote_trauma_value
         return None
 
     def _report(self, note: _Note, imaging: _Draft, by_start: list[_Draft]) -> list[_Draft]:
@@ -431,7 +433,7 @@ class FindingBuilder:
         for draft in by_start[bisect_left([d.start for d in by_start], imaging.end) :]:
             if draft.kind == FindingKind.IMAGING:
                 break
-            if draft.kind == FindingKind.CONDITION and note.section_of(draft.start_token) == "imaging":
+            if draft.kind == FindingKind.CONDITION and note.section_of(draft.start_token) == self.rules.report_section:
                 report.append(draft)
         return report
 

@@ -66,6 +66,12 @@ class FindingRules(RulesFile):
     value_patterns: tuple[_ValuePattern, ...]
     negated_exam_value: str
     acute_trauma_value: str
+    remote_trauma_value: str
+    duration_concept: str
+    """The chronicity concept whose value is an ISO 8601 duration (the others give an onset year)."""
+    acute_concepts: frozenset[str]
+    report_section: str
+    """The section whose conditions after a study are its report's findings."""
     trauma_current_max_days: int
     qualifier: _Qualifier
 
