@@ -103,7 +103,8 @@ def test_findings_are_spans_with_their_attributes(nlp):
         assert span._.finding == finding
     facet = next(s for s in spans if s.text == "cervical facet syndrome")
     assert isinstance(facet._.finding, Finding)
-    assert (facet._.finding_concept, facet._.finding_assertion, facet._.finding_region) == (
+    assert (facet._.finding_kind, facet._.finding_concept, facet._.finding_assertion, facet._.finding_region) == (
+        "condition",
         "facet_syndrome",
         Assertion.PRESENT,
         Region.CERVICAL,

@@ -529,7 +529,7 @@ if not Doc.has_extension("findings"):
     Doc.set_extension("findings", getter=lambda doc: tuple(doc._.notecoder_findings))
 if not Span.has_extension("finding"):
     Span.set_extension("finding", getter=_finding_of)
-for _name in ("assertion", "concept", "region", "value"):
+for _name in ("kind", "assertion", "concept", "region", "value"):
     if not Span.has_extension(f"finding_{_name}"):
         Span.set_extension(f"finding_{_name}", getter=_attribute(_name))
 
