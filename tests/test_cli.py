@@ -44,7 +44,7 @@ def test_extract_standard_input():
 def test_missing_file_names_the_file(tmp_path):
     missing = tmp_path / "nope.txt"
     out = runner.invoke(app, ["extract", str(missing)])
-    assert out.exit_code == 2
+    assert out.exit_code == 3  # the input is missing
     assert "nope.txt" in out.output
 
 
@@ -52,7 +52,7 @@ def test_non_utf8_file_is_reported_without_its_content(tmp_path):
     note = tmp_path / "latin1.txt"
     note.write_bytes("Patient Zoë Müller, neck pain".encode("latin-1"))
     out = runner.invoke(app, ["extract", str(note)])
-    assert out.exit_code == 2
+    assert out.exit_code == 3
     assert "not UTF-8" in out.output
     assert "Zo" not in out.output
 

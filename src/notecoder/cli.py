@@ -3,7 +3,10 @@
 The library is imported inside each command: `notecoder --help` and `--version` never load spaCy."""
 
 import json
+import shutil
 import sys
+import tempfile
+from enum import IntEnum, StrEnum
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
@@ -11,10 +14,37 @@ from typing import Annotated
 import typer
 
 from notecoder.batch.budget import DEFAULT_SECONDS
+from notecoder.batch.paths import OutputError
 from notecoder.batch.sources import SourceError
 from notecoder.result import Setting
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+
+class ExitCode(IntEnum):
+    """What a script can test after a command (also listed in `notecoder --help`)."""
+
+    OK = 0
+    ROWS_FAILED = 1  # `batch --fail-on-error` when any row is an error record
+    USAGE = 2  # a bad option or a missing argument (the message lists the choices)
+    INPUT = 3  # the input is missing, unreadable, not UTF-8, or not what the command reads
+    OUTPUT = 4  # the output cannot be written (a missing or read-only folder, another batch writing there)
+    NOTE = 5  # the note cannot be coded as given (longer than notecoder reads)
+    INTERRUPTED = 130  # Ctrl-C; a batch says how to resume
+
+
+HELP = """Propose ICD-10-CM M53 (other and unspecified dorsopathy) codes for clinical notes, each with the evidence in
+the note, the more specific codes the note supports instead, and the documentation a physician could add.
+
+\b
+  notecoder extract note.txt          one note, read on the terminal (JSON when piped or with --format json)
+  notecoder batch notes.csv -o out.jsonl    every note of an export; failed rows are recorded, the batch goes on
+  notecoder report out.jsonl -o review.html    a page to review a batch
+  notecoder convert out.jsonl -o out.parquet    the flat view of a finished batch
+
+\b
+Exit codes: 0 done; 1 rows failed (batch --fail-on-error); 2 bad option or argument; 3 input missing or unreadable;
+4 output cannot be written; 5 note too long; 130 interrupted."""
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=HELP, rich_markup_mode=None)
 
 SAMPLE_NOTE = "clinic.txt"
 SettingOption = Annotated[
@@ -29,18 +59,44 @@ MinConfidence = Annotated[
 ]
 
 
+class ExtractFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class InputFormat(StrEnum):
+    csv = "csv"
+    jsonl = "jsonl"
+    parquet = "parquet"
+    folder = "folder"
+
+
+class OutputFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
+def fail(code: ExitCode, message: str) -> typer.Exit:
+    """Say what went wrong (never with note text) and end with `code`; raise what this returns."""
+    typer.echo(f"notecoder: {message}", err=True)
+    return typer.Exit(int(code))
+
+
 def _read_note(path: str) -> str:
+    where = "standard input" if path == "-" else path
     try:
         if path == "-":
             return sys.stdin.buffer.read().decode("utf-8")
         return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise typer.BadParameter(f"no such file: {path}", param_hint="FILE") from None
+        raise fail(ExitCode.INPUT, f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise fail(ExitCode.INPUT, f"{path} is a folder: `notecoder batch` reads a folder of notes") from None
+    except PermissionError:
+        raise fail(ExitCode.INPUT, f"{path} cannot be read (permission denied)") from None
     except UnicodeDecodeError as error:
-        where = "standard input" if path == "-" else path
-        raise typer.BadParameter(
-            f"{where} is not UTF-8 text (byte {error.start} cannot be decoded)", param_hint="FILE"
-        ) from None
+        raise fail(ExitCode.INPUT, f"{where} is not UTF-8 text (byte {error.start} cannot be decoded)") from None
 
 
 def _print_version(value: bool) -> None:
@@ -57,19 +113,25 @@ def main(
         bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
-    """notecoder: ICD-10-CM M53.x dorsopathy codes from clinical notes, with evidence and documentation gaps."""
+    pass
 
 
 @app.command("extract")
 def extract_command(
     file: Annotated[str | None, typer.Argument(help="A note as a UTF-8 text file; '-' reads standard input.")] = None,
     sample: Annotated[bool, typer.Option("--sample", help="Read the sample note bundled with the package.")] = False,
+    output_format: Annotated[
+        ExtractFormat | None,
+        typer.Option("--format", help="text (read on a terminal) or json; default: text on a terminal, else json."),
+    ] = None,
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="Write the result to this file instead of standard output ('-').")
+    ] = "-",
     indent: Annotated[int, typer.Option(help="JSON indentation; 0 prints one line.")] = 2,
     setting: SettingOption = Setting.OUTPATIENT,
+    min_confidence: MinConfidence = None,
 ) -> None:
-    """Print a note's findings (and, once mapped, codes, alternatives and gaps) as JSON."""
-    from notecoder.extraction import extract
-
+    """Code one note: its codes with their evidence, the more specific alternatives, and the gaps to query."""
     if file is None:
         if not sample:
             raise typer.BadParameter("give either FILE or --sample", param_hint="FILE")
@@ -78,13 +140,52 @@ def extract_command(
         raise typer.BadParameter("give either FILE or --sample", param_hint="FILE")
     else:
         text = _read_note(file)
-    typer.echo(extract(text, setting).model_dump_json(indent=indent or None))
+    from notecoder.extraction import MAX_NOTE_CHARS, extract
+
+    if len(text) > MAX_NOTE_CHARS:
+        raise fail(ExitCode.NOTE, f"the note is {len(text):,} characters; notecoder reads at most {MAX_NOTE_CHARS:,}")
+    result = extract(text, setting)
+    if min_confidence is not None:
+        result = result.above(min_confidence)
+    to_terminal = output == "-" and sys.stdout.isatty()
+    fmt = output_format or (ExtractFormat.text if to_terminal else ExtractFormat.json)
+    if fmt == ExtractFormat.text:
+        from rich.console import Console
+
+        from notecoder.review.terminal import print_result
+
+        if output == "-":
+            print_result(result, text, Console(highlight=False))
+            return
+        with _output_file(output) as handle:
+            print_result(result, text, Console(file=handle, highlight=False, width=120, color_system=None))
+        return
+    rendered = result.model_dump_json(indent=indent or None)
+    if output == "-":
+        typer.echo(rendered)
+        return
+    with _output_file(output) as handle:
+        handle.write(rendered + "\n")
+
+
+def _output_file(output: str):
+    target = Path(output)
+    if not (target.parent if str(target.parent) else Path(".")).is_dir():
+        raise fail(ExitCode.OUTPUT, f"the folder of --output ({target.parent}) does not exist")
+    try:
+        return target.open("w", encoding="utf-8")
+    except OSError as error:
+        raise fail(ExitCode.OUTPUT, f"{output} cannot be written ({error.strerror})") from None
 
 
 @app.command("batch")
 def batch_command(
-    source: Annotated[Path, typer.Argument(help="A CSV, JSONL or Parquet export, or a folder of .txt notes.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where results go: .jsonl, .csv or .parquet.")],
+    source: Annotated[
+        str, typer.Argument(help="A CSV, JSONL or Parquet export, a folder of .txt notes, or '-' for standard input.")
+    ],
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="Where results go: .jsonl, .csv or .parquet; '-' for standard output.")
+    ],
     text_col: Annotated[
         str | None, typer.Option(help="Column holding the note (default: text, note, transcription...).")
     ] = None,
@@ -92,10 +193,10 @@ def batch_command(
         str | None, typer.Option(help="Column holding the note id (default: id, note_id...; else the row number).")
     ] = None,
     input_format: Annotated[
-        str | None, typer.Option(help="csv, jsonl, parquet or folder (default: from the name).")
+        InputFormat | None, typer.Option(help="Default: from the name; jsonl for standard input.")
     ] = None,
     output_format: Annotated[
-        str | None, typer.Option("--format", help="jsonl, csv or parquet (default: from --output).")
+        OutputFormat | None, typer.Option("--format", help="Default: from --output; jsonl for standard output.")
     ] = None,
     encoding: Annotated[
         str, typer.Option(help="Text encoding of the input; rows that do not decode are recorded as errors.")
@@ -110,36 +211,95 @@ def batch_command(
     note_timeout: Annotated[
         float, typer.Option(min=0.0, help="Seconds one note may take; longer is an error record (0: no limit).")
     ] = DEFAULT_SECONDS,
-    quiet: Annotated[bool, typer.Option(help="No progress bar and no summary.")] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress bar; the summary in one line.")] = False,
+    summary_json: Annotated[
+        Path | None, typer.Option(help="Also write the summary as JSON to this file (for pipelines).")
+    ] = None,
     fail_on_error: Annotated[bool, typer.Option(help="Exit with 1 when any row failed.")] = False,
 ) -> None:
     """Code every note of an export; failed rows are recorded, not lost, and the batch goes on."""
     from notecoder.batch import run_batch, terminal_progress
+    from notecoder.batch.journal import journal_path
 
-    try:
-        summary = run_batch(
-            source,
-            output,
-            input_format=input_format,
-            output_format=output_format,
-            text_col=text_col,
-            id_col=id_col,
-            encoding=encoding,
-            processes=processes,
-            resume=resume,
-            include_text=include_text,
-            min_confidence=min_confidence,
-            setting=setting.value,
-            note_timeout=note_timeout or None,
-            progress=terminal_progress(quiet),
-        )
-    except (SourceError, ValueError, LookupError) as error:
-        raise typer.BadParameter(str(error)) from None
-    if not quiet:
-        for line in summary.lines():
-            typer.echo(line, err=True)
+    if (source == "-" or output == "-") and resume:
+        raise typer.BadParameter("--resume needs a file for both the input and --output", param_hint="--resume")
+    with tempfile.TemporaryDirectory(prefix="notecoder-") as scratch:  # mode 0700: standard input and output
+        if source == "-":
+            fmt_in = input_format or InputFormat.jsonl
+            if fmt_in == InputFormat.folder:
+                raise typer.BadParameter("standard input is one file, not a folder", param_hint="--input-format")
+            path = Path(scratch) / f"stdin.{fmt_in.value}"
+            with path.open("wb") as handle:
+                shutil.copyfileobj(sys.stdin.buffer, handle)
+            input_format = fmt_in
+        else:
+            path = Path(source)
+        fmt_out = output_format or (OutputFormat.jsonl if output == "-" else None)
+        target = Path(scratch) / f"results.{fmt_out.value}" if output == "-" and fmt_out else Path(output)
+        try:
+            summary = run_batch(
+                path,
+                target,
+                input_format=input_format.value if input_format else None,
+                output_format=fmt_out.value if fmt_out else None,
+                text_col=text_col,
+                id_col=id_col,
+                encoding=encoding,
+                processes=processes,
+                resume=resume,
+                include_text=include_text,
+                min_confidence=min_confidence,
+                setting=setting.value,
+                note_timeout=note_timeout or None,
+                progress=terminal_progress(quiet),
+            )
+        except OutputError as error:
+            raise fail(ExitCode.OUTPUT, str(error)) from None
+        except SourceError as error:
+            raise fail(ExitCode.INPUT, str(error)) from None
+        except KeyboardInterrupt:
+            kept = f"the notes coded so far are kept in {journal_path(target).name}"
+            again = "run the same command with --resume to carry on" if output != "-" else "run it again"
+            raise fail(ExitCode.INTERRUPTED, f"interrupted: {kept}; {again}") from None
+        if output == "-":
+            with target.open("rb") as handle:
+                shutil.copyfileobj(handle, sys.stdout.buffer)
+            sys.stdout.flush()
+    shown = "standard output" if output == "-" else output
+    for line in [summary.line(shown)] if quiet else summary.lines():
+        typer.echo(line, err=True)
+    if summary_json is not None:
+        summary_json.write_text(json.dumps(summary.as_dict(), indent=2) + "\n", encoding="utf-8")
     if fail_on_error and summary.errors:
-        raise typer.Exit(1)
+        raise typer.Exit(int(ExitCode.ROWS_FAILED))
+
+
+@app.command("convert")
+def convert_command(
+    results: Annotated[Path, typer.Argument(help="A results file written by `notecoder batch` (JSONL).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The view to write: .csv, .parquet or .jsonl.")],
+    output_format: Annotated[OutputFormat | None, typer.Option("--format", help="Default: from --output.")] = None,
+) -> None:
+    """The flat view of a finished batch (a row per code, alternative and gap), without coding the notes again."""
+    from notecoder.batch.outputs import convert
+
+    if not results.is_file():
+        raise fail(ExitCode.INPUT, f"no such results file: {results}")
+    try:
+        count = convert(results, output, output_format.value if output_format else None)
+    except OutputError as error:
+        raise fail(ExitCode.OUTPUT, str(error)) from None
+    except SourceError as error:
+        raise fail(ExitCode.INPUT, str(error)) from None
+    except ValueError as error:  # an output name whose format cannot be told
+        raise typer.BadParameter(str(error), param_hint="--output") from None
+    typer.echo(f"{count} records -> {output}", err=True)
+
+
+@app.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of a result (what `extract --format json` and each batch record's "result" hold)."""
+    typer.echo(files("notecoder").joinpath("result.schema.json").read_text(encoding="utf-8"), nl=False)
 
 
 @app.command("report")

@@ -3,11 +3,13 @@
 import csv
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from notecoder.batch.journal import Journal
-from notecoder.batch.paths import PRIVATE, private_open
+from notecoder.batch.paths import PRIVATE, check_output, private_open
+from notecoder.batch.sources import SourceError
+from notecoder.result import NoteResult
 
 FORMATS = ("jsonl", "csv", "parquet")
 FLAT_COLUMNS = (
@@ -25,17 +27,13 @@ def detect_output_format(path: Path) -> str:
     raise ValueError(f"cannot tell the output format of {path.name}: use --format (one of {', '.join(FORMATS)})")
 
 
-def _spans(evidence: list[dict]) -> str:
-    return " | ".join(f"{e['text']} [{e['start']}:{e['end']}]" for e in evidence)
-
-
-def _confidence(proposal: dict) -> str:
-    value = proposal.get("confidence")
-    return "" if value is None else f"{value:.4f}"
+def _evidence(evidence: list[dict]) -> list[dict]:
+    return [{"text": e["text"], "start": e["start"], "end": e["end"], "kind": e["kind"]} for e in evidence]
 
 
 def flat_rows(record: dict) -> Iterator[dict]:
-    """One row per proposed code, alternative and gap; a note with none of them, or a failed row, is one row."""
+    """One row per proposed code, alternative and gap; a note with none of them, or a failed row, is one row.
+    Confidence stays a number and evidence a list of spans: the CSV writer spells them out, Parquet keeps them."""
     base = {"row": record["row"], "id": record["id"], "status": record["status"]}
     if record["status"] == "error":
         error = record["error"]
@@ -45,12 +43,12 @@ def flat_rows(record: dict) -> Iterator[dict]:
     emitted = False
     for code in result["codes"]:
         yield {**base, "record": "code", "code": code["code"], "title": code["title"], "detail": code["rationale"],
-               "confidence": _confidence(code), "evidence": _spans(code["evidence"])}  # fmt: skip
+               "confidence": code.get("confidence"), "evidence": _evidence(code["evidence"])}  # fmt: skip
         emitted = True
     for alternative in result["alternatives"]:
         yield {**base, "record": "alternative", "code": alternative["code"], "title": alternative["title"],
-               "confidence": _confidence(alternative), "detail": alternative["reason"],
-               "evidence": _spans(alternative["evidence"])}  # fmt: skip
+               "confidence": alternative.get("confidence"), "detail": alternative["reason"],
+               "evidence": _evidence(alternative["evidence"])}  # fmt: skip
         emitted = True
     for gap in result["gaps"]:
         yield {**base, "record": "gap", "code": gap["code"], "gap": gap["id"], "query": gap["query"],
@@ -60,25 +58,42 @@ def flat_rows(record: dict) -> Iterator[dict]:
         yield {**base, "record": "none"}
 
 
-def _write_jsonl(records: Iterator[dict], target: Path) -> None:
+def _csv_cells(row: dict) -> dict:
+    cells = dict(row)
+    if cells.get("confidence") is not None:
+        cells["confidence"] = f"{cells['confidence']:.4f}"
+    if "evidence" in cells:
+        cells["evidence"] = " | ".join(f"{e['text']} [{e['start']}:{e['end']}]" for e in cells["evidence"])
+    return cells
+
+
+def _write_jsonl(records: Iterable[dict], target: Path) -> None:
     with private_open(target, "w") as handle:
         for record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def _write_csv(records: Iterator[dict], target: Path) -> None:
+def _write_csv(records: Iterable[dict], target: Path) -> None:
     with private_open(target, "w") as handle:
         writer = csv.DictWriter(handle, fieldnames=FLAT_COLUMNS, restval="")
         writer.writeheader()
         for record in records:
-            writer.writerows(flat_rows(record))
+            writer.writerows(_csv_cells(row) for row in flat_rows(record))
 
 
-def _write_parquet(records: Iterator[dict], target: Path, batch_rows: int = 4096) -> None:
+def parquet_schema():
+    import pyarrow as pa
+
+    span = pa.struct([("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("kind", pa.string())])
+    types = {"row": pa.int64(), "confidence": pa.float64(), "evidence": pa.list_(span)}
+    return pa.schema([(c, types.get(c, pa.string())) for c in FLAT_COLUMNS])
+
+
+def _write_parquet(records: Iterable[dict], target: Path, batch_rows: int = 4096) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = pa.schema([(c, pa.int64() if c == "row" else pa.string()) for c in FLAT_COLUMNS])
+    schema = parquet_schema()
     with pq.ParquetWriter(target, schema) as writer:
         pending: list[dict] = []
         for record in records:
@@ -90,11 +105,55 @@ def _write_parquet(records: Iterator[dict], target: Path, batch_rows: int = 4096
             writer.write_table(pa.Table.from_pylist(pending, schema=schema))
 
 
+WRITERS = {"jsonl": _write_jsonl, "csv": _write_csv, "parquet": _write_parquet}
+
+
+def _write_whole(records: Iterable[dict], output: Path, fmt: str) -> None:
+    """Write next to the final name, then rename into place: the output is whole or absent."""
+    temporary = output.with_name(f".{output.name}.writing")
+    WRITERS[fmt](records, temporary)
+    os.chmod(temporary, PRIVATE)
+    os.replace(temporary, output)
+
+
+def results_records(results: Path) -> Iterator[dict]:
+    """The records of a results file `notecoder batch` wrote (JSONL), each checked for the fields a view needs."""
+    with results.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                if record["status"] == "ok":
+                    NoteResult.model_validate(record["result"])
+                elif record["status"] == "error":
+                    record["error"]["type"], record["error"]["message"]
+                else:
+                    raise ValueError(f"status {record['status']!r}")
+                record["row"], record["id"]
+            except (ValueError, KeyError, TypeError) as error:
+                kind = "missing field " + str(error) if isinstance(error, KeyError) else type(error).__name__
+                raise SourceError(f"{results.name} line {number} is not a notecoder result record ({kind})") from None
+            yield record
+
+
+def convert(results: Path, output: Path, fmt: str | None = None) -> int:
+    """The flat view (or a copy) of a finished batch's JSONL results, without coding the notes again."""
+    fmt = fmt or detect_output_format(output)
+    check_output(results, output)
+    count = 0
+
+    def counted() -> Iterator[dict]:
+        nonlocal count
+        for record in results_records(results):
+            count += 1
+            yield record
+
+    _write_whole(counted(), output, fmt)
+    return count
+
+
 def publish(journal: Journal, output: Path, fmt: str, rows: set[tuple[int, str]] | None = None) -> None:
     """Write the output next to its final name, then rename it into place: it is whole or absent. With `rows`
     (a resumed run), only the records of those rows."""
-    temporary = output.with_name(f".{output.name}.writing")
-    writer = {"jsonl": _write_jsonl, "csv": _write_csv, "parquet": _write_parquet}[fmt]
-    writer(journal.records(rows), temporary)
-    os.chmod(temporary, PRIVATE)
-    os.replace(temporary, output)
+    _write_whole(journal.records(rows), output, fmt)

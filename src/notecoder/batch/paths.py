@@ -14,17 +14,21 @@ from notecoder.batch.sources import SourceError
 PRIVATE = 0o600
 
 
+class OutputError(SourceError):
+    """Where the results go cannot be written (a missing or read-only folder, another batch writing there)."""
+
+
 def check_output(source: Path, output: Path) -> None:
     """Fail at once, not after every note is coded: a folder, the input itself, or a place that cannot be written."""
     if output.is_dir():
-        raise SourceError(f"--output {output} is a folder: name the results file")
+        raise OutputError(f"--output {output} is a folder: name the results file")
     if output.exists() and source.exists() and output.resolve() == source.resolve():
-        raise SourceError(f"--output {output} is the input: the export would be overwritten")
+        raise OutputError(f"--output {output} is the input: the export would be overwritten")
     folder = output.parent if str(output.parent) else Path(".")
     if not folder.is_dir():
-        raise SourceError(f"the folder of --output ({folder}) does not exist")
+        raise OutputError(f"the folder of --output ({folder}) does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise SourceError(f"the folder of --output ({folder}) is not writable")
+        raise OutputError(f"the folder of --output ({folder}) is not writable")
 
 
 @contextmanager
@@ -36,7 +40,7 @@ def output_lock(output: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise SourceError(
+            raise OutputError(
                 f"another batch is writing {output.name} (it holds {lock.name}): wait for it or choose another --output"
             ) from None
         yield

@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from notecoder.batch.budget import DEFAULT_SECONDS, NoteTimeout, time_budget
@@ -56,6 +56,20 @@ class BatchSummary:
         else:
             self.errors += 1
             self.error_types[row.error_type] = self.error_types.get(row.error_type, 0) + 1
+
+    def line(self, output: str) -> str:
+        """The summary in one line, for --quiet."""
+        return (
+            f"{self.notes} notes ({self.ok} ok, {self.errors} failed), {self.codes} codes, {self.gaps} gaps -> {output}"
+        )
+
+    def as_dict(self) -> dict:
+        """The summary for a pipeline (--summary-json): counts, error types, speed; nothing of the notes."""
+        fields = {k: v for k, v in asdict(self).items() if k != "peak_rss_mb"}
+        return fields | {
+            "notes_per_second": round(self.notes_per_second, 2),
+            "peak_rss_mb": max(self.peak_rss_mb.values(), default=0.0),
+        }
 
     def lines(self) -> list[str]:
         out = [

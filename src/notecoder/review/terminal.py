@@ -1,0 +1,69 @@
+"""A result as a coder reads it on a terminal: each code with its title and confidence, the evidence quoted with
+where it stands in the note, the alternatives with their reason, each gap with the query to send the physician.
+Everything from the note is printed as text, never as console markup."""
+
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.text import Text
+
+from notecoder.result import Alternative, CodeProposal, Finding, NoteResult
+
+
+def _place(finding: Finding, text: str | None) -> str:
+    where = (finding.section or "no section").replace("_", " ")
+    if text is None:
+        return f"{where}, characters {finding.start}-{finding.end}"
+    line = text.count("\n", 0, finding.start) + 1
+    column = finding.start - (text.rfind("\n", 0, finding.start) + 1) + 1
+    return f"{where}, line {line}:{column}"
+
+
+def _evidence(findings: tuple[Finding, ...], text: str | None) -> list[Text]:
+    lines = []
+    for finding in findings:
+        line = Text("  ")
+        line.append(f'"{finding.text}"', style="bold")
+        line.append(f"  {_place(finding, text)}", style="dim")
+        if finding.assertion != "present":
+            line.append(f"  ({finding.assertion.value})", style="yellow")
+        lines.append(line)
+    return lines
+
+
+def _confidence(value: float | None) -> Text:
+    if value is None:
+        return Text("")
+    style = "green" if value >= 0.8 else "yellow" if value >= 0.5 else "red"
+    return Text(f"  confidence {value:.2f}", style=style)
+
+
+def _proposal(proposal: CodeProposal | Alternative, why: str, text: str | None) -> Group:
+    head = Text(proposal.code, style="bold cyan")
+    head.append(f"  {proposal.title}")
+    head.append_text(_confidence(proposal.confidence))
+    return Group(head, Padding(Text(why, style="italic"), (0, 0, 0, 2)), *_evidence(proposal.evidence, text))
+
+
+def render(result: NoteResult, text: str | None = None) -> Group:
+    parts: list = [Text(f"setting: {result.setting.value}; {len(result.findings)} findings", style="dim")]
+    sections = (
+        ("Codes", [_proposal(c, c.rationale, text) for c in result.codes], "no M53 code proposed"),
+        ("Alternatives", [_proposal(a, a.reason, text) for a in result.alternatives], "none"),
+    )
+    for title, items, empty in sections:
+        body: list = items or [Text(empty, style="dim")]
+        parts.append(Panel(Group(*body), title=title, title_align="left", expand=True))
+    gaps: list = []
+    for gap in result.gaps:
+        head = Text(gap.id, style="bold magenta")
+        if gap.code:
+            head.append(f"  for {gap.code}")
+        query = Text("Query: ", style="bold").append(gap.query, style="")
+        gaps.append(Group(head, Padding(Text(gap.message), (0, 0, 0, 2)), Padding(query, (0, 0, 0, 2))))
+    parts.append(Panel(Group(*(gaps or [Text("none", style="dim")])), title="Gaps", title_align="left", expand=True))
+    return Group(*parts)
+
+
+def print_result(result: NoteResult, text: str | None, console: Console) -> None:
+    console.print(render(result, text))
