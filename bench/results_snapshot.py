@@ -4,7 +4,7 @@ speed-up that changes any result shows which notes and which fields moved.
     python bench/results_snapshot.py write before.jsonl
     ... change the code ...
     python bench/results_snapshot.py write after.jsonl
-    python bench/results_snapshot.py compare before.jsonl after.jsonl
+    python bench/results_snapshot.py compare before.jsonl after.jsonl [--ignore FIELD ...]
 
 The notes are the MTSamples spine notes, the annotated corpus (all splits) and the written/ notes; a result is
 the full `NoteResult` as JSON, confidences included, for the note's setting. The snapshot holds no note text,
@@ -51,13 +51,22 @@ def write(path: Path) -> None:
     print(f"wrote {path}")
 
 
-def _read(path: Path) -> dict[str, dict]:
+def _without(value, ignored: frozenset[str]):
+    if isinstance(value, dict):
+        return {k: _without(v, ignored) for k, v in value.items() if k not in ignored}
+    if isinstance(value, list):
+        return [_without(v, ignored) for v in value]
+    return value
+
+
+def _read(path: Path, ignored: frozenset[str] = frozenset()) -> dict[str, dict]:
     with path.open(encoding="utf-8") as handle:
-        return {row["id"]: row["result"] for row in map(json.loads, handle)}
+        return {row["id"]: _without(row["result"], ignored) for row in map(json.loads, handle)}
 
 
-def compare(before: Path, after: Path) -> int:
-    old, new = _read(before), _read(after)
+def compare(before: Path, after: Path, ignored: frozenset[str] = frozenset()) -> int:
+    """`ignored`: keys left out at any depth, for a change that adds fields and must leave the rest as it was."""
+    old, new = _read(before, ignored), _read(after, ignored)
     changed = []
     for note_id in sorted(old.keys() | new.keys()):
         a, b = old.get(note_id), new.get(note_id)
@@ -77,11 +86,12 @@ def main() -> None:
     compared = commands.add_parser("compare")
     compared.add_argument("before", type=Path)
     compared.add_argument("after", type=Path)
+    compared.add_argument("--ignore", action="append", default=[], help="a key to leave out (added fields)")
     args = parser.parse_args()
     if args.command == "write":
         write(args.path)
     else:
-        sys.exit(compare(args.before, args.after))
+        sys.exit(compare(args.before, args.after, frozenset(args.ignore)))
 
 
 if __name__ == "__main__":

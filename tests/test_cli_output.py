@@ -154,4 +154,5 @@ def test_convert_refuses_what_is_not_a_result_file(tmp_path):
 def test_the_shipped_schema_is_the_results_schema():
     out = runner.invoke(app, ["schema"])
     assert out.exit_code == 0
+    # after a change to the result models: NoteResult.model_json_schema() -> src/notecoder/result.schema.json
     assert json.loads(out.output) == NoteResult.model_json_schema()

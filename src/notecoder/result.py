@@ -57,6 +57,19 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class AssertionCause(_Frozen):
+    """Why a finding is not simply present: the ConText cue that modifies it ("denies"), or the section whose
+    title lends it its assertion ("Family history:"). A coder's first question is "negated by what?"."""
+
+    source: Literal["context", "section"]
+    text: str
+    """The cue's words, or the section title, as written in the note."""
+    start: int
+    end: int
+    rule: str
+    """The ConText category and rule ("NEGATED_EXISTENCE: denies"), or the section's category."""
+
+
 class Finding(_Frozen):
     """One mention in the note. `text == note[start:end]` always holds: the span is the evidence."""
 
@@ -79,6 +92,8 @@ class Finding(_Frozen):
     """Where the region came from: "phrase" (the finding's own words) or "sentence" (a level beside it)."""
     rule: str
     """The target rule that matched, so every finding can say why it exists."""
+    assertion_cause: AssertionCause | None = None
+    """What made the assertion other than present; None for a present finding."""
 
     @model_validator(mode="after")
     def _span_is_ordered(self) -> Finding:
@@ -107,10 +122,15 @@ class Alternative(_Frozen):
 
 class Gap(_Frozen):
     id: str
+    label: str = ""
+    """A short human name beside the id ("Region not documented")."""
     message: str
     code: str | None = None
     query: str
     looked_for: str = ""
+    """What was looked for in the note and not found."""
+    evidence: tuple[Finding, ...] = ()
+    """What the gap rests on: the diagnosis it is about, or the findings that fall short (an injury without timing)."""
 
 
 class NoteResult(_Frozen):
@@ -132,12 +152,16 @@ class NoteResult(_Frozen):
     __hash__ = _Frozen.__hash__
 
     def above(self, min_confidence: float) -> NoteResult:
-        """Only the codes and alternatives scored at or above `min_confidence` (findings and gaps unchanged)."""
+        """Only the codes and alternatives scored at or above `min_confidence`, and the gaps of the codes kept."""
 
         def keep(proposals):
             return tuple(p for p in proposals if p.confidence is None or p.confidence >= min_confidence)
 
-        return self.model_copy(update={"codes": keep(self.codes), "alternatives": keep(self.alternatives)})
+        codes, alternatives = keep(self.codes), keep(self.alternatives)
+        proposed = {p.code for p in self.codes} | {p.code for p in self.alternatives}
+        dropped = proposed - {p.code for p in codes} - {p.code for p in alternatives}
+        gaps = tuple(g for g in self.gaps if g.code not in dropped)  # a gap goes with the code it is about
+        return self.model_copy(update={"codes": codes, "alternatives": alternatives, "gaps": gaps})
 
     def with_text(self, text: str) -> NoteResult:
         """This result holding its note, for `_repr_html_` (results read back from JSON have none)."""

@@ -4,12 +4,15 @@ The mapper downstream needs nothing but these findings, so everything a code or 
 here: which region a condition is in and where that came from, what an imaging study or exam showed, how a
 treatment went, whether an injury is current."""
 
+import notecoder.medspacy_import  # noqa: F401  (medSpaCy without its process-wide warnings filter)
+
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 import srsly
+from medspacy.context.context import DEFAULT_ATTRIBUTES as CONTEXT_ATTRIBUTES
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -19,7 +22,7 @@ from notecoder.doctext import forget_note_text, note_text
 from notecoder.findings.durations import duration_days, iso_duration, onset_year
 from notecoder.findings.rules import FindingRules, finding_rules
 from notecoder.levels import Levels, is_non_spinal, parse_levels, region_groups, vocabulary
-from notecoder.result import Assertion, Finding, FindingKind, Region, RegionSource
+from notecoder.result import Assertion, AssertionCause, Finding, FindingKind, Region, RegionSource
 from notecoder.sections import section_rules
 from notecoder.targets import FINDING_KINDS
 
@@ -40,6 +43,7 @@ class _Draft:
     rule: str
     value: str | None
     assertion: Assertion = Assertion.PRESENT
+    cause: AssertionCause | None = None
     levels: tuple[str, ...] = ()
     region: Region | None = None
     region_source: RegionSource | None = None
@@ -74,6 +78,8 @@ class _Note:
     sentence_chars: list[tuple[int, int]]
     section_starts: list[int]
     section_categories: list[str | None]
+    section_titles: list[tuple[int, int]]
+    """The character span of each section's title (empty for the untitled opening)."""
     title_tokens: set[int]
     excluded_tokens: set[int] = field(default_factory=set)
     claimed_tokens: set[int] = field(default_factory=set)
@@ -86,6 +92,10 @@ class _Note:
     def section_of(self, token: int) -> str | None:
         i = bisect_right(self.section_starts, token) - 1
         return self.section_categories[i] if i >= 0 else None
+
+    def section_title(self, token: int) -> tuple[int, int]:
+        i = bisect_right(self.section_starts, token) - 1
+        return self.section_titles[i] if i >= 0 else (0, 0)
 
 
 def _distance(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
@@ -160,12 +170,17 @@ class FindingBuilder:
             sentence_chars.append((sent.start_char, sent.end_char))
         section_starts: list[int] = []
         section_categories: list[str | None] = []
+        section_titles: list[tuple[int, int]] = []
         title_tokens: set[int] = set()
         for section in doc._.sections:
             section_starts.append(section.title_start)
             section_categories.append(section.category)
+            title = doc[section.title_start : section.title_end]
+            section_titles.append((title.start_char, title.end_char))
             title_tokens.update(range(section.title_start, section.title_end))
-        return _Note(doc, sentence_starts, sentence_chars, section_starts, section_categories, title_tokens)
+        return _Note(
+            doc, sentence_starts, sentence_chars, section_starts, section_categories, section_titles, title_tokens
+        )
 
     def _drafts(self, note: _Note, spans) -> list[_Draft]:
         drafts: list[_Draft] = []
@@ -194,8 +209,8 @@ class FindingBuilder:
                 sentence=sentence,
                 rule=span._.target_rule.literal,
                 value=meta["value"],
-                assertion=self._assertion(span, kind, note.section_of(span.start)),
             )
+            draft.assertion, draft.cause = self._assertion(span, kind, note)
             draft.required = meta["qualifier"] == "required"
             drafts.append(draft)
             if meta["qualifier"] != "none":
@@ -206,15 +221,34 @@ class FindingBuilder:
             self._qualify(note, draft)
         return drafts
 
-    def _assertion(self, span: Span, kind: str, section: str | None) -> Assertion:
+    def _assertion(self, span: Span, kind: str, note: _Note) -> tuple[Assertion, AssertionCause | None]:
+        """The finding's assertion and what set it: ConText's first applicable attribute, else its section's."""
         underscore = span._
-        assertion = next((a for attribute, a in self.rules.assertion_order if getattr(underscore, attribute)), None)
-        if assertion is None:
+        found = next(((attr, a) for attr, a in self.rules.assertion_order if getattr(underscore, attr)), None)
+        cause: AssertionCause | None = None
+        if found is not None:
+            attribute, assertion = found
+            modifier = next(
+                (m for m in underscore.modifiers if CONTEXT_ATTRIBUTES.get(m.category, {}).get(attribute)), None
+            )
+            if modifier is not None:
+                cue = span.doc[modifier.modifier_span[0] : modifier.modifier_span[1]]
+                rule = f"{modifier.category}: {modifier.rule.literal}"
+                cause = AssertionCause(
+                    source="context", text=cue.text, start=cue.start_char, end=cue.end_char, rule=rule
+                )
+        else:
             if any(m.category in self.rules.current_categories for m in underscore.modifiers):
-                return Assertion.PRESENT  # "Plan: continue PT": a treatment under way, not a plan
+                return Assertion.PRESENT, None  # "Plan: continue PT": a treatment under way, not a plan
+            section = note.section_of(span.start)
             by_kind = self.rules.section_kind_assertions.get(section or "", {})
             assertion = by_kind.get(FindingKind(kind), self._section_assertions.get(section or "", Assertion.PRESENT))
-        return self.rules.kind_assertions.get(FindingKind(kind), {}).get(assertion, assertion)
+            if assertion != Assertion.PRESENT:
+                start, end = note.section_title(span.start)
+                title = note_text(span.doc)[start:end]
+                cause = AssertionCause(source="section", text=title, start=start, end=end, rule=section or "")
+        assertion = self.rules.kind_assertions.get(FindingKind(kind), {}).get(assertion, assertion)
+        return assertion, (cause if assertion != Assertion.PRESENT else None)
 
     # -- qualifiers and regions ------------------------------------------------------------------------------
 
@@ -393,7 +427,7 @@ class FindingBuilder:
             if draft.value is None:
                 draft.value = self._linked_value(note, draft)
             if draft.kind == FindingKind.IMAGING and draft.value and draft.assertion == Assertion.NEGATED:
-                draft.assertion = Assertion.PRESENT  # "X-rays: no fracture" reports a study that was done
+                draft.assertion, draft.cause = Assertion.PRESENT, None  # "X-rays: no fracture": a study was done
             if draft.value is None and draft.kind == FindingKind.TRAUMA:
                 draft.value = self._trauma_timing(chronicity[draft.sentence])
             if draft.kind == FindingKind.NEURO_EXAM and draft.assertion == Assertion.NEGATED:
@@ -466,6 +500,7 @@ class FindingBuilder:
             sentence_end=max(sentence_end, draft.end),
             section=note.section_of(draft.start_token),
             assertion=draft.assertion,
+            assertion_cause=draft.cause,
             concept=draft.concept,
             value=draft.value,
             levels=draft.levels,
@@ -512,7 +547,8 @@ _TAG = "notecoder.Finding"
 @srsly.msgpack_encoders("notecoder_finding")
 def _encode_finding(obj, chain=None):
     if isinstance(obj, Finding):
-        return {_TAG: [getattr(obj, name) for name in _FIELDS]}
+        fields = obj.model_dump(mode="json")
+        return {_TAG: [fields[name] for name in _FIELDS]}
     return obj if chain is None else chain(obj)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from notecoder.mapper.decisions import Decisions, Draft
+from notecoder.mapper.decisions import Decisions, Draft, unique
 from notecoder.mapper.icd import block_excludes1, emittable, placeholders, title
 from notecoder.mapper.note import ASSESSMENT_SECTIONS, K, NoteIndex, same_region
 from notecoder.mapper.rules import Concept, MapperRules, mapper_rules
@@ -107,14 +107,15 @@ class Mapper:
         for draft in decided.codes.values():
             for gap_id in self.rules.family_gaps.get(draft.family, ()):
                 if self._gap_applies(gap_id, draft, note, decided.trauma_unclear):
-                    decided.gap(gap_id, draft.code)
+                    untimed = gap_id == "injury-timeline-unclear"
+                    decided.gap(gap_id, draft.code, self._untimed_trauma(note) if untimed else draft.evidence)
         return Proposal(
             codes=tuple(self._code_proposal(d) for d in self._primary_first(decided.codes.values())),
             alternatives=tuple(
-                Alternative(code=d.code, title=title(d.code), reason=d.reason, evidence=tuple(_unique(d.evidence)))
+                Alternative(code=d.code, title=title(d.code), reason=d.reason, evidence=tuple(unique(d.evidence)))
                 for d in decided.alternatives.values()
             ),
-            gaps=tuple(decided.gaps.values()),
+            gaps=decided.finished_gaps(),
         )
 
     def _injuries(self, note: NoteIndex, decided: Decisions) -> None:
@@ -138,7 +139,7 @@ class Mapper:
             if timing is None:
                 decided.unclear_injury = True
                 if built is not None:
-                    decided.gap("injury-timeline-unclear", built.code)
+                    decided.gap("injury-timeline-unclear", built.code, [finding])
             elif timing == "sequela":
                 decided.sequela.add(region)  # coded after the condition it left, which is coded as it is now
             else:
@@ -177,6 +178,13 @@ class Mapper:
     def _trauma_unclear(self, note: NoteIndex) -> bool:
         trauma = [f for f in note.by_kind[K.TRAUMA] if f.assertion in (Assertion.PRESENT, Assertion.HISTORICAL)]
         return bool(trauma) and not any(f.value for f in trauma)
+
+    def _untimed_trauma(self, note: NoteIndex) -> list[Finding]:
+        """The injuries and trauma the note mentions without saying when: what an unclear timeline rests on."""
+        told = (Assertion.PRESENT, Assertion.HISTORICAL)
+        trauma = [f for f in note.by_kind[K.TRAUMA] if f.assertion in told and not f.value]
+        injuries = [f for f, _ in note.diagnoses("injury", self.rules.supporting_assertions) if not f.value]
+        return trauma + injuries
 
     def _family_for_text(self, concept: Concept, text: str) -> str:
         lower = text.lower()
@@ -241,13 +249,13 @@ class Mapper:
         seventh = self.rules.seventh_characters.get(best.value or "current", "")
         built = self.build(family, region, best, note, seventh)
         if built is None:
-            decided.gap("region-not-documented", self.family_label(family))
+            decided.gap("region-not-documented", self.family_label(family), support)
             return
         where = self.rules.region_names.get(region if region is not None else 0, "site unspecified")
         text = ", ".join(f"'{f.text}'" for f in support)
         decided.alternative(built.code, family, region, support, f"{reason} ({text}; {where})", note)
         if built.unspecified_region:
-            decided.gap("region-not-documented", built.code)
+            decided.gap("region-not-documented", built.code, support)
 
     def _m53(self, note: NoteIndex, decided: Decisions) -> None:
         injured, blocking, combined, codes = decided.injured, decided.blocking, decided.combined, decided.codes
@@ -330,7 +338,8 @@ class Mapper:
                 if role != "injury" and (region in dorsopathies or (region is None and dorsopathies)):
                     continue  # "probable instability" beside a confirmed stenosis: not the only dorsopathy
                 built = self.build(self._family_for_text(concept, finding.text), region, finding, note)
-                decided.gap("uncertain-diagnosis", built.code if built else self.family_label(concept.family))
+                code = built.code if built else self.family_label(concept.family)
+                decided.gap("uncertain-diagnosis", code, [finding])
                 decided.uncertain.append(finding)
 
     def _pain(self, note: NoteIndex, decided: Decisions) -> None:
@@ -356,9 +365,9 @@ class Mapper:
                 reason += f"; {headache.reason}"
             decided.alternative(built.code, concept.family, region, [finding, *cranial], reason, note)
             if not codes and not uncertain and region not in decided.sequela:
-                decided.gap("condition-not-named", built.code)
-            if decided.trauma_unclear:
-                decided.gap("injury-timeline-unclear", built.code)  # an injury would change the code
+                decided.gap("condition-not-named", built.code, [finding])
+            if decided.trauma_unclear:  # an injury would change the code
+                decided.gap("injury-timeline-unclear", built.code, self._untimed_trauma(note))
 
     # -- gaps --------------------------------------------------------------------------------------------------
 
@@ -405,18 +414,8 @@ class Mapper:
 
     def _code_proposal(self, draft: Draft) -> CodeProposal:
         return CodeProposal(
-            code=draft.code, title=title(draft.code), evidence=tuple(_unique(draft.evidence)), rationale=draft.reason
+            code=draft.code, title=title(draft.code), evidence=tuple(unique(draft.evidence)), rationale=draft.reason
         )
-
-
-def _unique(findings: list[Finding]) -> list[Finding]:
-    seen, out = set(), []
-    for finding in sorted(findings, key=lambda f: (f.start, f.end)):
-        key = (finding.kind, finding.start, finding.end)
-        if key not in seen:
-            seen.add(key)
-            out.append(finding)
-    return out
 
 
 def _category(template: str) -> str:

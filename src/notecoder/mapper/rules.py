@@ -63,6 +63,8 @@ class CodeAlso(RulesModel):
 
 
 class GapText(RulesModel):
+    label: str
+    """A short human name shown beside the id."""
     message: str
     query: str
     looked_for: str

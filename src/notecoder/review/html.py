@@ -42,7 +42,10 @@ def _key(finding: Finding) -> tuple:
 
 
 def _describe(finding: Finding) -> str:
-    parts = [finding.kind.value.replace("_", " "), finding.concept, finding.assertion.value]
+    assertion = finding.assertion.value
+    if finding.assertion_cause is not None:  # "negated by 'denies'": the cue or the section that set it
+        assertion += f" by '{finding.assertion_cause.text}'"
+    parts = [finding.kind.value.replace("_", " "), finding.concept, assertion]
     if finding.value:
         parts.append(finding.value)
     if finding.levels:

@@ -26,7 +26,9 @@ def _evidence(findings: tuple[Finding, ...], text: str | None) -> list[Text]:
         line.append(f'"{finding.text}"', style="bold")
         line.append(f"  {_place(finding, text)}", style="dim")
         if finding.assertion != "present":
-            line.append(f"  ({finding.assertion.value})", style="yellow")
+            cause = finding.assertion_cause
+            why = f" by '{cause.text}'" if cause is not None else ""
+            line.append(f"  ({finding.assertion.value}{why})", style="yellow")
         lines.append(line)
     return lines
 
