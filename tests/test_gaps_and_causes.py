@@ -79,3 +79,36 @@ def test_the_review_view_says_negated_by_what():
 def test_a_cause_round_trips_through_json():
     result = notecoder.extract("Denies radiculopathy. Family history: scoliosis.")
     assert NoteResult.model_validate_json(result.model_dump_json()) == result
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("Assessment: lumbar facet syndrome L4-5. Lumbar spinal stenosis L4-5.", False),  # stenosis: an alternative
+        ("Assessment: lumbar facet syndrome L4-5. No radiculopathy.", False),  # ruled out
+        ("Assessment: cervical facet syndrome C5-6. No lumbar radiculopathy.", True),  # another region's cause
+        ("Assessment: thoracic facet syndrome T6-7. Lumbar disc herniation L4-5 with radiculopathy.", True),
+        ("Assessment: cervical facet syndrome C5-6.", True),
+    ],
+)
+def test_no_gap_asks_about_a_cause_the_note_already_addresses(text, asked):
+    assert ("exclusions-not-documented" in gaps_of(text)) is asked
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        (
+            "PREOPERATIVE DIAGNOSIS: L4-5 facet syndrome.\nOPERATIVE PROCEDURE: L4-5 medial branch neurotomy.\n"
+            "ANESTHESIA: Local.\nDESCRIPTION OF PROCEDURE: The L4 and L5 medial branches were lesioned.",
+            False,
+        ),
+        (
+            "Assessment: L4-5 facet syndrome.\nProcedures: CMT 2 regions.",
+            True,
+        ),  # a visit's procedures, not an operation
+        ("Assessment: L4-5 facet syndrome.", True),
+    ],
+)
+def test_an_operative_note_is_not_asked_for_the_care_before_it(text, asked):
+    assert ("conservative-care-not-documented" in gaps_of(text)) is asked

@@ -386,11 +386,19 @@ class Mapper:
         if gap_id == "neuro-exam-not-documented":
             return not any(f.value and f.concept in rules.exam_concepts for f in note.by_kind[K.NEURO_EXAM])
         if gap_id == "conservative-care-not-documented":
+            if any(f.section in rules.operative_sections for f in note.findings):
+                return False  # an operative note documents the operation, not the care that came before it
             prior = (Assertion.PRESENT, Assertion.HISTORICAL)
             return not any(f.value and f.assertion in prior for f in note.by_kind[K.CONSERVATIVE_CARE])
         if gap_id == "exclusions-not-documented":
+            # a disc, radicular or cord cause documented as absent or as present (then among the alternatives)
+            # has been considered: asking whether it was would contradict the note's own proposals
+            considered = (Assertion.NEGATED, Assertion.PRESENT)
+            near = rules.region_neighbours.near
             return not any(
-                f.concept in rules.exclusion_concepts and f.assertion == Assertion.NEGATED
+                f.concept in rules.exclusion_concepts
+                and f.assertion in considered
+                and near(note.region(f), draft.region)
                 for f in note.by_kind[K.CONDITION]
             )
         if gap_id == "symptom-cluster-not-documented":

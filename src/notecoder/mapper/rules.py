@@ -138,6 +138,8 @@ class MapperRules(RulesFile):
     """Chronicity concepts that make an injury in their sentence a current one."""
     exam_concepts: frozenset[str]
     exclusion_concepts: frozenset[str]
+    operative_sections: frozenset[str]
+    """Sections of an operative or procedure note: such a note is not asked for the conservative care before it."""
     family_gaps: dict[str, tuple[str, ...]]
     gaps: dict[str, GapText]
 
