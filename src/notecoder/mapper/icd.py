@@ -71,6 +71,11 @@ def _title(code: str) -> str:
     return _tabular().get_description(candidate)
 
 
+def tabular_titles() -> dict[str, str]:
+    """The official title of every code the rules can emit, by code."""
+    return dict(_snapshot()["titles"])
+
+
 def block_excludes1(block: str = BLOCK) -> tuple[str, ...]:
     if block == BLOCK:
         return tuple(_snapshot()["block_excludes1"])

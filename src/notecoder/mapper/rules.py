@@ -65,6 +65,8 @@ class CodeAlso(RulesModel):
 class GapText(RulesModel):
     label: str
     """A short human name shown beside the id."""
+    answers: tuple[str, ...]
+    """The choices of the physician query, not leading: 'Other' and 'Clinically undetermined' are always added."""
     message: str
     query: str
     looked_for: str

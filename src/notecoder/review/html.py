@@ -3,6 +3,7 @@
 Note text is untrusted: every piece of it goes through `html.escape`, and the only markup is built here. Linking a
 code to its evidence needs no script (CSS `:has()`), so the view works in an untrusted notebook too."""
 
+import hashlib
 import html
 import json
 from collections import defaultdict
@@ -10,7 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
 
-from notecoder.result import Assertion, Finding, NoteResult
+from notecoder.mapper import mapper_rules
+from notecoder.mapper.icd import tabular_titles
+from notecoder.result import Alternative, Assertion, CodeProposal, Finding, Gap, NoteResult
 
 TAGS = {
     Assertion.NEGATED: "neg",
@@ -185,37 +188,79 @@ def _script_json(value: object) -> str:
     return raw
 
 
+def _proposal_row(proposal: CodeProposal | Alternative) -> dict:
+    return {"code": proposal.code, "title": proposal.title, "confidence": proposal.confidence}
+
+
+def _gap_row(gap: Gap) -> dict:
+    return {"id": gap.id, "label": gap.label, "code": gap.code, "message": gap.message, "query": gap.query,
+            "indicators": [f.text for f in gap.evidence]}  # fmt: skip
+
+
+def _row(item: ReportItem) -> dict:
+    """What the worklist needs of a note; its text reaches the page only as data set with textContent."""
+    result = item.result
+    if result is None:
+        return {"id": item.id, "codes": [], "alternatives": [], "gaps": [], "error": item.error, "confidence": None}
+    confidences = [c.confidence for c in result.codes] + [a.confidence for a in result.alternatives]
+    scored = [value for value in confidences if value is not None]
+    return {
+        "id": item.id,
+        "codes": [_proposal_row(c) for c in result.codes],
+        "alternatives": [_proposal_row(a) for a in result.alternatives],
+        "gaps": [_gap_row(g) for g in result.gaps],
+        "error": None,
+        "confidence": min(scored) if scored else None,
+    }
+
+
+def _page_tables() -> dict:
+    """The tabular titles of every code the rules can emit (a changed code is checked against them), and each gap's
+    query answers."""
+    rules = mapper_rules()
+    return {
+        "tabular": tabular_titles(),
+        "answers": {gap_id: list(text.answers) for gap_id, text in rules.gaps.items()},
+        "labels": {gap_id: text.label for gap_id, text in rules.gaps.items()},
+    }
+
+
 def report_html(items: Iterable[ReportItem], title: str = "notecoder review") -> str:
-    """One self-contained page to review a batch: a filterable table of notes and each note's highlighted view."""
+    """One self-contained page to review a batch as a worklist: the notes that need review first, filters kept in
+    the address, accept / reject / change per proposal and gap (kept in the browser, exported as CSV or JSON), and
+    a printable physician query per note."""
     rows, views = [], []
     for n, item in enumerate(items):
         result = item.result
-        rows.append(
-            {
-                "id": item.id,
-                "codes": [c.code for c in result.codes] if result else [],
-                "alternatives": [a.code for a in result.alternatives] if result else [],
-                "gaps": [g.id for g in result.gaps] if result else [],
-                "error": item.error,
-            }
-        )
+        rows.append(_row(item))
         if result is None:
             views.append(f'<p class="nc-missing">Row failed: {_e(item.error or "unknown error")}</p>')
         else:
             views.append(note_html(item.text, result, standalone=False, uid=f"n{n}"))
     script = files(__package__).joinpath("report.js").read_text(encoding="utf-8")
+    payload = {"rows": rows, "views": views, **_page_tables()}
+    payload["report"] = hashlib.sha256(_script_json([r["id"] for r in rows]).encode()).hexdigest()[:16]
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
         f"script-src 'unsafe-inline'; img-src data:\">"
         f'<style>{stylesheet()}</style></head><body class="nc-report"><h1>{_e(title)}</h1>'
-        '<div id="nc-summary"></div><div id="nc-filters">'
+        '<div id="nc-summary"></div><div id="nc-notice" role="status"></div><div id="nc-filters">'
+        '<label><input id="nc-has" type="checkbox"> has a code</label> '
         '<label>Code <select id="nc-code"><option value="">any</option></select></label> '
         '<label>Gap <select id="nc-gap"><option value="">any</option></select></label> '
+        '<label>Confidence <select id="nc-band"><option value="">any</option><option value="low">below 0.5</option>'
+        '<option value="mid">0.5 to 0.8</option><option value="high">0.8 and above</option></select></label> '
         '<label>Id <input id="nc-id" type="search"></label> <span id="nc-count"></span></div>'
-        '<div id="nc-layout"><div id="nc-list"><table><thead><tr><th>id</th><th>codes</th><th>alternatives</th>'
-        '<th>gaps</th></tr></thead><tbody id="nc-rows"></tbody></table><div id="nc-pages"></div></div>'
-        '<div id="nc-detail"></div></div>'
-        f'<script type="application/json" id="nc-data">{_script_json({"rows": rows, "views": views})}</script>'
+        '<div id="nc-review-bar"><label>Reviewer <input id="nc-reviewer" type="text"></label> '
+        '<button id="nc-export-csv" type="button">Export decisions (CSV)</button> '
+        '<button id="nc-export-json" type="button">Export decisions (JSON)</button> '
+        '<span id="nc-decided"></span></div>'
+        '<div id="nc-layout"><div id="nc-list"><table><thead><tr><th>id</th><th>confidence</th><th>codes</th>'
+        '<th>alternatives</th><th>gaps</th></tr></thead><tbody id="nc-rows"></tbody></table>'
+        '<div id="nc-pages"></div></div>'
+        '<div><div id="nc-decisions"></div><div id="nc-detail"></div></div></div>'
+        '<div id="nc-query-sheet" hidden></div>'
+        f'<script type="application/json" id="nc-data">{_script_json(payload)}</script>'
         f"<script>{script}</script></body></html>"
     )
