@@ -379,8 +379,18 @@ def train_command(
     dev: Annotated[str, typer.Option(help="The split the review threshold is chosen on.")] = "dev",
     test: Annotated[str, typer.Option(help="The split reported, never tuned on.")] = "test",
     seed: Annotated[int, typer.Option(help="Seed of the cross-validation folds.")] = 0,
+    feedback: Annotated[
+        Path | None,
+        typer.Option(help="Coders' decisions exported from the review report (CSV or JSON): more labelled proposals."),
+    ] = None,
+    results: Annotated[
+        Path | None,
+        typer.Option(help="The batch results (with --include-text) the decisions are about; default: the corpus."),
+    ] = None,
 ) -> None:
-    """Train the proposal-confidence model; writes model.json, its checksum, MODEL_CARD.md and calibration.png."""
+    """Train the proposal-confidence model; writes model.json, its checksum, MODEL_CARD.md and calibration.png.
+
+    With --feedback, the coders' decisions train it too (one note in three held out, reported before and after)."""
     from notecoder.evaluation import read_corpus
 
     try:
@@ -390,9 +400,19 @@ def train_command(
             f"training needs the [train] extra ({error.name} is not installed): pip install 'notecoder[train]'"
         ) from None
 
+    from notecoder.scoring.feedback import FeedbackError, labelled_proposals, notes_from_results, read_decisions
+
     try:
         notes = read_corpus(corpus)
-        figures = train(notes, output, split, dev, test, seed)
+        labelled: list = []
+        if feedback is not None:
+            if not feedback.is_file():
+                raise fail(ExitCode.INPUT, f"no such decisions file: {feedback}")
+            texts = notes_from_results(results) if results else {n.id: (n.text, n.setting.value) for n in notes}
+            labelled = list(labelled_proposals(read_decisions(feedback), texts))
+        figures = train(notes, output, split, dev, test, seed, labelled)
+    except FeedbackError as error:
+        raise fail(ExitCode.INPUT, str(error)) from None
     except (OSError, ValueError) as error:
         raise typer.BadParameter(str(error)) from None
     typer.echo(json.dumps(figures, indent=2))

@@ -29,6 +29,9 @@ class Dataset:
     labels: list[int]
     codes: list[str]
 
+    def joined(self, other: "Dataset") -> "Dataset":
+        return Dataset(self.features + other.features, self.labels + other.labels, self.codes + other.codes)
+
     @property
     def matrix(self) -> np.ndarray:
         return np.array([[row[name] for name in FEATURES] for row in self.features], dtype=float)
@@ -115,17 +118,44 @@ def _precision_at_recall(y: np.ndarray, p: np.ndarray, recall: float) -> float:
     return float((kept & (y == 1)).sum() / kept.sum())
 
 
-def train(notes: Sequence[GoldNote], output: Path, split: str, dev: str, test: str, seed: int = 0) -> dict:
-    """Fits on `split`, picks the review threshold on `dev`, reports `dev` and `test`; writes the model, its
-    checksum, the calibration figure and the model card to `output`. Returns the figures."""
+def _feedback_part(feedback: Sequence[tuple[bool, dict[str, float], int, str]], held: bool) -> Dataset:
+    rows = [(features, label, code) for out, features, label, code in feedback if out == held]
+    return Dataset([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+
+
+def _with_threshold(model: ConfidenceModel, dev: Dataset) -> ConfidenceModel:
+    threshold = math.floor(recall_threshold(dev.labels, model.probabilities(dev.features)) * 1e4) / 1e4  # not above
+    return model.model_copy(update={"review_threshold": threshold})
+
+
+def train(
+    notes: Sequence[GoldNote],
+    output: Path,
+    split: str,
+    dev: str,
+    test: str,
+    seed: int = 0,
+    feedback: Sequence[tuple[bool, dict[str, float], int, str]] = (),
+) -> dict:
+    """Fits on `split` (and the coders' decisions of `feedback` not held out), picks the review threshold on `dev`,
+    reports `dev`, `test` and the held-out decisions before and after; writes the model, its checksum, the
+    calibration figure and the model card to `output`. Returns the figures."""
     parts = {name: dataset([n for n in notes if n.split == name]) for name in (split, dev, test)}
-    model = fit(parts[split], seed, output.name)
-    predictions = {name: model.probabilities(data.features) for name, data in parts.items()}
-    threshold = math.floor(recall_threshold(parts[dev].labels, predictions[dev]) * 1e4) / 1e4  # never above it
-    model = model.model_copy(update={"review_threshold": threshold})
+    learned, kept = _feedback_part(feedback, held=False), _feedback_part(feedback, held=True)
+    fitting = parts[split].joined(learned)
+    model = _with_threshold(fit(fitting, seed, output.name), parts[dev])
+    threshold = model.review_threshold
     digest = save(model, output)
-    base_rate = float(np.mean(parts[split].labels))
+    predictions = {name: model.probabilities(data.features) for name, data in parts.items()}
+    base_rate = float(np.mean(fitting.labels))
     figures = {name: split_metrics(parts[name].labels, predictions[name], threshold, base_rate) for name in (dev, test)}
+    if feedback:
+        before = _with_threshold(fit(parts[split], seed, output.name), parts[dev])
+        figures["decisions"] = {"fitted": len(learned.labels), "held_out": len(kept.labels)}
+        if kept.labels:
+            for name, scorer in (("before", before), ("after", model)):
+                scored = scorer.probabilities(kept.features)
+                figures["decisions"][name] = split_metrics(kept.labels, scored, scorer.review_threshold, base_rate)
     _calibration_figure({name: (parts[name].labels, predictions[name]) for name in (dev, test)}, output)
     card = _card(model, digest, parts, split, dev, test, figures, base_rate)
     (output / "MODEL_CARD.md").write_text(card, encoding="utf-8")
@@ -166,6 +196,22 @@ def _card(model, digest, parts, split, dev, test, figures, base_rate) -> str:
 
     def line(label: str, key: str) -> str:
         return f"| {label} | {figures[dev][key]} | {figures[test][key]} |"
+
+    decisions = figures.get("decisions")
+    feedback = ""
+    if decisions:
+        feedback = (
+            f"\n\n## Coders' decisions\n\nFitted with {decisions['fitted']} proposals coders accepted (right) or "
+            f"rejected or changed (wrong), beside `{split}`; {decisions['held_out']} more, on one note in three, are "
+            "held out to check the model.\n"
+        )
+        if "after" in decisions:
+            before, after = decisions["before"], decisions["after"]
+            feedback += "\n| held-out decisions | before | after |\n|---|---|---|\n" + "\n".join(
+                f"| {key.replace('_', ' ')} | {before[key]} | {after[key]} |"
+                for key in ("proposals", "right", "brier_model", "roc_auc", "at_threshold_precision",
+                            "at_threshold_recall", "flagged_for_review")
+            )  # fmt: skip
 
     return f"""# Model card: {model.name}
 
@@ -212,7 +258,7 @@ coefficients over the folds (features are 0/1 or log counts):
 {line("ROC AUC", "roc_auc")}
 {line(f"at the review threshold {model.review_threshold}: precision", "at_threshold_precision")}
 {line(f"at the review threshold {model.review_threshold}: recall", "at_threshold_recall")}
-{line("proposals below the threshold (to review first)", "flagged_for_review")}
+{line("proposals below the threshold (to review first)", "flagged_for_review")}{feedback}
 
 ![calibration](calibration.png)
 
