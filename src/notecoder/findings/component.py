@@ -223,14 +223,15 @@ class FindingBuilder:
 
     def _assertion(self, span: Span, kind: str, note: _Note) -> tuple[Assertion, AssertionCause | None]:
         """The finding's assertion and what set it: ConText's first applicable attribute, else its section's."""
-        underscore = span._
-        found = next(((attr, a) for attr, a in self.rules.assertion_order if getattr(underscore, attr)), None)
+        # ConText sets a span's flags (is_negated, ...) from the categories of the modifiers it links to the span:
+        # reading the modifiers once gives both the flag and the cue that set it
+        modifiers = span._.modifiers
+        flags = {attr for m in modifiers for attr, on in CONTEXT_ATTRIBUTES.get(m.category, {}).items() if on}
+        found = next(((attr, a) for attr, a in self.rules.assertion_order if attr in flags), None)
         cause: AssertionCause | None = None
         if found is not None:
             attribute, assertion = found
-            modifier = next(
-                (m for m in underscore.modifiers if CONTEXT_ATTRIBUTES.get(m.category, {}).get(attribute)), None
-            )
+            modifier = next((m for m in modifiers if CONTEXT_ATTRIBUTES.get(m.category, {}).get(attribute)), None)
             if modifier is not None:
                 cue = span.doc[modifier.modifier_span[0] : modifier.modifier_span[1]]
                 rule = f"{modifier.category}: {modifier.rule.literal}"
@@ -238,7 +239,7 @@ class FindingBuilder:
                     source="context", text=cue.text, start=cue.start_char, end=cue.end_char, rule=rule
                 )
         else:
-            if any(m.category in self.rules.current_categories for m in underscore.modifiers):
+            if any(m.category in self.rules.current_categories for m in modifiers):
                 return Assertion.PRESENT, None  # "Plan: continue PT": a treatment under way, not a plan
             section = note.section_of(span.start)
             by_kind = self.rules.section_kind_assertions.get(section or "", {})
