@@ -296,6 +296,29 @@ def convert_command(
     typer.echo(f"{count} records -> {output}", err=True)
 
 
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes, each loading the pipeline once.")] = 1,
+    max_body_bytes: Annotated[int, typer.Option(min=1, help="Largest request body; larger is 413.")] = 10_000_000,
+    max_note_chars: Annotated[int, typer.Option(min=1, help="Longest note; longer is 413.")] = 1_000_000,
+) -> None:
+    """Serve notecoder over HTTP: CogStack's NLP REST API (/api/info, /api/process, /api/process_bulk), /v1/extract,
+    /healthz and /readyz. Set NOTECODER_TOKEN to require it as a bearer token. Needs the [server] extra."""
+    try:
+        import uvicorn
+    except ImportError:
+        raise fail(ExitCode.USAGE, "serving needs the [server] extra: pip install 'notecoder[server]'") from None
+    import os
+
+    os.environ["NOTECODER_MAX_BODY_BYTES"] = str(max_body_bytes)
+    os.environ["NOTECODER_MAX_NOTE_CHARS"] = str(max_note_chars)
+    # uvicorn's access log names the method, path and status, never a body
+    uvicorn.run("notecoder.service.api:app_factory", factory=True, host=host, port=port, workers=workers,
+                log_level="info", server_header=False)  # fmt: skip
+
+
 @app.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of a result (what `extract --format json` and each batch record's "result" hold)."""
