@@ -62,6 +62,7 @@ MinConfidence = Annotated[
 class ExtractFormat(StrEnum):
     text = "text"
     json = "json"
+    fhir = "fhir"
 
 
 class InputFormat(StrEnum):
@@ -69,12 +70,14 @@ class InputFormat(StrEnum):
     jsonl = "jsonl"
     parquet = "parquet"
     folder = "folder"
+    fhir_ndjson = "fhir-ndjson"
 
 
 class OutputFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
     parquet = "parquet"
+    fhir_ndjson = "fhir-ndjson"
 
 
 def fail(code: ExitCode, message: str) -> typer.Exit:
@@ -122,8 +125,14 @@ def extract_command(
     sample: Annotated[bool, typer.Option("--sample", help="Read the sample note bundled with the package.")] = False,
     output_format: Annotated[
         ExtractFormat | None,
-        typer.Option("--format", help="text (read on a terminal) or json; default: text on a terminal, else json."),
+        typer.Option(
+            "--format",
+            help="text (read on a terminal), json, or fhir (an R4 Bundle); default: text on a terminal, else json.",
+        ),
     ] = None,
+    fhir_input: Annotated[
+        bool, typer.Option("--fhir-input", help="FILE is a FHIR DocumentReference (or a Bundle of them), not text.")
+    ] = False,
     output: Annotated[
         str, typer.Option("--output", "-o", help="Write the result to this file instead of standard output ('-').")
     ] = "-",
@@ -142,11 +151,22 @@ def extract_command(
         text = _read_note(file)
     from notecoder.extraction import MAX_NOTE_CHARS, extract
 
+    document, subject = None, None
+    if fhir_input:
+        text, document, subject = _fhir_note(text)
     if len(text) > MAX_NOTE_CHARS:
         raise fail(ExitCode.NOTE, f"the note is {len(text):,} characters; notecoder reads at most {MAX_NOTE_CHARS:,}")
     result = extract(text, setting)
     if min_confidence is not None:
         result = result.above(min_confidence)
+    if output_format == ExtractFormat.fhir:
+        bundle = _fhir_bundle(result, document, subject).model_dump_json(indent=indent or None, exclude_none=True)
+        if output == "-":
+            typer.echo(bundle)
+            return
+        with _output_file(output) as handle:
+            handle.write(bundle + "\n")
+        return
     to_terminal = output == "-" and sys.stdout.isatty()
     fmt = output_format or (ExtractFormat.text if to_terminal else ExtractFormat.json)
     if fmt == ExtractFormat.text:
@@ -166,6 +186,31 @@ def extract_command(
         return
     with _output_file(output) as handle:
         handle.write(rendered + "\n")
+
+
+def _fhir_note(raw: str) -> tuple[str, str, dict | None]:
+    """The one note of a FHIR DocumentReference (a Bundle must hold exactly one for `extract`)."""
+    try:
+        from notecoder.fhir_r4 import FhirInputError, document_notes
+    except ImportError:
+        raise fail(ExitCode.USAGE, "FHIR needs the [fhir] extra: pip install 'notecoder[fhir]'") from None
+    try:
+        notes = list(document_notes(json.loads(raw)))
+    except json.JSONDecodeError:
+        raise fail(ExitCode.INPUT, "the input is not JSON: --fhir-input reads a DocumentReference") from None
+    except FhirInputError as error:
+        raise fail(ExitCode.INPUT, str(error)) from None
+    if len(notes) != 1:
+        raise fail(ExitCode.INPUT, f"the Bundle holds {len(notes)} DocumentReferences: use `notecoder batch`")
+    reference, text, subject = notes[0]
+    return text, reference, subject
+
+
+def _fhir_bundle(result, document: str | None, subject: dict | None):
+    try:
+        return result.to_fhir(document, subject)
+    except ImportError:
+        raise fail(ExitCode.USAGE, "FHIR needs the [fhir] extra: pip install 'notecoder[fhir]'") from None
 
 
 def _output_file(output: str):

@@ -163,6 +163,13 @@ class NoteResult(_Frozen):
         gaps = tuple(g for g in self.gaps if g.code not in dropped)  # a gap goes with the code it is about
         return self.model_copy(update={"codes": codes, "alternatives": alternatives, "gaps": gaps})
 
+    def to_fhir(self, document: str | None = None, subject: dict | None = None):
+        """This result as a FHIR R4 Bundle (`notecoder.fhir_r4`; needs the [fhir] extra): a provisional Condition per
+        code and alternative, a Task per gap. `document`: the source DocumentReference's reference."""
+        from notecoder.fhir_r4 import result_bundle
+
+        return result_bundle(self, document, subject)
+
     def with_text(self, text: str) -> NoteResult:
         """This result holding its note, for `_repr_html_` (results read back from JSON have none)."""
         copy = self.model_copy()

@@ -11,7 +11,7 @@ from notecoder.batch.paths import PRIVATE, check_output, private_open
 from notecoder.batch.sources import SourceError
 from notecoder.result import NoteResult
 
-FORMATS = ("jsonl", "csv", "parquet")
+FORMATS = ("jsonl", "csv", "parquet", "fhir-ndjson")
 FLAT_COLUMNS = (
     "row", "id", "status", "record", "code", "title", "confidence", "gap", "query", "detail", "evidence",
     "error_type", "error_message",
@@ -105,7 +105,25 @@ def _write_parquet(records: Iterable[dict], target: Path, batch_rows: int = 4096
             writer.write_table(pa.Table.from_pylist(pending, schema=schema))
 
 
-WRITERS = {"jsonl": _write_jsonl, "csv": _write_csv, "parquet": _write_parquet}
+def _write_fhir_ndjson(records: Iterable[dict], target: Path) -> None:
+    """One resource a line: a Bundle per coded note (its id names the source DocumentReference), an
+    OperationOutcome per failed row."""
+    from notecoder.fhir_r4 import result_bundle
+
+    with private_open(target, "w") as handle:
+        for record in records:
+            if record["status"] == "ok":
+                result = NoteResult.model_validate(record["result"])
+                line = result_bundle(result, f"DocumentReference/{record['id']}").model_dump_json(exclude_none=True)
+            else:
+                error = record["error"]
+                line = json.dumps({"resourceType": "OperationOutcome", "id": str(record["id"]), "issue": [
+                    {"severity": "error", "code": "processing",
+                     "diagnostics": f"{error['type']}: {error['message']}"}]})  # fmt: skip
+            handle.write(line + "\n")
+
+
+WRITERS = {"jsonl": _write_jsonl, "csv": _write_csv, "parquet": _write_parquet, "fhir-ndjson": _write_fhir_ndjson}
 
 
 def _write_whole(records: Iterable[dict], output: Path, fmt: str) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 TEXT_COLUMNS = ("text", "note_text", "note", "transcription", "body", "report_text", "document")
 ID_COLUMNS = ("id", "note_id", "noteid", "document_id", "encounter_id", "row_id", "")
-FORMATS = ("csv", "jsonl", "parquet", "folder")
+FORMATS = ("csv", "jsonl", "parquet", "folder", "fhir-ndjson")
 
 
 class SourceError(ValueError):
@@ -160,7 +160,8 @@ def read_csv(path: Path, text_col: str | None, id_col: str | None, encoding: str
             yield _row(row, note_id, values[text_at], text_name, encoding)
 
 
-def read_jsonl(path: Path, text_col: str | None, id_col: str | None, encoding: str) -> Iterator[NoteRow | RowError]:
+def _json_objects(path: Path, encoding: str) -> Iterator[tuple[int, dict] | RowError]:
+    """Each line's JSON object with its row number, or why the line is not one."""
     with path.open("rb") as handle:
         for row, raw in enumerate(handle, start=1):
             if not raw.strip():
@@ -182,15 +183,47 @@ def read_jsonl(path: Path, text_col: str | None, id_col: str | None, encoding: s
             if not isinstance(record, dict):
                 yield RowError(row, str(row), "TypeError", f"row {row}: a JSON object is expected")
                 continue
-            columns = list(record)
-            text_name = text_col if text_col is not None else _pick(columns, None, TEXT_COLUMNS, "text")
-            id_name = id_col if id_col is not None else _pick(columns, None, ID_COLUMNS, "id")
-            note_id = str(record.get(id_name, "")).strip() if id_name is not None else ""
-            note_id = note_id or str(row)
-            if text_name is None or text_name not in record:
-                yield RowError(row, note_id, "MissingColumn", f"row {row}: no text field (fields: {columns})")
-                continue
-            yield _row(row, note_id, record[text_name], text_name, encoding)
+            yield row, record
+
+
+def read_jsonl(path: Path, text_col: str | None, id_col: str | None, encoding: str) -> Iterator[NoteRow | RowError]:
+    for item in _json_objects(path, encoding):
+        if isinstance(item, RowError):
+            yield item
+            continue
+        row, record = item
+        columns = list(record)
+        text_name = text_col if text_col is not None else _pick(columns, None, TEXT_COLUMNS, "text")
+        id_name = id_col if id_col is not None else _pick(columns, None, ID_COLUMNS, "id")
+        note_id = str(record.get(id_name, "")).strip() if id_name is not None else ""
+        note_id = note_id or str(row)
+        if text_name is None or text_name not in record:
+            yield RowError(row, note_id, "MissingColumn", f"row {row}: no text field (fields: {columns})")
+            continue
+        yield _row(row, note_id, record[text_name], text_name, encoding)
+
+
+def read_fhir_ndjson(
+    path: Path, text_col: str | None, id_col: str | None, encoding: str
+) -> Iterator[NoteRow | RowError]:
+    """A FHIR Bulk Data export of DocumentReference: one resource a line, its id the row's id."""
+    from notecoder.fhir_r4 import FhirInputError, document_note
+
+    for item in _json_objects(path, encoding):
+        if isinstance(item, RowError):
+            yield item
+            continue
+        row, resource = item
+        note_id = str(resource.get("id") or row)
+        if resource.get("resourceType") != "DocumentReference":
+            yield RowError(row, note_id, "FhirInputError", f"row {row}: not a DocumentReference")
+            continue
+        try:
+            _, text, _ = document_note(resource)
+        except FhirInputError as error:
+            yield RowError(row, note_id, "FhirInputError", f"row {row}: {error}")
+            continue
+        yield _row(row, note_id, text, "content", encoding)
 
 
 def read_parquet(path: Path, text_col: str | None, id_col: str | None, encoding: str) -> Iterator[NoteRow | RowError]:
@@ -231,7 +264,8 @@ def read_folder(path: Path, text_col: str | None, id_col: str | None, encoding: 
         yield _row(row, note_id, raw, file.name, encoding)
 
 
-READERS = {"csv": read_csv, "jsonl": read_jsonl, "parquet": read_parquet, "folder": read_folder}
+READERS = {"csv": read_csv, "jsonl": read_jsonl, "parquet": read_parquet, "folder": read_folder,
+           "fhir-ndjson": read_fhir_ndjson}  # fmt: skip
 
 
 def read_notes(
@@ -261,7 +295,7 @@ def count_rows(path: Path, fmt: str | None = None) -> int | None:
         import pyarrow.parquet as pq
 
         return pq.ParquetFile(path).metadata.num_rows
-    if fmt == "jsonl":
+    if fmt in ("jsonl", "fhir-ndjson"):
         with path.open("rb") as handle:
             return sum(1 for line in handle if line.strip())
     with path.open(encoding="utf-8", errors="surrogateescape", newline="") as handle:

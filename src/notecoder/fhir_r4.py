@@ -1,0 +1,156 @@
+"""FHIR R4 in and out (built and validated with `fhir.resources`' R4B models, which match R4 for these resources).
+
+Out: a `Bundle` (type collection) with one `Condition` per proposed code and per alternative, `verificationStatus`
+provisional (these are proposals for a coder, not diagnoses), coded in ICD-10-CM, `evidence.detail` pointing at the
+source `DocumentReference`; the evidence spans, the rationale, the confidence and whether it is a code or an
+alternative ride in the extensions below. Each gap is a `Task` (status requested, intent proposal) focused on the
+Condition it is about: a physician query is a piece of work a clinician is asked to do and close, with a status a
+CDI team tracks from requested to completed, which is what Task models; a CommunicationRequest would only ask for a
+message to be sent.
+
+In: a `DocumentReference` whose `content` holds a text/plain attachment, as base64 `data` or as a `url` naming a
+contained `Binary` ("#id"), or a Bundle of them."""
+
+import base64
+import binascii
+import uuid
+from collections.abc import Iterator
+
+from notecoder.result import Alternative, CodeProposal, NoteResult
+
+ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
+EXTENSIONS = "https://notecoder.dev/fhir/StructureDefinition"
+"""notecoder's extensions: `proposal` (valueCode code|alternative), `confidence` (valueDecimal), `rationale`
+(valueString), `evidence-span` (extensions start, end: valueInteger; text: valueString); `gap` is a Task code system."""
+VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
+_NAMESPACE = uuid.UUID("6f2d7b1c-4c1e-4d0e-9a39-6a5e1f1b2c3d")
+
+
+class FhirInputError(ValueError):
+    """A resource that holds no note notecoder can read; the message names the resource and field, never text."""
+
+
+def _id(*parts: str) -> str:
+    """Stable ids: coding the same document again gives the same resources."""
+    return str(uuid.uuid5(_NAMESPACE, "|".join(parts)))
+
+
+def _span(finding) -> dict:
+    return {"url": f"{EXTENSIONS}/evidence-span", "extension": [
+        {"url": "start", "valueInteger": finding.start}, {"url": "end", "valueInteger": finding.end},
+        {"url": "text", "valueString": finding.text}]}  # fmt: skip
+
+
+def _condition(proposal: CodeProposal | Alternative, kind: str, why: str, subject: dict, document: str | None) -> dict:
+    extensions: list[dict] = [{"url": f"{EXTENSIONS}/proposal", "valueCode": kind}]
+    if proposal.confidence is not None:
+        extensions.append({"url": f"{EXTENSIONS}/confidence", "valueDecimal": proposal.confidence})
+    if why:
+        extensions.append({"url": f"{EXTENSIONS}/rationale", "valueString": why})
+    extensions += [_span(f) for f in proposal.evidence]
+    condition = {
+        "resourceType": "Condition",
+        "id": _id(document or "", kind, proposal.code),
+        "extension": extensions,
+        "verificationStatus": {"coding": [{"system": VERIFICATION, "code": "provisional"}]},
+        "category": [{"coding": [{"system": CATEGORY, "code": "encounter-diagnosis"}]}],
+        "code": {
+            "coding": [{"system": ICD10CM, "code": proposal.code, "display": proposal.title}],
+            "text": proposal.title,
+        },  # fmt: skip
+        "subject": subject,
+    }
+    if document:
+        condition["evidence"] = [{"detail": [{"reference": document}]}]
+    return condition
+
+
+def result_bundle(result: NoteResult, document: str | None = None, subject: dict | None = None):
+    """The result as a FHIR R4 Bundle (a validated `fhir.resources` model); `document` is the reference of the
+    source DocumentReference ("DocumentReference/123"), `subject` the patient reference, when known."""
+    from fhir.resources.R4B.bundle import Bundle
+
+    who = subject or {"display": "patient of the source document"}
+    entries = []
+    conditions: dict[str, str] = {}
+    for kind, proposals in (("code", result.codes), ("alternative", result.alternatives)):
+        for proposal in proposals:
+            why = proposal.rationale if isinstance(proposal, CodeProposal) else proposal.reason
+            resource = _condition(proposal, kind, why, who, document)
+            conditions.setdefault(proposal.code, f"urn:uuid:{resource['id']}")
+            entries.append({"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource})
+    for gap in result.gaps:
+        task = {
+            "resourceType": "Task",
+            "id": _id(document or "", "gap", gap.id, gap.code or ""),
+            "status": "requested",
+            "intent": "proposal",
+            "code": {
+                "coding": [{"system": f"{EXTENSIONS}/gap", "code": gap.id, "display": gap.label}],
+                "text": "documentation query",
+            },  # fmt: skip
+            "description": gap.query,
+            "for": who,
+            "reasonCode": {"text": gap.message},
+            "input": [{"type": {"text": "clinical indicator"}, "valueString": f.text} for f in gap.evidence]
+            + [{"type": {"text": "looked for"}, "valueString": gap.looked_for}],
+        }
+        if gap.code in conditions:
+            task["focus"] = {"reference": conditions[gap.code]}
+        if document:
+            task["basedOn"] = [{"reference": document}]
+        entries.append({"fullUrl": f"urn:uuid:{task['id']}", "resource": task})
+    return Bundle.model_validate({"resourceType": "Bundle", "type": "collection", "entry": entries})
+
+
+def document_notes(resource: dict) -> Iterator[tuple[str, str, dict | None]]:
+    """(reference, text, subject) of each note in a DocumentReference or a Bundle of them."""
+    kind = resource.get("resourceType") if isinstance(resource, dict) else None
+    if kind == "Bundle":
+        for n, entry in enumerate(resource.get("entry") or ()):
+            inner = entry.get("resource") if isinstance(entry, dict) else None
+            if not isinstance(inner, dict) or inner.get("resourceType") != "DocumentReference":
+                raise FhirInputError(f"Bundle entry {n} is not a DocumentReference")
+            yield document_note(inner)
+        return
+    if kind != "DocumentReference":
+        raise FhirInputError(f"a DocumentReference or a Bundle of them is expected, not {kind or 'a non-resource'}")
+    yield document_note(resource)
+
+
+def document_note(resource: dict) -> tuple[str, str, dict | None]:
+    from fhir.resources.R4B.documentreference import DocumentReference
+    from pydantic import ValidationError
+
+    name = f"DocumentReference/{resource.get('id') or '?'}"
+    try:
+        document = DocumentReference.model_validate(resource)
+    except ValidationError as error:
+        fields = sorted({".".join(str(p) for p in e["loc"]) for e in error.errors()})
+        raise FhirInputError(f"{name} is not a valid DocumentReference ({', '.join(fields[:5])})") from None
+    contained = {
+        c.id: c for c in (document.contained or ()) if getattr(c, "get_resource_type", lambda: "")() == "Binary"
+    }
+    for n, content in enumerate(document.content or ()):
+        attachment = content.attachment
+        kind = (attachment.contentType or "text/plain").split(";")[0].strip()
+        if kind != "text/plain":
+            continue
+        data = attachment.data
+        url = str(attachment.url or "")
+        if data is None and url.startswith("#"):
+            binary = contained.get(url[1:])
+            if binary is None:
+                raise FhirInputError(f"{name} content {n}: url {url} names no contained Binary")
+            data = getattr(binary, "data", None)
+        if data is None:
+            raise FhirInputError(f"{name} content {n}: the attachment has neither data nor a contained Binary")
+        try:
+            raw = data if isinstance(data, bytes) else base64.b64decode(data, validate=True)
+            text = raw.decode("utf-8")
+        except (binascii.Error, ValueError):
+            raise FhirInputError(f"{name} content {n}: the attachment is not base64 UTF-8 text") from None
+        subject = document.subject.model_dump(mode="json", exclude_none=True) if document.subject else None
+        return name, text, subject
+    raise FhirInputError(f"{name} has no text/plain attachment")
