@@ -100,6 +100,25 @@ def test_native_extract_returns_a_note_result(server):
     assert "NoteResult" in schema["components"]["schemas"]
 
 
+def test_fhir_document_reference_in_bundle_out(server):
+    import base64
+
+    base, _ = server
+    document = {"resourceType": "DocumentReference", "id": "d7", "status": "current",
+                "content": [{"attachment": {"contentType": "text/plain", "data": base64.b64encode(NOTE.encode()).decode()}}]}  # fmt: skip
+    with client(base) as http:
+        one = http.post("/v1/fhir", json=document)
+        many = http.post("/v1/fhir", json={"resourceType": "Bundle", "type": "collection",
+                                           "entry": [{"resource": document}, {"resource": document}]})  # fmt: skip
+        bad = http.post("/v1/fhir", json={"resourceType": "DocumentReference", "id": "x", "status": "current"})
+    assert one.status_code == 200 and one.headers["content-type"].startswith("application/fhir+json")
+    condition = one.json()["entry"][0]["resource"]
+    assert condition["code"]["coding"][0]["code"] == "M53.82"
+    assert condition["evidence"][0]["detail"][0]["reference"] == "DocumentReference/d7"
+    assert len(many.json()["entry"]) == 2
+    assert bad.status_code == 422 and "DocumentReference/x" in bad.text and SECRET not in bad.text
+
+
 @pytest.mark.parametrize("token", [None, "wrong"])
 def test_a_missing_or_wrong_token_is_401(server, token):
     base, _ = server

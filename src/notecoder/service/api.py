@@ -1,5 +1,6 @@
 """`notecoder serve`: the HTTP service. CogStack's NLP REST API (`/api/info`, `/api/process`, `/api/process_bulk`),
-the native `/v1/extract` returning a `NoteResult`, and `/healthz` / `/readyz` for orchestrators.
+the native `/v1/extract` returning a `NoteResult`, `/v1/fhir` (DocumentReference in, Bundle out), and `/healthz` /
+`/readyz` for orchestrators.
 
 Serious defaults for a service that receives PHI: a body size limit (413), a per-note length limit (413), a bearer
 token when `NOTECODER_TOKEN` is set (401 otherwise; the health endpoints stay open), validation errors (422) that
@@ -172,6 +173,23 @@ def create_app(max_body_bytes: int = MAX_BODY_BYTES, max_note_chars: int = MAX_N
     def extract_note(request: ExtractRequest) -> NoteResult:
         result = code(request.text, request.setting)
         return result.above(request.min_confidence) if request.min_confidence is not None else result
+
+    @app.post("/v1/fhir", dependencies=guarded)
+    def fhir(resource: dict) -> JSONResponse:
+        """A DocumentReference (text/plain attachment) in, its result Bundle out; a Bundle of DocumentReferences in,
+        a collection Bundle of result Bundles out. Needs the [fhir] extra."""
+        from notecoder.fhir_r4 import FhirInputError, document_notes
+
+        try:
+            notes = list(document_notes(resource))
+        except FhirInputError as error:
+            raise HTTPException(422, str(error)) from None
+        bundles = [json.loads(code(text).to_fhir(ref, subject).model_dump_json(exclude_none=True))
+                   for ref, text, subject in notes]  # fmt: skip
+        if resource.get("resourceType") == "DocumentReference":
+            return JSONResponse(bundles[0], media_type="application/fhir+json")
+        wrapped = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": b} for b in bundles]}
+        return JSONResponse(wrapped, media_type="application/fhir+json")
 
     return BodyLimit(app, max_body_bytes)
 
