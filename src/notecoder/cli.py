@@ -3,6 +3,7 @@
 The library is imported inside each command: `notecoder --help` and `--version` never load spaCy."""
 
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -355,8 +356,6 @@ def serve_command(
         import uvicorn
     except ImportError:
         raise fail(ExitCode.USAGE, "serving needs the [server] extra: pip install 'notecoder[server]'") from None
-    import os
-
     os.environ["NOTECODER_MAX_BODY_BYTES"] = str(max_body_bytes)
     os.environ["NOTECODER_MAX_NOTE_CHARS"] = str(max_note_chars)
     # uvicorn's access log names the method, path and status, never a body

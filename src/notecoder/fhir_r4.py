@@ -129,9 +129,7 @@ def document_note(resource: dict) -> tuple[str, str, dict | None]:
     except ValidationError as error:
         fields = sorted({".".join(str(p) for p in e["loc"]) for e in error.errors()})
         raise FhirInputError(f"{name} is not a valid DocumentReference ({', '.join(fields[:5])})") from None
-    contained = {
-        c.id: c for c in (document.contained or ()) if getattr(c, "get_resource_type", lambda: "")() == "Binary"
-    }
+    contained = {c.id: c for c in (document.contained or ()) if c.get_resource_type() == "Binary"}
     for n, content in enumerate(document.content or ()):
         attachment = content.attachment
         kind = (attachment.contentType or "text/plain").split(";")[0].strip()

@@ -142,13 +142,17 @@ def results_records(results: Path) -> Iterator[dict]:
                 continue
             try:
                 record = json.loads(line)
+                missing = {"row", "id", "status"} - record.keys()
+                if missing:
+                    raise KeyError(sorted(missing)[0])
                 if record["status"] == "ok":
                     NoteResult.model_validate(record["result"])
                 elif record["status"] == "error":
-                    record["error"]["type"], record["error"]["message"]
+                    missing = {"type", "message"} - record["error"].keys()
+                    if missing:
+                        raise KeyError(f"error.{sorted(missing)[0]}")
                 else:
                     raise ValueError(f"status {record['status']!r}")
-                record["row"], record["id"]
             except (ValueError, KeyError, TypeError) as error:
                 kind = "missing field " + str(error) if isinstance(error, KeyError) else type(error).__name__
                 raise SourceError(f"{results.name} line {number} is not a notecoder result record ({kind})") from None
