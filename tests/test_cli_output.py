@@ -156,3 +156,26 @@ def test_the_shipped_schema_is_the_results_schema():
     assert out.exit_code == 0
     # after a change to the result models: NoteResult.model_json_schema() -> src/notecoder/result.schema.json
     assert json.loads(out.output) == NoteResult.model_json_schema()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "not json",
+        '{"row": 0, "id": "a"}',
+        '{"row": 0, "id": "a", "status": "ok", "result": {"codes": 3}}',
+        '{"row": 0, "id": "a", "status": "error", "error": {"type": "EmptyText"}}',
+        '{"row": 0, "id": "a", "status": "maybe"}',
+    ],
+)
+def test_every_reader_of_batch_results_refuses_the_same_broken_record(tmp_path, line):
+    broken = write(tmp_path / "r.jsonl", line + "\n")
+    views = runner.invoke(app, ["convert", str(broken), "-o", str(tmp_path / "v.csv")])
+    report = runner.invoke(app, ["report", str(broken), "-o", str(tmp_path / "r.html")])
+    decisions = write(tmp_path / "d.csv", "note_id,item,code,decision\na,code,M53.82,accepted\n")
+    corpus = str(Path(__file__).resolve().parents[1] / "corpora" / "gold")
+    train = runner.invoke(app, ["train", corpus, "-o", str(tmp_path / "m"), "--feedback", str(decisions),
+                                "--results", str(broken)])  # fmt: skip
+    for out in (views, report, train):
+        assert out.exit_code != 0 and "r.jsonl line 1" in " ".join(out.output.split())
+    assert views.exit_code == train.exit_code == ExitCode.INPUT

@@ -478,7 +478,7 @@ def train_command(
             texts = notes_from_results(results) if results else {n.id: (n.text, n.setting.value) for n in notes}
             labelled = list(labelled_proposals(read_decisions(feedback), texts))
         figures = train(notes, output, split, dev, test, seed, labelled)
-    except FeedbackError as error:
+    except (FeedbackError, SourceError) as error:
         raise fail(ExitCode.INPUT, str(error)) from None
     except (OSError, ValueError) as error:
         raise typer.BadParameter(str(error)) from None

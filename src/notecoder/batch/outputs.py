@@ -8,7 +8,7 @@ from pathlib import Path
 
 from notecoder.batch.journal import Journal
 from notecoder.batch.paths import PRIVATE, check_output, private_open
-from notecoder.batch.sources import SourceError
+from notecoder.batch.results import read_results
 from notecoder.result import NoteResult
 
 FORMATS = ("jsonl", "csv", "parquet", "fhir-ndjson")
@@ -134,31 +134,6 @@ def _write_whole(records: Iterable[dict], output: Path, fmt: str) -> None:
     os.replace(temporary, output)
 
 
-def results_records(results: Path) -> Iterator[dict]:
-    """The records of a results file `notecoder batch` wrote (JSONL), each checked for the fields a view needs."""
-    with results.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                missing = {"row", "id", "status"} - record.keys()
-                if missing:
-                    raise KeyError(sorted(missing)[0])
-                if record["status"] == "ok":
-                    NoteResult.model_validate(record["result"])
-                elif record["status"] == "error":
-                    missing = {"type", "message"} - record["error"].keys()
-                    if missing:
-                        raise KeyError(f"error.{sorted(missing)[0]}")
-                else:
-                    raise ValueError(f"status {record['status']!r}")
-            except (ValueError, KeyError, TypeError) as error:
-                kind = "missing field " + str(error) if isinstance(error, KeyError) else type(error).__name__
-                raise SourceError(f"{results.name} line {number} is not a notecoder result record ({kind})") from None
-            yield record
-
-
 def convert(results: Path, output: Path, fmt: str | None = None) -> int:
     """The flat view (or a copy) of a finished batch's JSONL results, without coding the notes again."""
     fmt = fmt or detect_output_format(output)
@@ -167,7 +142,7 @@ def convert(results: Path, output: Path, fmt: str | None = None) -> int:
 
     def counted() -> Iterator[dict]:
         nonlocal count
-        for record in results_records(results):
+        for record, _ in read_results(results):
             count += 1
             yield record
 

@@ -1,46 +1,26 @@
 """`notecoder report`: batch results (and, when they lack it, the export's text) to one HTML page."""
 
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from notecoder.batch.paths import private_open
+from notecoder.batch.results import read_results
 from notecoder.batch.sources import NoteRow, read_notes
-from notecoder.result import NoteResult
 from notecoder.review import ReportItem, matches, report_html
 
 
 def _items(results: Path, texts: dict[str, str], min_confidence: float | None) -> Iterator[ReportItem]:
-    with results.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            try:
-                record = json.loads(line)
-                note_id = str(record["id"])
-            except (json.JSONDecodeError, KeyError, TypeError):
-                raise ValueError(f"{results.name} line {number} is not a notecoder batch record") from None
-            if record.get("status") == "ok":
-                try:
-                    result = NoteResult.model_validate(record["result"])
-                except (ValidationError, KeyError) as error:
-                    raise ValueError(f"{results.name} line {number}: {_problems(error)}") from None
-                if min_confidence is not None:
-                    result = result.above(min_confidence)
-                yield ReportItem(note_id, record.get("text", texts.get(note_id)), result)
-            else:
-                failure = record.get("error", {})
-                yield ReportItem(note_id, None, None, f"{failure.get('type')}: {failure.get('message')}")
-
-
-def _problems(error: Exception) -> str:
-    """What is wrong with a record, by field name only: pydantic's own message quotes the values (the note)."""
-    if not isinstance(error, ValidationError):
-        return "the record has no result"
-    places = sorted({".".join(str(p) for p in e["loc"]) or "result" for e in error.errors()})
-    return f"the result does not validate ({error.error_count()} problems, in {', '.join(places[:5])})"
+    for record, result in read_results(results):
+        note_id = str(record["id"])
+        if result is None:
+            failure = record["error"]
+            yield ReportItem(note_id, None, None, f"{failure['type']}: {failure['message']}")
+            continue
+        if min_confidence is not None:
+            result = result.above(min_confidence)
+        yield ReportItem(note_id, record.get("text", texts.get(note_id)), result)
 
 
 @dataclass(frozen=True)

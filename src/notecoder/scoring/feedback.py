@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from notecoder.batch.results import read_results
 from notecoder.extraction import extract_rules
 from notecoder.scoring.features import proposal_features
 
@@ -69,16 +70,12 @@ def held_out(note_id: str) -> bool:
 def notes_from_results(path: Path) -> dict[str, tuple[str, str]]:
     """Note id -> (text, setting) from a batch's JSONL results; the batch must have kept the text."""
     notes: dict[str, tuple[str, str]] = {}
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            if record.get("status") != "ok":
-                continue
-            if "text" not in record:
-                raise FeedbackError(f"{path.name} line {number} has no note text: run the batch with --include-text")
-            notes[str(record["id"])] = (record["text"], record["result"].get("setting", "outpatient"))
+    for record, result in read_results(path):
+        if result is None:
+            continue
+        if "text" not in record:
+            raise FeedbackError(f"{path.name} row {record['row']} has no note text: run the batch with --include-text")
+        notes[str(record["id"])] = (record["text"], result.setting.value)
     return notes
 
 
