@@ -150,13 +150,15 @@ def extract_command(
         raise typer.BadParameter("give either FILE or --sample", param_hint="FILE")
     else:
         text = _read_note(file)
-    from notecoder.extraction import MAX_NOTE_CHARS, extract
+    from notecoder.extraction import check_length, extract
 
     document, subject = None, None
     if fhir_input:
         text, document, subject = _fhir_note(text)
-    if len(text) > MAX_NOTE_CHARS:
-        raise fail(ExitCode.NOTE, f"the note is {len(text):,} characters; notecoder reads at most {MAX_NOTE_CHARS:,}")
+    try:
+        check_length(text)
+    except ValueError as error:
+        raise fail(ExitCode.NOTE, f"the {error}") from None
     result = extract(text, setting)
     if min_confidence is not None:
         result = result.above(min_confidence)

@@ -6,6 +6,12 @@ from notecoder.result import NoteResult, Setting
 from notecoder.scoring import score
 
 
+def check_length(text: str) -> None:
+    """A note longer than notecoder reads is refused before any work (ValueError naming both lengths)."""
+    if len(text) > MAX_NOTE_CHARS:
+        raise ValueError(f"note is {len(text):,} characters; notecoder reads at most {MAX_NOTE_CHARS:,}")
+
+
 def extract(text: str, setting: Setting | str = Setting.OUTPATIENT) -> NoteResult:
     """Findings, codes, alternatives and gaps of one note, each proposal with its confidence.
 
@@ -26,8 +32,7 @@ def extract_rules(text: str, setting: Setting | str = Setting.OUTPATIENT) -> Not
         raise ValueError(f"setting must be one of {', '.join(s.value for s in Setting)}, not {setting!r}") from None
     if not text.strip():
         return NoteResult(setting=setting).with_text(text)
-    if len(text) > MAX_NOTE_CHARS:
-        raise ValueError(f"note is {len(text):,} characters; notecoder reads at most {MAX_NOTE_CHARS:,}")
+    check_length(text)
     findings = for_note()(text)._.findings
     proposal = propose(findings, setting.value)
     result = NoteResult(
