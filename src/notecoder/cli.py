@@ -142,12 +142,10 @@ def extract_command(
     min_confidence: MinConfidence = None,
 ) -> None:
     """Code one note: its codes with their evidence, the more specific alternatives, and the gaps to query."""
-    if file is None:
-        if not sample:
-            raise typer.BadParameter("give either FILE or --sample", param_hint="FILE")
-        text = files("notecoder").joinpath("data", "samples", SAMPLE_NOTE).read_text(encoding="utf-8")
-    elif sample:
+    if sample == (file is not None):
         raise typer.BadParameter("give either FILE or --sample", param_hint="FILE")
+    if file is None:
+        text = files("notecoder").joinpath("data", "samples", SAMPLE_NOTE).read_text(encoding="utf-8")
     else:
         text = _read_note(file)
     from notecoder.extraction import check_length, extract
