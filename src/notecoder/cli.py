@@ -161,12 +161,9 @@ def extract_command(
     if min_confidence is not None:
         result = result.above(min_confidence)
     if output_format == ExtractFormat.fhir:
-        bundle = _fhir_bundle(result, document, subject).model_dump_json(indent=indent or None, exclude_none=True)
-        if output == "-":
-            typer.echo(bundle)
-            return
-        with _output_file(output) as handle:
-            handle.write(bundle + "\n")
+        _write(
+            output, _fhir_bundle(result, document, subject).model_dump_json(indent=indent or None, exclude_none=True)
+        )
         return
     to_terminal = output == "-" and sys.stdout.isatty()
     fmt = output_format or (ExtractFormat.text if to_terminal else ExtractFormat.json)
@@ -181,7 +178,10 @@ def extract_command(
         with _output_file(output) as handle:
             print_result(result, text, Console(file=handle, highlight=False, width=120, color_system=None))
         return
-    rendered = result.model_dump_json(indent=indent or None)
+    _write(output, result.model_dump_json(indent=indent or None))
+
+
+def _write(output: str, rendered: str) -> None:
     if output == "-":
         typer.echo(rendered)
         return
