@@ -11,6 +11,7 @@ import json
 import os
 import time
 from contextlib import asynccontextmanager
+from functools import cache
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Request
@@ -87,7 +88,9 @@ async def _too_large(send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body})  # fmt: skip
 
 
+@cache
 def _info() -> cogstack.ServiceInfo:
+    """What the service runs, read once per worker: every /api/process response carries it."""
     from notecoder.scoring import model_folder
 
     checksum = (model_folder() / "model.json.sha256").read_text(encoding="utf-8").split()[0][:12]
