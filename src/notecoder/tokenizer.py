@@ -9,7 +9,10 @@ from typing import Any
 
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
+
+from notecoder.doctext import remember_note_text
 
 _COMMA_BEFORE_WORD = r",(?=[^\d\s])"
 _PERIOD_BEFORE_COMMA = r"\.(?=,)"
@@ -68,6 +71,9 @@ class NoteTokenizer(Tokenizer):
 
     prefix_search: Any  # spaCy's Cython properties, untyped
     suffix_search: Any
+
+    def __call__(self, text: str) -> Doc:
+        return remember_note_text(super().__call__(text), text)
 
     def from_bytes(self, bytes_data: bytes, *, exclude=tuple()) -> "NoteTokenizer":
         super().from_bytes(bytes_data, exclude=exclude)
