@@ -104,3 +104,42 @@ def test_help_and_version_do_not_load_the_pipeline():
         """
     )
     assert out == "notecoder 0.1.0 0 False"
+
+
+def test_coding_a_note_does_not_import_quickumls_or_what_it_pulls_in():
+    """QuickUMLS (NLTK, scikit-learn, SciPy, pandas) cost every batch worker 160 MB for a component never used."""
+    out = run(
+        """
+        import sys, notecoder
+        notecoder.extract("Assessment: cervical facet syndrome C5-6.")
+        print(sorted(m for m in ("quickumls", "nltk", "sklearn", "scipy", "pandas") if m in sys.modules))
+        """
+    )
+    assert out == "[]"
+
+
+def test_quickumls_imported_after_notecoder_is_the_real_package_with_its_component():
+    out = run(
+        """
+        import notecoder, medspacy
+        notecoder.extract("Assessment: cervical facet syndrome C5-6.")
+        import quickumls.spacy_component
+        from spacy.language import Language
+        print(hasattr(quickumls, "QuickUMLS"), Language.has_factory("medspacy_quickumls"))
+        """
+    )
+    assert out == "True True"
+
+
+def test_quickumls_imported_before_notecoder_is_left_as_it_was():
+    out = run(
+        """
+        import quickumls
+        before = quickumls
+        import notecoder
+        notecoder.extract("Assessment: cervical facet syndrome C5-6.")
+        import sys, medspacy.util
+        print(sys.modules["quickumls"] is before, medspacy.util.spacy_component is sys.modules["quickumls.spacy_component"])
+        """
+    )
+    assert out == "True True"
