@@ -22,13 +22,14 @@ from spacy.tokens import Doc
 
 from notecoder.context.rules import context_rules, medspacy_context_rules
 from notecoder.doc_keys import TARGETS_KEY
+from notecoder.sentences.bounds import sentence_bounds
 from notecoder.targets import FINDING_KINDS, MODIFIER_KINDS, quiet_matchers
 
 
 class SentenceConText(ConText):
     def __call__(self, doc: Doc, targets: str | None = None) -> Doc:
         spans = doc.spans[self.span_group_name] if self.span_group_name in doc.spans else ()
-        starts = [sent.start for sent in doc.sents]
+        starts, _ = sentence_bounds(doc)
         targets_by_sentence = defaultdict(list)
         for span in spans:
             if span.label_ in FINDING_KINDS:

@@ -24,6 +24,7 @@ from notecoder.findings.rules import FindingRules, finding_rules
 from notecoder.levels import Levels, is_non_spinal, parse_levels, region_groups, vocabulary
 from notecoder.result import Assertion, AssertionCause, Finding, FindingKind, Region, RegionSource
 from notecoder.sections import section_rules
+from notecoder.sentences.bounds import sentence_bounds
 from notecoder.targets import FINDING_KINDS
 
 _LEVEL_TOKEN = re.compile(r"^(?:[ctls]-?\d{1,2}|occ|occiput|\d{1,2})$")
@@ -164,10 +165,7 @@ class FindingBuilder:
     # -- indexes ---------------------------------------------------------------------------------------------
 
     def _index(self, doc: Doc) -> _Note:
-        sentence_starts, sentence_chars = [], []
-        for sent in doc.sents:
-            sentence_starts.append(sent.start)
-            sentence_chars.append((sent.start_char, sent.end_char))
+        sentence_starts, sentence_chars = sentence_bounds(doc)
         section_starts: list[int] = []
         section_categories: list[str | None] = []
         section_titles: list[tuple[int, int]] = []

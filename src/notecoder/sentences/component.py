@@ -23,19 +23,25 @@ from spacy.tokens import Doc
 
 from notecoder.sentences.rules import SentenceRules, sentence_rules
 
+_MAX_REMEMBERED = 10_000  # whitespace tokens whose line breaks are remembered (distinct runs of spaces)
 _ATTRS = [ORTH, LOWER, LENGTH, IS_SPACE, IS_LOWER, IS_UPPER, IS_ALPHA, IS_DIGIT, IS_TITLE, SPACY]
+
+
+def _table(hashes) -> np.ndarray:
+    return np.unique(np.array(hashes, dtype=np.uint64))
 
 
 class ClinicalSentenceSplitter:
     def __init__(self, nlp: Language, rules: SentenceRules) -> None:
         strings = nlp.vocab.strings
-        self._terminal = np.array([strings.add(t) for t in (".", "?", "!")], dtype=np.uint64)
-        self._closers = np.array([strings.add(t) for t in rules.closers], dtype=np.uint64)
-        self._abbreviations = np.array([strings.add(a) for a in rules.abbreviations], dtype=np.uint64)
-        self._words = np.array([strings.add(w) for w in rules.not_abbreviations], dtype=np.uint64)
+        self._terminal = _table([strings.add(t) for t in (".", "?", "!")])
+        self._closers = _table([strings.add(t) for t in rules.closers])
+        self._abbreviations = _table([strings.add(a) for a in rules.abbreviations])
+        self._words = _table([strings.add(w) for w in rules.not_abbreviations])
         self._colon = strings.add(":")
         self._period = strings.add(".")
         self._paren = strings.add(")")
+        self._line_breaks: dict[int, int] = {}  # whitespace token (its ORTH) -> line breaks in it
 
     def __call__(self, doc: Doc) -> Doc:
         if len(doc):
@@ -44,6 +50,15 @@ class ClinicalSentenceSplitter:
             doc.from_array([SENT_START], flags)  # type: ignore[arg-type]  # thinc types it Ints2d: any int array
         return doc
 
+    def _breaks_in(self, doc: Doc, orth: int) -> int:
+        breaks = self._line_breaks.get(orth)
+        if breaks is None:
+            if len(self._line_breaks) > _MAX_REMEMBERED:
+                self._line_breaks.clear()
+            text = doc.vocab.strings[orth]
+            breaks = self._line_breaks[orth] = text.count("\n") + text.count("\r") - text.count("\r\n")
+        return breaks
+
     def boundaries(self, doc: Doc) -> np.ndarray:
         n = len(doc)
         arr = doc.to_array(_ATTRS)
@@ -51,7 +66,7 @@ class ClinicalSentenceSplitter:
         space, is_lower, is_upper, is_alpha, is_digit, is_title, trailing = (
             arr[:, k].astype(bool) for k in range(3, 10)
         )
-        closer = np.isin(orth, self._closers)
+        closer = _isin(orth, self._closers)
         content = ~(space | closer)
         # next_content[i]: the first content token at or after i (n when none)
         next_content = np.minimum.accumulate(np.where(content, np.arange(n), n)[::-1])[::-1]
@@ -59,22 +74,21 @@ class ClinicalSentenceSplitter:
         starts = np.zeros(n + 1, dtype=bool)
         starts[0] = True
 
-        terminal = np.isin(orth, self._terminal)
+        terminal = _isin(orth, self._terminal)
         before = np.s_[:-1]
         glued = _shift(~trailing[before])  # no space between a token and the one before it
-        abbreviation = _shift(np.isin(lower[before], self._abbreviations) & ~np.isin(orth[before], self._words)) & glued
+        abbreviation = _shift(_isin(lower[before], self._abbreviations) & ~_isin(orth[before], self._words)) & glued
         initial = _shift(is_alpha[before] & is_upper[before] & (length[before] == 1)) & glued  # "J. Smith"
         next_title = np.append(is_title[1:], False)
         list_mark = _shift(is_digit[before] & (length[before] <= 2)) & next_title  # "1. Facet syndrome"
         ends = np.flatnonzero(terminal & ~((abbreviation | initial | list_mark) & (orth == self._period)))
         starts[next_content[ends + 1]] = True
 
-        for i in np.flatnonzero(space):
-            text = doc[i].text
-            breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
-            j = next_content[i + 1]
-            if breaks >= 2 or (breaks == 1 and j < n and not is_lower[j]):
-                starts[j] = True
+        spaces = np.flatnonzero(space)
+        breaks = np.array([self._breaks_in(doc, o) for o in orth[spaces].tolist()], dtype=np.int64)
+        after = next_content[spaces + 1]
+        lower_after = np.append(is_lower, True)[after]  # past the end counts as lower case: no start there
+        starts[after[(breaks >= 2) | ((breaks == 1) & ~lower_after)]] = True
 
         for i in np.flatnonzero(orth == self._colon):
             if i > 0 and is_upper[i - 1] and is_alpha[i - 1] and length[i - 1] > 1:
@@ -97,6 +111,14 @@ class ClinicalSentenceSplitter:
                 starts[section.title_start] = True
                 starts[next_content[section.title_end]] = True
         return starts[:n]
+
+
+def _isin(values: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """`np.isin` for a small sorted table: a binary search per value, without np.isin's sort of both arrays."""
+    if not len(table):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(table, values), len(table) - 1)
+    return table[at] == values
 
 
 def _shift(values: np.ndarray) -> np.ndarray:
