@@ -277,6 +277,8 @@ def test_assertions(text, evidence, assertion):
         ("Six-month history of neck pain.", "Six-month history", "P6M"),
         ("Neck pain since 2021.", "since 2021", "2021"),
         ("Chronic neck pain.", "Chronic", "chronic"),
+        ("LBP x3m, worse with sitting.", "x3m", "P3M"),  # a unit glued to its number: no unit word to anchor on
+        ("Neck pain for 6w after lifting.", "for 6w", "P6W"),
     ],
 )
 def test_chronicity_values(text, evidence, value):
@@ -315,6 +317,17 @@ def test_neuro_exam_values(text, evidence, value):
 def test_trauma_timing(text, evidence, value):
     kind = K.CONDITION if evidence.startswith("Whiplash") else K.TRAUMA
     assert find(notecoder.extract(text), evidence, kind).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("Impression: lumbar facet\narthropathy at L4-5.", "lumbar facet\narthropathy"),
+        ("Assessment: degenerative disc\r\n  disease, lumbar.", "degenerative disc\r\n  disease"),
+    ],
+)
+def test_a_phrase_broken_by_a_line_wrap_is_found_whole(text, evidence):
+    assert find(notecoder.extract(text), evidence, K.CONDITION)
 
 
 def test_several_regions_in_one_note():

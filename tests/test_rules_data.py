@@ -1,6 +1,7 @@
 """Rules ship as data: each file validates, rejects what it does not know, and loads into the pipeline."""
 
 import json
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -117,3 +118,29 @@ def test_phrases_fit_the_line_wrap_window():
     nlp = notecoder.load()
     longest = max(len(nlp.make_doc(p)) for g in target_rules().groups for p in g.phrases)
     assert longest < _WRAP_REACH
+
+
+ANCHOR_CHECK_SENTENCES = [
+    "Neck pain for 6w, LBP x3m, worse x 10d; low back pain for 2y.",
+    "Three weeks of physical therapy; 2 months of chiropractic care; several years of pain.",
+    "Pain for the past several weeks, over the last month, 6-month history, 10 yr hx of back pain.",
+    "Symptoms started 2 days ago and began about a few weeks ago; onset 3 years ago after an MVC.",
+    "Since 2019 and since March; started in early 2020; in 1998 MVA; 2004 fall.",
+    "Motor strength 4+/5 in the right EHL; power 5/5; 20/52 and x 3/12.",
+    "MRI 03/14/2021: C5-6 and C6 through C7, L4-5, T12-L1, occiput-C1, the third lumbar, fifth and sixth cervical.",
+    "Lateral atlanto-axial joint pain; lumbo-sciatic syndrome; sciatica; osteoporotic fracture; pathologic fracture.",
+]
+
+
+def test_anchors_never_hide_a_match():
+    """A regex with anchors is tried only near them: it must find exactly what it finds tried everywhere."""
+    from notecoder.targets.component import regex_rules
+
+    corpus = Path(__file__).resolve().parents[1] / "corpora" / "gold"
+    texts = ANCHOR_CHECK_SENTENCES + [
+        json.loads(line)["text"] for split in sorted(corpus.glob("*.jsonl")) for line in split.open(encoding="utf-8")
+    ]
+    for regex in regex_rules(target_rules()):
+        for text in texts:
+            anchored = [m.span() for m in regex.finditer(text, text.lower())]
+            assert anchored == [m.span() for m in regex.pattern.finditer(text)], regex.rule.literal

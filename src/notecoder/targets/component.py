@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from medspacy.target_matcher import TargetMatcher, TargetRule
-from spacy.attrs import IS_SPACE, SENT_START
+from spacy.attrs import IS_SPACE, LOWER, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -51,24 +51,26 @@ class CompiledRegex:
     pattern: re.Pattern[str]
     anchors: tuple[str, ...]
     rule: TargetRule
+    anchor_pattern: re.Pattern[str] | None = None
 
     def finditer(self, text: str, lower: str) -> Iterator[re.Match[str]]:
         """Matches of the pattern, tried only in windows around anchors when the rule has anchors.
 
         `lower` is `text.lower()`; plain substring search in it costs far less than any regex scan."""
-        if not self.anchors or len(lower) != len(text):
+        if not (self.anchors or self.anchor_pattern) or len(lower) != len(text):
             yield from self.pattern.finditer(text)
             return
-        for low, high in _windows(sorted(_occurrences(lower, self.anchors)), len(text), text):
+        for low, high in _windows(sorted(self._occurrences(lower)), len(text), text):
             yield from self.pattern.finditer(text, low, high)
 
-
-def _occurrences(lower: str, anchors: tuple[str, ...]) -> Iterator[tuple[int, int]]:
-    for anchor in anchors:
-        at = lower.find(anchor)
-        while at >= 0:
-            yield at, at + len(anchor)
-            at = lower.find(anchor, at + 1)
+    def _occurrences(self, lower: str) -> Iterator[tuple[int, int]]:
+        for anchor in self.anchors:
+            at = lower.find(anchor)
+            while at >= 0:
+                yield at, at + len(anchor)
+                at = lower.find(anchor, at + 1)
+        if self.anchor_pattern is not None:
+            yield from (match.span() for match in self.anchor_pattern.finditer(lower))
 
 
 def _merged(ranges) -> list[tuple[int, int]]:
@@ -98,7 +100,9 @@ def regex_rules(rules: TargetRules) -> list[CompiledRegex]:
             rule = TargetRule(
                 f"{group.concept}/regex{i}", group.kind, pattern=regex.pattern, metadata=rule_metadata(group)
             )
-            compiled.append(CompiledRegex(re.compile(regex.pattern, re.IGNORECASE), regex.anchors, rule))
+            anchor_pattern = re.compile(regex.anchor_pattern) if regex.anchor_pattern else None
+            pattern = re.compile(regex.pattern, re.IGNORECASE)
+            compiled.append(CompiledRegex(pattern, regex.anchors, rule, anchor_pattern))
     return compiled
 
 
@@ -150,6 +154,11 @@ class TargetStage:
             self.cased_rules[nlp.vocab.strings.add(name)] = rule
             self.cased.add(name, [nlp.make_doc(rule.literal)])
         self.regexes = regex_rules(rules)
+        # a phrase can be broken by a line wrap only between two of its own words: the words of phrases longer
+        # than one token, by their lower-case hash (the attribute medSpaCy's phrase matcher compares)
+        words = {t.lower for rule in medspacy_rules(rules) if len(doc := nlp.make_doc(rule.literal.lower())) > 1
+                 for t in doc}  # fmt: skip
+        self._phrase_words = frozenset(words)
 
     def __call__(self, doc: Doc) -> Doc:
         with quiet_matchers():
@@ -173,13 +182,23 @@ class TargetStage:
     def _wrapped(self, doc: Doc) -> list[Span]:
         """Phrases broken by a line wrap ("uncovertebral\\nhypertrophy"): spaCy makes the break a token, so the
         tokens around each break inside a sentence are matched again without it."""
-        flags = doc.to_array([IS_SPACE, SENT_START]).astype(np.int64)
-        breaks = np.flatnonzero((flags[:-1, 0] == 1) & (flags[1:, 1] != 1))
+        flags = doc.to_array([IS_SPACE, SENT_START, LOWER])
+        space = flags[:, 0] == 1
+        breaks = np.flatnonzero(space[:-1] & (flags[1:, 1].astype(np.int64) != 1))
         if not len(breaks):
             return []
         removed = set(breaks.tolist())
+        # a break worth matching across has a phrase word on each side (or another break: kept, to be safe)
+        lower, words = flags[:, 2].tolist(), self._phrase_words
+        wrapped = [
+            i
+            for i in breaks.tolist()
+            if 0 < i < len(doc) - 1
+            and (lower[i - 1] in words or space[i - 1])
+            and (lower[i + 1] in words or space[i + 1])
+        ]
         spans = []
-        for low, high in _merged((int(i) - _WRAP_REACH, int(i) + _WRAP_REACH + 1) for i in breaks):
+        for low, high in _merged((i - _WRAP_REACH, i + _WRAP_REACH + 1) for i in wrapped):
             kept = [t for t in doc[max(0, low) : min(len(doc), high)] if t.i not in removed]
             spaces = [bool(t.whitespace_) or t.i + 1 in removed for t in kept]
             joined = Doc(doc.vocab, words=[t.text for t in kept], spaces=spaces)

@@ -25,13 +25,16 @@ Kind = Literal[
 class RegexRule(RulesModel):
     pattern: str
     anchors: tuple[str, ...] = ()
-    """Lower-case strings, one of which must occur nearby for `pattern` to be tried; none: tried everywhere."""
+    """Lower-case strings, one of which must occur nearby for `pattern` to be tried; none (and no
+    `anchor_pattern`): tried everywhere."""
+    anchor_pattern: str | None = None
+    """A regex over the lower-cased text whose matches are anchors too, for forms no plain string covers ("6w")."""
 
-    @field_validator("pattern")
+    @field_validator("pattern", "anchor_pattern")
     @classmethod
-    def _compiles(cls, pattern: str) -> str:
+    def _compiles(cls, pattern: str | None) -> str | None:
         try:
-            re.compile(pattern)
+            re.compile(pattern or "")
         except re.error as error:
             raise ValueError(f"regex does not compile ({error}): {pattern!r}") from None
         return pattern
