@@ -183,38 +183,28 @@ class FindingBuilder:
     def _drafts(self, note: _Note, spans) -> list[_Draft]:
         drafts: list[_Draft] = []
         qualified: list[_Draft] = []
+        titles, kept_in_titles = note.title_tokens, self.rules.title_kinds_kept
         for span in spans:
-            kind = span.label_
-            meta = span._.target_rule.metadata
-            sentence = note.sentence_of(span.start)
+            kind, start, end = span.label_, span.start, span.end
+            rule = span._.target_rule
+            meta = rule.metadata
             if kind == "exclusion":
-                note.excluded_tokens.update(range(span.start, span.end))
+                note.excluded_tokens.update(range(start, end))
                 continue
+            sentence = note.sentence_of(start)
             if kind not in FINDING_KINDS:
                 note.modifiers[sentence].append(_Modifier(kind, meta["value"], span.start_char, span.end_char))
                 continue
-            if kind not in self.rules.title_kinds_kept and any(
-                i in note.title_tokens for i in range(span.start, span.end)
-            ):
+            if kind not in kept_in_titles and not titles.isdisjoint(range(start, end)):
                 continue  # "Medications:" is a header, not a medication
-            draft = _Draft(
-                kind=kind,
-                concept=meta["concept"],
-                start_token=span.start,
-                end_token=span.end,
-                start=span.start_char,
-                end=span.end_char,
-                sentence=sentence,
-                rule=span._.target_rule.literal,
-                value=meta["value"],
-            )
+            draft = _Draft(kind, meta["concept"], start, end, span.start_char, span.end_char, sentence, rule.literal,
+                           meta["value"], required=meta["qualifier"] == "required")  # fmt: skip
             draft.assertion, draft.cause = self._assertion(span, kind, note)
-            draft.required = meta["qualifier"] == "required"
             drafts.append(draft)
             if meta["qualifier"] != "none":
                 qualified.append(draft)
             if kind != FindingKind.SPINAL_LEVEL:
-                note.claimed_tokens.update(range(span.start, span.end))
+                note.claimed_tokens.update(range(start, end))
         for draft in qualified:  # once every exclusion and claimed token is known
             self._qualify(note, draft)
         return drafts
@@ -224,9 +214,11 @@ class FindingBuilder:
         # ConText sets a span's flags (is_negated, ...) from the categories of the modifiers it links to the span:
         # reading the modifiers once gives both the flag and the cue that set it
         modifiers = span._.modifiers
-        flags = {attr for m in modifiers for attr, on in CONTEXT_ATTRIBUTES.get(m.category, {}).items() if on}
-        found = next(((attr, a) for attr, a in self.rules.assertion_order if attr in flags), None)
         cause: AssertionCause | None = None
+        found = None
+        if modifiers:
+            flags = {attr for m in modifiers for attr, on in CONTEXT_ATTRIBUTES.get(m.category, {}).items() if on}
+            found = next(((attr, a) for attr, a in self.rules.assertion_order if attr in flags), None)
         if found is not None:
             attribute, assertion = found
             modifier = next((m for m in modifiers if CONTEXT_ATTRIBUTES.get(m.category, {}).get(attribute)), None)
@@ -239,14 +231,18 @@ class FindingBuilder:
         else:
             if any(m.category in self.rules.current_categories for m in modifiers):
                 return Assertion.PRESENT, None  # "Plan: continue PT": a treatment under way, not a plan
-            section = note.section_of(span.start)
-            by_kind = self.rules.section_kind_assertions.get(section or "", {})
-            assertion = by_kind.get(FindingKind(kind), self._section_assertions.get(section or "", Assertion.PRESENT))
+            section = note.section_of(span.start) or ""
+            by_kind = self.rules.section_kind_assertions.get(section)
+            default = self._section_assertions.get(section, Assertion.PRESENT)
+            # the kind's label finds its FindingKind key (a StrEnum) without building the enum member
+            assertion = by_kind.get(kind, default) if by_kind else default  # type: ignore[call-overload]
             if assertion != Assertion.PRESENT:
                 start, end = note.section_title(span.start)
                 title = note_text(span.doc)[start:end]
-                cause = AssertionCause(source="section", text=title, start=start, end=end, rule=section or "")
-        assertion = self.rules.kind_assertions.get(FindingKind(kind), {}).get(assertion, assertion)
+                cause = AssertionCause(source="section", text=title, start=start, end=end, rule=section)
+        by_assertion = self.rules.kind_assertions.get(kind)  # type: ignore[call-overload]
+        if by_assertion:
+            assertion = by_assertion.get(assertion, assertion)
         return assertion, (cause if assertion != Assertion.PRESENT else None)
 
     # -- qualifiers and regions ------------------------------------------------------------------------------

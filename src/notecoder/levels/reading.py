@@ -1,6 +1,8 @@
 """Levels in note text: explicit levels first, then ordinals, then region words; and a level list split into the
 runs that share a region."""
 
+from functools import lru_cache
+
 from notecoder.levels.parse import (
     LEVEL_RE,
     LIST_RE,
@@ -18,8 +20,11 @@ def _levels(covered: set[int] | frozenset[int], explicit: bool) -> Levels:
     return Levels(tuple(VERTEBRAE[i] for i in sorted(covered)), region_of(covered), explicit)
 
 
+@lru_cache(maxsize=8192)
 def parse_levels(text: str) -> Levels | None:
-    """Levels named in `text`: explicit levels win over ordinals, which win over region words."""
+    """Levels named in `text`: explicit levels win over ordinals, which win over region words.
+
+    Remembered: the same few phrases ("C5-6", "neck pain", "lumbar") come back in every note (Levels is frozen)."""
     for regex, parse in ((LEVEL_RE, parse_expression), (ORDINAL_RE, parse_ordinals)):
         covered: set[int] = set()
         for match in regex.finditer(text):
