@@ -144,3 +144,19 @@ def test_anchors_never_hide_a_match():
         for text in texts:
             anchored = [m.span() for m in regex.finditer(text, text.lower())]
             assert anchored == [m.span() for m in regex.pattern.finditer(text)], regex.rule.literal
+
+
+def test_overlap_pruning_is_medspacys():
+    """Targets and ConText prune their matchers' overlaps with notecoder's own pass: it must keep exactly what
+    medSpaCy's would, in the same order, whatever the matches."""
+    import random
+
+    from medspacy.common.util import prune_overlapping_matches
+
+    from notecoder.overlaps import prune_overlapping
+
+    rng = random.Random(7)
+    for _ in range(3000):
+        starts = [rng.randint(0, 20) for _ in range(rng.randint(0, 14))]
+        matches = [(rng.randint(0, 3), s, s + rng.randint(1, 6)) for s in starts]
+        assert prune_overlapping(list(matches)) == prune_overlapping_matches(list(matches)), matches

@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 
 from notecoder.context.rules import context_rules, medspacy_context_rules
 from notecoder.doc_keys import TARGETS_KEY
+from notecoder.overlaps import prune_overlapping
 from notecoder.sentences.bounds import sentence_bounds
 from notecoder.targets import FINDING_KINDS, MODIFIER_KINDS, quiet_matchers
 
@@ -37,7 +38,7 @@ class SentenceConText(ConText):
         matcher = self._ConText__matcher  # medSpaCy keeps its rule matcher private (pinned: medspacy==1.3.1)
         matches_by_sentence = defaultdict(list)
         with quiet_matchers():
-            matches = matcher(doc)
+            matches = prune_overlapping(matcher(doc))
         for match_id, start, end in matches:
             sentence = bisect_right(starts, start)
             if sentence in targets_by_sentence:
@@ -80,6 +81,7 @@ def make_context(nlp: Language, name: str, rules: str | None, span_key: str) -> 
         input_span_type="group",
         span_group_name=span_key,
         excluded_types=set(MODIFIER_KINDS),
+        prune_on_modifier_overlap=False,  # the matcher's overlaps are pruned in `__call__`, the same way, faster
         terminating_types={k: list(v) for k, v in loaded.terminating_types.items()},
     )
     context.add(medspacy_context_rules(loaded, context.DEFAULT_RULES_FILEPATH))

@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 
 from notecoder.doc_keys import TARGETS_KEY
 from notecoder.doctext import note_text
+from notecoder.overlaps import prune_overlapping
 from notecoder.result import FindingKind
 from notecoder.targets.rules import TargetGroup, TargetRules, target_rules
 
@@ -144,7 +145,7 @@ class TargetStage:
 
     def __init__(self, nlp: Language, name: str, rules: TargetRules, span_key: str = TARGETS_KEY) -> None:
         self.span_key = span_key
-        self.matcher = TargetMatcher(nlp, name=name, result_type=None)
+        self.matcher = TargetMatcher(nlp, name=name, result_type=None, prune=False)  # pruned in `_matched`
         self.matcher.add(medspacy_rules(rules))
         # spaCy's token Matcher costs a pass per pattern; exact-case words ("PT", "HA") need only a hash lookup
         self.cased = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -162,7 +163,7 @@ class TargetStage:
 
     def __call__(self, doc: Doc) -> Doc:
         with quiet_matchers():
-            spans = list(self.matcher(doc)) + self._wrapped(doc)
+            spans = self._matched(doc) + self._wrapped(doc)
         for key, start, end in self.cased(doc):
             rule = self.cased_rules[key]
             span = Span(doc, start, end, label=rule.category)
@@ -178,6 +179,11 @@ class TargetStage:
                     spans.append(found)
         doc.spans[self.span_key] = resolve_overlaps(spans)
         return doc
+
+    def _matched(self, doc: Doc) -> list[Span]:
+        """The phrase matches, overlaps pruned as medSpaCy's matcher prunes them."""
+        spans = self.matcher(doc)
+        return [spans[i] for i, _, _ in prune_overlapping([(i, s.start, s.end) for i, s in enumerate(spans)])]
 
     def _wrapped(self, doc: Doc) -> list[Span]:
         """Phrases broken by a line wrap ("uncovertebral\\nhypertrophy"): spaCy makes the break a token, so the
@@ -202,7 +208,7 @@ class TargetStage:
             kept = [t for t in doc[max(0, low) : min(len(doc), high)] if t.i not in removed]
             spaces = [bool(t.whitespace_) or t.i + 1 in removed for t in kept]
             joined = Doc(doc.vocab, words=[t.text for t in kept], spaces=spaces)
-            for span in self.matcher(joined):
+            for span in self._matched(joined):
                 start, end = kept[span.start].i, kept[span.end - 1].i + 1
                 if end - start > len(span):  # it spans a removed break: a match the note's own tokens could not give
                     own = Span(doc, start, end, label=span.label_)
