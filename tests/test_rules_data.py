@@ -142,7 +142,7 @@ def test_anchors_never_hide_a_match():
     ]
     for regex in regex_rules(target_rules()):
         for text in texts:
-            anchored = [m.span() for m in regex.finditer(text, text.lower())]
+            anchored = [m.span() for m in regex.finditer(text, text.lower(), {})]
             assert anchored == [m.span() for m in regex.pattern.finditer(text)], regex.rule.literal
 
 

@@ -22,7 +22,7 @@ from notecoder.overlaps import prune_overlapping
 from notecoder.result import FindingKind
 from notecoder.targets.rules import TargetGroup, TargetRules, target_rules
 
-_ANCHOR_WINDOW = 60
+_ANCHOR_WINDOW = 60  # characters a match may start before its anchor (and, unless its rule says, end after it)
 _WRAP_REACH = 10  # tokens either side of a line break: longer than any phrase rule
 
 
@@ -52,26 +52,33 @@ class CompiledRegex:
     pattern: re.Pattern[str]
     anchors: tuple[str, ...]
     rule: TargetRule
-    anchor_pattern: re.Pattern[str] | None = None
+    anchor_patterns: tuple[re.Pattern[str], ...] = ()
+    after_anchor: int = _ANCHOR_WINDOW
 
-    def finditer(self, text: str, lower: str) -> Iterator[re.Match[str]]:
+    def finditer(self, text: str, lower: str, seen: dict[str, list[tuple[int, int]]]) -> Iterator[re.Match[str]]:
         """Matches of the pattern, tried only in windows around anchors when the rule has anchors.
 
-        `lower` is `text.lower()`; plain substring search in it costs far less than any regex scan."""
-        if not (self.anchors or self.anchor_pattern) or len(lower) != len(text):
+        `lower` is `text.lower()`; plain substring search in it costs far less than any regex scan. `seen` holds
+        the note's anchor hits already looked for: several rules share an anchor ("since", "ago")."""
+        if not (self.anchors or self.anchor_patterns) or len(lower) != len(text):
             yield from self.pattern.finditer(text)
             return
-        for low, high in _windows(sorted(self._occurrences(lower)), len(text), text):
+        hits = [hit for anchor in self.anchors for hit in _hits(anchor, lower, seen)]
+        for anchor_pattern in self.anchor_patterns:
+            hits += (match.span() for match in anchor_pattern.finditer(lower))
+        for low, high in _windows(sorted(hits), text, self.after_anchor):
             yield from self.pattern.finditer(text, low, high)
 
-    def _occurrences(self, lower: str) -> Iterator[tuple[int, int]]:
-        for anchor in self.anchors:
-            at = lower.find(anchor)
-            while at >= 0:
-                yield at, at + len(anchor)
-                at = lower.find(anchor, at + 1)
-        if self.anchor_pattern is not None:
-            yield from (match.span() for match in self.anchor_pattern.finditer(lower))
+
+def _hits(anchor: str, lower: str, seen: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    found = seen.get(anchor)
+    if found is None:
+        found = seen[anchor] = []
+        at = lower.find(anchor)
+        while at >= 0:
+            found.append((at, at + len(anchor)))
+            at = lower.find(anchor, at + 1)
+    return found
 
 
 def _merged(ranges) -> list[tuple[int, int]]:
@@ -85,12 +92,13 @@ def _merged(ranges) -> list[tuple[int, int]]:
     return [(low, high) for low, high in merged]
 
 
-def _windows(hits: list[tuple[int, int]], size: int, text: str) -> list[tuple[int, int]]:
-    """Merged character windows around the anchor hits, each ending at a space."""
+def _windows(hits: list[tuple[int, int]], text: str, after: int) -> list[tuple[int, int]]:
+    """Merged character windows around the anchor hits, each ending at a space (a window's end is the end of the
+    string to the regex, where a word boundary would always match)."""
     ranges = []
     for start, end in hits:
-        high = text.find(" ", end + _ANCHOR_WINDOW)
-        ranges.append((max(0, start - _ANCHOR_WINDOW), size if high < 0 else high))
+        high = text.find(" ", end + after)
+        ranges.append((max(0, start - _ANCHOR_WINDOW), len(text) if high < 0 else high))
     return _merged(ranges)
 
 
@@ -101,9 +109,9 @@ def regex_rules(rules: TargetRules) -> list[CompiledRegex]:
             rule = TargetRule(
                 f"{group.concept}/regex{i}", group.kind, pattern=regex.pattern, metadata=rule_metadata(group)
             )
-            anchor_pattern = re.compile(regex.anchor_pattern) if regex.anchor_pattern else None
+            anchor_patterns = tuple(map(re.compile, regex.anchor_patterns))
             pattern = re.compile(regex.pattern, re.IGNORECASE)
-            compiled.append(CompiledRegex(pattern, regex.anchors, rule, anchor_pattern))
+            compiled.append(CompiledRegex(pattern, regex.anchors, rule, anchor_patterns, regex.after_anchor))
     return compiled
 
 
@@ -170,9 +178,9 @@ class TargetStage:
             span._.target_rule = rule
             spans.append(span)
         text = note_text(doc)
-        lower = text.lower()
+        lower, seen = text.lower(), dict[str, list[tuple[int, int]]]()
         for regex in self.regexes:
-            for match in regex.finditer(text, lower):
+            for match in regex.finditer(text, lower, seen):
                 found = doc.char_span(match.start(), match.end(), label=regex.rule.category, alignment_mode="expand")
                 if found is not None:
                     found._.target_rule = regex.rule

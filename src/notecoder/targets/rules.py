@@ -6,7 +6,7 @@ import re
 from functools import cache
 from typing import Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from notecoder.levels import LEVEL_PATTERN, ORDINAL_PATTERN, vocabulary
 from notecoder.mapper.icd import condition_terms
@@ -26,18 +26,29 @@ class RegexRule(RulesModel):
     pattern: str
     anchors: tuple[str, ...] = ()
     """Lower-case strings, one of which must occur nearby for `pattern` to be tried; none (and no
-    `anchor_pattern`): tried everywhere."""
-    anchor_pattern: str | None = None
-    """A regex over the lower-cased text whose matches are anchors too, for forms no plain string covers ("6w")."""
+    `anchor_patterns`): tried everywhere."""
+    anchor_patterns: tuple[str, ...] = ()
+    """Regexes over the lower-cased text whose matches are anchors too, for forms no plain string covers ("6w").
+    One regex per leading character class: Python's `re` skips ahead fast only when a pattern's first character
+    is known, and an alternation of a word and a digit form scans four times slower than the two apart."""
+    after_anchor: int = Field(60, ge=0)
+    """How far a match may run past the end of its anchor: less for a rule whose anchor ends it ("3 weeks")."""
 
-    @field_validator("pattern", "anchor_pattern")
+    @field_validator("pattern")
     @classmethod
-    def _compiles(cls, pattern: str | None) -> str | None:
+    def _compiles(cls, pattern: str) -> str:
         try:
-            re.compile(pattern or "")
+            re.compile(pattern)
         except re.error as error:
             raise ValueError(f"regex does not compile ({error}): {pattern!r}") from None
         return pattern
+
+    @field_validator("anchor_patterns")
+    @classmethod
+    def _all_compile(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in patterns:
+            cls._compiles(pattern)
+        return patterns
 
     @field_validator("anchors")
     @classmethod
