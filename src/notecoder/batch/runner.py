@@ -23,6 +23,7 @@ from notecoder.batch.sources import NoteRow, RowError, count_rows, read_notes
 from notecoder.result import NoteResult, Setting
 
 _IN_FLIGHT_PER_PROCESS = 64  # rows handed to workers ahead of the writer: bounds memory whatever the input size
+_CHUNK = 16  # rows per message to a worker: at 4 the writer's share of the two cores was 60% larger
 
 
 @dataclass
@@ -188,7 +189,7 @@ def _results(
     slots = threading.BoundedSemaphore(processes * _IN_FLIGHT_PER_PROCESS)
     context = multiprocessing.get_context("spawn")
     with context.Pool(processes, initializer=_warm_up) as pool:
-        for outcome in pool.imap(_work, _gated(jobs, slots), chunksize=4):
+        for outcome in pool.imap(_work, _gated(jobs, slots), chunksize=_CHUNK):
             slots.release()
             yield outcome
 
