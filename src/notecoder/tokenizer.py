@@ -73,13 +73,35 @@ class NoteTokenizer(Tokenizer):
     suffix_search: Any
 
     def __call__(self, text: str) -> Doc:
-        return remember_note_text(super().__call__(text), text)
+        doc = super().__call__(text)
+        self._cache_chunks(text)
+        return remember_note_text(doc, text)
+
+    def _cache_chunks(self, text: str) -> None:
+        """spaCy caches how it split a chunk of text (a run between spaces) only until the first special case of
+        a document ("p.o.", "Dr.", "'s": its has_special flag is set for the rest of the document; tokenizer.pyx
+        `_save_cached`), so past the first one in a note every word was split again, note after note. Each chunk
+        not seen before is tokenized once on its own, which caches it: the tokens are the same, found by lookup.
+
+        The chunks seen are kept for the tokenizer's life, like spaCy's own cache and vocabulary (the shared
+        pipeline is rebuilt every `pipeline.RECYCLE_AFTER` notes)."""
+        seen = self.__dict__.setdefault("_chunks_seen", set())
+        new = set(text.split()).difference(seen)
+        if new:
+            seen.update(new)
+            for chunk in new:
+                Tokenizer.__call__(self, chunk)
 
     def from_bytes(self, bytes_data: bytes, *, exclude=tuple()) -> "NoteTokenizer":
         super().from_bytes(bytes_data, exclude=exclude)
         self.prefix_search = _HeadSearch(re.compile(_pattern(self.prefix_search))).search
         self.suffix_search = _TailSearch(re.compile(_pattern(self.suffix_search))).search
         return self
+
+    def _flush_cache(self) -> None:
+        """spaCy empties its cache whenever a rule or search changes: the chunks seen are forgotten with it."""
+        self.__dict__.pop("_chunks_seen", None)
+        super()._flush_cache()
 
 
 def _pattern(search: Any) -> str:
