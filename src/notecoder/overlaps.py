@@ -12,7 +12,7 @@ def prune_overlapping(matches: list[Match]) -> list[Match]:
     """Sorted by (start, end), each overlapping pair met in turn keeps its longer match (the earlier on a tie);
     passes repeat until one prunes nothing."""
     while matches:
-        ordered = sorted(matches, key=lambda m: (m[1], m[2]))
+        ordered = sorted(matches, key=_bounds)
         pruned: list[Match] = []
         current, i, n = ordered[0], 1, len(ordered)
         while True:
@@ -21,8 +21,9 @@ def prune_overlapping(matches: list[Match]) -> list[Match]:
                 break
             following = ordered[i]
             i += 1
-            if _overlap(current, following):
-                pruned.append(max(current, following, key=lambda m: m[2] - m[1]))
+            a_start, a_end, b_start, b_end = current[1], current[2], following[1], following[2]
+            if a_start <= b_start < a_end or a_start < b_end <= a_end:  # medspacy.util.tuple_overlaps
+                pruned.append(following if b_end - b_start > a_end - a_start else current)
                 if i >= n:
                     break
                 current = ordered[i]
@@ -36,5 +37,5 @@ def prune_overlapping(matches: list[Match]) -> list[Match]:
     return matches
 
 
-def _overlap(a: Sequence[int], b: Sequence[int]) -> bool:
-    return a[1] <= b[1] < a[2] or a[1] < b[2] <= a[2]
+def _bounds(match: Sequence[int]) -> tuple[int, int]:
+    return match[1], match[2]

@@ -153,8 +153,13 @@ class TargetStage:
 
     def __init__(self, nlp: Language, name: str, rules: TargetRules, span_key: str = TARGETS_KEY) -> None:
         self.span_key = span_key
-        self.matcher = TargetMatcher(nlp, name=name, result_type=None, prune=False)  # pruned in `_matched`
+        self.matcher = TargetMatcher(nlp, name=name, result_type=None, prune=False)
         self.matcher.add(medspacy_rules(rules))
+        # `_matched` reads medSpaCy's matcher under the TargetMatcher (private; pinned: medspacy==1.3.1) so that
+        # only the matches kept after pruning become Spans
+        self._phrases = self.matcher._TargetMatcher__matcher
+        strings = nlp.vocab.strings
+        self._phrase_rules = {strings.add(k): (r, strings.add(r.category)) for k, r in self._phrases.rule_map.items()}
         # spaCy's token Matcher costs a pass per pattern; exact-case words ("PT", "HA") need only a hash lookup
         self.cased = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.cased_rules: dict[int, TargetRule] = {}
@@ -189,9 +194,14 @@ class TargetStage:
         return doc
 
     def _matched(self, doc: Doc) -> list[Span]:
-        """The phrase matches, overlaps pruned as medSpaCy's matcher prunes them."""
-        spans = self.matcher(doc)
-        return [spans[i] for i, _, _ in prune_overlapping([(i, s.start, s.end) for i, s in enumerate(spans)])]
+        """The phrase matches as medSpaCy's TargetMatcher gives them: overlaps pruned, each with its rule."""
+        spans = []
+        for match_id, start, end in prune_overlapping(self._phrases(doc)):
+            rule, label = self._phrase_rules[match_id]
+            span = Span(doc, start, end, label=label)
+            span._.target_rule = rule
+            spans.append(span)
+        return spans
 
     def _wrapped(self, doc: Doc) -> list[Span]:
         """Phrases broken by a line wrap ("uncovertebral\\nhypertrophy"): spaCy makes the break a token, so the

@@ -115,7 +115,8 @@ def _target_rules(path: str | None) -> TargetRules:
     vocab = vocabulary()
     level_groups = [
         {"kind": "spinal_level", "concept": "level", "regex": [
-            {"pattern": LEVEL_PATTERN},
+            # every level starts with "occ" or a region letter and its number ("c5", "l-4", "c0")
+            {"pattern": LEVEL_PATTERN, "anchors": ["occ"], "anchor_patterns": [r"[ctls]-?\d"]},
             {"pattern": ORDINAL_PATTERN, "anchors": ["first", "second", "third", "fourth", "fifth", "sixth",
                                                       "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"]}]},
         {"kind": "spinal_level", "concept": "region",
