@@ -90,21 +90,23 @@ class ClinicalSentenceSplitter:
         lower_after = np.append(is_lower, True)[after]  # past the end counts as lower case: no start there
         starts[after[(breaks >= 2) | ((breaks == 1) & ~lower_after)]] = True
 
-        for i in np.flatnonzero(orth == self._colon):
-            if i > 0 and is_upper[i - 1] and is_alpha[i - 1] and length[i - 1] > 1:
-                # "EXTREMITIES:" run into text: the header starts a sentence and so does what follows it
-                j = i - 1
-                while j > 0 and is_upper[j - 1] and is_alpha[j - 1] and i - j < 4:
-                    j -= 1
-                starts[j] = True
-                starts[next_content[i + 1]] = True
+        capital_word = is_upper & is_alpha
+        colons = np.flatnonzero(orth[1:] == self._colon) + 1
+        for i in colons[capital_word[colons - 1] & (length[colons - 1] > 1)].tolist():
+            # "EXTREMITIES:" run into text: the header starts a sentence and so does what follows it
+            j = i - 1
+            while j > 0 and capital_word[j - 1] and i - j < 4:
+                j -= 1
+            starts[j] = True
+            starts[next_content[i + 1]] = True
 
-        for i in np.flatnonzero(is_digit):
-            if 0 < i < n - 2 and length[i] <= 2 and is_alpha[i + 2]:
-                if orth[i + 1] == self._paren or (
-                    orth[i + 1] == self._period and is_title[i + 2] and not is_digit[i - 1]
-                ):
-                    starts[i] = True
+        # "1) Neck pain", "2. Facet syndrome": a list number starts a sentence
+        marks = np.flatnonzero(is_digit[1 : n - 2] & (length[1 : n - 2] <= 2)) + 1
+        mark, word = orth[marks + 1], marks + 2
+        numbered = is_alpha[word] & (
+            (mark == self._paren) | ((mark == self._period) & is_title[word] & ~is_digit[marks - 1])
+        )
+        starts[marks[numbered]] = True
 
         for section in doc._.sections:
             if section.category is not None:
