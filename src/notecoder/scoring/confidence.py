@@ -20,7 +20,13 @@ def model_folder() -> Path:
     override = os.environ.get("NOTECODER_MODEL")
     if override is not None and not override.strip():
         raise ModelError("NOTECODER_MODEL is set but empty: unset it for the bundled model, or name a model folder")
-    return Path(override) if override else Path(str(files("notecoder.models").joinpath(DEFAULT_MODEL)))
+    return Path(override) if override else _bundled_folder()
+
+
+@cache
+def _bundled_folder() -> Path:
+    """Resolved once: importlib.resources and pathlib cost more per note than the model's arithmetic."""
+    return Path(str(files("notecoder.models").joinpath(DEFAULT_MODEL)))
 
 
 @cache
