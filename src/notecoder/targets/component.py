@@ -22,6 +22,8 @@ from notecoder.overlaps import prune_overlapping
 from notecoder.result import FindingKind
 from notecoder.targets.rules import TargetGroup, TargetRules, target_rules
 
+AnchorHits = dict[str, list[tuple[int, int]]]
+"""A note's anchor occurrences by anchor (a string, or "re:" and a pattern), found once for every rule."""
 _ANCHOR_WINDOW = 60  # characters a match may start before its anchor (and, unless its rule says, end after it)
 _WRAP_REACH = 10  # tokens either side of a line break: longer than any phrase rule
 
@@ -55,7 +57,7 @@ class CompiledRegex:
     anchor_patterns: tuple[re.Pattern[str], ...] = ()
     after_anchor: int = _ANCHOR_WINDOW
 
-    def finditer(self, text: str, lower: str, seen: dict[str, list[tuple[int, int]]]) -> Iterator[re.Match[str]]:
+    def finditer(self, text: str, lower: str, seen: AnchorHits) -> Iterator[re.Match[str]]:
         """Matches of the pattern, tried only in windows around anchors when the rule has anchors.
 
         `lower` is `text.lower()`; plain substring search in it costs far less than any regex scan. `seen` holds
@@ -65,12 +67,20 @@ class CompiledRegex:
             return
         hits = [hit for anchor in self.anchors for hit in _hits(anchor, lower, seen)]
         for anchor_pattern in self.anchor_patterns:
-            hits += (match.span() for match in anchor_pattern.finditer(lower))
+            hits += _pattern_hits(anchor_pattern, lower, seen)
         for low, high in _windows(sorted(hits), text, self.after_anchor):
             yield from self.pattern.finditer(text, low, high)
 
 
-def _hits(anchor: str, lower: str, seen: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int]]:
+def _pattern_hits(pattern: re.Pattern[str], lower: str, seen: AnchorHits) -> list[tuple[int, int]]:
+    key = f"re:{pattern.pattern}"
+    found = seen.get(key)
+    if found is None:
+        found = seen[key] = [match.span() for match in pattern.finditer(lower)]
+    return found
+
+
+def _hits(anchor: str, lower: str, seen: AnchorHits) -> list[tuple[int, int]]:
     found = seen.get(anchor)
     if found is None:
         found = seen[anchor] = []
@@ -183,7 +193,7 @@ class TargetStage:
             span._.target_rule = rule
             spans.append(span)
         text = note_text(doc)
-        lower, seen = text.lower(), dict[str, list[tuple[int, int]]]()
+        lower, seen = text.lower(), AnchorHits()
         for regex in self.regexes:
             for match in regex.finditer(text, lower, seen):
                 found = doc.char_span(match.start(), match.end(), label=regex.rule.category, alignment_mode="expand")
