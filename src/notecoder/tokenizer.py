@@ -73,15 +73,15 @@ class NoteTokenizer(Tokenizer):
     suffix_search: Any
 
     def __call__(self, text: str) -> Doc:
-        doc = super().__call__(text)
         self._cache_chunks(text)
-        return remember_note_text(doc, text)
+        return remember_note_text(super().__call__(text), text)
 
     def _cache_chunks(self, text: str) -> None:
         """spaCy caches how it split a chunk of text (a run between spaces) only until the first special case of
         a document ("p.o.", "Dr.", "'s": its has_special flag is set for the rest of the document; tokenizer.pyx
         `_save_cached`), so past the first one in a note every word was split again, note after note. Each chunk
-        not seen before is tokenized once on its own, which caches it: the tokens are the same, found by lookup.
+        not seen before is tokenized once on its own before the note, which caches it; the note is then split by
+        lookups, into the same tokens.
 
         The chunks seen are kept for the tokenizer's life, like spaCy's own cache and vocabulary (the shared
         pipeline is rebuilt every `pipeline.RECYCLE_AFTER` notes)."""
