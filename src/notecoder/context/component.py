@@ -29,7 +29,8 @@ from notecoder.targets import FINDING_KINDS, MODIFIER_KINDS, quiet_matchers
 
 class SentenceConText(ConText):
     def __call__(self, doc: Doc, targets: str | None = None) -> Doc:
-        spans = doc.spans[self.span_group_name] if self.span_group_name in doc.spans else ()
+        # read once: a span group makes a new Span (and Tokens for its bounds) each time it is iterated
+        spans = list(doc.spans[self.span_group_name]) if self.span_group_name in doc.spans else []
         starts, _ = sentence_bounds(doc)
         targets_by_sentence = defaultdict(list)
         for span in spans:
@@ -60,7 +61,7 @@ class SentenceConText(ConText):
             target._.modifiers += (modifier,)
         if self.context_attributes_mapping:
             self.set_context_attributes(edges)
-        doc._.context_graph = ConTextGraph(targets=list(spans), modifiers=all_modifiers, edges=edges)
+        doc._.context_graph = ConTextGraph(targets=spans, modifiers=all_modifiers, edges=edges)
         return doc
 
 
