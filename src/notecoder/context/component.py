@@ -24,6 +24,7 @@ from notecoder.context.rules import context_rules, medspacy_context_rules
 from notecoder.doc_keys import TARGETS_KEY
 from notecoder.overlaps import prune_overlapping
 from notecoder.sentences.bounds import sentence_bounds
+from notecoder.span_values import set_span_value, span_value
 from notecoder.targets import FINDING_KINDS, MODIFIER_KINDS, quiet_matchers
 
 
@@ -58,7 +59,7 @@ class SentenceConText(ConText):
             graph.apply_modifiers()
             edges += graph.edges
         for target, modifier in edges:
-            target._.modifiers += (modifier,)
+            set_span_value(target, "modifiers", (*span_value(target, "modifiers"), modifier))
         if self.context_attributes_mapping:
             self.set_context_attributes(edges)
         doc._.context_graph = ConTextGraph(targets=spans, modifiers=all_modifiers, edges=edges)

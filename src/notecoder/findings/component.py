@@ -25,6 +25,7 @@ from notecoder.levels import Levels, is_non_spinal, parse_levels, region_groups,
 from notecoder.result import Assertion, AssertionCause, Finding, FindingKind, Region, RegionSource
 from notecoder.sections import section_rules
 from notecoder.sentences.bounds import sentence_bounds
+from notecoder.span_values import span_value
 from notecoder.targets import FINDING_KINDS
 
 _LEVEL_TOKEN = re.compile(r"^(?:[ctls]-?\d{1,2}|occ|occiput|\d{1,2})$")
@@ -186,7 +187,7 @@ class FindingBuilder:
         titles, kept_in_titles = note.title_tokens, self.rules.title_kinds_kept
         for span in spans:
             kind, start, end = span.label_, span.start, span.end
-            rule = span._.target_rule
+            rule = span_value(span, "target_rule")
             meta = rule.metadata
             if kind == "exclusion":
                 note.excluded_tokens.update(range(start, end))
@@ -213,7 +214,7 @@ class FindingBuilder:
         """The finding's assertion and what set it: ConText's first applicable attribute, else its section's."""
         # ConText sets a span's flags (is_negated, ...) from the categories of the modifiers it links to the span:
         # reading the modifiers once gives both the flag and the cue that set it
-        modifiers = span._.modifiers
+        modifiers = span_value(span, "modifiers")
         cause: AssertionCause | None = None
         found = None
         if modifiers:

@@ -20,6 +20,7 @@ from notecoder.doc_keys import TARGETS_KEY
 from notecoder.doctext import note_text
 from notecoder.overlaps import prune_overlapping
 from notecoder.result import FindingKind
+from notecoder.span_values import set_span_value, span_value
 from notecoder.targets.rules import TargetGroup, TargetRules, target_rules
 
 AnchorHits = dict[str, list[tuple[int, int]]]
@@ -190,7 +191,7 @@ class TargetStage:
         for key, start, end in self.cased(doc):
             rule = self.cased_rules[key]
             span = Span(doc, start, end, label=rule.category)
-            span._.target_rule = rule
+            set_span_value(span, "target_rule", rule)
             spans.append(span)
         text = note_text(doc)
         lower, seen = text.lower(), AnchorHits()
@@ -198,7 +199,7 @@ class TargetStage:
             for match in regex.finditer(text, lower, seen):
                 found = doc.char_span(match.start(), match.end(), label=regex.rule.category, alignment_mode="expand")
                 if found is not None:
-                    found._.target_rule = regex.rule
+                    set_span_value(found, "target_rule", regex.rule)
                     spans.append(found)
         doc.spans[self.span_key] = resolve_overlaps(spans)
         return doc
@@ -209,7 +210,7 @@ class TargetStage:
         for match_id, start, end in prune_overlapping(self._phrases(doc)):
             rule, label = self._phrase_rules[match_id]
             span = Span(doc, start, end, label=label)
-            span._.target_rule = rule
+            set_span_value(span, "target_rule", rule)
             spans.append(span)
         return spans
 
@@ -240,7 +241,7 @@ class TargetStage:
                 start, end = kept[span.start].i, kept[span.end - 1].i + 1
                 if end - start > len(span):  # it spans a removed break: a match the note's own tokens could not give
                     own = Span(doc, start, end, label=span.label_)
-                    own._.target_rule = span._.target_rule
+                    set_span_value(own, "target_rule", span_value(span, "target_rule"))
                     spans.append(own)
         return spans
 
