@@ -66,29 +66,24 @@ class CompiledRegex:
         if not (self.anchors or self.anchor_patterns) or len(lower) != len(text):
             yield from self.pattern.finditer(text)
             return
-        hits = [hit for anchor in self.anchors for hit in _hits(anchor, lower, seen)]
-        for anchor_pattern in self.anchor_patterns:
-            hits += _pattern_hits(anchor_pattern, lower, seen)
+        anchors: tuple[str | re.Pattern[str], ...] = (*self.anchors, *self.anchor_patterns)
+        hits = [hit for anchor in anchors for hit in _hits(anchor, lower, seen)]
         for low, high in _windows(sorted(hits), text, self.after_anchor):
             yield from self.pattern.finditer(text, low, high)
 
 
-def _pattern_hits(pattern: re.Pattern[str], lower: str, seen: AnchorHits) -> list[tuple[int, int]]:
-    key = f"re:{pattern.pattern}"
+def _hits(anchor: str | re.Pattern[str], lower: str, seen: AnchorHits) -> list[tuple[int, int]]:
+    key = anchor if isinstance(anchor, str) else f"re:{anchor.pattern}"
     found = seen.get(key)
     if found is None:
-        found = seen[key] = [match.span() for match in pattern.finditer(lower)]
-    return found
-
-
-def _hits(anchor: str, lower: str, seen: AnchorHits) -> list[tuple[int, int]]:
-    found = seen.get(anchor)
-    if found is None:
-        found = seen[anchor] = []
-        at = lower.find(anchor)
-        while at >= 0:
-            found.append((at, at + len(anchor)))
-            at = lower.find(anchor, at + 1)
+        if isinstance(anchor, str):
+            found, at = [], lower.find(anchor)
+            while at >= 0:
+                found.append((at, at + len(anchor)))
+                at = lower.find(anchor, at + 1)
+        else:
+            found = [match.span() for match in anchor.finditer(lower)]
+        seen[key] = found
     return found
 
 
