@@ -87,6 +87,8 @@ class Finding(_Frozen):
     """Normalized result: exam/imaging normal|abnormal, care response, trauma current|remote, ISO 8601 duration."""
     levels: tuple[str, ...] = ()
     """Vertebrae covered, in craniocaudal order (C0 is the occiput, Co the coccyx)."""
+    segments: tuple[str, ...] = ()
+    """The motion segments (disc levels) named, "C5-C6": a list "C5-C6 and C6-C7" is two, where `levels` is C5-C7."""
     region: Region | None = None
     region_source: RegionSource | None = None
     """Where the region came from: "phrase" (the finding's own words) or "sentence" (a level beside it)."""
@@ -102,11 +104,60 @@ class Finding(_Frozen):
         return self
 
 
+class AxisValue(_Frozen):
+    """One axis of a billable code (region, disc level, side, encounter...): what the note documents, the characters
+    of the code it gave, and where it came from, so a coder sees why the code has the characters it has."""
+
+    axis: str
+    value: str | None = None
+    """What was documented ("cervical", "C5-C6", "right", "current"); None when the note does not say."""
+    characters: str = ""
+    """The characters the value put into the code; empty when the axis is missing and the code is a category."""
+    source: Literal["finding", "another mention", "note", "unspecified", "missing"]
+    """The diagnosis's own words or level, another mention of the same condition, the note as a whole (pain
+    documented anywhere), the tabular's 'unspecified' code for an undocumented axis, or missing (a category)."""
+    evidence: Finding | None = None
+
+
+class Exclusion(_Frozen):
+    """A code this proposal kept out, by which rule, on whose authority."""
+
+    rule: str
+    code: str
+    """The code excluded."""
+    mention: str = ""
+    """The words of the mention the excluded code stood for."""
+    source: Literal["tabular", "guideline", "brief"]
+    cites: str = ""
+    """The tabular category whose Excludes1 note applies, or the Official Guideline section."""
+    why: str = ""
+
+
+class Explanation(_Frozen):
+    """Why a proposal is what it is, as fields (Presidio's AnalysisExplanation): the family and role its rule gave,
+    the axes its characters came from and the exclusions it applied. The rationale prose is written from it."""
+
+    family: str
+    role: Literal["m53", "specific", "combination", "injury", "pain"]
+    rule: str
+    """The concept or combination that made it ("facet_syndrome", "disc_herniation+radiculopathy")."""
+    group: str = "other"
+    """A coarse family (degenerative, deformity, pain_or_root, injury, segmental, other)."""
+    axes: tuple[AxisValue, ...] = ()
+    excluded: tuple[Exclusion, ...] = ()
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The axes the note does not document (the proposal's specificity gaps name them)."""
+        return tuple(a.axis for a in self.axes if a.source in ("missing", "unspecified"))
+
+
 class CodeProposal(_Frozen):
     code: str
     title: str
     evidence: tuple[Finding, ...] = ()
     rationale: str = ""
+    explanation: Explanation | None = None
     confidence: float | None = None
     """How likely a coder assigns this code, 0 to 1 (calibrated on the annotated corpus; models/)."""
 
@@ -116,6 +167,7 @@ class Alternative(_Frozen):
     title: str
     reason: str
     evidence: tuple[Finding, ...] = ()
+    explanation: Explanation | None = None
     confidence: float | None = None
     """As for a code proposal: how likely the note supports exactly this code."""
 

@@ -33,24 +33,38 @@ def read_rules(model: type[Rules], package: str, path: str | Path | None = None,
 
 @cache
 def _validated(model: type[Rules], package: str, path: str | None, name: str) -> Rules:
-    raw = raw_rules(package, path, name)
+    return validate_rules(model, raw_rules(package, path, name), rules_where(package, path, name))
+
+
+def validate_rules(model: type[Rules], raw: dict, where: str) -> Rules:
+    """`raw` validated by `model`; an error names `where` the rules came from (`rules_where`)."""
     try:
         return model.model_validate(raw)
     except ValidationError as error:
-        raise ValueError(f"rules file {_where(package, path, name)} is not valid: {error}") from None
+        raise ValueError(f"{where} is not valid: {error}") from None
 
 
 def raw_rules(package: str, path: str | Path | None = None, name: str = "rules.json") -> dict:
     """The file as JSON, for a stage that adds generated rules (levels, tabular terms) before validating."""
+    where = rules_where(package, path, name)
     try:
         text = Path(path).read_text(encoding="utf-8") if path else files(package).joinpath(name).read_text("utf-8")
-        raw = json.loads(text)
     except (OSError, ValueError) as error:
-        raise ValueError(f"rules file {_where(package, path, name)} cannot be read: {error}") from None
+        raise ValueError(f"{where} cannot be read: {error}") from None
+    return parse_rules(text, where)
+
+
+def parse_rules(text: str | bytes, where: str) -> dict:
+    """Rules JSON as a dict, from a file or from a saved pipeline's bytes."""
+    try:
+        raw = json.loads(text)
+    except ValueError as error:
+        raise ValueError(f"{where} cannot be read: {error}") from None
     if not isinstance(raw, dict):
-        raise ValueError(f"rules file {_where(package, path, name)} is not a JSON object")
+        raise ValueError(f"{where} is not a JSON object")
     return raw
 
 
-def _where(package: str, path: str | Path | None, name: str) -> str:
-    return str(path) if path else f"{package.replace('.', '/')}/{name}"
+def rules_where(package: str, path: str | Path | None = None, name: str = "rules.json") -> str:
+    """How errors name a rules file: its path, or its place in the package."""
+    return f"rules file {path if path else package.replace('.', '/') + '/' + name}"

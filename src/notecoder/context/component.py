@@ -20,15 +20,39 @@ from medspacy.context import ConText, ConTextGraph, ConTextModifier
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from notecoder.context.rules import context_rules, medspacy_context_rules
+from notecoder.context.rules import ContextRules, medspacy_context_rules
 from notecoder.doc_keys import TARGETS_KEY
 from notecoder.overlaps import prune_overlapping
+from notecoder.rules_disk import SavedRules
 from notecoder.sentences.bounds import sentence_bounds
 from notecoder.span_values import set_span_value, span_value
 from notecoder.targets import FINDING_KINDS, MODIFIER_KINDS, quiet_matchers
 
 
-class SentenceConText(ConText):
+class SentenceConText(SavedRules[ContextRules], ConText):
+    rules_package = "notecoder.context"
+    rules_model = ContextRules
+
+    def __init__(self, nlp: Language, name: str, rules: str | None = None, span_key: str = TARGETS_KEY) -> None:
+        self._settings = (nlp, name, span_key)
+        self._load_rules(rules)
+
+    def _build(self, rules: ContextRules) -> None:
+        """medSpaCy's ConText takes its terminating types when it is made and cannot drop a rule: made anew."""
+        nlp, name, span_key = self._settings
+        ConText.__init__(
+            self,
+            nlp,
+            name=name,
+            rules=None,
+            input_span_type="group",
+            span_group_name=span_key,
+            excluded_types=set(MODIFIER_KINDS),
+            prune_on_modifier_overlap=False,  # the matcher's overlaps are pruned in `__call__`, the same way, faster
+            terminating_types={k: list(v) for k, v in rules.terminating_types.items()},
+        )
+        self.add(medspacy_context_rules(rules, self.DEFAULT_RULES_FILEPATH))
+
     def __call__(self, doc: Doc, targets: str | None = None) -> Doc:
         # read once: a span group makes a new Span (and Tokens for its bounds) each time it is iterated
         spans = list(doc.spans[self.span_group_name]) if self.span_group_name in doc.spans else []
@@ -72,19 +96,7 @@ class SentenceConText(ConText):
     requires=["token.is_sent_start"],
     default_config={"rules": None, "span_key": TARGETS_KEY},
 )
-def make_context(nlp: Language, name: str, rules: str | None, span_key: str) -> ConText:
+def make_context(nlp: Language, name: str, rules: str | None, span_key: str) -> SentenceConText:
     """`rules`: a ConText rules file to add to medSpaCy's defaults instead of the package's; `span_key`: the span
     group of the targets."""
-    loaded = context_rules(rules)
-    context = SentenceConText(
-        nlp,
-        name=name,
-        rules=None,
-        input_span_type="group",
-        span_group_name=span_key,
-        excluded_types=set(MODIFIER_KINDS),
-        prune_on_modifier_overlap=False,  # the matcher's overlaps are pruned in `__call__`, the same way, faster
-        terminating_types={k: list(v) for k, v in loaded.terminating_types.items()},
-    )
-    context.add(medspacy_context_rules(loaded, context.DEFAULT_RULES_FILEPATH))
-    return context
+    return SentenceConText(nlp, name, rules, span_key)

@@ -47,6 +47,7 @@ class _Draft:
     assertion: Assertion = Assertion.PRESENT
     cause: AssertionCause | None = None
     levels: tuple[str, ...] = ()
+    segments: tuple[str, ...] = ()
     region: Region | None = None
     region_source: RegionSource | None = None
     explicit: bool = False
@@ -58,6 +59,7 @@ class _Draft:
 class _Levels:
     levels: tuple[str, ...]
     region: Region | None
+    segments: tuple[str, ...]
 
 
 _LIST_WORDS = frozenset({",", "and", "&", "or", "/"})
@@ -297,6 +299,7 @@ class FindingBuilder:
                     parsed = parse_levels(root) if root else parsed
                 if parsed is not None:
                     part.levels, part.region, part.explicit = parsed.levels, parsed.region, parsed.explicit
+                    part.segments = parsed.segments
                     part.region_source = "phrase"
                 kept.append(part)
         by_sentence: dict[int, list[_Draft]] = defaultdict(list)
@@ -318,6 +321,7 @@ class FindingBuilder:
             if following is not None:
                 # "facet syndrome at C5-C6", "cervical instability at C1-C2": the named level is the phrase's own
                 draft.levels, draft.region, draft.region_source = following.levels, following.region, "phrase"
+                draft.segments = following.segments
             elif draft.region is None and draft.concept not in borrowing.except_concepts:
                 lenders = levels or [
                     d for d in by_condition_sentence.get(draft.sentence, ()) if d.region_source == "phrase"
@@ -325,6 +329,7 @@ class FindingBuilder:
                 if lenders:
                     nearest = min(lenders, key=lambda lv: _distance(draft.start, draft.end, lv.start, lv.end))
                     draft.levels, draft.region, draft.region_source = nearest.levels, nearest.region, "sentence"
+                    draft.segments = nearest.segments
 
     def _trailing_region(self, text: str, end: int) -> "Levels | None":
         """A region word that closes the phrase: "segmental dysfunction, thoracic", "back pain, lumbar"."""
@@ -376,7 +381,9 @@ class FindingBuilder:
                     break
                 last = following
             union = parse_levels(note_text(note.doc)[level.start : last.end]) if last is not level else None
-            return _Levels(union.levels, union.region) if union else _Levels(level.levels, level.region)
+            if union is not None:
+                return _Levels(union.levels, union.region, union.segments)
+            return _Levels(level.levels, level.region, level.segments)
         return None
 
     def _absorb_levels(self, drafts: list[_Draft]) -> list[_Draft]:
@@ -500,6 +507,7 @@ class FindingBuilder:
             concept=draft.concept,
             value=draft.value,
             levels=draft.levels,
+            segments=draft.segments,
             region=draft.region,
             region_source=draft.region_source,
             rule=draft.rule,

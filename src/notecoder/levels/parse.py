@@ -73,6 +73,9 @@ class Levels:
     region: Region
     explicit: bool
     """True for named vertebrae ("C5-6", "fifth cervical"), False for region words ("neck", "cervical")."""
+    segments: tuple[str, ...] = ()
+    """The motion segments (disc levels) a range names: "C5-C6 and C6-C7" and "C5-7" both name C5-C6 and C6-C7,
+    where the vertebrae alone (C5, C6, C7) cannot tell "C4-5 and C6-7" from "C4-7". Codes by disc level need them."""
 
 
 def region_of(indices: set[int] | frozenset[int]) -> Region:
@@ -150,6 +153,28 @@ def _expression_pieces(expression: str) -> Iterator[Piece]:
         if index is not None and name is not None:
             letter = name[0] if name != "Co" else "S"
         yield index
+
+
+def expression_segments(expression: str) -> frozenset[int]:
+    """The upper vertebra of each motion segment a level expression's ranges name ("C5-6" -> {C5}); a lone
+    vertebra ("C6") names none."""
+    upper: set[int] = set()
+    previous: int | None = None
+    in_range = False
+    for piece in _expression_pieces(expression):
+        if piece == "range":
+            in_range = True
+        elif piece == "list" or piece is None:
+            in_range, previous = False, None
+        else:
+            if in_range and previous is not None:
+                upper.update(range(min(previous, piece), max(previous, piece)))
+            previous, in_range = piece, False
+    return frozenset(upper)
+
+
+def segment_names(upper: frozenset[int] | set[int]) -> tuple[str, ...]:
+    return tuple(f"{VERTEBRAE[i]}-{VERTEBRAE[i + 1]}" for i in sorted(upper) if i + 1 < len(VERTEBRAE))
 
 
 def parse_expression(expression: str) -> frozenset[int] | None:

@@ -10,14 +10,16 @@ from notecoder.levels.parse import (
     VERTEBRAE,
     Levels,
     parse_expression,
+    expression_segments,
     parse_ordinals,
     region_of,
+    segment_names,
 )
 from notecoder.levels.vocabulary import region_word_levels, region_word_re
 
 
-def _levels(covered: set[int] | frozenset[int], explicit: bool) -> Levels:
-    return Levels(tuple(VERTEBRAE[i] for i in sorted(covered)), region_of(covered), explicit)
+def _levels(covered: set[int] | frozenset[int], explicit: bool, segments: tuple[str, ...] = ()) -> Levels:
+    return Levels(tuple(VERTEBRAE[i] for i in sorted(covered)), region_of(covered), explicit, segments)
 
 
 @lru_cache(maxsize=8192)
@@ -27,10 +29,15 @@ def parse_levels(text: str) -> Levels | None:
     Remembered: the same few phrases ("C5-6", "neck pain", "lumbar") come back in every note (Levels is frozen)."""
     for regex, parse in ((LEVEL_RE, parse_expression), (ORDINAL_RE, parse_ordinals)):
         covered: set[int] = set()
+        upper: set[int] = set()
         for match in regex.finditer(text):
-            covered |= parse(match.group()) or set()
+            found = parse(match.group())
+            if found:
+                covered |= found
+                if regex is LEVEL_RE:
+                    upper |= expression_segments(match.group())
         if covered:
-            return _levels(covered, explicit=True)
+            return _levels(covered, explicit=True, segments=segment_names(upper))
     table = region_word_levels()
     covered = set()
     for match in region_word_re().finditer(text):

@@ -1,66 +1,72 @@
-"""The mapper's decisions for one note, gathered as they are made: the codes, the alternatives and the gaps, and
-what earlier steps settled that later ones read (regions with a current injury, with a more specific code, ...)."""
+"""The mapper's proposals while evidence accumulates, and the gaps raised for them."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from notecoder.mapper.note import NoteIndex
-from notecoder.mapper.rules import GapText
-from notecoder.result import Finding, Gap
+from notecoder.mapper.rules import GapText, Role
+from notecoder.result import AxisValue, Exclusion, Explanation, Finding, Gap
 
 
 @dataclass
 class Draft:
-    """An M53 code or an alternative while evidence accumulates; several mentions can support one code."""
+    """An M53 code or an alternative; several mentions can support one code."""
 
     code: str
     family: str
+    role: Role
+    rule: str
     region: int | None
+    group: str = "other"
     evidence: list[Finding] = field(default_factory=list)
     reason: str = ""
-    unspecified_region: bool = False
+    axes: tuple[AxisValue, ...] = ()
+    axis_gaps: list[tuple[str, str]] = field(default_factory=list)
+    encounter: str | None = None
+    built: bool = True
+    """False for a family that has no code without a region: only its gap is raised."""
+    excluded: list[Exclusion] = field(default_factory=list)
+    """What this proposal kept out."""
+    excluded_by: Exclusion | None = None
+
+    @property
+    def alive(self) -> bool:
+        return self.excluded_by is None
+
+    @property
+    def unspecified_region(self) -> bool:
+        return any(a.axis == "region" and a.source == "unspecified" for a in self.axes)
+
+    def explanation(self) -> Explanation:
+        return Explanation(family=self.family, role=self.role, rule=self.rule, group=self.group, axes=self.axes,
+                           excluded=tuple(self.excluded))  # fmt: skip
 
 
 @dataclass
-class Decisions:
-    gap_texts: dict[str, GapText]
-    codes: dict[str, Draft] = field(default_factory=dict)
-    alternatives: dict[str, Draft] = field(default_factory=dict)
-    gaps: dict[tuple[str, str | None], list[Finding]] = field(default_factory=dict)
+class Gaps:
+    texts: dict[str, GapText]
+    raised: dict[tuple[str, str | None], list[Finding]] = field(default_factory=dict)
     """Each gap (its id and the code it is about) with the findings it rests on."""
-    injured: set[int | None] = field(default_factory=set)
-    """Regions with a current injury: its S-code, not M53 (block Excludes1)."""
-    sequela: set[int | None] = field(default_factory=set)
-    """Regions whose condition is the documented sequela of an injury."""
-    unclear_injury: bool = False
-    timed_injury: bool = False
-    covered: set[int | None] = field(default_factory=set)
-    """Regions with a code more specific than M53."""
-    blocking: set[int | None] = field(default_factory=set)
-    """Regions where such a code replaces a residual M53 code."""
-    combined: set[int | None] = field(default_factory=set)
-    """Regions with a combination code (disc disorder or spondylosis with radiculopathy or myelopathy)."""
-    uncertain: list[Finding] = field(default_factory=list)
-    trauma_unclear: bool = False
+    detail: dict[tuple[str, str | None], str] = field(default_factory=dict)
 
-    def gap(self, gap_id: str, code: str | None, evidence: Iterable[Finding] = ()) -> None:
-        self.gaps.setdefault((gap_id, code), []).extend(evidence)
+    def raise_(self, gap_id: str, code: str | None, evidence: Iterable[Finding] = (), detail: str = "") -> None:
+        self.raised.setdefault((gap_id, code), []).extend(evidence)
+        if detail:
+            self.detail[(gap_id, code)] = detail
 
-    def finished_gaps(self) -> tuple[Gap, ...]:
+    def has(self, gap_id: str, code: str | None) -> bool:
+        return (gap_id, code) in self.raised
+
+    def finished(self) -> tuple[Gap, ...]:
         out = []
-        for (gap_id, code), evidence in self.gaps.items():
-            text = self.gap_texts[gap_id]
+        for (gap_id, code), evidence in self.raised.items():
+            text = self.texts[gap_id]
+            detail = self.detail.get((gap_id, code))
+            message = f"{text.message} Missing: {detail}." if detail else text.message
             out.append(
-                Gap(id=gap_id, label=text.label, message=text.message, code=code, query=text.query,
+                Gap(id=gap_id, label=text.label, message=message, code=code, query=text.query,
                     looked_for=text.looked_for, evidence=tuple(unique(evidence)))
             )  # fmt: skip
         return tuple(out)
-
-    def alternative(self, code: str, family: str, region, evidence, reason: str, note: NoteIndex) -> None:
-        support = evidence if isinstance(evidence, list) else [evidence]
-        draft = self.alternatives.setdefault(code, Draft(code, family, region, reason=reason))
-        for finding in support:
-            draft.evidence += [finding, *note.region_evidence(finding)]
 
 
 def unique(findings: Iterable[Finding]) -> list[Finding]:

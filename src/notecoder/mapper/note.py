@@ -120,22 +120,6 @@ class NoteIndex:
         symptoms = self.present_concepts[K.SYMPTOM].values()
         return [f for found in symptoms for f in found if f.value == self.rules.cranial_symptom_value]
 
-    @cached_property
-    def claudication(self) -> str:
-        """The 6th character of M48.06-: neurogenic claudication documented as present."""
-        rule = self.rules.stenosis_claudication
-        return rule.with_ if self.present(K.CONDITION, rule.concepts) else rule.without
-
-    @cached_property
-    def disc_pain(self) -> str:
-        """The 6th character of M51.36-/M51.37-: documented low back pain and leg pain."""
-        pain = self.rules.disc_pain_characters
-        back = bool(self.present(K.CONDITION, pain.back_pain_concepts))
-        leg = bool(self.present(K.SYMPTOM, pain.leg_pain_concepts) or self.present(K.CONDITION, pain.leg_pain_concepts))
-        return {(True, True): pain.back_and_leg, (True, False): pain.back_only, (False, True): pain.leg_only}.get(
-            (back, leg), pain.neither
-        )
-
 
 def same_region(one: int | None, other: int | None) -> bool:
     """The same region, or one of them unstated: a mention without a region may be about either."""

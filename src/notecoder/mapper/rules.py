@@ -1,11 +1,15 @@
-"""The mapper's rules (`rules.json`), validated at load: unknown keys, unknown families or gaps are errors."""
+"""The mapper's rules (`rules.json`), validated at load: unknown keys are errors, and every name one part of the
+file gives another (families, concepts, gaps, axes) must resolve."""
 
 from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
+from notecoder.mapper.icd import placeholders
 from notecoder.result import Assertion
 from notecoder.rules_file import RulesFile, RulesModel, read_rules
+
+Role = Literal["m53", "specific", "combination", "injury", "pain"]
 
 
 class Decision(RulesModel):
@@ -17,19 +21,27 @@ class Decision(RulesModel):
 
 class Variant(RulesModel):
     code: str
-    """A template: {digit} is the region digit, {seventh} the injury's 7th character, {pain} M51.3-'s 6th,
-    {claudication} M48.06-'s 6th."""
+    """A template whose placeholders are axes: {region}, {disc_level}, {side}, {fracture_type}, {seventh},
+    {disc_pain}, {claudication}."""
     regions: tuple[int, ...] | None = None
-    digits: Literal["region", "m99", "cervical_disc"] | None = None
+    digits: str | None = None
+    """The digit map (`digit_maps`) the region axis reads for this variant."""
     unspecified: str | None = None
+    """The region digit when no region is documented; None: the family has no such code."""
     multiple: str | None = None
     """The digit for several regions named with the diagnosis ('multiple sites in spine')."""
 
 
 class Family(RulesModel):
+    group: str = "other"
+    """A coarse family for the confidence model: degenerative, deformity, pain_or_root, injury, segmental, other."""
     variants: tuple[Variant, ...]
     by_vertebra: dict[str, str] = {}
-    """The code when every vertebra the diagnosis names maps to the same one ('L1 fracture' is S32.01-)."""
+    """The template when the diagnosis names one vertebra ('L1 fracture' is S32.01-)."""
+    per_segment: bool = False
+    """One code per disc level the diagnosis names ("C5-C6 and C6-C7": two codes)."""
+    per_vertebra: bool = False
+    """One code per vertebra the diagnosis names ("T12 and L1 fractures": two codes)."""
 
 
 class Concept(RulesModel):
@@ -37,23 +49,45 @@ class Concept(RulesModel):
     family: str
     reason: str = ""
     seed: str = ""
-    blocks_residual: bool = False
     stated_as_diagnosis: bool = False
     """Only a mention in an assessment (or in a note without sections) is a diagnosis: 'spine problem' in a
     complaint is not."""
     family_by_text: tuple[tuple[str, str], ...] = ()
-    part_of: frozenset[str] = frozenset()
-    """Families that already code this concept when built for the same region: sciatica is part of a disc
-    disorder with radiculopathy, cord compression of a myelopathy."""
-    superseded_by: frozenset[str] = frozenset()
-    """Concepts that, documented in the same region, say what this mention is: a fracture beside an
-    'osteoporotic compression fracture' is that fracture, not an injury."""
+    joins_nearby: bool = False
+    """A mention often written without a level (sciatica) joins a combination of its part of the spine."""
 
 
 class Combination(RulesModel):
     concepts: tuple[str, str]
     family: str
     reason: str
+
+
+class Selector(RulesModel):
+    """Which proposals a rule speaks of: by family, by role, and for injuries by encounter."""
+
+    families: frozenset[str] = frozenset()
+    roles: frozenset[Role] = frozenset()
+    encounters: frozenset[str] = frozenset()
+
+
+class ExclusionRule(RulesModel):
+    """One proposal keeps another out: the `by` proposal, in `scope` of the `excludes` one, removes it. Rules apply
+    in the order listed; a proposal already excluded excludes nothing after."""
+
+    id: str
+    excludes: Selector
+    by: Selector
+    scope: Literal["same", "region", "neighbours", "note"]
+    """same: the same region digit; region: the same, or either unstated; neighbours: the regions one part of the
+    spine's wording covers (`region_neighbours`), or either unstated; note: anywhere in the note."""
+    source: Literal["tabular", "guideline", "brief"]
+    cites: str = ""
+    excludes1: bool = False
+    """The excluding code must be one that the excluded code's Excludes1 notes name (tabular.json)."""
+    evidence: bool = False
+    """The excluded mention joins the excluding proposal's evidence (the reviewer sees what it replaces)."""
+    why: str
 
 
 class CodeAlso(RulesModel):
@@ -71,9 +105,41 @@ class GapText(RulesModel):
     query: str
     looked_for: str
     seed: str = ""
+    applies_to: frozenset[str] = frozenset()
+    """The families whose proposals this gap's documentation test is run for (the brief's table); empty for a gap an
+    axis or a stage raises."""
 
 
-class DiscPain(RulesModel):
+class RegionAxis(RulesModel):
+    about: str = ""
+    gap: str
+
+
+class DiscLevelAxis(RulesModel):
+    about: str = ""
+    gap: str
+    segments: dict[str, str]
+    regions: dict[int, str]
+    unspecified: str
+
+
+class WordsAxis(RulesModel):
+    about: str = ""
+    gap: str
+    words: tuple[tuple[str, tuple[str, ...]], ...]
+    """The first word found in the diagnosis's words gives its characters (several: one code each); none: missing."""
+    unspecified: str
+
+
+class SeventhAxis(RulesModel):
+    about: str = ""
+    gap: str
+    characters: dict[str, str]
+    covered_by: str
+    """A gap that, raised for the same code, already asks for the encounter."""
+
+
+class DiscPainAxis(RulesModel):
     about: str = ""
     back_and_leg: str
     back_only: str
@@ -83,11 +149,24 @@ class DiscPain(RulesModel):
     leg_pain_concepts: frozenset[str]
 
 
-class Claudication(RulesModel):
+class ClaudicationAxis(RulesModel):
     about: str = ""
     with_: str = Field(alias="with")
     without: str
     concepts: frozenset[str]
+
+
+class Axes(RulesModel):
+    region: RegionAxis
+    disc_level: DiscLevelAxis
+    side: WordsAxis
+    fracture_type: WordsAxis
+    seventh: SeventhAxis
+    disc_pain: DiscPainAxis
+    claudication: ClaudicationAxis
+
+    def gap_ids(self) -> set[str]:
+        return {self.region.gap, self.disc_level.gap, self.side.gap, self.fracture_type.gap, self.seventh.gap}
 
 
 class HeadacheWithoutSyndrome(RulesModel):
@@ -117,24 +196,18 @@ class MapperRules(RulesFile):
     supporting_assertions: frozenset[Assertion]
     region_names: dict[int, str]
     digit_maps: dict[str, dict[int, str]]
-    cervical_disc_levels: dict[str, str]
+    axes: Axes
     families: dict[str, Family]
-    disc_pain_characters: DiscPain
-    stenosis_claudication: Claudication
-    seventh_characters: dict[str, str]
     concepts: dict[str, Concept]
     combinations: tuple[Combination, ...]
-    residual_families: frozenset[str]
-    yields_to_combinations: frozenset[str]
-    """Named M53 codes that a combination code of their region (disc disorder or spondylosis with radiculopathy
-    or myelopathy) replaces, though a plain radiculopathy does not."""
+    exclusions: tuple[ExclusionRule, ...]
     region_neighbours: RegionNeighbours
     code_also: dict[str, CodeAlso]
     cranial_symptom_value: str
     cranial_families: frozenset[str]
     """Codes whose evidence includes the cranial symptoms (headache, dizziness) the note documents."""
     unnamed_family: str
-    """The code of a dorsopathy the note does not name: outranked by any named one, and its gap says so."""
+    """The code of a dorsopathy the note does not name: its gap says so."""
     headache_without_syndrome: HeadacheWithoutSyndrome
     acute_chronicity: frozenset[str]
     """Chronicity concepts that make an injury in their sentence a current one."""
@@ -142,31 +215,37 @@ class MapperRules(RulesFile):
     exclusion_concepts: frozenset[str]
     operative_sections: frozenset[str]
     """Sections of an operative or procedure note: such a note is not asked for the conservative care before it."""
-    family_gaps: dict[str, tuple[str, ...]]
     gaps: dict[str, GapText]
 
     @model_validator(mode="after")
     def _references_resolve(self) -> "MapperRules":
-        families = set(self.families)
+        families, concepts = set(self.families), set(self.concepts)
+
+        def known(names, what: str, where: str) -> None:
+            unknown = sorted(set(names) - (families if what == "family" else concepts))
+            if unknown:
+                raise ValueError(f"{where} names an unknown {what}: {unknown}")
+
         for name, concept in self.concepts.items():
-            named = {concept.family} | {family for _, family in concept.family_by_text} | concept.part_of
-            if not named <= families:
-                raise ValueError(f"concept {name!r} names an unknown family: {sorted(named - families)}")
-            if not concept.superseded_by <= set(self.concepts):
-                raise ValueError(f"concept {name!r} is superseded by an unknown concept")
+            known({concept.family} | {family for _, family in concept.family_by_text}, "family", f"concept {name!r}")
         for combination in self.combinations:
-            if combination.family not in families or not set(combination.concepts) <= set(self.concepts):
-                raise ValueError(f"combination {combination.concepts} names an unknown family or concept")
-        for family, gap_ids in self.family_gaps.items():
-            if family not in families or not set(gap_ids) <= set(self.gaps):
-                raise ValueError(f"family_gaps[{family!r}] names an unknown family or gap")
-        stated = self.cranial_families | {self.unnamed_family} | self.residual_families | self.yields_to_combinations
-        if not stated <= families:
-            raise ValueError(f"rules name unknown families: {sorted(stated - families)}")
-        if not self.headache_without_syndrome.concepts <= set(self.concepts):
-            raise ValueError("headache_without_syndrome names an unknown concept")
-        for defined in self.families.values():
-            for variant in defined.variants:
+            known({combination.family}, "family", f"combination {combination.concepts}")
+            known(combination.concepts, "concept", f"combination {combination.concepts}")
+        for rule in self.exclusions:
+            known(rule.excludes.families | rule.by.families, "family", f"exclusion {rule.id!r}")
+        for gap_id, gap in self.gaps.items():
+            known(gap.applies_to, "family", f"gap {gap_id!r}")
+        known(self.cranial_families | {self.unnamed_family}, "family", "cranial_families/unnamed_family")
+        known(self.headache_without_syndrome.concepts, "concept", "headache_without_syndrome")
+        unknown_gaps = self.axes.gap_ids() - set(self.gaps)
+        if unknown_gaps:
+            raise ValueError(f"axes name unknown gaps: {sorted(unknown_gaps)}")
+        axes = set(Axes.model_fields)
+        for name, family in self.families.items():
+            for template in [v.code for v in family.variants] + list(family.by_vertebra.values()):
+                if not set(placeholders(template)) <= axes:
+                    raise ValueError(f"family {name!r} template {template!r} names an unknown axis")
+            for variant in family.variants:
                 if variant.digits is not None and variant.digits not in self.digit_maps:
                     raise ValueError(f"variant {variant.code!r} uses unknown digits {variant.digits!r}")
         return self

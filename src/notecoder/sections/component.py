@@ -11,15 +11,24 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from notecoder.misreadings import misread_forms
-from notecoder.sections.rules import SectionRules, section_rules
+from notecoder.rules_disk import SavedRules
+from notecoder.sections.rules import SectionRules
 
 _UNTITLED = SectionRule(literal="", category="untitled")
 """The rule of the text before the first title (its category stays None): medSpaCy 1.3.1 cannot read a Section
 back from bytes without a rule."""
 
 
-class SectionStage:
-    def __init__(self, nlp: Language, rules: SectionRules) -> None:
+class SectionStage(SavedRules[SectionRules]):
+    rules_package = "notecoder.sections"
+    rules_model = SectionRules
+
+    def __init__(self, nlp: Language, rules: str | None = None) -> None:
+        self.nlp = nlp
+        self._load_rules(rules)
+
+    def _build(self, rules: SectionRules) -> None:
+        nlp = self.nlp
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.rules: dict[int, SectionRule] = {}
         for section in rules.sections:
@@ -71,4 +80,4 @@ _BOUNDARY_MARKS = frozenset({".", ",", ";", ":", "?", "!", ")", "]", "-", "*", "
 @Language.factory("notecoder_sections", assigns=["doc._.sections"], default_config={"rules": None})
 def make_sections(nlp: Language, name: str, rules: str | None) -> SectionStage:
     """`rules`: a section rules file to use instead of the package's."""
-    return SectionStage(nlp, section_rules(rules))
+    return SectionStage(nlp, rules)

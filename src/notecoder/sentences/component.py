@@ -21,7 +21,8 @@ from spacy.attrs import (
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from notecoder.sentences.rules import SentenceRules, sentence_rules
+from notecoder.rules_disk import SavedRules
+from notecoder.sentences.rules import SentenceRules
 
 _MAX_REMEMBERED = 10_000  # whitespace tokens whose line breaks are remembered (distinct runs of spaces)
 _ATTRS = [ORTH, LOWER, LENGTH, IS_SPACE, IS_LOWER, IS_UPPER, IS_ALPHA, IS_DIGIT, IS_TITLE, SPACY]
@@ -31,17 +32,25 @@ def _table(hashes) -> np.ndarray:
     return np.unique(np.array(hashes, dtype=np.uint64))
 
 
-class ClinicalSentenceSplitter:
-    def __init__(self, nlp: Language, rules: SentenceRules) -> None:
+class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
+    rules_package = "notecoder.sentences"
+    rules_model = SentenceRules
+
+    def __init__(self, nlp: Language, rules: str | None = None) -> None:
+        self.nlp = nlp
         strings = nlp.vocab.strings
         self._terminal = _table([strings.add(t) for t in (".", "?", "!")])
-        self._closers = _table([strings.add(t) for t in rules.closers])
-        self._abbreviations = _table([strings.add(a) for a in rules.abbreviations])
-        self._words = _table([strings.add(w) for w in rules.not_abbreviations])
         self._colon = strings.add(":")
         self._period = strings.add(".")
         self._paren = strings.add(")")
         self._line_breaks: dict[int, int] = {}  # whitespace token (its ORTH) -> line breaks in it
+        self._load_rules(rules)
+
+    def _build(self, rules: SentenceRules) -> None:
+        strings = self.nlp.vocab.strings
+        self._closers = _table([strings.add(t) for t in rules.closers])
+        self._abbreviations = _table([strings.add(a) for a in rules.abbreviations])
+        self._words = _table([strings.add(w) for w in rules.not_abbreviations])
 
     def __call__(self, doc: Doc) -> Doc:
         if len(doc):
@@ -133,4 +142,4 @@ def _shift(values: np.ndarray) -> np.ndarray:
 )
 def make_sentences(nlp: Language, name: str, rules: str | None) -> ClinicalSentenceSplitter:
     """`rules`: a sentence rules file to use instead of the package's."""
-    return ClinicalSentenceSplitter(nlp, sentence_rules(rules))
+    return ClinicalSentenceSplitter(nlp, rules)

@@ -20,8 +20,9 @@ from notecoder.doc_keys import TARGETS_KEY
 from notecoder.doctext import note_text
 from notecoder.overlaps import prune_overlapping
 from notecoder.result import FindingKind
+from notecoder.rules_disk import SavedRules
 from notecoder.span_values import set_span_value, span_value
-from notecoder.targets.rules import TargetGroup, TargetRules, target_rules
+from notecoder.targets.rules import TargetGroup, TargetRules, expanded_rules
 
 AnchorHits = dict[str, list[tuple[int, int]]]
 """A note's anchor occurrences by anchor (a string, or "re:" and a pattern), found once for every rule."""
@@ -151,15 +152,25 @@ def quiet_matchers() -> Iterator[None]:
         yield
 
 
-class TargetStage:
+class TargetStage(SavedRules[TargetRules]):
     """medSpaCy's TargetMatcher for phrases, plus regex rules run once over the text.
 
     medSpaCy's RegexMatcher rebuilds the document text for every pattern; with levels, durations and timing
     expressed as regexes that alone cost more than the rest of the pipeline."""
 
-    def __init__(self, nlp: Language, name: str, rules: TargetRules, span_key: str = TARGETS_KEY) -> None:
-        self.span_key = span_key
-        self.matcher = TargetMatcher(nlp, name=name, result_type=None, prune=False)
+    rules_package = "notecoder.targets"
+    rules_model = TargetRules
+
+    def __init__(self, nlp: Language, name: str, rules: str | None = None, span_key: str = TARGETS_KEY) -> None:
+        self.nlp, self.name, self.span_key = nlp, name, span_key
+        self._load_rules(rules)
+
+    def _validated(self, raw: dict, where: str) -> TargetRules:
+        return expanded_rules(raw, where)
+
+    def _build(self, rules: TargetRules) -> None:
+        nlp = self.nlp
+        self.matcher = TargetMatcher(nlp, name=self.name, result_type=None, prune=False)
         self.matcher.add(medspacy_rules(rules))
         # `_matched` reads medSpaCy's matcher under the TargetMatcher (private; pinned: medspacy==1.3.1) so that
         # only the matches kept after pruning become Spans
@@ -244,4 +255,4 @@ class TargetStage:
 @Language.factory("notecoder_targets", assigns=["doc.spans"], default_config={"rules": None, "span_key": TARGETS_KEY})
 def make_targets(nlp: Language, name: str, rules: str | None, span_key: str) -> TargetStage:
     """`rules`: a target rules file to use instead of the package's; `span_key`: the span group of the matches."""
-    return TargetStage(nlp, name, target_rules(rules), span_key)
+    return TargetStage(nlp, name, rules, span_key)

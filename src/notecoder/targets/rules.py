@@ -2,6 +2,7 @@
 official tabular adds, and the forms a scanned note misreads. Each rule's metadata says which finding kind and
 concept it is, or which modifier (result, response, timing, exclusion)."""
 
+import copy
 import re
 from functools import cache
 from typing import Literal
@@ -12,7 +13,7 @@ from notecoder.levels import LEVEL_PATTERN, ORDINAL_PATTERN, vocabulary
 from notecoder.mapper.icd import condition_terms
 from notecoder.misreadings import misread_forms
 from notecoder.result import FindingKind
-from notecoder.rules_file import RulesFile, RulesModel, raw_rules
+from notecoder.rules_file import RulesFile, RulesModel, raw_rules, rules_where, validate_rules
 
 MODIFIER_KINDS = ("result", "response", "timing", "exclusion")
 FINDING_KINDS = frozenset(k.value for k in FindingKind)
@@ -111,7 +112,13 @@ def target_rules(path: str | None = None) -> TargetRules:
 
 @cache
 def _target_rules(path: str | None) -> TargetRules:
-    raw = raw_rules(__package__, path)
+    return expanded_rules(raw_rules(__package__, path), rules_where(__package__, path))
+
+
+def expanded_rules(raw: dict, where: str) -> TargetRules:
+    """`raw` (a rules file as written) validated, then again with the groups it generates added."""
+    validate_rules(TargetRules, raw, where)
+    raw = copy.deepcopy(raw)  # the written rules stay as they are, for a pipeline to save
     vocab = vocabulary()
     level_groups = [
         {"kind": "spinal_level", "concept": "level", "regex": [
@@ -123,9 +130,12 @@ def _target_rules(path: str | None) -> TargetRules:
          "phrases": [w.phrase for w in vocab.region_words if w.standalone]},
         {"kind": "exclusion", "concept": "not_spinal", "phrases": list(vocab.not_spinal.phrases)},
     ]  # fmt: skip
-    raw["groups"] = level_groups + raw["groups"] + tabular_groups(raw)
+    try:
+        raw["groups"] = level_groups + raw["groups"] + tabular_groups(raw)
+    except ValueError as error:
+        raise ValueError(f"{where} is not valid: {error}") from None
     add_misread_forms(raw)
-    return TargetRules.model_validate(raw)
+    return validate_rules(TargetRules, raw, where)
 
 
 def add_misread_forms(raw: dict) -> None:

@@ -1,0 +1,68 @@
+"""What excludes what: one rule type (`ExclusionRule` in rules.json), applied in the order listed. A rule that
+follows the tabular's Excludes1 notes reads them from tabular.json (generated from simple_icd_10_cm), never from a
+hand-typed list."""
+
+from collections.abc import Callable
+
+from notecoder.mapper.decisions import Draft
+from notecoder.mapper.icd import excludes1_targets
+from notecoder.mapper.note import same_region
+from notecoder.mapper.rules import ExclusionRule, MapperRules, Selector
+from notecoder.result import Exclusion
+
+
+def selects(selector: Selector, draft: Draft) -> bool:
+    if selector.families and draft.family not in selector.families:
+        return False
+    if selector.roles and draft.role not in selector.roles:
+        return False
+    return not selector.encounters or draft.encounter in selector.encounters
+
+
+def _scopes(rules: MapperRules) -> dict[str, Callable[[int | None, int | None], bool]]:
+    return {
+        "same": lambda one, other: one == other,
+        "region": same_region,
+        "neighbours": rules.region_neighbours.near,
+        "note": lambda one, other: True,
+    }
+
+
+def named_by_excludes1(excluded: Draft, by: Draft) -> str:
+    """The category whose Excludes1 note names `by`'s code, or ''."""
+    code = by.code.replace(".", "").rstrip("-")
+    for category, targets in excludes1_targets(excluded.code):
+        if any(code.startswith(target) for target in targets):
+            return category
+    return ""
+
+
+def apply_exclusions(rules: MapperRules, drafts: list[Draft]) -> None:
+    """Mark each proposal another keeps out (`excluded_by`), and record it on the one that does."""
+    scopes = _scopes(rules)
+    for rule in rules.exclusions:
+        in_scope = scopes[rule.scope]
+        alive = [d for d in drafts if d.alive]
+        excluders = [d for d in alive if selects(rule.by, d)]
+        if not excluders:
+            continue
+        for draft in alive:
+            if not draft.built or not selects(rule.excludes, draft):
+                continue
+            for by in excluders:
+                if by is draft or not by.alive or not in_scope(draft.region, by.region):
+                    continue
+                cites = named_by_excludes1(draft, by) if rule.excludes1 else rule.cites
+                if rule.excludes1 and not cites:
+                    continue
+                _exclude(rule, draft, by, cites)
+                break
+
+
+def _exclude(rule: ExclusionRule, draft: Draft, by: Draft, cites: str) -> None:
+    mention = next((f.text for f in draft.evidence if f.kind == "condition"), "")
+    exclusion = Exclusion(rule=rule.id, code=draft.code, mention=mention, source=rule.source, cites=cites, why=rule.why)
+    draft.excluded_by = exclusion
+    by.excluded.append(exclusion)
+    if rule.evidence:
+        by.evidence += [f for f in draft.evidence if f.kind == "condition"][:1]
