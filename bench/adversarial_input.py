@@ -4,7 +4,8 @@ shows as a ratio well above 2.
     python bench/adversarial_input.py
 
 Shapes: a run of commas (one long token whose suffixes spaCy strips one at a time), nested parentheses, a title
-repeated on every line (the sections stage), a run of periods, one word repeated without spaces."""
+repeated on every line (the sections stage), a run of periods, one word repeated without spaces, and diagnoses
+repeated in one sentence with no full stop (the mapper's questions per sentence)."""
 
 import time
 import warnings
@@ -15,6 +16,8 @@ SHAPES = {
     "a title on every line": lambda n: "ASSESSMENT:\n" * (n // 12),
     "periods": lambda n: "." * n,
     "one long word": lambda n: "x" * n,
+    "a diagnosis, no full stop": lambda n: "neck pain " * (n // 10),
+    "diagnoses and headaches": lambda n: "cervicocranial syndrome with occipital headache and L4-5 MRI " * (n // 61),
 }
 
 

@@ -133,3 +133,15 @@ def test_a_bulk_data_export_is_a_batch_and_bad_resources_are_error_rows(tmp_path
     assert first.entry[0].resource.evidence[0].detail[0].reference == "DocumentReference/a"
     assert "no text/plain attachment" in written[2]["issue"][0]["diagnostics"]
     assert all(SECRET not in json.dumps(r) for r in written if r["resourceType"] == "OperationOutcome")
+
+
+def test_a_category_is_never_a_condition_code_but_rides_in_its_query():
+    result = notecoder.extract("Assessment: L1 burst fracture after a fall from a roof this morning.")
+    assert "S32.01-" in {a.code for a in result.alternatives}
+    bundle = result.to_fhir("DocumentReference/7").model_dump(mode="json")
+    resources = [e["resource"] for e in bundle["entry"]]
+    codes = [c["code"] for r in resources if r["resourceType"] == "Condition" for c in r["code"]["coding"]]
+    assert codes and not any(code.endswith("-") for code in codes)
+    query = next(r for r in resources if r["resourceType"] == "Task" and r["code"]["coding"][0]["code"] ==
+                 "specificity-not-documented")  # fmt: skip
+    assert any(i["type"]["text"] == "proposed category" and i["valueString"].startswith("S32.01-") for i in query["input"])

@@ -151,6 +151,7 @@ def test_the_mapper_needs_no_spacy():
 
 def test_a_family_gap_without_a_test_is_refused_when_the_mapper_is_built():
     rules = mapper_rules()
-    broken = rules.model_copy(update={"family_gaps": {**rules.family_gaps, "M53.3": ("no-such-gap",)}})
+    untested = rules.gaps["chronicity-not-documented"].model_copy(update={"applies_to": frozenset({"M53.3"})})
+    broken = rules.model_copy(update={"gaps": {**rules.gaps, "no-such-gap": untested}})
     with pytest.raises(ValueError, match="no-such-gap"):
         Mapper(broken)

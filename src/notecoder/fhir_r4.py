@@ -1,6 +1,7 @@
 """FHIR R4 in and out (built and validated with `fhir.resources`' R4B models, which match R4 for these resources).
 
-Out: a `Bundle` (type collection) with one `Condition` per proposed code and per alternative, `verificationStatus`
+Out: a `Bundle` (type collection) with one `Condition` per proposed code and per alternative (a category ending in
+"-" is no ICD-10-CM code: it rides in the input of the Task that asks for what it lacks), `verificationStatus`
 provisional (these are proposals for a coder, not diagnoses), coded in ICD-10-CM, `evidence.detail` pointing at the
 source `DocumentReference`; the evidence spans, the rationale, the confidence and whether it is a code or an
 alternative ride in the extensions below. Each gap is a `Task` (status requested, intent proposal) focused on the
@@ -74,8 +75,13 @@ def result_bundle(result: NoteResult, document: str | None = None, subject: dict
     who = subject or {"display": "patient of the source document"}
     entries = []
     conditions: dict[str, str] = {}
+    categories: dict[str, str] = {}
     for kind, proposals in (("code", result.codes), ("alternative", result.alternatives)):
         for proposal in proposals:
+            if proposal.code.endswith("-"):
+                # a category is no code of ICD-10-CM: not a Condition.code; its specificity query (a Task) carries it
+                categories[proposal.code] = f"{proposal.code} {proposal.title}"
+                continue
             why = proposal.rationale if isinstance(proposal, CodeProposal) else proposal.reason
             resource = _condition(proposal, kind, why, who, document)
             conditions.setdefault(proposal.code, f"urn:uuid:{resource['id']}")
@@ -98,6 +104,8 @@ def result_bundle(result: NoteResult, document: str | None = None, subject: dict
         }
         if gap.code in conditions:
             task["focus"] = {"reference": conditions[gap.code]}
+        elif gap.code in categories:
+            task["input"].append({"type": {"text": "proposed category"}, "valueString": categories[gap.code]})
         if document:
             task["basedOn"] = [{"reference": document}]
         entries.append({"fullUrl": f"urn:uuid:{task['id']}", "resource": task})

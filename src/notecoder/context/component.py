@@ -29,7 +29,7 @@ from notecoder.span_values import set_span_value, span_value
 from notecoder.targets import FINDING_KINDS, MODIFIER_KINDS, quiet_matchers
 
 
-class SentenceConText(SavedRules[ContextRules], ConText):
+class SentenceConText(ConText, SavedRules[ContextRules]):
     rules_package = "notecoder.context"
     rules_model = ContextRules
 

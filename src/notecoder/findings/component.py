@@ -20,9 +20,10 @@ from spacy.util import filter_spans
 from notecoder.doc_keys import FINDINGS_KEY, TARGETS_KEY
 from notecoder.doctext import forget_note_text, note_text
 from notecoder.findings.durations import duration_days, iso_duration, onset_year
-from notecoder.findings.rules import FindingRules, finding_rules
+from notecoder.findings.rules import FindingRules
 from notecoder.levels import Levels, is_non_spinal, parse_levels, region_groups, vocabulary
 from notecoder.result import Assertion, AssertionCause, Finding, FindingKind, Region, RegionSource
+from notecoder.rules_disk import SavedRules
 from notecoder.sections import section_rules
 from notecoder.sentences.bounds import sentence_bounds
 from notecoder.span_values import span_value
@@ -106,28 +107,35 @@ def _distance(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
     return max(0, b_start - a_end, a_start - b_end)
 
 
-class FindingBuilder:
+class FindingBuilder(SavedRules[FindingRules]):
     """The last stage: typed findings in `doc._.findings` and as spans (`doc.spans[span_key]`, `doc.ents`).
 
     Unless `keep_targets`, it then drops what only the stages needed (the raw target group, its rule objects,
     ConText's graph), so that the Doc serializes: `doc.to_bytes()`, `DocBin`, `nlp.pipe(n_process=2)`."""
 
+    rules_package = "notecoder.findings"
+    rules_model = FindingRules
+
     def __init__(
         self,
         nlp: Language,
-        rules: FindingRules,
+        rules: str | None = None,
         targets_key: str = TARGETS_KEY,
         span_key: str = FINDINGS_KEY,
         keep_targets: bool = False,
     ) -> None:
-        self.rules = rules
+        self.nlp = nlp
         self.targets_key, self.span_key, self.keep_targets = targets_key, span_key, keep_targets
+        self._section_assertions = section_rules().assertions
+        self._load_rules(rules)
+
+    def _build(self, rules: FindingRules) -> None:
+        self.rules = rules
         qualifier_words: set[str] = set()
         for word in vocabulary().region_words:
-            qualifier_words.update(t.lower_ for t in nlp.make_doc(word.phrase) if not t.is_punct)
+            qualifier_words.update(t.lower_ for t in self.nlp.make_doc(word.phrase) if not t.is_punct)
         # the words joining region names ("cervical and lumbar spine") are connectors, not region words
         self._qualifier_words = frozenset(qualifier_words - set(rules.qualifier.inside))
-        self._section_assertions = section_rules().assertions
         self._value_patterns = [(p.kind, re.compile(p.pattern, re.I), p.value) for p in rules.value_patterns]
         limbs = sorted(rules.limb_qualifiers.words, key=len, reverse=True)
         self._limb_re = re.compile(rf"(?<![a-z])({'|'.join(map(re.escape, limbs))})\W*$")
@@ -585,4 +593,4 @@ def make_findings(
 ) -> FindingBuilder:
     """`rules`: a findings rules file instead of the package's; `keep_targets`: leave the raw target spans and
     ConText's graph on the Doc (medSpaCy's `visualize_dep` reads the graph; such a Doc does not serialize)."""
-    return FindingBuilder(nlp, finding_rules(rules), targets_key, span_key, keep_targets)
+    return FindingBuilder(nlp, rules, targets_key, span_key, keep_targets)

@@ -13,6 +13,9 @@ from notecoder.mapper.rules import Family, MapperRules, Variant
 from notecoder.result import AxisValue, Finding
 
 
+_NAMED_VERTEBRAE = 2
+
+
 @dataclass(frozen=True)
 class Unit:
     """What one code is built from: the diagnosis, and the region, disc level or vertebra it is about."""
@@ -26,6 +29,10 @@ class Unit:
     """An injury's timing (current, subsequent, sequela), None when the note does not say."""
     default_encounter: str | None = None
     """The encounter assumed when none is stated (a pathological fracture in active treatment)."""
+
+    @property
+    def site(self) -> str | None:
+        return self.segment or self.vertebra
 
 
 @dataclass
@@ -168,6 +175,8 @@ def build(rules: MapperRules, family_name: str, unit: Unit, note: NoteIndex) -> 
     for combo in product(*choices) if names else [()]:
         code = _fill(template, dict(zip(names, combo, strict=True)))
         gaps = [(_gap(rules, axis.axis), axis.axis) for axis in combo if axis.source in ("missing", "unspecified")]
+        if template.endswith("-"):
+            gaps.append((rules.axes.category_gap, family.category_detail))
         built.append(Built(code=code, axes=tuple(combo), gaps=gaps))
     return built
 
@@ -186,15 +195,26 @@ def units(rules: MapperRules, family_name: str, best: Finding, region: int | Non
           **timing: str | None) -> Iterator[Unit]:  # fmt: skip
     """One unit per disc level or vertebra the diagnosis names, where its family codes by them; else one."""
     family = rules.families[family_name]
-    if family.per_segment and len(best.segments) > 0:
-        for segment in best.segments:
+    segments = best.segments or _adjacent(best.levels)
+    if family.per_segment and segments:
+        for segment in segments:
             yield Unit(best, segment_region(segment), "finding", segment=segment, **timing)
         return
-    if family.per_vertebra and best.levels and all(v in family.by_vertebra for v in best.levels):
+    named = 0 < len(best.levels) <= _NAMED_VERTEBRAE  # more is a region word ("thoracic" is T1-T12), not vertebrae
+    if family.per_vertebra and named and all(v in family.by_vertebra for v in best.levels):
         for vertebra in best.levels:
             yield Unit(best, region, region_source, vertebra=vertebra, **timing)
         return
     yield Unit(best, region, region_source, **timing)
+
+
+def _adjacent(levels: tuple[str, ...]) -> tuple[str, ...]:
+    """Two adjacent vertebrae named alone ("C5 and C6", "the C5, C6 disc") are the segment between them."""
+    from notecoder.levels.parse import VERTEBRAE
+
+    if len(levels) == 2 and VERTEBRAE.index(levels[1]) - VERTEBRAE.index(levels[0]) == 1:
+        return (f"{levels[0]}-{levels[1]}",)
+    return ()
 
 
 def segment_region(segment: str) -> int:

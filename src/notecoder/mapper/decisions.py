@@ -22,6 +22,8 @@ class Draft:
     axes: tuple[AxisValue, ...] = ()
     axis_gaps: list[tuple[str, str]] = field(default_factory=list)
     encounter: str | None = None
+    site: str | None = None
+    """The disc level or vertebra the code is for, where its family codes by them."""
     built: bool = True
     """False for a family that has no code without a region: only its gap is raised."""
     excluded: list[Exclusion] = field(default_factory=list)
@@ -31,6 +33,20 @@ class Draft:
     @property
     def alive(self) -> bool:
         return self.excluded_by is None
+
+    def less_specific_than(self, other: "Draft") -> bool:
+        """The same condition coded with less detail: the same family and site (or none stated here), every axis
+        alike but at least one this code leaves unspecified that the other documents (M50.20 beside M50.222)."""
+        if other.family != self.family or self.site not in (None, other.site) or len(other.axes) != len(self.axes):
+            return False
+        vaguer = False
+        for mine, theirs in zip(self.axes, other.axes, strict=True):
+            if mine.characters == theirs.characters and mine.source == theirs.source:
+                continue
+            if mine.source not in ("unspecified", "missing") or theirs.source in ("unspecified", "missing"):
+                return False
+            vaguer = True
+        return vaguer or (self.site is None and other.site is not None)
 
     @property
     def unspecified_region(self) -> bool:

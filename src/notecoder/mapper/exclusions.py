@@ -53,7 +53,7 @@ def apply_exclusions(rules: MapperRules, drafts: list[Draft]) -> None:
                 if by is draft or not by.alive or not in_scope(draft.region, by.region):
                     continue
                 cites = named_by_excludes1(draft, by) if rule.excludes1 else rule.cites
-                if rule.excludes1 and not cites:
+                if (rule.excludes1 and not cites) or (rule.less_specific and not draft.less_specific_than(by)):
                     continue
                 _exclude(rule, draft, by, cites)
                 break

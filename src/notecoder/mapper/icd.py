@@ -82,6 +82,7 @@ def block_excludes1(block: str = BLOCK) -> tuple[str, ...]:
     return tuple(_tabular().get_excludes1(block))
 
 
+_NOS = re.compile(r"\bNOS\b")
 _TARGET = re.compile(r"\(([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]*)?)-?\)")
 
 
@@ -96,8 +97,12 @@ def _excludes1_targets(code: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     notes: dict[str, list[str]] = _snapshot()["excludes1"]
     out = []
     for category in _categories(code, notes):
+        # a note about the unspecified form ("pathological fracture NOS (M84.4)") names what the condition is coded
+        # as when nothing more is said; beside a more specific diagnosis it excludes nothing
         targets = tuple(
-            match.group(1).replace(".", "") for note in notes[category] if (match := _TARGET.search(note)) is not None
+            match.group(1).replace(".", "")
+            for note in notes[category]
+            if not _NOS.search(note) and (match := _TARGET.search(note)) is not None
         )
         if targets:
             out.append((category, targets))
@@ -147,6 +152,8 @@ def placeholders(template: str) -> list[str]:
     return sorted({name for _, name, _, _ in string.Formatter().parse(template) if name})
 
 
+MAY_BE_MISSING = frozenset({"region", "fracture_type", "seventh"})
+"""The axes whose resolvers can find nothing (`axes.py`): the others always give a value, 'unspecified' at worst."""
 MISSING = "\0"
 """What an axis the note does not document puts in a template: the code is cut there (`category`)."""
 
@@ -165,34 +172,48 @@ def template_codes(template: str, values: Mapping[str, Iterable[str]]) -> set[st
     return {template.format(**dict(zip(names, combo, strict=True))) for combo in product(*choices)}
 
 
-def snapshot() -> dict:
-    """What `tabular.json` holds, computed from simple_icd_10_cm and the rules that ship with the package."""
-    from notecoder.mapper.rules import mapper_rules
-    from notecoder.rules_file import raw_rules
-
-    rules = mapper_rules()
+def axis_values(rules) -> dict[str, set[str]]:
+    """Every character each axis can put into a template."""
     axes = rules.axes
     digits = {d for table in rules.digit_maps.values() for d in table.values()}
     for family in rules.families.values():
         for variant in family.variants:
             digits |= {d for d in (variant.unspecified, variant.multiple) if d is not None}
     pain = axes.disc_pain
-    values = {
+    level = axes.disc_level
+    return {
         "region": digits,
-        "disc_level": set(axes.disc_level.segments.values()) | set(axes.disc_level.regions.values())
-        | {axes.disc_level.unspecified},
+        "disc_level": set(level.segments.values()) | set(level.regions.values()) | {level.unspecified},
         "side": {c for _, chars in axes.side.words for c in chars} | {axes.side.unspecified},
         "fracture_type": {c for _, chars in axes.fracture_type.words for c in chars} | {axes.fracture_type.unspecified},
         "seventh": set(axes.seventh.characters.values()),
         "disc_pain": {pain.back_and_leg, pain.back_only, pain.leg_only, pain.neither},
         "claudication": {axes.claudication.with_, axes.claudication.without},
     }
-    templates = {v.code for f in rules.families.values() for v in f.variants}
-    templates |= {t for f in rules.families.values() for t in f.by_vertebra.values()}
-    built = {code for template in templates for code in template_codes(template, values)}
-    emitted = {code: _emittable(code) for code in sorted(built)}
-    with_missing = {name: {*choices, MISSING} for name, choices in values.items()}
-    cut = {category(code) for template in templates for code in template_codes(template, with_missing)}
+
+
+def templates(rules) -> set[str]:
+    return {v.code for f in rules.families.values() for v in f.variants} | {
+        t for f in rules.families.values() for t in f.by_vertebra.values()
+    }
+
+
+def proposable(rules) -> tuple[dict[str, str], set[str]]:
+    """What the templates can give: every filled template with the code it is emitted as, and every category a
+    missing axis cuts a template to."""
+    values = axis_values(rules)
+    built = {code for template in templates(rules) for code in template_codes(template, values)}
+    with_missing = {name: {*choices, MISSING} if name in MAY_BE_MISSING else choices for name, choices in values.items()}
+    cut = {category(code) for template in templates(rules) for code in template_codes(template, with_missing)}
+    return {code: _emittable(code) for code in sorted(built)}, cut - set(built)
+
+
+def snapshot() -> dict:
+    """What `tabular.json` holds, computed from simple_icd_10_cm and the rules that ship with the package."""
+    from notecoder.mapper.rules import mapper_rules
+    from notecoder.rules_file import raw_rules
+
+    emitted, cut = proposable(mapper_rules())
     tabular_codes = sorted({c for entry in raw_rules("notecoder.targets").get("tabular", ()) for c in entry["codes"]})
     categories = {a for code in set(emitted.values()) for a in _ancestors(code.rstrip("-"))}
     return {

@@ -1,5 +1,6 @@
 """What a note's findings say, indexed once for the mapper: every rule asks the same few questions."""
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import cached_property
@@ -85,10 +86,21 @@ class NoteIndex:
         evidence rather than a diagnosis, unless the sentence stands in the assessment."""
         if finding.section in ASSESSMENT_SECTIONS:
             return False
-        return any(
-            f.kind == K.IMAGING and f.assertion == Assertion.PRESENT and abs(f.start - finding.start) <= _STUDY_REACH
-            for f in self.by_sentence[finding.sentence_start]
-        )
+        starts = self._studies.get(finding.sentence_start)
+        if not starts:
+            return False
+        i = bisect_left(starts, finding.start - _STUDY_REACH)  # the first study that may be in reach
+        return i < len(starts) and starts[i] <= finding.start + _STUDY_REACH
+
+    @cached_property
+    def _studies(self) -> dict[int, list[int]]:
+        """Where each sentence reports a study done, in order: a lookup per condition, not a scan of its sentence
+        (a dictated run-on sentence can hold thousands of findings)."""
+        starts: dict[int, list[int]] = defaultdict(list)
+        for f in self.by_kind[K.IMAGING]:
+            if f.assertion == Assertion.PRESENT:
+                starts[f.sentence_start].append(f.start)
+        return {sentence: sorted(found) for sentence, found in starts.items()}
 
     def region(self, finding: Finding) -> int | None:
         """The finding's region, else the region another mention of the same condition gives (often imaging)."""
@@ -106,10 +118,21 @@ class NoteIndex:
     def several_regions(self, finding: Finding) -> bool:
         """The diagnosis's sentence names several regions ('cervical and lumbar spine', 'C5-6 and L4-5'): a
         'multiple sites' code."""
-        levels = [f for f in self.by_sentence[finding.sentence_start] if f.kind == K.SPINAL_LEVEL]
-        named = {int(f.region) for f in levels if f.region} | ({int(finding.region)} if finding.region else set())
-        spanning = any(len(f.levels) > 2 and len({v.rstrip("0123456789") for v in f.levels}) > 1 for f in levels)
-        return len(named) > 1 or spanning
+        named, spanning = self._sentence_regions.get(finding.sentence_start, (frozenset(), False))
+        return len(named | ({int(finding.region)} if finding.region else set())) > 1 or spanning
+
+    @cached_property
+    def _sentence_regions(self) -> dict[int, tuple[frozenset[int], bool]]:
+        """Per sentence: the regions its levels name, and whether one level runs across regions ("C7-T2")."""
+        out: dict[int, tuple[frozenset[int], bool]] = {}
+        levels: dict[int, list[Finding]] = defaultdict(list)
+        for f in self.by_kind[K.SPINAL_LEVEL]:
+            levels[f.sentence_start].append(f)
+        for sentence, found in levels.items():
+            named = frozenset(int(f.region) for f in found if f.region)
+            spanning = any(len(f.levels) > 2 and len({v.rstrip("0123456789") for v in f.levels}) > 1 for f in found)
+            out[sentence] = (named, spanning)
+        return out
 
     def present(self, kind: FindingKind, concepts: frozenset[str] | set[str]) -> list[Finding]:
         found = self.present_concepts[kind]

@@ -16,7 +16,7 @@ from notecoder.mapper.axes import Built, build, units
 from notecoder.mapper.decisions import Draft, Gaps, unique
 from notecoder.mapper.exclusions import apply_exclusions
 from notecoder.mapper.gaps import GAP_TESTS, Facts, check_tests
-from notecoder.mapper.icd import block_excludes1, emittable, placeholders, title
+from notecoder.mapper.icd import MISSING, block_excludes1, category, emittable, placeholders, title
 from notecoder.mapper.note import ASSESSMENT_SECTIONS, K, NoteIndex, same_region
 from notecoder.mapper.rules import Concept, MapperRules, Role, mapper_rules
 from notecoder.result import Alternative, Assertion, CodeProposal, Finding, Gap
@@ -52,15 +52,17 @@ class Mapper:
         gaps = Gaps(self.rules.gaps)
         facts = Facts(note, self.rules, codes=[])
         drafts: dict[str, Draft] = {}
-        self._injuries(note, drafts, gaps, facts)
+        self._injuries(note, drafts, facts)
         self._specific(note, drafts, gaps)
         self._m53(note, drafts)
         facts.uncertain = self._uncertain(note, gaps)
+        self._cranial_evidence(note, drafts.values(), self.rules.cranial_families)
         apply_exclusions(self.rules, list(drafts.values()))
         facts.codes = [d for d in drafts.values() if d.role == "m53" and d.alive]
         facts.untimed_trauma = self._untimed_trauma(note)
         facts.trauma_unclear = facts.trauma_unclear or (self._trauma_unclear(note) and not facts.timed_injury)
         self._pain(note, drafts, facts)
+        self._cranial_evidence(note, [d for d in drafts.values() if d.role == "pain"], None)
         apply_exclusions(self.rules, list(drafts.values()))  # pain is what remains: kept out by what is coded
         proposed = [d for d in drafts.values() if d.alive and d.built]
         for draft in proposed:
@@ -84,18 +86,26 @@ class Mapper:
         )
 
     def _draft(self, drafts: dict[str, Draft], built: Built, family: str, role: Role, rule: str, region,
-               support: list[Finding], reason: str, note: NoteIndex, encounter: str | None = None) -> Draft:  # fmt: skip
+               support: list[Finding], reason: str, note: NoteIndex, encounter: str | None = None,
+               site: str | None = None) -> Draft:  # fmt: skip
         draft = drafts.get(built.code)
         if draft is None:
             draft = Draft(code=built.code, family=family, role=role, rule=rule, region=region,
                           group=self.rules.families[family].group, reason=reason, axes=built.axes,
-                          axis_gaps=list(built.gaps), encounter=encounter)  # fmt: skip
+                          axis_gaps=list(built.gaps), encounter=encounter, site=site)  # fmt: skip
             drafts[built.code] = draft
         for finding in support:
             draft.evidence += [finding, *note.region_evidence(finding)]
         return draft
 
-    def _injuries(self, note: NoteIndex, drafts: dict[str, Draft], gaps: Gaps, facts: Facts) -> None:
+    def _unbuilt(self, drafts: dict[str, Draft], family: str, role: Role, rule: str, region, support: list[Finding],
+                 encounter: str | None = None) -> None:  # fmt: skip
+        """A diagnosis whose family has no code without a region: not proposed, but it excludes what it would."""
+        label = self.family_label(family)
+        drafts.setdefault(f"{label} {region}", Draft(code=label, family=family, role=role, rule=rule, region=region,
+                                                     evidence=list(support), encounter=encounter, built=False))  # fmt: skip
+
+    def _injuries(self, note: NoteIndex, drafts: dict[str, Draft], facts: Facts) -> None:
         """Current injuries and their encounter; whether an injury's timing is unclear or known."""
         coded: set[tuple[int, int | None]] = set()
         for finding, concept in note.diagnoses("injury", self.rules.supporting_assertions):
@@ -119,15 +129,14 @@ class Mapper:
                 else f"{concept.reason.replace('a current', 'an')} ('{finding.text}'); whether it is current is "
                 "not documented, and a current injury excludes M53"
             )
-            found = False
-            for unit in units(self.rules, family, finding, region, _source(finding),
-                              encounter=timing):  # fmt: skip
+            built_any = False
+            for unit in units(self.rules, family, finding, region, _source(finding), encounter=timing):
                 for built in build(self.rules, family, unit, note):
                     self._draft(drafts, built, family, "injury", finding.concept, unit.region, [finding], reason, note,
-                                encounter=timing)  # fmt: skip
-                    found = True
-            if not found and timing is None:
-                gaps.raise_("injury-timeline-unclear", self.family_label(family), [finding])
+                                encounter=timing, site=unit.site)  # fmt: skip
+                    built_any = True
+            if not built_any:  # no code without its region, but a current injury still keeps M53 and pain out
+                self._unbuilt(drafts, family, "injury", finding.concept, region, [finding], encounter=timing)
 
     def _injury_timing(self, injury: Finding, note: NoteIndex) -> str | None:
         """Current, subsequent, sequela or remote; a bare date says when, not which encounter, so it does not count."""
@@ -207,13 +216,11 @@ class Mapper:
                 where = self.rules.region_names.get(unit.region if unit.region is not None else 0, "site unspecified")
                 at = f" {unit.segment}" if unit.segment else ""
                 self._draft(drafts, built, family, role, rule, unit.region, support, f"{reason} ({text};{at} {where})",
-                            note)  # fmt: skip
+                            note, site=unit.site)  # fmt: skip
                 built_any = True
         if not built_any:
-            label = self.family_label(family)
-            gaps.raise_("region-not-documented", label, support)
-            drafts.setdefault(label, Draft(code=label, family=family, role=role, rule=rule, region=region,
-                                           evidence=list(support), built=False))  # fmt: skip
+            gaps.raise_("region-not-documented", self.family_label(family), support)
+            self._unbuilt(drafts, family, role, rule, region, support)
 
     def _m53(self, note: NoteIndex, drafts: dict[str, Draft]) -> None:
         for finding, concept in note.diagnoses("m53", self.rules.supporting_assertions):
@@ -223,8 +230,13 @@ class Mapper:
                     draft = self._draft(drafts, built, concept.family, "m53", finding.concept, region, [finding], "",
                                         note)  # fmt: skip
                     draft.reason = draft.reason or self._rationale(finding, region, built, concept.family)
-                    if concept.family in self.rules.cranial_families:
-                        draft.evidence += note.cranial_symptoms
+
+    def _cranial_evidence(self, note: NoteIndex, drafts, families: frozenset[str] | None) -> None:
+        """The cranial symptoms the note documents join the evidence of a cervicocranial code, or of pain (neck pain
+        with headache), once per code however many mentions support it."""
+        for draft in drafts:
+            if families is None or draft.family in families:
+                draft.evidence += note.cranial_symptoms  # once: `unique` keeps each finding once
 
     def _code_also(self, draft: Draft, proposed: list[Draft]) -> None:
         rule = self.rules.code_also.get(draft.family)
@@ -288,8 +300,7 @@ class Mapper:
                 reason += f"; {headache.reason}"
             unit = next(units(self.rules, concept.family, finding, region, _source(finding)))
             for built in build(self.rules, concept.family, unit, note):
-                self._draft(drafts, built, concept.family, "pain", finding.concept, region, [finding, *cranial],
-                            reason, note)  # fmt: skip
+                self._draft(drafts, built, concept.family, "pain", finding.concept, region, [finding], reason, note)
 
     def _code_proposal(self, draft: Draft) -> CodeProposal:
         return CodeProposal(code=draft.code, title=title(draft.code), evidence=tuple(unique(draft.evidence)),
@@ -329,8 +340,8 @@ def _family_for_text(concept: Concept, text: str) -> str:
 
 
 def _category(template: str) -> str:
-    """A variant's template with every placeholder left empty."""
-    return template.format_map({name: "" for name in placeholders(template)})
+    """A variant's template cut at its first axis: the category it gives ("M51.3-")."""
+    return category(template.format_map({name: MISSING for name in placeholders(template)}))
 
 
 @cache

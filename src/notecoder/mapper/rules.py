@@ -42,6 +42,9 @@ class Family(RulesModel):
     """One code per disc level the diagnosis names ("C5-C6 and C6-C7": two codes)."""
     per_vertebra: bool = False
     """One code per vertebra the diagnosis names ("T12 and L1 fractures": two codes)."""
+    category_detail: str = ""
+    """What a template that is itself a category ("S12.1-") lacks, named in its specificity gap: the detail the
+    rules do not read (a cervical fracture's type and displacement)."""
 
 
 class Concept(RulesModel):
@@ -85,6 +88,8 @@ class ExclusionRule(RulesModel):
     cites: str = ""
     excludes1: bool = False
     """The excluding code must be one that the excluded code's Excludes1 notes name (tabular.json)."""
+    less_specific: bool = False
+    """Only a code that says less than its excluder about the same condition (`Draft.less_specific_than`)."""
     evidence: bool = False
     """The excluded mention joins the excluding proposal's evidence (the reviewer sees what it replaces)."""
     why: str
@@ -157,6 +162,8 @@ class ClaudicationAxis(RulesModel):
 
 
 class Axes(RulesModel):
+    category_gap: str
+    """The gap a family's literal category template raises (`Family.category_detail` says what it lacks)."""
     region: RegionAxis
     disc_level: DiscLevelAxis
     side: WordsAxis
@@ -166,7 +173,7 @@ class Axes(RulesModel):
     claudication: ClaudicationAxis
 
     def gap_ids(self) -> set[str]:
-        return {self.region.gap, self.disc_level.gap, self.side.gap, self.fracture_type.gap, self.seventh.gap}
+        return {self.category_gap, self.region.gap, self.disc_level.gap, self.side.gap, self.fracture_type.gap, self.seventh.gap}
 
 
 class HeadacheWithoutSyndrome(RulesModel):
@@ -240,8 +247,12 @@ class MapperRules(RulesFile):
         unknown_gaps = self.axes.gap_ids() - set(self.gaps)
         if unknown_gaps:
             raise ValueError(f"axes name unknown gaps: {sorted(unknown_gaps)}")
-        axes = set(Axes.model_fields)
+        axes = set(Axes.model_fields) - {"category_gap"}
         for name, family in self.families.items():
+            literal = [v.code for v in family.variants if v.code.endswith("-")]
+            literal += [t for t in family.by_vertebra.values() if t.endswith("-")]
+            if literal and not family.category_detail:
+                raise ValueError(f"family {name!r} proposes categories {literal} without a category_detail")
             for template in [v.code for v in family.variants] + list(family.by_vertebra.values()):
                 if not set(placeholders(template)) <= axes:
                     raise ValueError(f"family {name!r} template {template!r} names an unknown axis")

@@ -2,7 +2,8 @@
 
 Each feature is a number read from the findings and the proposal: where its evidence stands (assessment or not,
 how many mentions, how far apart), how its region was found, whether the code is complete, what else the rules
-proposed and which gaps they raised for it. The names are the model's columns; a model trained on other names
+proposed and which gaps they raised for it. The proposal's family group and role come from its explanation,
+not from its code's prefix. The names are the model's columns; a model trained on other names
 refuses to load (`model.ConfidenceModel`)."""
 
 import math
@@ -11,20 +12,6 @@ from typing import Literal
 
 from notecoder.mapper import ASSESSMENT_SECTIONS
 from notecoder.result import Alternative, Assertion, CodeProposal, Finding, FindingKind, NoteResult
-
-GROUPS = {  # coarse families of the alternatives: a pain fallback from a structural code, few enough to learn
-    "M54": "pain_or_root",
-    "M47": "degenerative",
-    "M48": "degenerative",
-    "M50": "degenerative",
-    "M51": "degenerative",
-    "M40": "deformity",
-    "M41": "deformity",
-    "M43": "deformity",
-    "M99": "segmental",
-    "S": "injury",
-}
-PAIN_CODES = frozenset({"M54.2", "M54.6", "M54.50", "M54.9"})
 
 FEATURES = (
     "is_m53_code",
@@ -54,10 +41,6 @@ FEATURES = (
 Role = Literal["code", "alternative"]
 
 
-def _group(code: str) -> str:
-    return GROUPS.get(code[:3]) or GROUPS.get(code[:1]) or "other"
-
-
 def _note_features(result: NoteResult) -> dict[str, float]:
     """What every proposal of the note shares."""
     return {
@@ -77,11 +60,13 @@ def _features(
     conditions = [f for f in evidence if f.kind == FindingKind.CONDITION] or list(evidence)
     starts = [f.start for f in evidence]
     gaps = [g for g in result.gaps if g.code == proposal.code]
-    group = _group(proposal.code) if role == "alternative" else None
+    # what the mapper knew, from its explanation (a result read from an older file has none)
+    explanation = proposal.explanation
+    group = (explanation.group if explanation else "other") if role == "alternative" else None
     values = {
         "is_m53_code": float(role == "code"),
         "category_only": float(proposal.code.endswith("-")),
-        "pain_fallback": float(proposal.code in PAIN_CODES),
+        "pain_fallback": float(explanation is not None and explanation.role == "pain"),
         "log_evidence": math.log1p(len(evidence)),
         "log_sentences": math.log1p(len({f.sentence_start for f in evidence})),
         "spread": (max(starts) - min(starts)) / note_chars if len(starts) > 1 and note_chars else 0.0,
