@@ -136,7 +136,7 @@ def test_a_bulk_data_export_is_a_batch_and_bad_resources_are_error_rows(tmp_path
 
 
 def test_a_category_is_never_a_condition_code_but_rides_in_its_query():
-    result = notecoder.extract("Assessment: L1 burst fracture after a fall from a roof this morning.")
+    result = notecoder.extract("Assessment: L1 burst fracture after a fall from a roof this morning. Left L5 radiculopathy.")
     assert "S32.01-" in {a.code for a in result.alternatives}
     bundle = result.to_fhir("DocumentReference/7").model_dump(mode="json")
     resources = [e["resource"] for e in bundle["entry"]]

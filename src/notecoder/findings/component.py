@@ -296,6 +296,9 @@ class FindingBuilder(SavedRules[FindingRules]):
                     parsed is None or is_non_spinal(parsed.levels, text, part.start, part.end)
                 ):
                     continue
+                if parsed is not None and parsed.explicit and is_non_spinal(parsed.levels, text, part.start, part.start):
+                    parsed = None  # "T2 cord signal change": an MRI weighting inside the phrase, not a vertebra
+                stated = parsed is not None  # disc levels only from the phrase's own words, never a default
                 if parsed is None and part.concept in self.rules.concept_levels:
                     parsed = parse_levels(self.rules.concept_levels[part.concept])
                 if parsed is None and part.concept in self.rules.limb_qualifiers.concepts:
@@ -307,7 +310,7 @@ class FindingBuilder(SavedRules[FindingRules]):
                     parsed = parse_levels(root) if root else parsed
                 if parsed is not None:
                     part.levels, part.region, part.explicit = parsed.levels, parsed.region, parsed.explicit
-                    part.segments = parsed.segments
+                    part.segments = parsed.segments if stated else ()
                     part.region_source = "phrase"
                 kept.append(part)
         by_sentence: dict[int, list[_Draft]] = defaultdict(list)

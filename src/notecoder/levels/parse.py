@@ -149,6 +149,10 @@ def _expression_pieces(expression: str) -> Iterator[Piece]:
             name = f"{letter}{int(piece.group())}"
         else:
             continue
+        if name == "C8":  # the C8 root, between C7 and T1 (there is no C8 vertebra): the cervicothoracic junction
+            yield from (_INDEX["C7"], "range", _INDEX["T1"])
+            letter = "C"
+            continue
         index = _INDEX.get(name or "")
         if index is not None and name is not None:
             letter = name[0] if name != "Co" else "S"

@@ -200,12 +200,26 @@ def units(rules: MapperRules, family_name: str, best: Finding, region: int | Non
         for segment in segments:
             yield Unit(best, segment_region(segment), "finding", segment=segment, **timing)
         return
+    if family.per_region and region == 0 and best.levels:
+        for zone in _zones(best.levels):
+            yield Unit(best, zone, "finding", **timing)
+        return
     named = 0 < len(best.levels) <= _NAMED_VERTEBRAE  # more is a region word ("thoracic" is T1-T12), not vertebrae
     if family.per_vertebra and named and all(v in family.by_vertebra for v in best.levels):
         for vertebra in best.levels:
             yield Unit(best, region, region_source, vertebra=vertebra, **timing)
         return
     yield Unit(best, region, region_source, **timing)
+
+
+def _zones(levels: tuple[str, ...]) -> list[int]:
+    """The regions of a mention that names several ("cervical and lumbar radiculopathy", "C5, T4, L5")."""
+    from notecoder.levels.parse import VERTEBRAE, region_of
+
+    zones: dict[str, set[int]] = {}
+    for vertebra in levels:
+        zones.setdefault("C" if vertebra == "C0" else vertebra[0], set()).add(VERTEBRAE.index(vertebra))
+    return [int(region_of(indices)) for indices in zones.values()]
 
 
 def _adjacent(levels: tuple[str, ...]) -> tuple[str, ...]:

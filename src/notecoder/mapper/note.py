@@ -63,7 +63,11 @@ class NoteIndex:
                 return True
         return False
 
-    def diagnoses(self, role: str, assertions: frozenset[Assertion]) -> list[tuple[Finding, Concept]]:
+    def diagnoses(
+        self, role: str, assertions: frozenset[Assertion], anywhere: bool = False
+    ) -> list[tuple[Finding, Concept]]:
+        """The mentions of a role's concepts that state a diagnosis; `anywhere`: a symptom from the whole note, not
+        only the assessment (the diagnosis is uncertain, so the documented symptoms are what is coded)."""
         out = []
         for finding in self.by_kind[K.CONDITION]:
             concept = self.rules.concepts.get(finding.concept)
@@ -78,8 +82,14 @@ class NoteIndex:
                 continue
             if concept.stated_as_diagnosis and finding.section not in ASSESSMENT_SECTIONS | {None}:
                 continue
+            if concept.from_assessment and not anywhere and self.has_assessment and finding.section not in AUTHOR_SECTIONS:
+                continue
             out.append((finding, concept))
         return out
+
+    @cached_property
+    def has_assessment(self) -> bool:
+        return any(f.section in ASSESSMENT_SECTIONS for f in self.findings)
 
     def reports_study(self, finding: Finding) -> bool:
         """A condition in a sentence that reports a study done ('MRI shows C5-6 facet arthropathy') is its finding,
@@ -145,5 +155,5 @@ class NoteIndex:
 
 
 def same_region(one: int | None, other: int | None) -> bool:
-    """The same region, or one of them unstated: a mention without a region may be about either."""
-    return one is None or other is None or int(one) == int(other)
+    """The same region, or one of them unstated or site unspecified: such a mention may be about either."""
+    return not one or not other or int(one) == int(other)  # None or 0: unstated, or site unspecified

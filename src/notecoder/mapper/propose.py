@@ -186,13 +186,14 @@ class Mapper:
             pool = findings + [f for r, f in floating if r != region and near(r, region)]
             concepts_here = {f.concept for f in pool}
             for combination in self.rules.combinations:
-                wanted = set(combination.concepts)
-                if wanted <= concepts_here and not wanted & consumed:
-                    support = [f for f in pool if f.concept in wanted]
+                # every pair the rules list makes its code: spondylosis with a radiculopathy and with cord compression
+                # is M47.2- and M47.1-; a mention that joined one is not coded alone
+                if set(combination.concepts) <= concepts_here:
+                    support = [f for f in pool if f.concept in combination.concepts]
                     rule = "+".join(combination.concepts)
                     self._specific_code(combination.family, "combination", rule, region, support, combination.reason,
                                         note, drafts, gaps)  # fmt: skip
-                    consumed |= wanted
+                    consumed |= set(combination.concepts)
                     joined.update((f.start, f.end) for f in support)
             for finding in findings:
                 if finding.concept in consumed or (finding.start, finding.end) in joined:
@@ -205,7 +206,7 @@ class Mapper:
     def _specific_code(self, family: str, role: Role, rule: str, region, support: list[Finding], reason: str,
                        note: NoteIndex, drafts: dict[str, Draft], gaps: Gaps) -> None:  # fmt: skip
         # the levels come from the diagnosis as stated, at disc levels where they are given
-        best = min(support, key=lambda f: (f.section not in ASSESSMENT_SECTIONS, not f.segments, len(f.levels) != 2,
+        best = min(support, key=lambda f: (f.section not in ASSESSMENT_SECTIONS, -len(f.segments), len(f.levels) != 2,
                                            f.start))  # fmt: skip
         # a pathological fracture's 7th character: the encounter stated with it, else active treatment
         timing = {"encounter": best.value, "default_encounter": "current"}
@@ -290,7 +291,7 @@ class Mapper:
     def _pain(self, note: NoteIndex, drafts: dict[str, Draft], facts: Facts) -> None:
         """Pain: its code; the exclusions then keep it out where a diagnosis of its region explains it."""
         cranial = note.cranial_symptoms
-        for finding, concept in note.diagnoses("pain", self.rules.supporting_assertions):
+        for finding, concept in note.diagnoses("pain", self.rules.supporting_assertions, anywhere=facts.uncertain):
             region = note.region(finding)
             reason = concept.reason
             if facts.uncertain:

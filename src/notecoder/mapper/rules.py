@@ -40,6 +40,9 @@ class Family(RulesModel):
     """The template when the diagnosis names one vertebra ('L1 fracture' is S32.01-)."""
     per_segment: bool = False
     """One code per disc level the diagnosis names ("C5-C6 and C6-C7": two codes)."""
+    per_region: bool = False
+    """One code per region a mention names that spans several ("cervical and lumbar radiculopathy"), where the
+    tabular has no 'multiple sites' code."""
     per_vertebra: bool = False
     """One code per vertebra the diagnosis names ("T12 and L1 fractures": two codes)."""
     category_detail: str = ""
@@ -55,6 +58,9 @@ class Concept(RulesModel):
     stated_as_diagnosis: bool = False
     """Only a mention in an assessment (or in a note without sections) is a diagnosis: 'spine problem' in a
     complaint is not."""
+    from_assessment: bool = False
+    """A symptom is coded from the author's assessment when the note has one: neck pain a patient mentions in the
+    history that the assessment never takes up is not today's diagnosis (without an assessment, from anywhere)."""
     family_by_text: tuple[tuple[str, str], ...] = ()
     joins_nearby: bool = False
     """A mention often written without a level (sciatica) joins a combination of its part of the spine."""
@@ -191,7 +197,7 @@ class RegionNeighbours(RulesModel):
         return frozenset(covering) if covering else frozenset({region})
 
     def near(self, one: int | None, other: int | None) -> bool:
-        return one is None or other is None or other in self.regions(one) or one in self.regions(other)
+        return not one or not other or other in self.regions(one) or one in self.regions(other)
 
 
 class MapperRules(RulesFile):

@@ -31,6 +31,8 @@ class SectionStage(SavedRules[SectionRules]):
         nlp = self.nlp
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.rules: dict[int, SectionRule] = {}
+        self.bare: set[int] = set()
+        """Titles written without a colon, alone on their line ("Assessment", "DISCHARGE DIAGNOSES")."""
         for section in rules.sections:
             for title in section.titles:
                 rule = SectionRule(literal=f"{title}:", category=section.category)
@@ -38,6 +40,10 @@ class SectionStage(SavedRules[SectionRules]):
                 self.rules[nlp.vocab.strings.add(name)] = rule
                 forms = [title, *misread_forms(title, rules.misreadings)]
                 self.matcher.add(name, [nlp.make_doc(f"{form}:") for form in forms])
+                if len(title) >= _BARE_TITLE_CHARS:  # a short word ("s", "plan") alone on a line is often not a title
+                    bare = nlp.vocab.strings.add(f"{name}/bare")
+                    self.rules[bare], self.bare = rule, self.bare | {bare}
+                    self.matcher.add(f"{name}/bare", [nlp.make_doc(form) for form in forms])
 
     def __call__(self, doc: Doc) -> Doc:
         titles = self._titles(doc)
@@ -59,12 +65,23 @@ class SectionStage(SavedRules[SectionRules]):
         lower-case title word inside a sentence is prose ("Flexion-extension radiographs: 5 mm ...")."""
         kept: list[tuple[int, int, int]] = []
         taken = bytearray(len(doc))  # tokens inside a kept title: linear however many titles a note has
-        matches = [m for m in self.matcher(doc) if self._is_title(doc, m[1], m[2])]
+        matches = [
+            m
+            for m in self.matcher(doc)
+            if (self._own_line(doc, m[1], m[2]) if m[0] in self.bare else self._is_title(doc, m[1], m[2]))
+        ]
         for key, start, end in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):
             if not any(taken[start:end]):
                 kept.append((key, start, end))
                 taken[start:end] = b"\x01" * (end - start)
         return sorted(kept, key=lambda m: m[1])
+
+    @staticmethod
+    def _own_line(doc: Doc, start: int, end: int) -> bool:
+        """A title without its colon is one only when nothing else stands on its line."""
+        starts = start == 0 or (doc[start - 1].is_space and "\n" in doc[start - 1].text)
+        ends = end == len(doc) or (doc[end].is_space and "\n" in doc[end].text)
+        return starts and ends
 
     @staticmethod
     def _is_title(doc: Doc, start: int, end: int) -> bool:
@@ -74,6 +91,7 @@ class SectionStage(SavedRules[SectionRules]):
         return (before.is_space and "\n" in before.text) or before.text in _BOUNDARY_MARKS
 
 
+_BARE_TITLE_CHARS = 6
 _BOUNDARY_MARKS = frozenset({".", ",", ";", ":", "?", "!", ")", "]", "-", "*", "•", "/"})  # "Diagnóstico / Assessment:"
 
 
