@@ -11,7 +11,7 @@ from notecoder.result import Assertion, Finding, FindingKind
 K = FindingKind
 ASSESSMENT_SECTIONS = frozenset({"assessment", "assessment_and_plan"})
 AUTHOR_SECTIONS = ASSESSMENT_SECTIONS | {None}  # where the author states today's diagnoses (a letter has no titles)
-_DIAGNOSTIC_ROLES = frozenset({"m53", "specific"})
+_DIAGNOSTIC_ROLES = frozenset({"m53", "specific", "injury"})
 _STUDY_REACH = 200  # characters: a dictation run into one sentence reports a study far from its diagnosis
 
 
@@ -56,10 +56,12 @@ class NoteIndex:
         """The author rejects or resolves the diagnosis ('I do not think this is facet syndrome', 'referral
         diagnosis not confirmed', 'resolved after RFA'): a mention before that word, or outside the assessment (a
         referral label, a copied-forward line), supports no code. A later assertion in the assessment stands."""
+        injury = self.rules.concepts[finding.concept].role == "injury"
         for rejection in self.rejections:
             if rejection.concept != finding.concept or not same_region(rejection.region, finding.region):
                 continue
-            if finding.section not in AUTHOR_SECTIONS or finding.start < rejection.start:
+            # an injury the author calls resolved (or absent) is not a current one, wherever else it is named
+            if injury or finding.section not in AUTHOR_SECTIONS or finding.start < rejection.start:
                 return True
         return False
 
@@ -73,7 +75,7 @@ class NoteIndex:
             concept = self.rules.concepts.get(finding.concept)
             if concept is None or concept.role != role or self.assertion(finding) not in assertions:
                 continue
-            if role != "injury" and self.rejected(finding):
+            if self.rejected(finding):
                 continue
             excluded = (
                 self.rules.injury_sections_exclude if role == "injury" else self.rules.diagnostic_sections_exclude

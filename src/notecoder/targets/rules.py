@@ -91,6 +91,8 @@ class TargetRules(RulesFile):
     misreadings: tuple[tuple[str, str], ...] = ()
     """Letter groups a scanned note misreads ('m' read as 'rn'): condition phrases match in those forms too."""
     misread_kinds: tuple[Kind, ...] = ()
+    spellings: tuple[tuple[str, str], ...] = ()
+    """Words spelt two ways ('disc', 'disk'): condition phrases match in the other spelling too."""
     groups: tuple[TargetGroup, ...]
 
     @model_validator(mode="after")
@@ -135,7 +137,27 @@ def expanded_rules(raw: dict, where: str) -> TargetRules:
     except ValueError as error:
         raise ValueError(f"{where} is not valid: {error}") from None
     add_misread_forms(raw)
+    add_spelling_forms(raw)
     return validate_rules(TargetRules, raw, where)
+
+
+def add_spelling_forms(raw: dict) -> None:
+    """Each condition phrase also in the other spelling of its words ("herniated lumbar disc" and "... disk"): a
+    word-level rule, so a new phrase is never missed in the spelling it was not written in."""
+    pairs = [tuple(pair) for pair in raw.get("spellings", ())]
+    table = {one: other for one, other in pairs} | {other: one for one, other in pairs}
+    taken = {p.lower() for group in raw["groups"] for p in group.get("phrases", ())}
+    for group in raw["groups"]:
+        if group["kind"] != "condition" or not group.get("phrases"):
+            continue
+        forms = []
+        for phrase in group["phrases"]:
+            words = phrase.lower().split()
+            form = " ".join(table.get(word, word) for word in words)
+            if form not in taken:
+                forms.append(form)
+                taken.add(form)
+        group["phrases"] = [*group["phrases"], *forms]
 
 
 def add_misread_forms(raw: dict) -> None:
