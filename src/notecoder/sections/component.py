@@ -29,6 +29,7 @@ class SectionStage(SavedRules[SectionRules]):
 
     def _build(self, rules: SectionRules) -> None:
         nlp = self.nlp
+        self.pasted = rules.pasted_reports
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.rules: dict[int, SectionRule] = {}
         self.bare: set[int] = set()
@@ -51,12 +52,25 @@ class SectionStage(SavedRules[SectionRules]):
         if not titles or titles[0][1] > 0:
             first_end = titles[0][1] if titles else len(doc)
             sections.append(Section(None, 0, 0, 0, first_end, None, _UNTITLED))
+        categories = self._categories([self.rules[key] for key, _, _ in titles])
         for i, (key, start, end) in enumerate(titles):
             body_end = titles[i + 1][1] if i + 1 < len(titles) else len(doc)
-            rule = self.rules[key]
-            sections.append(Section(rule.category, start, end, end, body_end, None, rule))
+            sections.append(Section(categories[i], start, end, end, body_end, None, self.rules[key]))
         doc._.sections = sections
         return doc
+
+    def _categories(self, rules: list[SectionRule]) -> list[str]:
+        """Each title's category; a study's impression pasted into a note whose author assesses the patient in a
+        section of their own is the study's (imaging), not the author's assessment."""
+        pasted = self.pasted
+        categories = [rule.category for rule in rules]
+        own = any(c in pasted.authors for c, r in zip(categories, rules, strict=True) if r.literal not in pasted.titles)
+        if not own:
+            return categories
+        for i in range(1, len(rules)):
+            if rules[i].literal in pasted.titles and categories[i - 1] in pasted.after:
+                categories[i] = pasted.category
+        return categories
 
     def _titles(self, doc: Doc) -> list[tuple[int, int, int]]:
         """Non-overlapping title matches, longest first ("past medical history:" over "history:").

@@ -9,9 +9,21 @@ class _Section(RulesModel):
     titles: tuple[str, ...]
 
 
+class _PastedReports(RulesModel):
+    about: str = ""
+    titles: frozenset[str]
+    """The titles (with their colon) of a study's conclusion: "impression:"."""
+    after: frozenset[str]
+    """The categories a study's conclusion follows (its findings, an imaging section)."""
+    authors: frozenset[str]
+    """The categories in which a note's author assesses the patient."""
+    category: str
+
+
 class SectionRules(RulesFile):
     sections: tuple[_Section, ...]
     assertions: dict[str, Assertion]
+    pasted_reports: _PastedReports
     misreadings: tuple[tuple[str, str], ...] = ()
     """Letter groups a scanned note misreads ('I' read as 'l'): titles match in those forms too."""
 
