@@ -163,3 +163,56 @@ def test_no_category_is_proposed_without_the_gap_that_asks_for_it():
         for proposal in (*result.codes, *result.alternatives):
             if proposal.code.endswith("-"):
                 assert proposal.code in asked, proposal.code
+
+
+def test_one_mention_of_several_regions_is_one_code_per_region():
+    found = alternatives("Assessment: posttraumatic cervical and lumbar radiculopathy, worse on the left.")
+    assert {"M54.12", "M54.16"} <= found and "M54.10" not in found
+    found = alternatives("DX: Vertebral subluxation complex - C5, T4, L5. Adjusted today.")
+    assert {"M99.11", "M99.12", "M99.13"} <= found
+
+
+def test_spondylosis_with_radiculopathy_and_cord_compression_is_both_combination_codes():
+    found = alternatives("Preop dx: Cervical spondylosis at C3-C4 with cervical radiculopathy and spinal cord compression.")
+    assert {"M47.12", "M47.22"} <= found
+    assert not found & {"M47.812", "M54.12", "G95.20"}
+
+
+def test_the_same_condition_named_with_and_without_its_level_is_one_code():
+    text = "HPI: known cervical disc herniation.\nImpression: C5-6 disc herniation, no radiculopathy on exam."
+    found = alternatives(text)
+    assert "M50.222" in found and "M50.20" not in found
+
+
+def test_neck_pain_the_history_mentions_and_the_assessment_never_takes_up_is_not_coded():
+    text = ("HPI: 45F with depression. Says when she is low she gets headaches and neck pain.\n"
+            "Assessment: Major depressive disorder, recurrent. Continue sertraline.")
+    assert not any(code.startswith("M54") for code in alternatives(text))
+
+
+def test_a_symptom_is_coded_from_the_history_when_the_diagnosis_is_only_possible():
+    text = "HPI: low back pain for 3 months.\nAssessment: possible lumbar facet syndrome; will consider MBB."
+    assert "M54.50" in alternatives(text)
+
+
+def test_an_injury_the_author_calls_resolved_is_not_a_current_injury():
+    text = ("History: lifted a tire at work in 2021, treated for a lumbar sprain.\n"
+            "Diagnoses:\n1. L4-5 segmental instability, chronic.\n2. Lumbar sprain, DOI 04/19/2021 - resolved 07/2021.")
+    result = notecoder.extract(text)
+    assert not any(a.code.startswith("S33") for a in result.alternatives)
+    assert "M53.2X6" in {c.code for c in result.codes}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PREOPERATIVE DIAGNOSIS: Herniated lumbar disk L4-5 with intractable back pain.",
+        "Impression: L4-5 disk herniation.",
+    ],
+)
+def test_disc_is_read_in_either_spelling(text):
+    assert "M51.26" in alternatives(text)
+
+
+def test_c8_radiculopathy_is_cervicothoracic():
+    assert "M54.13" in alternatives("Assessment: left C8 radiculopathy, EMG confirms.")

@@ -9,6 +9,7 @@ import spacy
 from spacy.language import Language
 
 from notecoder import __version__, context, findings, sections, sentences, targets  # noqa: F401  (the factories)
+from notecoder.rules_check import check_shipped_rules
 from notecoder.tokenizer import create_tokenizer  # noqa: F401  (registers notecoder.NoteTokenizer.v1)
 
 PIPELINE = (
@@ -29,6 +30,7 @@ def load() -> Language:
 
     A spaCy pipeline like any other: `nlp.to_disk(path)` then `spacy.load(path)` rebuilds it in another process
     (the components and the tokenizer are entry points of the installed package)."""
+    check_shipped_rules()
     nlp = spacy.blank("en", config={"nlp": {"tokenizer": TOKENIZER}})
     nlp.max_length = MAX_NOTE_CHARS
     nlp.meta.update(
