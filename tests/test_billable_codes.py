@@ -27,7 +27,10 @@ def gaps_for(text: str) -> set[tuple[str, str | None]]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("IMPRESSION: Cervical disc herniations at C5-C6 and C6-C7 with left C6 radiculopathy.", {"M50.122", "M50.123"}),
+        (
+            "IMPRESSION: Cervical disc herniations at C5-C6 and C6-C7 with left C6 radiculopathy.",
+            {"M50.122", "M50.123"},
+        ),
         ("Assessment:\n1. HNP C4-5, C5-6 w/ radiculopathy, pt wants ESI", {"M50.121", "M50.122"}),
         ("A/P: cervical disc protrusions C5/6 and C6/7. no radicular sx, neuro intact.", {"M50.222", "M50.223"}),
         ("IMPRESSION: Disc protrusions at L4-5 and L5-S1.", {"M51.26", "M51.27"}),
@@ -83,7 +86,9 @@ def test_low_back_pain_alone_is_still_coded_as_pain():
 )
 def test_sciatica_takes_its_side(text, code, gap):
     assert code in alternatives(text)
-    assert (gap, code) in gaps_for(text) if gap else not any(g == "laterality-not-documented" for g, _ in gaps_for(text))
+    assert (
+        (gap, code) in gaps_for(text) if gap else not any(g == "laterality-not-documented" for g, _ in gaps_for(text))
+    )
 
 
 def test_sciatica_due_to_a_lumbar_disc_herniation_is_the_disc_disorder_with_radiculopathy():
@@ -173,7 +178,9 @@ def test_one_mention_of_several_regions_is_one_code_per_region():
 
 
 def test_spondylosis_with_radiculopathy_and_cord_compression_is_both_combination_codes():
-    found = alternatives("Preop dx: Cervical spondylosis at C3-C4 with cervical radiculopathy and spinal cord compression.")
+    found = alternatives(
+        "Preop dx: Cervical spondylosis at C3-C4 with cervical radiculopathy and spinal cord compression."
+    )
     assert {"M47.12", "M47.22"} <= found
     assert not found & {"M47.812", "M54.12", "G95.20"}
 
@@ -185,8 +192,10 @@ def test_the_same_condition_named_with_and_without_its_level_is_one_code():
 
 
 def test_neck_pain_the_history_mentions_and_the_assessment_never_takes_up_is_not_coded():
-    text = ("HPI: 45F with depression. Says when she is low she gets headaches and neck pain.\n"
-            "Assessment: Major depressive disorder, recurrent. Continue sertraline.")
+    text = (
+        "HPI: 45F with depression. Says when she is low she gets headaches and neck pain.\n"
+        "Assessment: Major depressive disorder, recurrent. Continue sertraline."
+    )
     assert not any(code.startswith("M54") for code in alternatives(text))
 
 
@@ -196,8 +205,10 @@ def test_a_symptom_is_coded_from_the_history_when_the_diagnosis_is_only_possible
 
 
 def test_an_injury_the_author_calls_resolved_is_not_a_current_injury():
-    text = ("History: lifted a tire at work in 2021, treated for a lumbar sprain.\n"
-            "Diagnoses:\n1. L4-5 segmental instability, chronic.\n2. Lumbar sprain, DOI 04/19/2021 - resolved 07/2021.")
+    text = (
+        "History: lifted a tire at work in 2021, treated for a lumbar sprain.\n"
+        "Diagnoses:\n1. L4-5 segmental instability, chronic.\n2. Lumbar sprain, DOI 04/19/2021 - resolved 07/2021."
+    )
     result = notecoder.extract(text)
     assert not any(a.code.startswith("S33") for a in result.alternatives)
     assert "M53.2X6" in {c.code for c in result.codes}

@@ -136,7 +136,9 @@ def test_a_bulk_data_export_is_a_batch_and_bad_resources_are_error_rows(tmp_path
 
 
 def test_a_category_is_never_a_condition_code_but_rides_in_its_query():
-    result = notecoder.extract("Assessment: L1 burst fracture after a fall from a roof this morning. Left L5 radiculopathy.")
+    result = notecoder.extract(
+        "Assessment: L1 burst fracture after a fall from a roof this morning. Left L5 radiculopathy."
+    )
     assert "S32.01-" in {a.code for a in result.alternatives}
     bundle = result.to_fhir("DocumentReference/7").model_dump(mode="json")
     resources = [e["resource"] for e in bundle["entry"]]
@@ -144,4 +146,6 @@ def test_a_category_is_never_a_condition_code_but_rides_in_its_query():
     assert codes and not any(code.endswith("-") for code in codes)
     query = next(r for r in resources if r["resourceType"] == "Task" and r["code"]["coding"][0]["code"] ==
                  "specificity-not-documented")  # fmt: skip
-    assert any(i["type"]["text"] == "proposed category" and i["valueString"].startswith("S32.01-") for i in query["input"])
+    assert any(
+        i["type"]["text"] == "proposed category" and i["valueString"].startswith("S32.01-") for i in query["input"]
+    )

@@ -9,7 +9,9 @@ def sections_of(text: str, concept: str) -> list[str | None]:
 
 
 def test_a_title_alone_on_its_line_needs_no_colon():
-    text = "HPI: neck pain x3 months.\nExam: tender C5-6 facets.\nASSESSMENT AND PLAN\n1. Cervical facet syndrome C5-6.\n"
+    text = (
+        "HPI: neck pain x3 months.\nExam: tender C5-6 facets.\nASSESSMENT AND PLAN\n1. Cervical facet syndrome C5-6.\n"
+    )
     assert sections_of(text, "facet_syndrome") == ["assessment_and_plan"]
     assert "M53.82" in {c.code for c in notecoder.extract(text).codes}
 
@@ -20,9 +22,11 @@ def test_a_title_word_inside_a_sentence_is_still_prose():
 
 
 def test_a_pasted_study_impression_is_the_studys_not_the_authors_assessment():
-    text = ("MRI LUMBAR SPINE 01/22/2026\nFINDINGS: L4-5 extrusion. L5-S1: mild disc bulge.\n"
-            "IMPRESSION:\n1. L4-5 disc extrusion.\n2. Mild L5-S1 disc bulge.\n\n"
-            "Assessment: Left L5 radiculopathy due to L4-L5 disc extrusion.\nPlan: TFESI.\n")
+    text = (
+        "MRI LUMBAR SPINE 01/22/2026\nFINDINGS: L4-5 extrusion. L5-S1: mild disc bulge.\n"
+        "IMPRESSION:\n1. L4-5 disc extrusion.\n2. Mild L5-S1 disc bulge.\n\n"
+        "Assessment: Left L5 radiculopathy due to L4-L5 disc extrusion.\nPlan: TFESI.\n"
+    )
     found = {a.code for a in notecoder.extract(text).alternatives}
     assert "M51.16" in found and "M51.27" not in found
 
@@ -33,8 +37,10 @@ def test_a_standalone_radiology_report_keeps_its_impression():
 
 
 def test_diagnoses_listed_from_old_records_are_not_todays():
-    text = ("RECORDS REVIEWED:\n1. Dr. Ruiz 2021: lumbar radiculopathy, lumbar sprain.\n\n"
-            "Assessment: chronic mechanical low back pain. No radicular findings today.\n")
+    text = (
+        "RECORDS REVIEWED:\n1. Dr. Ruiz 2021: lumbar radiculopathy, lumbar sprain.\n\n"
+        "Assessment: chronic mechanical low back pain. No radicular findings today.\n"
+    )
     found = {a.code for a in notecoder.extract(text).alternatives}
     assert not found & {"M54.16", "S33.5XXA"} and "M54.50" in found
 

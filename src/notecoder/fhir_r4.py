@@ -87,6 +87,10 @@ def result_bundle(result: NoteResult, document: str | None = None, subject: dict
             conditions.setdefault(proposal.code, f"urn:uuid:{resource['id']}")
             entries.append({"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource})
     for gap in result.gaps:
+        inputs = [{"type": {"text": "clinical indicator"}, "valueString": f.text} for f in gap.evidence]
+        inputs.append({"type": {"text": "looked for"}, "valueString": gap.looked_for})
+        if gap.code in categories and gap.code not in conditions:
+            inputs.append({"type": {"text": "proposed category"}, "valueString": categories[gap.code]})
         task = {
             "resourceType": "Task",
             "id": _id(document or "", "gap", gap.id, gap.code or ""),
@@ -99,13 +103,10 @@ def result_bundle(result: NoteResult, document: str | None = None, subject: dict
             "description": gap.query,
             "for": who,
             "reasonCode": {"text": gap.message},
-            "input": [{"type": {"text": "clinical indicator"}, "valueString": f.text} for f in gap.evidence]
-            + [{"type": {"text": "looked for"}, "valueString": gap.looked_for}],
+            "input": inputs,
         }
         if gap.code in conditions:
             task["focus"] = {"reference": conditions[gap.code]}
-        elif gap.code in categories:
-            task["input"].append({"type": {"text": "proposed category"}, "valueString": categories[gap.code]})
         if document:
             task["basedOn"] = [{"reference": document}]
         entries.append({"fullUrl": f"urn:uuid:{task['id']}", "resource": task})

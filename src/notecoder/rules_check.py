@@ -15,8 +15,9 @@ def _missing(names: Iterable[str], known: set[str], what: str, where: str) -> li
     return [f"{where} names {what} {unknown} that no rules file defines"] if unknown else []
 
 
-def cross_reference_problems(mapper=None, findings: dict | None = None, sections: dict | None = None,
-                             targets: dict | None = None) -> list[str]:  # fmt: skip
+def cross_reference_problems(
+    mapper=None, findings: dict | None = None, sections: dict | None = None, targets: dict | None = None
+) -> list[str]:
     """What does not resolve between the mapper's, findings', sections' and targets' rules (the shipped ones unless
     given): empty when every reference does."""
     from notecoder.mapper.note import ASSESSMENT_SECTIONS
@@ -38,27 +39,44 @@ def cross_reference_problems(mapper=None, findings: dict | None = None, sections
     problems: list[str] = []
     problems += _missing(mapper.concepts, conditions, "condition concepts", "mapper rules.json concepts")
     problems += _missing(mapper.exclusion_concepts, conditions, "condition concepts", "mapper exclusion_concepts")
-    problems += _missing(mapper.headache_without_syndrome.concepts, conditions, "condition concepts",
-                         "mapper headache_without_syndrome")  # fmt: skip
+    problems += _missing(
+        mapper.headache_without_syndrome.concepts, conditions, "condition concepts", "mapper headache_without_syndrome"
+    )
     problems += _missing(mapper.axes.claudication.concepts, conditions, "condition concepts", "mapper claudication")
     pain = mapper.axes.disc_pain
-    problems += _missing(pain.back_pain_concepts | pain.leg_pain_concepts, conditions | symptoms, "concepts",
-                         "mapper disc_pain")  # fmt: skip
+    problems += _missing(
+        pain.back_pain_concepts | pain.leg_pain_concepts, conditions | symptoms, "concepts", "mapper disc_pain"
+    )
     problems += _missing(mapper.exam_concepts, by_kind.get("neuro_exam", set()), "neuro exam concepts", "mapper")
     problems += _missing(mapper.acute_chronicity, by_kind.get("chronicity", set()), "chronicity concepts", "mapper")
-    mapper_sections = (mapper.diagnostic_sections_exclude | mapper.injury_sections_exclude
-                       | mapper.operative_sections | ASSESSMENT_SECTIONS)  # fmt: skip
+    mapper_sections = (
+        mapper.diagnostic_sections_exclude
+        | mapper.injury_sections_exclude
+        | mapper.operative_sections
+        | ASSESSMENT_SECTIONS
+    )
     problems += _missing(mapper_sections, categories, "section categories", "mapper rules.json")
     problems += _missing(sections.get("assertions", {}), categories, "section categories", "sections assertions")
     pasted = sections.get("pasted_reports", {})
-    problems += _missing({*pasted.get("after", ()), *pasted.get("authors", ()), pasted.get("category", "imaging")},
-                         categories, "section categories", "sections pasted_reports")  # fmt: skip
-    problems += _missing(findings.get("concept_levels", {}), conditions | symptoms, "concepts", "findings concept_levels")
-    problems += _missing(findings.get("section_kind_assertions", {}), categories, "section categories",
-                         "findings section_kind_assertions")  # fmt: skip
+    problems += _missing(
+        {*pasted.get("after", ()), *pasted.get("authors", ()), pasted.get("category", "imaging")},
+        categories,
+        "section categories",
+        "sections pasted_reports",
+    )
+    problems += _missing(
+        findings.get("concept_levels", {}), conditions | symptoms, "concepts", "findings concept_levels"
+    )
+    problems += _missing(
+        findings.get("section_kind_assertions", {}),
+        categories,
+        "section categories",
+        "findings section_kind_assertions",
+    )
     for key in ("root_levels", "limb_qualifiers"):
-        problems += _missing(findings.get(key, {}).get("concepts", ()), conditions, "condition concepts",
-                             f"findings {key}")  # fmt: skip
+        problems += _missing(
+            findings.get(key, {}).get("concepts", ()), conditions, "condition concepts", f"findings {key}"
+        )
     report = findings.get("report_section")
     if report is not None:
         problems += _missing({report}, categories, "section categories", "findings report_section")

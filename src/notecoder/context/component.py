@@ -30,6 +30,7 @@ from notecoder.targets import FINDING_KINDS, MODIFIER_KINDS, quiet_matchers
 
 
 class SentenceConText(ConText, SavedRules[ContextRules]):
+    # ConText first: the object keeps ConText's layout, so a test can make it stock ConText to compare the two
     rules_package = "notecoder.context"
     rules_model = ContextRules
 

@@ -296,7 +296,8 @@ class FindingBuilder(SavedRules[FindingRules]):
                     parsed is None or is_non_spinal(parsed.levels, text, part.start, part.end)
                 ):
                     continue
-                if parsed is not None and parsed.explicit and is_non_spinal(parsed.levels, text, part.start, part.start):
+                weighting = parsed is not None and is_non_spinal(parsed.levels, text, part.start, part.start)
+                if parsed is not None and parsed.explicit and weighting:
                     parsed = None  # "T2 cord signal change": an MRI weighting inside the phrase, not a vertebra
                 stated = parsed is not None  # disc levels only from the phrase's own words, never a default
                 if parsed is None and part.concept in self.rules.concept_levels:

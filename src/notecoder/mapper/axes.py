@@ -12,7 +12,6 @@ from notecoder.mapper.note import K, NoteIndex
 from notecoder.mapper.rules import Family, MapperRules, Variant
 from notecoder.result import AxisValue, Finding
 
-
 _NAMED_VERTEBRAE = 2
 
 
@@ -67,8 +66,15 @@ def missing(axis: str) -> AxisValue:
 def _region(rules: MapperRules, variant: Variant, unit: Unit, note: NoteIndex) -> list[AxisValue]:
     names = rules.region_names
     if variant.multiple is not None and note.several_regions(unit.finding):
-        return [AxisValue(axis="region", value="multiple sites", characters=variant.multiple, source="finding",
-                          evidence=unit.finding)]  # fmt: skip
+        return [
+            AxisValue(
+                axis="region",
+                value="multiple sites",
+                characters=variant.multiple,
+                source="finding",
+                evidence=unit.finding,
+            )
+        ]
     if unit.region in (None, 0):
         if variant.unspecified is None:
             return []
@@ -77,19 +83,34 @@ def _region(rules: MapperRules, variant: Variant, unit: Unit, note: NoteIndex) -
     source = "finding" if unit.region_source == "finding" else "another mention"
     if not digit:
         return [missing("region")]
-    return [AxisValue(axis="region", value=names.get(unit.region), characters=digit, source=source,
-                      evidence=unit.finding)]  # fmt: skip
+    return [
+        AxisValue(axis="region", value=names.get(unit.region), characters=digit, source=source, evidence=unit.finding)
+    ]
 
 
 @resolver("disc_level")
 def _disc_level(rules: MapperRules, variant: Variant, unit: Unit, note: NoteIndex) -> list[AxisValue]:
     axis = rules.axes.disc_level
     if unit.segment is not None and unit.segment in axis.segments:
-        return [AxisValue(axis="disc_level", value=unit.segment, characters=axis.segments[unit.segment],
-                          source="finding", evidence=unit.finding)]  # fmt: skip
+        return [
+            AxisValue(
+                axis="disc_level",
+                value=unit.segment,
+                characters=axis.segments[unit.segment],
+                source="finding",
+                evidence=unit.finding,
+            )
+        ]
     if unit.region in axis.regions:
-        return [AxisValue(axis="disc_level", value=rules.region_names[unit.region or 0],
-                          characters=axis.regions[unit.region or 0], source="finding", evidence=unit.finding)]  # fmt: skip
+        return [
+            AxisValue(
+                axis="disc_level",
+                value=rules.region_names[unit.region or 0],
+                characters=axis.regions[unit.region or 0],
+                source="finding",
+                evidence=unit.finding,
+            )
+        ]
     return [AxisValue(axis="disc_level", value=None, characters=axis.unspecified, source="unspecified")]
 
 
@@ -101,8 +122,10 @@ def _words(axis_name: str) -> Resolver:
             if word in lower:
                 if not characters:
                     return [missing(axis_name)]
-                return [AxisValue(axis=axis_name, value=word, characters=c, source="finding", evidence=unit.finding)
-                        for c in characters]  # fmt: skip
+                return [
+                    AxisValue(axis=axis_name, value=word, characters=c, source="finding", evidence=unit.finding)
+                    for c in characters
+                ]
         return [AxisValue(axis=axis_name, value=None, characters=axis.unspecified, source="unspecified")]
 
     return resolve
@@ -116,11 +139,24 @@ _RESOLVERS["fracture_type"] = _words("fracture_type")
 def _seventh(rules: MapperRules, variant: Variant, unit: Unit, note: NoteIndex) -> list[AxisValue]:
     characters = rules.axes.seventh.characters
     if unit.encounter in characters:
-        return [AxisValue(axis="seventh", value=unit.encounter, characters=characters[unit.encounter],
-                          source="finding", evidence=unit.finding)]  # fmt: skip
+        return [
+            AxisValue(
+                axis="seventh",
+                value=unit.encounter,
+                characters=characters[unit.encounter],
+                source="finding",
+                evidence=unit.finding,
+            )
+        ]
     if unit.default_encounter in characters:
-        return [AxisValue(axis="seventh", value=unit.default_encounter,
-                          characters=characters[unit.default_encounter], source="note")]  # fmt: skip
+        return [
+            AxisValue(
+                axis="seventh",
+                value=unit.default_encounter,
+                characters=characters[unit.default_encounter],
+                source="note",
+            )
+        ]
     return [missing("seventh")]
 
 
@@ -134,7 +170,7 @@ def _disc_pain(rules: MapperRules, variant: Variant, unit: Unit, note: NoteIndex
         (True, False): (pain.back_only, "discogenic back pain only"),
         (False, True): (pain.leg_only, "lower extremity pain only"),
     }.get((bool(back), bool(leg)), (pain.neither, "neither mentioned"))
-    evidence = (back or leg or [None])[0]
+    evidence = next(iter(back + leg), None)
     return [AxisValue(axis="disc_pain", value=value, characters=character, source="note", evidence=evidence)]
 
 
@@ -143,8 +179,15 @@ def _claudication(rules: MapperRules, variant: Variant, unit: Unit, note: NoteIn
     rule = rules.axes.claudication
     found = note.present(K.CONDITION, rule.concepts)
     if found:
-        return [AxisValue(axis="claudication", value="neurogenic claudication", characters=rule.with_,
-                          source="note", evidence=found[0])]  # fmt: skip
+        return [
+            AxisValue(
+                axis="claudication",
+                value="neurogenic claudication",
+                characters=rule.with_,
+                source="note",
+                evidence=found[0],
+            )
+        ]
     return [AxisValue(axis="claudication", value="without", characters=rule.without, source="note")]
 
 
@@ -191,8 +234,9 @@ def _gap(rules: MapperRules, axis: str) -> str:
     return getattr(rules.axes, axis).gap
 
 
-def units(rules: MapperRules, family_name: str, best: Finding, region: int | None, region_source: str,
-          **timing: str | None) -> Iterator[Unit]:  # fmt: skip
+def units(
+    rules: MapperRules, family_name: str, best: Finding, region: int | None, region_source: str, **timing: str | None
+) -> Iterator[Unit]:
     """One unit per disc level or vertebra the diagnosis names, where its family codes by them; else one."""
     family = rules.families[family_name]
     segments = best.segments or _adjacent(best.levels)

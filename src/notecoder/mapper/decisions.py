@@ -53,8 +53,14 @@ class Draft:
         return any(a.axis == "region" and a.source == "unspecified" for a in self.axes)
 
     def explanation(self) -> Explanation:
-        return Explanation(family=self.family, role=self.role, rule=self.rule, group=self.group, axes=self.axes,
-                           excluded=tuple(self.excluded))  # fmt: skip
+        return Explanation(
+            family=self.family,
+            role=self.role,
+            rule=self.rule,
+            group=self.group,
+            axes=self.axes,
+            excluded=tuple(self.excluded),
+        )
 
 
 @dataclass
@@ -79,9 +85,16 @@ class Gaps:
             detail = self.detail.get((gap_id, code))
             message = f"{text.message} Missing: {detail}." if detail else text.message
             out.append(
-                Gap(id=gap_id, label=text.label, message=message, code=code, query=text.query,
-                    looked_for=text.looked_for, evidence=tuple(unique(evidence)))
-            )  # fmt: skip
+                Gap(
+                    id=gap_id,
+                    label=text.label,
+                    message=message,
+                    code=code,
+                    query=text.query,
+                    looked_for=text.looked_for,
+                    evidence=tuple(unique(evidence)),
+                )
+            )
         return tuple(out)
 
 

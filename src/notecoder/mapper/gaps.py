@@ -96,7 +96,9 @@ def _symptom_cluster(draft: Draft, facts: Facts) -> list[Finding] | None:
 
 @gap_test("chronicity-not-documented")
 def _chronicity(draft: Draft, facts: Facts) -> list[Finding] | None:
-    told = [f for f in facts.note.by_kind[K.CHRONICITY] if f.assertion not in (Assertion.NEGATED, Assertion.HYPOTHETICAL)]
+    told = [
+        f for f in facts.note.by_kind[K.CHRONICITY] if f.assertion not in (Assertion.NEGATED, Assertion.HYPOTHETICAL)
+    ]
     return None if told else draft.evidence
 
 

@@ -203,7 +203,9 @@ def proposable(rules) -> tuple[dict[str, str], set[str]]:
     missing axis cuts a template to."""
     values = axis_values(rules)
     built = {code for template in templates(rules) for code in template_codes(template, values)}
-    with_missing = {name: {*choices, MISSING} if name in MAY_BE_MISSING else choices for name, choices in values.items()}
+    with_missing = {
+        name: {*choices, MISSING} if name in MAY_BE_MISSING else choices for name, choices in values.items()
+    }
     cut = {category(code) for template in templates(rules) for code in template_codes(template, with_missing)}
     return {code: _emittable(code) for code in sorted(built)}, cut - set(built)
 

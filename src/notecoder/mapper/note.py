@@ -84,7 +84,12 @@ class NoteIndex:
                 continue
             if concept.stated_as_diagnosis and finding.section not in ASSESSMENT_SECTIONS | {None}:
                 continue
-            if concept.from_assessment and not anywhere and self.has_assessment and finding.section not in AUTHOR_SECTIONS:
+            if (
+                concept.from_assessment
+                and not anywhere
+                and self.has_assessment
+                and finding.section not in AUTHOR_SECTIONS
+            ):
                 continue
             out.append((finding, concept))
         return out

@@ -22,7 +22,6 @@ from notecoder.mapper.rules import Concept, MapperRules, Role, mapper_rules
 from notecoder.result import Alternative, Assertion, CodeProposal, Finding, Gap
 
 
-
 @dataclass(frozen=True)
 class Proposal:
     codes: tuple[CodeProposal, ...]
@@ -78,32 +77,78 @@ class Mapper:
         return Proposal(
             codes=tuple(self._code_proposal(d) for d in _primary_first(codes)),
             alternatives=tuple(
-                Alternative(code=d.code, title=title(d.code), reason=_reason(d), evidence=tuple(unique(d.evidence)),
-                            explanation=d.explanation())
-                for d in proposed if d.role != "m53"
-            ),  # fmt: skip
+                Alternative(
+                    code=d.code,
+                    title=title(d.code),
+                    reason=_reason(d),
+                    evidence=tuple(unique(d.evidence)),
+                    explanation=d.explanation(),
+                )
+                for d in proposed
+                if d.role != "m53"
+            ),
             gaps=gaps.finished(),
         )
 
-    def _draft(self, drafts: dict[str, Draft], built: Built, family: str, role: Role, rule: str, region,
-               support: list[Finding], reason: str, note: NoteIndex, encounter: str | None = None,
-               site: str | None = None) -> Draft:  # fmt: skip
+    def _draft(
+        self,
+        drafts: dict[str, Draft],
+        built: Built,
+        family: str,
+        role: Role,
+        rule: str,
+        region,
+        support: list[Finding],
+        reason: str,
+        note: NoteIndex,
+        encounter: str | None = None,
+        site: str | None = None,
+    ) -> Draft:
         draft = drafts.get(built.code)
         if draft is None:
-            draft = Draft(code=built.code, family=family, role=role, rule=rule, region=region,
-                          group=self.rules.families[family].group, reason=reason, axes=built.axes,
-                          axis_gaps=list(built.gaps), encounter=encounter, site=site)  # fmt: skip
+            draft = Draft(
+                code=built.code,
+                family=family,
+                role=role,
+                rule=rule,
+                region=region,
+                group=self.rules.families[family].group,
+                reason=reason,
+                axes=built.axes,
+                axis_gaps=list(built.gaps),
+                encounter=encounter,
+                site=site,
+            )
             drafts[built.code] = draft
         for finding in support:
             draft.evidence += [finding, *note.region_evidence(finding)]
         return draft
 
-    def _unbuilt(self, drafts: dict[str, Draft], family: str, role: Role, rule: str, region, support: list[Finding],
-                 encounter: str | None = None) -> None:  # fmt: skip
+    def _unbuilt(
+        self,
+        drafts: dict[str, Draft],
+        family: str,
+        role: Role,
+        rule: str,
+        region,
+        support: list[Finding],
+        encounter: str | None = None,
+    ) -> None:
         """A diagnosis whose family has no code without a region: not proposed, but it excludes what it would."""
         label = self.family_label(family)
-        drafts.setdefault(f"{label} {region}", Draft(code=label, family=family, role=role, rule=rule, region=region,
-                                                     evidence=list(support), encounter=encounter, built=False))  # fmt: skip
+        drafts.setdefault(
+            f"{label} {region}",
+            Draft(
+                code=label,
+                family=family,
+                role=role,
+                rule=rule,
+                region=region,
+                evidence=list(support),
+                encounter=encounter,
+                built=False,
+            ),
+        )
 
     def _injuries(self, note: NoteIndex, drafts: dict[str, Draft], facts: Facts) -> None:
         """Current injuries and their encounter; whether an injury's timing is unclear or known."""
@@ -132,8 +177,19 @@ class Mapper:
             built_any = False
             for unit in units(self.rules, family, finding, region, _source(finding), encounter=timing):
                 for built in build(self.rules, family, unit, note):
-                    self._draft(drafts, built, family, "injury", finding.concept, unit.region, [finding], reason, note,
-                                encounter=timing, site=unit.site)  # fmt: skip
+                    self._draft(
+                        drafts,
+                        built,
+                        family,
+                        "injury",
+                        finding.concept,
+                        unit.region,
+                        [finding],
+                        reason,
+                        note,
+                        encounter=timing,
+                        site=unit.site,
+                    )
                     built_any = True
             if not built_any:  # no code without its region, but a current injury still keeps M53 and pain out
                 self._unbuilt(drafts, family, "injury", finding.concept, region, [finding], encounter=timing)
@@ -191,8 +247,9 @@ class Mapper:
                 if set(combination.concepts) <= concepts_here:
                     support = [f for f in pool if f.concept in combination.concepts]
                     rule = "+".join(combination.concepts)
-                    self._specific_code(combination.family, "combination", rule, region, support, combination.reason,
-                                        note, drafts, gaps)  # fmt: skip
+                    self._specific_code(
+                        combination.family, "combination", rule, region, support, combination.reason, note, drafts, gaps
+                    )
                     consumed |= set(combination.concepts)
                     joined.update((f.start, f.end) for f in support)
             for finding in findings:
@@ -200,14 +257,26 @@ class Mapper:
                     continue
                 concept = self.rules.concepts[finding.concept]
                 family = _family_for_text(concept, finding.text)
-                self._specific_code(family, "specific", finding.concept, region, [finding], concept.reason, note,
-                                    drafts, gaps)  # fmt: skip
+                self._specific_code(
+                    family, "specific", finding.concept, region, [finding], concept.reason, note, drafts, gaps
+                )
 
-    def _specific_code(self, family: str, role: Role, rule: str, region, support: list[Finding], reason: str,
-                       note: NoteIndex, drafts: dict[str, Draft], gaps: Gaps) -> None:  # fmt: skip
+    def _specific_code(
+        self,
+        family: str,
+        role: Role,
+        rule: str,
+        region,
+        support: list[Finding],
+        reason: str,
+        note: NoteIndex,
+        drafts: dict[str, Draft],
+        gaps: Gaps,
+    ) -> None:
         # the levels come from the diagnosis as stated, at disc levels where they are given
-        best = min(support, key=lambda f: (f.section not in ASSESSMENT_SECTIONS, -len(f.segments), len(f.levels) != 2,
-                                           f.start))  # fmt: skip
+        best = min(
+            support, key=lambda f: (f.section not in ASSESSMENT_SECTIONS, -len(f.segments), len(f.levels) != 2, f.start)
+        )
         # a pathological fracture's 7th character: the encounter stated with it, else active treatment
         timing = {"encounter": best.value, "default_encounter": "current"}
         built_any = False
@@ -216,8 +285,18 @@ class Mapper:
             for built in build(self.rules, family, unit, note):
                 where = self.rules.region_names.get(unit.region if unit.region is not None else 0, "site unspecified")
                 at = f" {unit.segment}" if unit.segment else ""
-                self._draft(drafts, built, family, role, rule, unit.region, support, f"{reason} ({text};{at} {where})",
-                            note, site=unit.site)  # fmt: skip
+                self._draft(
+                    drafts,
+                    built,
+                    family,
+                    role,
+                    rule,
+                    unit.region,
+                    support,
+                    f"{reason} ({text};{at} {where})",
+                    note,
+                    site=unit.site,
+                )
                 built_any = True
         if not built_any:
             gaps.raise_("region-not-documented", self.family_label(family), support)
@@ -228,8 +307,9 @@ class Mapper:
             region = note.region(finding)
             for unit in units(self.rules, concept.family, finding, region, _source(finding)):
                 for built in build(self.rules, concept.family, unit, note):
-                    draft = self._draft(drafts, built, concept.family, "m53", finding.concept, region, [finding], "",
-                                        note)  # fmt: skip
+                    draft = self._draft(
+                        drafts, built, concept.family, "m53", finding.concept, region, [finding], "", note
+                    )
                     draft.reason = draft.reason or self._rationale(finding, region, built, concept.family)
 
     def _cranial_evidence(self, note: NoteIndex, drafts, families: frozenset[str] | None) -> None:
@@ -304,8 +384,13 @@ class Mapper:
                 self._draft(drafts, built, concept.family, "pain", finding.concept, region, [finding], reason, note)
 
     def _code_proposal(self, draft: Draft) -> CodeProposal:
-        return CodeProposal(code=draft.code, title=title(draft.code), evidence=tuple(unique(draft.evidence)),
-                            rationale=_reason(draft), explanation=draft.explanation())  # fmt: skip
+        return CodeProposal(
+            code=draft.code,
+            title=title(draft.code),
+            evidence=tuple(unique(draft.evidence)),
+            rationale=_reason(draft),
+            explanation=draft.explanation(),
+        )
 
 
 def _reason(draft: Draft) -> str:
@@ -313,8 +398,11 @@ def _reason(draft: Draft) -> str:
     parts = [draft.reason]
     for exclusion in draft.excluded:
         mention = f" for '{exclusion.mention}'" if exclusion.mention else ""
-        authority = {"tabular": f"Excludes1 of {exclusion.cites}", "guideline": f"Official Guidelines {exclusion.cites}",
-                     "brief": "coding brief"}[exclusion.source]  # fmt: skip
+        authority = {
+            "tabular": f"Excludes1 of {exclusion.cites}",
+            "guideline": f"Official Guidelines {exclusion.cites}",
+            "brief": "coding brief",
+        }[exclusion.source]
         parts.append(f"it replaces {exclusion.code}{mention} ({authority})")
     return "; ".join(p for p in parts if p)
 

@@ -179,7 +179,14 @@ class Axes(RulesModel):
     claudication: ClaudicationAxis
 
     def gap_ids(self) -> set[str]:
-        return {self.category_gap, self.region.gap, self.disc_level.gap, self.side.gap, self.fracture_type.gap, self.seventh.gap}
+        return {
+            self.category_gap,
+            self.region.gap,
+            self.disc_level.gap,
+            self.side.gap,
+            self.fracture_type.gap,
+            self.seventh.gap,
+        }
 
 
 class HeadacheWithoutSyndrome(RulesModel):
