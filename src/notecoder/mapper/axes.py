@@ -9,6 +9,7 @@ from itertools import product
 
 from notecoder.mapper.icd import MISSING, category, emittable, placeholders
 from notecoder.mapper.note import K, NoteIndex
+from notecoder.mapper.registry import registrar
 from notecoder.mapper.rules import Family, MapperRules, Variant
 from notecoder.result import AxisValue, Finding
 
@@ -48,14 +49,7 @@ class Built:
 
 Resolver = Callable[[MapperRules, Variant, Unit, NoteIndex], list[AxisValue]]
 _RESOLVERS: dict[str, Resolver] = {}
-
-
-def resolver(axis: str) -> Callable[[Resolver], Resolver]:
-    def register(function: Resolver) -> Resolver:
-        _RESOLVERS[axis] = function
-        return function
-
-    return register
+resolver = registrar(_RESOLVERS)
 
 
 def missing(axis: str) -> AxisValue:
@@ -138,26 +132,19 @@ _RESOLVERS["fracture_type"] = _words("fracture_type")
 @resolver("seventh")
 def _seventh(rules: MapperRules, variant: Variant, unit: Unit, note: NoteIndex) -> list[AxisValue]:
     characters = rules.axes.seventh.characters
-    if unit.encounter in characters:
-        return [
-            AxisValue(
-                axis="seventh",
-                value=unit.encounter,
-                characters=characters[unit.encounter],
-                source="finding",
-                evidence=unit.finding,
-            )
-        ]
-    if unit.default_encounter in characters:
-        return [
-            AxisValue(
-                axis="seventh",
-                value=unit.default_encounter,
-                characters=characters[unit.default_encounter],
-                source="note",
-            )
-        ]
-    return [missing("seventh")]
+    stated = unit.encounter in characters  # else the encounter assumed (a pathological fracture in treatment)
+    encounter = unit.encounter if stated else unit.default_encounter
+    if encounter not in characters:
+        return [missing("seventh")]
+    return [
+        AxisValue(
+            axis="seventh",
+            value=encounter,
+            characters=characters[encounter],
+            source="finding" if stated else "note",
+            evidence=unit.finding if stated else None,
+        )
+    ]
 
 
 @resolver("disc_pain")

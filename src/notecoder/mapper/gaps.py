@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from notecoder.mapper.decisions import Draft
 from notecoder.mapper.note import K, NoteIndex
+from notecoder.mapper.registry import registrar
 from notecoder.mapper.rules import MapperRules
 from notecoder.result import Assertion, Finding
 
@@ -29,14 +30,7 @@ class Facts:
 
 GapTest = Callable[[Draft, Facts], list[Finding] | None]
 GAP_TESTS: dict[str, GapTest] = {}
-
-
-def gap_test(gap_id: str) -> Callable[[GapTest], GapTest]:
-    def register(function: GapTest) -> GapTest:
-        GAP_TESTS[gap_id] = function
-        return function
-
-    return register
+gap_test = registrar(GAP_TESTS)
 
 
 @gap_test("condition-not-named")

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from notecoder.mapper.axes import Built, build, units
+from notecoder.mapper.axes import Built, build, known_axes, units
 from notecoder.mapper.decisions import Draft, Gaps, unique
 from notecoder.mapper.exclusions import apply_exclusions
 from notecoder.mapper.gaps import GAP_TESTS, Facts, check_tests
-from notecoder.mapper.icd import MISSING, block_excludes1, category, emittable, placeholders, title
+from notecoder.mapper.icd import MISSING, block_excludes1, category, emittable, placeholders, templates, title
 from notecoder.mapper.note import ASSESSMENT_SECTIONS, K, NoteIndex, same_region
 from notecoder.mapper.rules import Concept, MapperRules, Role, mapper_rules
 from notecoder.result import Alternative, Assertion, CodeProposal, Finding, Gap
@@ -32,6 +32,9 @@ class Proposal:
 class Mapper:
     def __init__(self, rules: MapperRules) -> None:
         check_tests(rules)
+        unresolved = {name for t in templates(rules) for name in placeholders(t)} - known_axes()
+        if unresolved:
+            raise ValueError(f"mapper rules name axes no resolver reads: {sorted(unresolved)}")
         self.rules = rules
         self._block_note = "; ".join(e for e in block_excludes1() if "injury" in e)
         self._applies: dict[str, list[str]] = defaultdict(list)
