@@ -39,6 +39,8 @@ def named_by_excludes1(excluded: Draft, by: Draft) -> str:
 
 def apply_exclusions(rules: MapperRules, drafts: list[Draft]) -> None:
     """Mark each proposal another keeps out (`excluded_by`), and record it on the one that does."""
+    if len(drafts) < 2:
+        return  # nothing to keep out, nothing to keep it out
     scopes = _scopes(rules)
     for rule in rules.exclusions:
         in_scope = scopes[rule.scope]

@@ -5,11 +5,14 @@ every token, which cost more than finding the titles; medSpaCy's section tooling
 
 import notecoder.medspacy_import  # noqa: F401  (medSpaCy without its process-wide warnings filter)
 
+import re
+
 from medspacy.section_detection import Section, SectionRule
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from notecoder.doctext import note_text
 from notecoder.misreadings import misread_forms
 from notecoder.rules_disk import SavedRules
 from notecoder.sections.rules import SectionRules
@@ -32,19 +35,21 @@ class SectionStage(SavedRules[SectionRules]):
         self.pasted = rules.pasted_reports
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.rules: dict[int, SectionRule] = {}
-        self.bare: set[int] = set()
-        """Titles written without a colon, alone on their line ("Assessment", "DISCHARGE DIAGNOSES")."""
+        bare: dict[str, int] = {}
         for section in rules.sections:
             for title in section.titles:
                 rule = SectionRule(literal=f"{title}:", category=section.category)
                 name = f"{section.category}/{title}"
-                self.rules[nlp.vocab.strings.add(name)] = rule
+                key = nlp.vocab.strings.add(name)
+                self.rules[key] = rule
                 forms = [title, *misread_forms(title, rules.misreadings)]
                 self.matcher.add(name, [nlp.make_doc(f"{form}:") for form in forms])
                 if len(title) >= _BARE_TITLE_CHARS:  # a short word ("s", "plan") alone on a line is often not a title
-                    bare = nlp.vocab.strings.add(f"{name}/bare")
-                    self.rules[bare], self.bare = rule, self.bare | {bare}
-                    self.matcher.add(f"{name}/bare", [nlp.make_doc(form) for form in forms])
+                    bare.update((" ".join(form.split()), key) for form in forms)
+        self.bare = bare
+        """Titles written without a colon, alone on their line ("Assessment", "DISCHARGE DIAGNOSES"), by their words."""
+        words = "|".join(re.escape(w).replace(r"\ ", r"[ \t]+") for w in sorted(bare, key=len, reverse=True))
+        self.bare_re = re.compile(rf"^[ \t]*({words or '(?!)'})[ \t]*$", re.IGNORECASE | re.MULTILINE)
 
     def __call__(self, doc: Doc) -> Doc:
         titles = self._titles(doc)
@@ -79,23 +84,22 @@ class SectionStage(SavedRules[SectionRules]):
         lower-case title word inside a sentence is prose ("Flexion-extension radiographs: 5 mm ...")."""
         kept: list[tuple[int, int, int]] = []
         taken = bytearray(len(doc))  # tokens inside a kept title: linear however many titles a note has
-        matches = [
-            m
-            for m in self.matcher(doc)
-            if (self._own_line(doc, m[1], m[2]) if m[0] in self.bare else self._is_title(doc, m[1], m[2]))
-        ]
+        matches = [m for m in self.matcher(doc) if self._is_title(doc, m[1], m[2])] + self._bare_titles(doc)
         for key, start, end in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):
             if not any(taken[start:end]):
                 kept.append((key, start, end))
                 taken[start:end] = b"\x01" * (end - start)
         return sorted(kept, key=lambda m: m[1])
 
-    @staticmethod
-    def _own_line(doc: Doc, start: int, end: int) -> bool:
-        """A title without its colon is one only when nothing else stands on its line."""
-        starts = start == 0 or (doc[start - 1].is_space and "\n" in doc[start - 1].text)
-        ends = end == len(doc) or (doc[end].is_space and "\n" in doc[end].text)
-        return starts and ends
+    def _bare_titles(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """Titles without their colon, found as whole lines of the note's text: one regex pass, not a match per
+        title word in the prose."""
+        found = []
+        for match in self.bare_re.finditer(note_text(doc)):
+            span = doc.char_span(match.start(1), match.end(1))
+            if span is not None:
+                found.append((self.bare[" ".join(match.group(1).lower().split())], span.start, span.end))
+        return found
 
     @staticmethod
     def _is_title(doc: Doc, start: int, end: int) -> bool:
