@@ -10,6 +10,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 
 import srsly
 from medspacy.context.context import DEFAULT_ATTRIBUTES as CONTEXT_ATTRIBUTES
@@ -103,8 +104,44 @@ class _Note:
         return self.section_titles[i] if i >= 0 else (0, 0)
 
 
+def _inside(level: _Draft, starts: list[int], reach: list[int]) -> bool:
+    """Whether a phrase starting at or before the level reaches past its end."""
+    i = bisect_right(starts, level.start) - 1
+    return i >= 0 and reach[i] >= level.end
+
+
+class _StudyResults:
+    """What a study showed: abnormal if it names a present finding (a condition ending after it starts), normal if
+    all it names is negated. Answered by lookup, for a run-on sentence that names many studies and conditions."""
+
+    def __init__(self, conditions: list[_Draft]) -> None:
+        ordered = sorted(conditions, key=lambda c: c.end)
+        self.ends = [c.end for c in ordered]
+        self.any_present = [False] * (len(ordered) + 1)  # among the conditions from index i on
+        self.all_negated = [True] * (len(ordered) + 1)
+        for i in range(len(ordered) - 1, -1, -1):
+            assertion = ordered[i].assertion
+            self.any_present[i] = self.any_present[i + 1] or assertion in (Assertion.PRESENT, Assertion.POSSIBLE)
+            self.all_negated[i] = self.all_negated[i + 1] and assertion == Assertion.NEGATED
+
+    def value(self, study_start: int) -> str | None:
+        i = bisect_right(self.ends, study_start)
+        if i == len(self.ends):
+            return None
+        if self.any_present[i]:
+            return "abnormal"
+        return "normal" if self.all_negated[i] else None
+
+
 def _distance(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
     return max(0, b_start - a_end, a_start - b_end)
+
+
+def _around(spans: list, start: int) -> list:
+    """The spans (in note order, not overlapping one another) that can be nearest to one starting at `start`: those
+    just before and just after it."""
+    i = bisect_left(spans, start, key=lambda d: d.start)
+    return spans[max(0, i - 2) : i + 3]
 
 
 class FindingBuilder(SavedRules[FindingRules]):
@@ -325,6 +362,10 @@ class FindingBuilder(SavedRules[FindingRules]):
         for draft in drafts:
             if draft.kind == FindingKind.CONDITION and draft.region is not None:
                 by_condition_sentence[draft.sentence].append(draft)
+        # each sentence's levels and lenders in note order, looked up by position: a dictated run-on sentence holds
+        # thousands of them, and a scan per condition would be quadratic in it
+        for found in (*by_sentence.values(), *by_condition_sentence.values()):
+            found.sort(key=lambda d: d.start)
         for draft in drafts:
             if draft.kind not in borrowing.kinds or draft.explicit:
                 continue
@@ -339,7 +380,10 @@ class FindingBuilder(SavedRules[FindingRules]):
                     d for d in by_condition_sentence.get(draft.sentence, ()) if d.region_source == "phrase"
                 ]
                 if lenders:
-                    nearest = min(lenders, key=lambda lv: _distance(draft.start, draft.end, lv.start, lv.end))
+                    nearest = min(
+                        _around(lenders, draft.start),
+                        key=lambda lv: _distance(draft.start, draft.end, lv.start, lv.end),
+                    )
                     draft.levels, draft.region, draft.region_source = nearest.levels, nearest.region, "sentence"
                     draft.segments = nearest.segments
 
@@ -378,10 +422,14 @@ class FindingBuilder(SavedRules[FindingRules]):
         """The explicit levels joined to the phrase by connector words only ("at", "of the", "-"), with any levels
         listed right after them: "at C5-6 and L4-5" is one mention that spans two regions."""
         after = self.rules.qualifier.after
-        ordered = sorted(levels, key=lambda lv: lv.start)
-        for i, level in enumerate(ordered):
+        ordered = levels  # in note order (`_resolve_regions`)
+        first = bisect_left(ordered, draft.end, key=lambda lv: lv.start)
+        for i in range(first, len(ordered)):
+            level = ordered[i]
             gap = level.start_token - draft.end_token
-            if not (level.explicit and level.start >= draft.end and gap <= self.rules.qualifier.after_max_tokens):
+            if gap > self.rules.qualifier.after_max_tokens:
+                break  # the levels further on are further away
+            if not level.explicit:
                 continue
             between = note.doc[draft.end_token : level.start_token]
             if not all(t.lower_ in after or t.is_space for t in between):
@@ -400,14 +448,12 @@ class FindingBuilder(SavedRules[FindingRules]):
 
     def _absorb_levels(self, drafts: list[_Draft]) -> list[_Draft]:
         """A level inside a qualified phrase ("C5-6 facet arthropathy") is carried by that phrase."""
-        extended = [d for d in drafts if d.extended]
+        extended = sorted((d for d in drafts if d.extended), key=lambda d: d.start)
         if not extended:
             return drafts
-        return [
-            d
-            for d in drafts
-            if d.kind != FindingKind.SPINAL_LEVEL or not any(e.start <= d.start and d.end <= e.end for e in extended)
-        ]
+        starts = [e.start for e in extended]
+        reach = list(accumulate((e.end for e in extended), max))  # the furthest end of a phrase starting by here
+        return [d for d in drafts if d.kind != FindingKind.SPINAL_LEVEL or not _inside(d, starts, reach)]
 
     # -- values ----------------------------------------------------------------------------------------------
 
@@ -416,6 +462,7 @@ class FindingBuilder(SavedRules[FindingRules]):
         conditions: dict[int, list[_Draft]] = defaultdict(list)
         chronicity: dict[int, list[_Draft]] = defaultdict(list)
         by_start: list[_Draft] = []  # sorted once, when a study needs the report that follows it
+        studies: dict[int, _StudyResults] = {}  # per sentence, built when a study in it needs one
         for draft in drafts:
             if draft.kind == FindingKind.CONDITION:
                 conditions[draft.sentence].append(draft)
@@ -432,13 +479,15 @@ class FindingBuilder(SavedRules[FindingRules]):
             if draft.value is None:
                 draft.value = self._pattern_value(draft.kind, span_text)
             if draft.value is None and draft.kind == FindingKind.IMAGING:
-                draft.value = self._imaging_value(draft, conditions[draft.sentence])
+                if draft.sentence not in studies:
+                    studies[draft.sentence] = _StudyResults(conditions[draft.sentence])
+                draft.value = studies[draft.sentence].value(draft.start)
                 if draft.value is None and text[draft.end : draft.end + 2].lstrip().startswith(":"):
                     # "Flexion-extension radiographs: 5 mm of translation": the result is the sentence after
                     draft.value = self._linked_value(note, replace(draft, sentence=draft.sentence + 1))
                 if draft.value is None:
                     by_start = by_start or sorted(drafts, key=lambda d: d.start)
-                    draft.value = self._imaging_value(draft, self._report(note, draft, by_start))
+                    draft.value = _StudyResults(self._report(note, draft, by_start)).value(draft.start)
             if draft.value is None:
                 draft.value = self._linked_value(note, draft)
             if draft.kind == FindingKind.IMAGING and draft.value and draft.assertion == Assertion.NEGATED:
@@ -452,17 +501,6 @@ class FindingBuilder(SavedRules[FindingRules]):
         for pattern_kind, pattern, value in self._value_patterns:
             if pattern_kind == kind and pattern.search(span_text):
                 return value
-        return None
-
-    def _imaging_value(self, imaging: _Draft, conditions: list[_Draft]) -> str | None:
-        """What a study showed: abnormal if it names a present finding, normal if all it names is negated."""
-        shown = [c for c in conditions if c.end > imaging.start]
-        if not shown:
-            return None
-        if any(c.assertion in (Assertion.PRESENT, Assertion.POSSIBLE) for c in shown):
-            return "abnormal"
-        if all(c.assertion == Assertion.NEGATED for c in shown):
-            return "normal"
         return None
 
     def _trauma_timing(self, chronicity: list[_Draft]) -> str | None:

@@ -157,7 +157,7 @@ def _disc_pain(rules: MapperRules, variant: Variant, unit: Unit, note: NoteIndex
         (True, False): (pain.back_only, "discogenic back pain only"),
         (False, True): (pain.leg_only, "lower extremity pain only"),
     }.get((bool(back), bool(leg)), (pain.neither, "neither mentioned"))
-    evidence = next(iter(back + leg), None)
+    evidence = min(back + leg, key=lambda f: f.start, default=None)  # the first in the note, whatever set order
     return [AxisValue(axis="disc_pain", value=value, characters=character, source="note", evidence=evidence)]
 
 
@@ -172,7 +172,7 @@ def _claudication(rules: MapperRules, variant: Variant, unit: Unit, note: NoteIn
                 value="neurogenic claudication",
                 characters=rule.with_,
                 source="note",
-                evidence=found[0],
+                evidence=min(found, key=lambda f: f.start),
             )
         ]
     return [AxisValue(axis="claudication", value="without", characters=rule.without, source="note")]
