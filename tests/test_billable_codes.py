@@ -227,3 +227,9 @@ def test_disc_is_read_in_either_spelling(text):
 
 def test_c8_radiculopathy_is_cervicothoracic():
     assert "M54.13" in alternatives("Assessment: left C8 radiculopathy, EMG confirms.")
+
+
+def test_a_fracture_named_by_region_and_by_vertebra_is_one_code():
+    text = "ED: fell from a ladder today. Thoracic spine fracture. CT: T12 compression fracture."
+    found = [code for code in alternatives(text) if code.startswith("S22")]
+    assert found == ["S22.080A"]

@@ -35,9 +35,14 @@ class Draft:
         return self.excluded_by is None
 
     def less_specific_than(self, other: "Draft") -> bool:
-        """The same condition coded with less detail: the same family and site (or none stated here), every axis
-        alike but at least one this code leaves unspecified that the other documents (M50.20 beside M50.222)."""
-        if other.family != self.family or self.site not in (None, other.site) or len(other.axes) != len(self.axes):
+        """The same condition coded with less detail: the same family and site (or none stated here), and either a
+        category holding the other code, or every axis alike but one this code leaves unspecified that the other
+        documents (M50.20 beside M50.222)."""
+        if other.family != self.family or self.site not in (None, other.site):
+            return False
+        if self.code.endswith("-") and other.code.startswith(self.code.rstrip("-")) and other.code != self.code:
+            return True  # a category beside a code inside it ("S22.0-" beside "S22.089A")
+        if len(other.axes) != len(self.axes):
             return False
         vaguer = False
         for mine, theirs in zip(self.axes, other.axes, strict=True):
