@@ -53,10 +53,6 @@ class Draft:
             vaguer = True
         return vaguer or (self.site is None and other.site is not None)
 
-    @property
-    def unspecified_region(self) -> bool:
-        return any(a.axis == "region" and a.source == "unspecified" for a in self.axes)
-
     def explanation(self) -> Explanation:
         return Explanation(
             family=self.family,

@@ -17,7 +17,7 @@ from notecoder.mapper.decisions import Draft, Gaps, unique
 from notecoder.mapper.exclusions import apply_exclusions
 from notecoder.mapper.gaps import GAP_TESTS, Facts, check_tests
 from notecoder.mapper.icd import MISSING, block_excludes1, category, emittable, placeholders, templates, title
-from notecoder.mapper.note import ASSESSMENT_SECTIONS, K, NoteIndex, same_region
+from notecoder.mapper.note import ASSESSMENT_SECTIONS, K, NoteIndex
 from notecoder.mapper.rules import Concept, MapperRules, Role, mapper_rules
 from notecoder.result import Alternative, Assertion, CodeProposal, Finding, Gap
 
@@ -445,5 +445,3 @@ def propose(findings: Sequence[Finding], setting: str = "outpatient") -> Proposa
     """Codes, alternatives and gaps for a note's findings; `setting` decides how uncertain diagnoses are coded."""
     return _mapper().propose(findings, setting)
 
-
-__all__ = ["Mapper", "Proposal", "propose", "same_region"]
