@@ -444,4 +444,3 @@ def _mapper() -> Mapper:
 def propose(findings: Sequence[Finding], setting: str = "outpatient") -> Proposal:
     """Codes, alternatives and gaps for a note's findings; `setting` decides how uncertain diagnoses are coded."""
     return _mapper().propose(findings, setting)
-
