@@ -233,3 +233,10 @@ def test_a_fracture_named_by_region_and_by_vertebra_is_one_code():
     text = "ED: fell from a ladder today. Thoracic spine fracture. CT: T12 compression fracture."
     found = [code for code in alternatives(text) if code.startswith("S22")]
     assert found == ["S22.080A"]
+
+
+def test_a_fracture_named_by_region_only_asks_for_its_vertebra():
+    result = notecoder.extract("ED: fell from a ladder today. Dx: cervical spine fracture.")
+    assert {a.code for a in result.alternatives} == {"S12.-"}
+    asked = {(g.id, g.code) for g in result.gaps}
+    assert {("level-not-documented", "S12.-"), ("specificity-not-documented", "S12.-")} <= asked

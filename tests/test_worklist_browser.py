@@ -65,7 +65,9 @@ def test_the_queue_puts_the_doubtful_proposals_first(page, report):
     order = ids(page)
     assert order[0] == "doubtful"  # the least confident proposal
     assert order.index("sure") < order.index("nothing") and order[-1] == "failed-row"
-    assert page.inner_text("#nc-rows tr:first-child td:nth-child(2)") == "0.29"
+    doubtful = notecoder.extract(NOTES["doubtful"])
+    least = min(p.confidence for p in (*doubtful.codes, *doubtful.alternatives) if p.confidence is not None)
+    assert page.inner_text("#nc-rows tr:first-child td:nth-child(2)") == f"{least:.2f}"
     assert page.evaluate("getComputedStyle(document.querySelector('td.nc-id')).whiteSpace") == "nowrap"
 
 

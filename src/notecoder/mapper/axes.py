@@ -205,6 +205,8 @@ def build(rules: MapperRules, family_name: str, unit: Unit, note: NoteIndex) -> 
     for combo in product(*choices) if names else [()]:
         code = _fill(template, dict(zip(names, combo, strict=True)))
         gaps = [(_gap(rules, axis.axis), axis.axis) for axis in combo if axis.source in ("missing", "unspecified")]
+        if family.by_vertebra and unit.vertebra is None:  # a family coded by vertebra, and none is named
+            gaps.append((rules.axes.disc_level.gap, "vertebra"))
         if template.endswith("-"):
             gaps.append((rules.axes.category_gap, family.category_detail))
         built.append(Built(code=code, axes=tuple(combo), gaps=gaps))
