@@ -240,3 +240,20 @@ def test_a_fracture_named_by_region_only_asks_for_its_vertebra():
     assert {a.code for a in result.alternatives} == {"S12.-"}
     asked = {(g.id, g.code) for g in result.gaps}
     assert {("level-not-documented", "S12.-"), ("specificity-not-documented", "S12.-")} <= asked
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "evidence"),
+    [
+        ("Dx: Lumbago with sciatica, right side.", "M54.41", "Lumbago with sciatica, right side"),
+        ("Assessment: lumbosciatica on the left side, 3 weeks.", "M54.42", "lumbosciatica on the left side"),
+        ("Imp: sciatica (right), improving with PT.", "M54.31", "sciatica (right)"),
+        ("Assessment: L1 burst fracture, stable, after a fall from a ladder today.", "S32.011A", "L1 burst fracture, stable"),
+        ("Assessment: L1 burst fracture - unstable - fall from roof this morning.", "S32.012A", "L1 burst fracture - unstable"),
+    ],
+)
+def test_a_side_or_stability_written_after_the_diagnosis_is_read(text, code, evidence):
+    result = notecoder.extract(text)
+    alternative = next(a for a in result.alternatives if a.code == code)
+    assert evidence in [f.text for f in alternative.evidence]
+    assert not any(g.id in ("laterality-not-documented", "specificity-not-documented") for g in result.gaps)

@@ -140,7 +140,7 @@ def test_a_list_of_negated_findings_still_negates_each():
         ("Dx: discal hernia L5-S1.", "M51.27"),
         ("A: Prolapsed intervertebral disc C5/6.", "M50.222"),
         ("Diagnosis: slipped disc at L4/5 - back pain only.", "M51.26"),
-        ("Assessment: lumbosciatica on the right side.", "M54.40"),  # the side outside the phrase is not yet read
+        ("Assessment: lumbosciatica on the right side.", "M54.41"),
         ("Assessment: chronic pain in the lumbar spine, no red flags.", "M54.50"),
         ("Impression: pain in the dorsal spine for two months.", "M54.6"),
         ("Dx: spinal arthrosis of the lumbar spine.", "M47.816"),

@@ -185,6 +185,8 @@ class FindingBuilder(SavedRules[FindingRules]):
             re.IGNORECASE,
         )
 
+        self._qualifier_re = re.compile(rules.trailing_qualifiers.pattern, re.IGNORECASE)
+
     def __call__(self, doc: Doc) -> Doc:
         findings, spans = self.build(doc)
         doc._.notecoder_findings = findings
@@ -202,6 +204,7 @@ class FindingBuilder(SavedRules[FindingRules]):
             return (), []
         note = self._index(doc)
         drafts = self._drafts(note, spans)
+        self._take_trailing_qualifiers(note, drafts)
         self._resolve_regions(note, drafts)
         drafts = self._absorb_levels(drafts)
         self._resolve_values(note, drafts)
@@ -386,6 +389,21 @@ class FindingBuilder(SavedRules[FindingRules]):
                     )
                     draft.levels, draft.region, draft.region_source = nearest.levels, nearest.region, "sentence"
                     draft.segments = nearest.segments
+
+    def _take_trailing_qualifiers(self, note: _Note, drafts: list[_Draft]) -> None:
+        """A side or a fracture's stability written just after the diagnosis ("sciatica, right side", "L1 burst
+        fracture, stable") is part of it: the span takes it in, so the code's axis reads it from the evidence."""
+        rule = self.rules.trailing_qualifiers
+        text = note_text(note.doc)
+        for draft in drafts:
+            if draft.concept not in rule.concepts:
+                continue
+            match = self._qualifier_re.match(text, draft.end, min(len(text), draft.end + rule.window))
+            if match is None:
+                continue
+            span = note.doc.char_span(draft.start, match.end(), alignment_mode="contract")
+            if span is not None and span.end_char > draft.end:
+                draft.end, draft.end_token = span.end_char, span.end
 
     def _trailing_region(self, text: str, end: int) -> "Levels | None":
         """A region word that closes the phrase: "segmental dysfunction, thoracic", "back pain, lumbar"."""

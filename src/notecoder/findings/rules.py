@@ -46,6 +46,13 @@ class _TrailingRegion(RulesModel):
     window: int
 
 
+class _TrailingQualifiers(RulesModel):
+    about: str = ""
+    concepts: frozenset[str]
+    pattern: str
+    window: int
+
+
 class _RootLevels(RulesModel):
     concepts: frozenset[str]
     roots: dict[str, str]
@@ -61,6 +68,7 @@ class FindingRules(RulesFile):
     concept_levels: dict[str, str]
     limb_qualifiers: _LimbQualifiers
     trailing_region: _TrailingRegion
+    trailing_qualifiers: _TrailingQualifiers
     root_levels: _RootLevels
     value_links: dict[FindingKind, _ValueLink]
     value_patterns: tuple[_ValuePattern, ...]

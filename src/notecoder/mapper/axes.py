@@ -3,6 +3,7 @@ fracture type, encounter, the M51.36-/M48.06- characters), each axis reads its v
 and an axis the note does not document gives the tabular's 'unspecified' code or the category, with the gap that
 asks for it. Each resolver is registered by its placeholder's name."""
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import product
@@ -14,6 +15,7 @@ from notecoder.mapper.rules import Family, MapperRules, Variant
 from notecoder.result import AxisValue, Finding
 
 _NAMED_VERTEBRAE = 2
+_WORD = re.compile(r"[a-z]+")
 
 
 @dataclass(frozen=True)
@@ -111,9 +113,9 @@ def _disc_level(rules: MapperRules, variant: Variant, unit: Unit, note: NoteInde
 def _words(axis_name: str) -> Resolver:
     def resolve(rules: MapperRules, variant: Variant, unit: Unit, note: NoteIndex) -> list[AxisValue]:
         axis = getattr(rules.axes, axis_name)
-        lower = unit.finding.text.lower()
+        said = set(_WORD.findall(unit.finding.text.lower()))
         for word, characters in axis.words:
-            if word in lower:
+            if set(word.split()) <= said:  # every word of the entry, in any order ("burst fracture, stable")
                 if not characters:
                     return [missing(axis_name)]
                 return [
