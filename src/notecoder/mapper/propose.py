@@ -23,6 +23,15 @@ from notecoder.result import Alternative, Assertion, CodeProposal, Finding, Gap
 
 
 @dataclass(frozen=True)
+class Origin:
+    """What a proposal comes from: the family its rule gives, its role, and the rule (a concept or combination)."""
+
+    family: str
+    role: Role
+    rule: str
+
+
+@dataclass(frozen=True)
 class Proposal:
     codes: tuple[CodeProposal, ...]
     alternatives: tuple[Alternative, ...]
@@ -97,9 +106,7 @@ class Mapper:
         self,
         drafts: dict[str, Draft],
         built: Built,
-        family: str,
-        role: Role,
-        rule: str,
+        origin: Origin,
         region,
         support: list[Finding],
         reason: str,
@@ -111,11 +118,11 @@ class Mapper:
         if draft is None:
             draft = Draft(
                 code=built.code,
-                family=family,
-                role=role,
-                rule=rule,
+                family=origin.family,
+                role=origin.role,
+                rule=origin.rule,
                 region=region,
-                group=self.rules.families[family].group,
+                group=self.rules.families[origin.family].group,
                 reason=reason,
                 axes=built.axes,
                 axis_gaps=list(built.gaps),
@@ -128,24 +135,17 @@ class Mapper:
         return draft
 
     def _unbuilt(
-        self,
-        drafts: dict[str, Draft],
-        family: str,
-        role: Role,
-        rule: str,
-        region,
-        support: list[Finding],
-        encounter: str | None = None,
+        self, drafts: dict[str, Draft], origin: Origin, region, support: list[Finding], encounter: str | None = None
     ) -> None:
         """A diagnosis whose family has no code without a region: not proposed, but it excludes what it would."""
-        label = self.family_label(family)
+        label = self.family_label(origin.family)
         drafts.setdefault(
             f"{label} {region}",
             Draft(
                 code=label,
-                family=family,
-                role=role,
-                rule=rule,
+                family=origin.family,
+                role=origin.role,
+                rule=origin.rule,
                 region=region,
                 evidence=list(support),
                 encounter=encounter,
@@ -170,6 +170,7 @@ class Mapper:
             elif timing == "sequela":
                 facts.sequela.add(region)  # coded after the condition it left, which is coded as it is now
             family = _family_for_text(concept, finding.text)
+            origin = Origin(family, "injury", finding.concept)
             when = f"{timing} encounter" if timing else "timing not documented"
             reason = (
                 f"{concept.reason} ('{finding.text}', {when}); M50-M54 Excludes1: {self._block_note}"
@@ -181,21 +182,11 @@ class Mapper:
             for unit in units(self.rules, family, finding, region, _source(finding), encounter=timing):
                 for built in build(self.rules, family, unit, note):
                     self._draft(
-                        drafts,
-                        built,
-                        family,
-                        "injury",
-                        finding.concept,
-                        unit.region,
-                        [finding],
-                        reason,
-                        note,
-                        encounter=timing,
-                        site=unit.site,
+                        drafts, built, origin, unit.region, [finding], reason, note, encounter=timing, site=unit.site
                     )
                     built_any = True
             if not built_any:  # no code without its region, but a current injury still keeps M53 and pain out
-                self._unbuilt(drafts, family, "injury", finding.concept, region, [finding], encounter=timing)
+                self._unbuilt(drafts, origin, region, [finding], encounter=timing)
 
     def _injury_timing(self, injury: Finding, note: NoteIndex) -> str | None:
         """Current, subsequent, sequela or remote; a bare date says when, not which encounter, so it does not count."""
@@ -250,9 +241,8 @@ class Mapper:
                 if set(combination.concepts) <= concepts_here:
                     support = [f for f in pool if f.concept in combination.concepts]
                     rule = "+".join(combination.concepts)
-                    self._specific_code(
-                        combination.family, "combination", rule, region, support, combination.reason, note, drafts, gaps
-                    )
+                    origin = Origin(combination.family, "combination", rule)
+                    self._specific_code(origin, region, support, combination.reason, note, drafts, gaps)
                     consumed |= set(combination.concepts)
                     joined.update((f.start, f.end) for f in support)
             for finding in findings:
@@ -260,15 +250,12 @@ class Mapper:
                     continue
                 concept = self.rules.concepts[finding.concept]
                 family = _family_for_text(concept, finding.text)
-                self._specific_code(
-                    family, "specific", finding.concept, region, [finding], concept.reason, note, drafts, gaps
-                )
+                origin = Origin(family, "specific", finding.concept)
+                self._specific_code(origin, region, [finding], concept.reason, note, drafts, gaps)
 
     def _specific_code(
         self,
-        family: str,
-        role: Role,
-        rule: str,
+        origin: Origin,
         region,
         support: list[Finding],
         reason: str,
@@ -276,6 +263,7 @@ class Mapper:
         drafts: dict[str, Draft],
         gaps: Gaps,
     ) -> None:
+        family = origin.family
         # the levels come from the diagnosis as stated, at disc levels where they are given
         best = min(
             support, key=lambda f: (f.section not in ASSESSMENT_SECTIONS, -len(f.segments), len(f.levels) != 2, f.start)
@@ -289,30 +277,20 @@ class Mapper:
                 where = self.rules.region_names.get(unit.region if unit.region is not None else 0, "site unspecified")
                 at = f" {unit.segment}" if unit.segment else ""
                 self._draft(
-                    drafts,
-                    built,
-                    family,
-                    role,
-                    rule,
-                    unit.region,
-                    support,
-                    f"{reason} ({text};{at} {where})",
-                    note,
-                    site=unit.site,
+                    drafts, built, origin, unit.region, support, f"{reason} ({text};{at} {where})", note, site=unit.site
                 )
                 built_any = True
         if not built_any:
             gaps.raise_("region-not-documented", self.family_label(family), support)
-            self._unbuilt(drafts, family, role, rule, region, support)
+            self._unbuilt(drafts, origin, region, support)
 
     def _m53(self, note: NoteIndex, drafts: dict[str, Draft]) -> None:
         for finding, concept in note.diagnoses("m53", self.rules.supporting_assertions):
             region = note.region(finding)
             for unit in units(self.rules, concept.family, finding, region, _source(finding)):
                 for built in build(self.rules, concept.family, unit, note):
-                    draft = self._draft(
-                        drafts, built, concept.family, "m53", finding.concept, region, [finding], "", note
-                    )
+                    origin = Origin(concept.family, "m53", finding.concept)
+                    draft = self._draft(drafts, built, origin, region, [finding], "", note)
                     draft.reason = draft.reason or self._rationale(finding, region, built, concept.family)
 
     def _cranial_evidence(self, note: NoteIndex, drafts, families: frozenset[str] | None) -> None:
@@ -384,7 +362,9 @@ class Mapper:
                 reason += f"; {headache.reason}"
             unit = next(units(self.rules, concept.family, finding, region, _source(finding)))
             for built in build(self.rules, concept.family, unit, note):
-                self._draft(drafts, built, concept.family, "pain", finding.concept, region, [finding], reason, note)
+                self._draft(
+                    drafts, built, Origin(concept.family, "pain", finding.concept), region, [finding], reason, note
+                )
 
     def _code_proposal(self, draft: Draft) -> CodeProposal:
         return CodeProposal(
