@@ -248,8 +248,16 @@ def test_a_fracture_named_by_region_only_asks_for_its_vertebra():
         ("Dx: Lumbago with sciatica, right side.", "M54.41", "Lumbago with sciatica, right side"),
         ("Assessment: lumbosciatica on the left side, 3 weeks.", "M54.42", "lumbosciatica on the left side"),
         ("Imp: sciatica (right), improving with PT.", "M54.31", "sciatica (right)"),
-        ("Assessment: L1 burst fracture, stable, after a fall from a ladder today.", "S32.011A", "L1 burst fracture, stable"),
-        ("Assessment: L1 burst fracture - unstable - fall from roof this morning.", "S32.012A", "L1 burst fracture - unstable"),
+        (
+            "Assessment: L1 burst fracture, stable, after a fall from a ladder today.",
+            "S32.011A",
+            "L1 burst fracture, stable",
+        ),
+        (
+            "Assessment: L1 burst fracture - unstable - fall from roof this morning.",
+            "S32.012A",
+            "L1 burst fracture - unstable",
+        ),
     ],
 )
 def test_a_side_or_stability_written_after_the_diagnosis_is_read(text, code, evidence):
@@ -257,3 +265,13 @@ def test_a_side_or_stability_written_after_the_diagnosis_is_read(text, code, evi
     alternative = next(a for a in result.alternatives if a.code == code)
     assert evidence in [f.text for f in alternative.evidence]
     assert not any(g.id in ("laterality-not-documented", "specificity-not-documented") for g in result.gaps)
+
+
+def test_no_other_fracture_says_nothing_of_the_fractures_the_note_names():
+    text = (
+        "CT thoracolumbar spine: acute L1 compression fracture. No other spinal fracture.\n"
+        "Assessment: L1 compression fracture after a fall from a ladder today; left T12 transverse process "
+        "fracture, nondisplaced."
+    )
+    found = alternatives(text)
+    assert {"S32.010A", "S22.088A"} <= found

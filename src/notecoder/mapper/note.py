@@ -60,8 +60,10 @@ class NoteIndex:
         for rejection in self.rejections:
             if rejection.concept != finding.concept or not same_region(rejection.region, finding.region):
                 continue
-            # an injury the author calls resolved (or absent) is not a current one, wherever else it is named
-            if injury or finding.section not in AUTHOR_SECTIONS or finding.start < rejection.start:
+            # an injury of a stated region the author calls resolved (or absent) is not a current one, wherever else
+            # it is named; "no other fracture" says nothing of the fractures the note does name
+            anywhere = injury and rejection.region is not None and rejection.region == finding.region
+            if anywhere or finding.section not in AUTHOR_SECTIONS or finding.start < rejection.start:
                 return True
         return False
 
