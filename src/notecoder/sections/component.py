@@ -48,8 +48,11 @@ class SectionStage(SavedRules[SectionRules]):
                     bare.update((" ".join(form.split()), key) for form in forms)
         self.bare = bare
         """Titles written without a colon, alone on their line ("Assessment", "DISCHARGE DIAGNOSES"), by their words."""
-        words = "|".join(re.escape(w).replace(r"\ ", r"[ \t]+") for w in sorted(bare, key=len, reverse=True))
-        self.bare_re = re.compile(rf"^[ \t]*({words or '(?!)'})[ \t]*$", re.IGNORECASE | re.MULTILINE)
+        longest = max((len(w) for w in bare), default=0)
+        # a short line of letters alone (a candidate title), then a dictionary look-up: cheaper than an alternation
+        # of every title tried at every position of the note
+        letters = rf"[A-Za-z][A-Za-z'/&() \t-]{{{_BARE_TITLE_CHARS - 1},{longest + 8}}}?"
+        self.bare_re = re.compile(rf"^[ \t]*({letters})[ \t]*$", re.MULTILINE)
 
     def __call__(self, doc: Doc) -> Doc:
         titles = self._titles(doc)
@@ -96,9 +99,10 @@ class SectionStage(SavedRules[SectionRules]):
         title word in the prose."""
         found = []
         for match in self.bare_re.finditer(note_text(doc)):
-            span = doc.char_span(match.start(1), match.end(1))
+            key = self.bare.get(" ".join(match.group(1).lower().split()))
+            span = doc.char_span(match.start(1), match.end(1)) if key is not None else None
             if span is not None:
-                found.append((self.bare[" ".join(match.group(1).lower().split())], span.start, span.end))
+                found.append((key, span.start, span.end))
         return found
 
     @staticmethod
