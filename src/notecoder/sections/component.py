@@ -100,7 +100,9 @@ class SectionStage(SavedRules[SectionRules]):
         found = []
         for match in self.bare_re.finditer(note_text(doc)):
             key = self.bare.get(" ".join(match.group(1).lower().split()))
-            span = doc.char_span(match.start(1), match.end(1)) if key is not None else None
+            if key is None:
+                continue
+            span = doc.char_span(match.start(1), match.end(1))
             if span is not None:
                 found.append((key, span.start, span.end))
         return found
