@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import product
 
+from notecoder.levels.parse import VERTEBRAE, region_of
 from notecoder.mapper.icd import MISSING, category, emittable, placeholders
 from notecoder.mapper.note import K, NoteIndex
 from notecoder.mapper.registry import registrar
@@ -249,8 +250,6 @@ def units(
 
 def _zones(levels: tuple[str, ...]) -> list[int]:
     """The regions of a mention that names several ("cervical and lumbar radiculopathy", "C5, T4, L5")."""
-    from notecoder.levels.parse import VERTEBRAE, region_of
-
     zones: dict[str, set[int]] = {}
     for vertebra in levels:
         zones.setdefault("C" if vertebra == "C0" else vertebra[0], set()).add(VERTEBRAE.index(vertebra))
@@ -259,15 +258,11 @@ def _zones(levels: tuple[str, ...]) -> list[int]:
 
 def _adjacent(levels: tuple[str, ...]) -> tuple[str, ...]:
     """Two adjacent vertebrae named alone ("C5 and C6", "the C5, C6 disc") are the segment between them."""
-    from notecoder.levels.parse import VERTEBRAE
-
     if len(levels) == 2 and VERTEBRAE.index(levels[1]) - VERTEBRAE.index(levels[0]) == 1:
         return (f"{levels[0]}-{levels[1]}",)
     return ()
 
 
 def segment_region(segment: str) -> int:
-    from notecoder.levels.parse import VERTEBRAE, region_of
-
     upper, lower = segment.split("-")
     return int(region_of({VERTEBRAE.index(upper), VERTEBRAE.index(lower)}))
