@@ -2,30 +2,34 @@
 the native `/v1/extract` returning a `NoteResult`, `/v1/fhir` (DocumentReference in, Bundle out), and `/healthz` /
 `/readyz` for orchestrators.
 
-Serious defaults for a service that receives PHI: a body size limit (413), a per-note length limit (413), a bearer
-token when `NOTECODER_TOKEN` is set (401 otherwise; the health endpoints stay open), validation errors (422) that
-name the field but never echo what was sent, and access logs with method, path and status only."""
+Defaults for a service that receives PHI, each a module here: the token before anything is read (`guard`), caps
+on bodies, notes and requests (`guard`, `notes`), a time budget per request with coding in processes that are
+replaced when it runs out (`pool`), short notes first (`admission`), errors that never echo what was sent
+(`errors`), a log without note text, ids or query strings (`access_log`). No interactive docs (they load scripts
+from a public CDN); the OpenAPI schema needs the token like every other path but the health checks."""
 
-import hmac
+import asyncio
 import json
-import os
-import time
 from contextlib import asynccontextmanager
 from functools import cache
-from typing import Annotated
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 
 from notecoder import __version__
 from notecoder.result import NoteResult, Setting
-from notecoder.service import cogstack
+from notecoder.service import cogstack, fhir_input
+from notecoder.service.access_log import AccessLog
+from notecoder.service.confidence import ConfidenceFloor
+from notecoder.service.errors import field_names, invalid_response, problem_response, safe_errors
+from notecoder.service.guard import App, Guard
+from notecoder.service.notes import check_request, holds_surrogate, note_problem
+from notecoder.service.pool import Job, Pool
+from notecoder.service.problems import Busy, Failed, Invalid, OutOfTime, Problem
+from notecoder.service.settings import ServiceSettings
 
-MAX_BODY_BYTES = 10_000_000
-MAX_NOTE_CHARS = 1_000_000
-TOKEN_VARIABLE = "NOTECODER_TOKEN"
 OPEN_PATHS = frozenset({"/healthz", "/readyz"})
 
 
@@ -33,64 +37,15 @@ class ExtractRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str
     setting: Setting = Setting.OUTPATIENT
-    min_confidence: float | None = None
+    min_confidence: ConfidenceFloor | None = None
 
 
-class BodyLimit:
-    """Refuse a request body over `limit` bytes with 413, by its Content-Length or as it streams in."""
-
-    def __init__(self, app, limit: int) -> None:
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        declared = dict(scope.get("headers") or ()).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            return await _too_large(send, self.limit)
-        # read the body here, at most `limit` bytes, then hand it on: a chunked upload cannot pass the limit either
-        chunks, seen, more = [], 0, True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                return await self.app(scope, _replay([message]), send)
-            chunks.append(message.get("body", b""))
-            seen += len(chunks[-1])
-            if seen > self.limit:
-                return await _too_large(send, self.limit)
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
-        return await self.app(
-            scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send
-        )
-
-
-def _replay(messages: list[dict], then=None):
-    async def receive():
-        if messages:
-            return messages.pop(0)
-        if then is not None:
-            return await then()
-        return {"type": "http.disconnect"}
-
-    return receive
-
-
-async def _too_large(send, limit: int) -> None:
-    body = json.dumps({"detail": f"request body over {limit:,} bytes"}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})  # fmt: skip
+_FIELDS = field_names([ExtractRequest, cogstack.ProcessInput, cogstack.BulkProcessInput, cogstack.Content])
 
 
 @cache
 def _info() -> cogstack.ServiceInfo:
-    """What the service runs, read once per worker: every /api/process response carries it."""
+    """What the service runs, read once per server process: every /api/process response carries it."""
     from notecoder.scoring import model_folder
 
     checksum = (model_folder() / "model.json.sha256").read_text(encoding="utf-8").split()[0][:12]
@@ -103,103 +58,153 @@ def _info() -> cogstack.ServiceInfo:
     )
 
 
-def create_app(max_body_bytes: int = MAX_BODY_BYTES, max_note_chars: int = MAX_NOTE_CHARS) -> BodyLimit:
-    state = {"ready": False}
+FHIR_JSON = "application/fhir+json"
+
+
+def _json(payload: bytes, media_type: str = "application/json") -> Response:
+    """A response whose JSON the extraction process wrote: nothing is parsed or serialized again here."""
+    return Response(payload, media_type=media_type)
+
+
+def create_app(settings: ServiceSettings | None = None, pool: Pool | None = None) -> App:
+    """The service as an ASGI app; `pool` (default: `settings.processes` extraction processes) does the coding."""
+    settings = settings or ServiceSettings()
+    pool = pool or Pool(settings.processes, settings.queue)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        from notecoder.extraction import extract
-
-        extract("warm-up: neck pain.")  # each worker loads the pipeline once, before it reports ready
-        state["ready"] = True
+        await pool.start()  # the processes load the pipeline in the background; /readyz says when one has
         yield
+        await pool.stop()
 
     about = "ICD-10-CM M53.x dorsopathy codes from clinical notes, with evidence and gaps."
-    app = FastAPI(title="notecoder", version=__version__, lifespan=lifespan, description=about)
+    app = FastAPI(title="notecoder", version=__version__, lifespan=lifespan, description=about, docs_url=None,
+                  redoc_url=None)  # fmt: skip
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
-        # FastAPI's default echoes the input (the note) back: name the field and the problem only
-        detail = [
-            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in error.errors()
-        ]
-        return JSONResponse({"detail": detail}, status_code=422)
+        return invalid_response(request.url.path, safe_errors(error.errors(), _FIELDS))
 
-    def authorized(authorization: Annotated[str | None, Header()] = None) -> None:
-        token = os.environ.get(TOKEN_VARIABLE)
-        if not token:
-            return
-        given = authorization[7:] if authorization and authorization.startswith("Bearer ") else ""
-        if not hmac.compare_digest(given.encode(), token.encode()):
-            raise HTTPException(401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+    @app.exception_handler(Problem)
+    async def problem(request: Request, error: Problem) -> JSONResponse:
+        return problem_response(request.url.path, error)
 
-    def code(text: str, setting: Setting = Setting.OUTPATIENT) -> NoteResult:
-        if len(text) > max_note_chars:
-            raise HTTPException(
-                413, f"a note is {len(text):,} characters; this service reads at most {max_note_chars:,}"
-            )
-        from notecoder.extraction import extract
+    async def code_many(jobs: list[Job | Problem]) -> list[bytes | Problem | None]:
+        """Each job's JSON or its problem, in order, all in one process within one time budget; None for the jobs
+        left when the budget ran out. Busy (503) when no process came free for the request."""
+        results: list[bytes | Problem | None] = [job if isinstance(job, Problem) else None for job in jobs]
+        todo = [(n, job) for n, job in enumerate(jobs) if isinstance(job, Job)]
+        if not todo:
+            return results
+        deadline = asyncio.get_running_loop().time() + settings.request_seconds
+        async with pool.lease(sum(job.chars for _, job in todo), deadline) as worker:
+            for n, job in todo:
+                try:
+                    results[n] = await worker.run(job, deadline)
+                except Failed as error:  # this note's fault or the process's: the next notes go on
+                    results[n] = error
+                except (OutOfTime, Busy) as error:
+                    results[n] = error
+                    break
+        return results
 
-        return extract(text, setting)
+    async def code_one(job: Job) -> bytes:
+        (result,) = await code_many([job])
+        if isinstance(result, bytes):
+            return result
+        raise left("the note", result)
 
-    guarded = [Depends(authorized)]
+    def left(where: str, found: Problem | None) -> Problem:
+        """The problem of a job not coded, saying which one."""
+        if found is None or isinstance(found, OutOfTime | Busy):
+            budget = f"{settings.request_seconds:g} s"
+            return OutOfTime(f"{where} was not coded within the request's time budget of {budget}")
+        if isinstance(found, Failed):
+            return Failed(f"{where} was not coded: {found.message}")
+        return found
+
+    def content_job(content: cogstack.Content, at: tuple[str | int, ...]) -> Job | Problem:
+        """The job of one CogStack content at `at` in the body, or its problem naming the field."""
+        field = "".join(f"[{part}]" if isinstance(part, int) else part for part in at)
+        problem: Problem | None
+        if holds_surrogate(content.footer):
+            name, problem = "footer", Invalid(f"{field}.footer is not Unicode text: it holds a lone surrogate")
+        else:
+            name, problem = "text", note_problem(content.text, f"{field}.text", settings)
+        if problem is None:
+            return Job("cogstack", (content.text, content.footer), len(content.text))
+        problem.loc = ("body", *at, name)
+        return problem
 
     @app.get("/healthz")
-    def healthz() -> dict:
+    async def healthz() -> dict:
         return {"status": "UP"}
 
     @app.get("/readyz")
-    def readyz() -> JSONResponse:
-        ready = state["ready"]
-        return JSONResponse({"status": "UP" if ready else "DOWN"}, status_code=200 if ready else 503)
+    async def readyz() -> JSONResponse:
+        return JSONResponse({"status": "UP" if pool.ready else "DOWN"}, status_code=200 if pool.ready else 503)
 
-    @app.get("/api/info", dependencies=guarded)
-    def info() -> cogstack.ServiceInfo:
+    @app.get("/api/info")
+    async def info() -> cogstack.ServiceInfo:
         return _info()
 
-    def process_one(content: cogstack.Content) -> cogstack.ProcessResult:
-        start = time.perf_counter()
-        result = code(content.text)
-        return cogstack.ProcessResult(text=content.text, annotations=cogstack.annotations(result), success=True,
-                                      timestamp=cogstack.now(), elapsed_time=time.perf_counter() - start,
-                                      footer=content.footer)  # fmt: skip
+    @app.post("/api/process", response_model=cogstack.ProcessResponse)
+    async def process(payload: cogstack.ProcessInput) -> Response:
+        job = content_job(payload.content, ("content",))
+        if isinstance(job, Problem):
+            raise job
+        result = await code_one(job)
+        return _json(b'{"medcat_info":%s,"result":%s}' % (_info().model_dump_json().encode(), result))
 
-    @app.post("/api/process", dependencies=guarded)
-    def process(payload: cogstack.ProcessInput) -> cogstack.ProcessResponse:
-        return cogstack.ProcessResponse(medcat_info=_info(), result=process_one(payload.content))
+    @app.post("/api/process_bulk", response_model=cogstack.BulkProcessResponse)
+    async def process_bulk(payload: cogstack.BulkProcessInput) -> Response:
+        """Every note gets its entry, in order: its result, or an error naming its position (a bad note, or the
+        request's time budget spent before it was coded); one note's error loses no other note's result."""
+        check_request([content.text for content in payload.content], settings)
+        jobs = [content_job(content, ("content", n)) for n, content in enumerate(payload.content)]
+        results = await code_many(jobs)
+        entries = [result if isinstance(result, bytes) else _error_entry(left(f"content[{n}]", result))
+                   for n, result in enumerate(results)]  # fmt: skip
+        return _json(b'{"medcat_info":%s,"result":[%s]}' % (_info().model_dump_json().encode(), b",".join(entries)))
 
-    @app.post("/api/process_bulk", dependencies=guarded)
-    def process_bulk(payload: cogstack.BulkProcessInput) -> cogstack.BulkProcessResponse:
-        return cogstack.BulkProcessResponse(medcat_info=_info(), result=[process_one(c) for c in payload.content])
+    @app.post("/v1/extract", response_model=NoteResult)
+    async def extract_note(request: ExtractRequest) -> Response:
+        if found := note_problem(request.text, "text", settings):
+            found.loc = ("body", "text")
+            raise found
+        job = Job("extract", (request.text, request.setting.value, request.min_confidence), len(request.text))
+        return _json(await code_one(job))
 
-    @app.post("/v1/extract", dependencies=guarded)
-    def extract_note(request: ExtractRequest) -> NoteResult:
-        result = code(request.text, request.setting)
-        return result.above(request.min_confidence) if request.min_confidence is not None else result
-
-    @app.post("/v1/fhir", dependencies=guarded)
-    def fhir(resource: dict) -> JSONResponse:
+    @app.post("/v1/fhir")
+    async def fhir(resource: dict) -> Response:
         """A DocumentReference (text/plain attachment) in, its result Bundle out; a Bundle of DocumentReferences in,
-        a collection Bundle of result Bundles out. Needs the [fhir] extra."""
-        from notecoder.fhir_r4 import FhirInputError, document_notes
-
-        try:
-            notes = list(document_notes(resource))
-        except FhirInputError as error:
-            raise HTTPException(422, str(error)) from None
-        bundles = [json.loads(code(text).to_fhir(ref, subject).model_dump_json(exclude_none=True))
-                   for ref, text, subject in notes]  # fmt: skip
+        a collection Bundle out holding, for each in order, its result Bundle or an OperationOutcome. Needs the
+        [fhir] extra."""
+        found = fhir_input.notes(resource, settings)
+        check_request([note[1] for _, note in found if not isinstance(note, Problem)], settings)
+        jobs = [note if isinstance(note, Problem) else Job("fhir", (note[1], note[0], note[2]), len(note[1]))
+                for _, note in found]  # fmt: skip
         if resource.get("resourceType") == "DocumentReference":
-            return JSONResponse(bundles[0], media_type="application/fhir+json")
-        wrapped = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": b} for b in bundles]}
-        return JSONResponse(wrapped, media_type="application/fhir+json")
+            if isinstance(jobs[0], Problem):
+                raise jobs[0]
+            return _json(await code_one(jobs[0]), FHIR_JSON)
+        results = await code_many(jobs)
+        entries = [result if isinstance(result, bytes) else json.dumps(fhir_input.outcome(left(path, result))).encode()
+                   for (path, _), result in zip(found, results, strict=True)]  # fmt: skip
+        resources = b",".join(b'{"resource":%s}' % entry for entry in entries)
+        return _json(b'{"resourceType":"Bundle","type":"collection","entry":[%s]}' % resources, FHIR_JSON)
 
-    return BodyLimit(app, max_body_bytes)
-
-
-def app_factory() -> BodyLimit:
-    """For uvicorn's `--factory`, each worker building its own app: limits from the environment `serve` set."""
-    return create_app(
-        int(os.environ.get("NOTECODER_MAX_BODY_BYTES", MAX_BODY_BYTES)),
-        int(os.environ.get("NOTECODER_MAX_NOTE_CHARS", MAX_NOTE_CHARS)),
+    return AccessLog(
+        Guard(app, settings.token, OPEN_PATHS, settings.body_bytes, settings.body_seconds, settings.pending_body_bytes),
+        frozenset(route.path for route in app.routes),  # type: ignore[attr-defined]
     )
+
+
+def _error_entry(problem: Problem) -> bytes:
+    entry = cogstack.ProcessErrors(success=False, timestamp=cogstack.now(), errors=[problem.message])
+    return entry.model_dump_json().encode()
+
+
+def app_factory() -> App:
+    """For uvicorn's `--factory`, each worker building its own app from what `serve` set in the environment."""
+    return create_app(ServiceSettings.from_environment())

@@ -1,0 +1,79 @@
+"""One extraction process of `notecoder serve` (`python -m notecoder.service.extractor`): it loads the pipeline,
+says it is ready, then codes one job at a time from its parent and answers with the response's JSON. A process, not
+a thread, so that a note past its request's time budget can be stopped (the process is killed and replaced), and
+so that coding never holds the server's event loop.
+
+Frames both ways: an 8-byte length, then a pickle (parent to child: job name and arguments; child to parent: "ok"
+and the JSON bytes, or "error" and the exception's type name only, since its message may quote the note)."""
+
+import os
+import pickle
+import signal
+import sys
+import time
+from collections.abc import Callable
+from typing import BinaryIO, cast
+
+HEADER_BYTES = 8
+
+
+def read_frame(stream: BinaryIO) -> object | None:
+    header = stream.read(HEADER_BYTES)
+    if len(header) < HEADER_BYTES:
+        return None  # the parent closed the pipe: the server is stopping
+    return pickle.loads(stream.read(int.from_bytes(header, "big")))
+
+
+def frame(message: object) -> bytes:
+    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return len(payload).to_bytes(HEADER_BYTES, "big") + payload
+
+
+def _extract(text: str, setting: str, floor: float | None) -> bytes:
+    from notecoder.extraction import extract
+
+    result = extract(text, setting)
+    return (result.above(floor) if floor is not None else result).model_dump_json().encode()
+
+
+def _cogstack(text: str, footer: str | dict | None) -> bytes:
+    from notecoder.extraction import extract
+    from notecoder.service import cogstack
+
+    start = time.perf_counter()
+    annotations = cogstack.annotations(extract(text))
+    result = cogstack.ProcessResult(text=text, annotations=annotations, success=True, timestamp=cogstack.now(),
+                                    elapsed_time=time.perf_counter() - start, footer=footer)  # fmt: skip
+    return result.model_dump_json().encode()
+
+
+def _fhir(text: str, reference: str | None, subject: dict | None) -> bytes:
+    from notecoder.extraction import extract
+
+    return extract(text).to_fhir(reference, subject).model_dump_json(exclude_none=True).encode()
+
+
+JOBS: dict[str, Callable[..., bytes]] = {"extract": _extract, "cogstack": _cogstack, "fhir": _fhir}
+
+
+def main() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle; it stops its processes
+    replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a library's stray print goes to the log, not into a frame
+    from notecoder.extraction import extract
+
+    extract("warm-up: neck pain.")
+    replies.write(frame(("ready", None)))
+    replies.flush()
+    while (message := read_frame(sys.stdin.buffer)) is not None:
+        job, args = cast(tuple[str, tuple], message)
+        try:
+            reply: tuple[str, object] = ("ok", JOBS[job](*args))
+        except Exception as error:
+            reply = ("error", type(error).__name__)
+        replies.write(frame(reply))
+        replies.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""`/v1/fhir`'s notes, read strictly, and its problems answered as OperationOutcome. Attachment data must be
+base64 in full: a lenient decoder turns "!!!!" into an empty note and drops a corrupted tail, so a note would be
+coded as if it said nothing, or less than it does. Problems name the resource by its position in the request
+(a FHIRPath), never by its id or any value sent."""
+
+import binascii
+
+from notecoder.service.notes import holds_surrogate, note_problem
+from notecoder.service.problems import Invalid, Problem
+from notecoder.service.settings import ServiceSettings
+
+Note = tuple[str | None, str, dict | None]
+"""(reference, text, subject), as `fhir_r4.document_note` gives them (no reference without a usable id)."""
+
+_ISSUE = {413: "too-costly", 422: "invalid", 503: "transient", 504: "timeout"}  # FHIR IssueType by HTTP status
+_READABLE = ("a valid R4 DocumentReference with a text/plain attachment (base64 `data`, or `url` \"#id\" naming a "
+             "contained Binary)")  # fmt: skip
+
+
+def notes(resource: object, settings: ServiceSettings) -> list[tuple[str, Note | Problem]]:
+    """(FHIRPath, note or its problem) of each DocumentReference in the request; Invalid when it holds none."""
+    found: list[tuple[str, Note | Problem]] = []
+    for path, document in _documents(resource):
+        try:
+            note = read_note(path, document)
+        except Invalid as error:
+            found.append((path, error))
+            continue
+        problem = note_problem(note[1], f"the note of {path}", settings)
+        if problem:
+            problem.expression = path
+        found.append((path, problem or note))
+    return found
+
+
+def _documents(resource: object) -> list[tuple[str, object]]:
+    """(FHIRPath, resource) of each DocumentReference the request holds: itself, or a Bundle's entries."""
+    kind = resource.get("resourceType") if isinstance(resource, dict) else None
+    if isinstance(resource, dict) and kind == "DocumentReference":
+        return [("DocumentReference", resource)]
+    if isinstance(resource, dict) and kind == "Bundle":
+        entries = resource.get("entry") or []
+        if not isinstance(entries, list):
+            raise Invalid("Bundle.entry is not a list", expression="Bundle.entry")
+        return [(f"Bundle.entry[{n}].resource", entry.get("resource") if isinstance(entry, dict) else None)
+                for n, entry in enumerate(entries)]  # fmt: skip
+    raise Invalid("a DocumentReference or a Bundle of them is expected", expression="resourceType")
+
+
+def read_note(path: str, document: object) -> Note:
+    """(reference, text, subject) of the DocumentReference at `path`; Invalid naming the field otherwise."""
+    from notecoder.fhir_r4 import FhirInputError, document_note
+
+    if not isinstance(document, dict) or document.get("resourceType") != "DocumentReference":
+        raise Invalid(f"{path} is not a DocumentReference", expression=path)
+    if holds_surrogate(document):
+        raise Invalid(f"{path} holds a string that is not Unicode text (a lone surrogate)", expression=path)
+    for field, data in _encoded(path, document):
+        _check_base64(field, data)
+    try:
+        return document_note(document)
+    except FhirInputError:  # its message names the resource by id: not repeated here
+        raise Invalid(f"{path} holds no note notecoder can read: {_READABLE} is expected", expression=path) from None
+
+
+def _encoded(path: str, document: dict):
+    """(FHIRPath, value) of every base64 field that can hold the note."""
+    for n, content in enumerate(_list(document.get("content"))):
+        attachment = content.get("attachment") if isinstance(content, dict) else None
+        if isinstance(attachment, dict) and "data" in attachment:
+            yield f"{path}.content[{n}].attachment.data", attachment["data"]
+    for n, contained in enumerate(_list(document.get("contained"))):
+        if isinstance(contained, dict) and contained.get("resourceType") == "Binary" and "data" in contained:
+            yield f"{path}.contained[{n}].data", contained["data"]
+
+
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _check_base64(field: str, data: object) -> None:
+    """Base64 in full (FHIR allows whitespace between its characters), and UTF-8 text once decoded."""
+    if not isinstance(data, str):
+        raise Invalid(f"{field} is not base64", expression=field)
+    try:
+        raw = binascii.a2b_base64("".join(data.split()), strict_mode=True)
+    except ValueError:  # binascii.Error, or a character outside ASCII
+        raise Invalid(f"{field} is not base64", expression=field) from None
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Invalid(f"{field} is not UTF-8 text once decoded", expression=field) from None
+
+
+def outcome(problem: Problem) -> dict:
+    """The OperationOutcome of a problem: its message, and where when known."""
+    issue: dict = {"severity": "error", "code": _ISSUE.get(problem.status, "exception"), "diagnostics": problem.message}
+    if problem.expression:
+        issue["expression"] = [problem.expression]
+    return {"resourceType": "OperationOutcome", "issue": [issue]}
