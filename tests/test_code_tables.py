@@ -37,10 +37,16 @@ def test_emitted_code_is_official(code):
         assert cm.is_valid_item(code) and cm.is_leaf(code), code
 
 
-@pytest.mark.parametrize("code", ["M53.82", "M47.17", "M48.06", "S12.-"])
-def test_emittable_never_invents_a_code(code):
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("M53.82", "M53.82"), ("M47.17", "M47.1-"), ("M48.06", "M48.06-"), ("M54.1", "M54.1-"), ("S12.-", "S12.-")],
+)
+def test_emittable_never_invents_a_code(code, expected):
     out = emittable(code)
-    assert cm.is_valid_item(out.rstrip("-")) or out.endswith("-")
+    assert out == expected
+    stem = out.rstrip("-").rstrip(".")
+    assert cm.is_valid_item(stem)  # a real code or category of the tabular, never an invented one
+    assert cm.is_leaf(stem) != out.endswith("-")  # a leaf in full; a category with its dash, never a leaf
 
 
 def test_decisions_where_seeds_and_tabular_disagree_are_written_down():
