@@ -1,6 +1,7 @@
 """Batch: every input format, bad rows recorded (never lost, never quoting the note), atomic output, resume."""
 
 import csv
+import hashlib
 import json
 import os
 import signal
@@ -91,7 +92,7 @@ def test_flat_views_have_a_row_per_code_alternative_and_gap(inputs, tmp_path, su
 
 def test_bad_rows_are_recorded_and_the_batch_goes_on(tmp_path):
     source = tmp_path / "bad.csv"
-    big = "Neck pain. " * 100_000
+    big = "x " * 70_000  # past the csv module's default field limit (131,072), and quick to code
     with source.open("wb") as handle:
         handle.write(b"id,text\n")
         handle.write(b"ok1,Cervical facet syndrome C5-6.\n")
@@ -106,7 +107,7 @@ def test_bad_rows_are_recorded_and_the_batch_goes_on(tmp_path):
     assert len(all_records) == 6  # every row of the input, the duplicate too
     got = {r["id"]: r for r in all_records if r.get("error", {}).get("type") != "DuplicateId"}
     assert got["ok1"]["status"] == "ok" and got["big"]["status"] == "ok"
-    assert len(got["big"]["result"]["findings"]) >= 100_000
+    assert got["big"]["sha256"] == hashlib.sha256(big.encode()).hexdigest()  # the whole field was read
     errors = {k: r["error"]["type"] for k, r in got.items() if r["status"] == "error"}
     assert errors["empty"] == "EmptyText"
     assert errors["latin"] == "UnicodeDecodeError"
@@ -115,6 +116,18 @@ def test_bad_rows_are_recorded_and_the_batch_goes_on(tmp_path):
     text = output.read_text(encoding="utf-8")
     assert SECRET not in text and "duplicate id" not in text
     assert text.count('"DuplicateId"') == 1
+
+
+def test_a_note_longer_than_notecoder_reads_is_an_error_record(tmp_path, monkeypatch):
+    monkeypatch.setattr("notecoder.extraction.MAX_NOTE_CHARS", 40)  # the 5,000,000 cap, lowered: same path
+    long = f"{SECRET} has neck pain x 3 months, worse."
+    source = write_csv(tmp_path / "in.csv", [{"id": "long", "text": long}, {"id": "short", "text": "Neck pain."}])
+    output = tmp_path / "out.jsonl"
+    run_batch(source, output)
+    got = records(output)
+    assert got["short"]["status"] == "ok"
+    message = f"row 1: note is {len(long)} characters; notecoder reads at most 40"  # the row, never the note
+    assert got["long"]["error"] == {"type": "ValueError", "message": message}
 
 
 def test_another_encoding_is_read_when_named(tmp_path):
@@ -151,7 +164,8 @@ def test_cli_batch_summary_and_fail_on_error(tmp_path, inputs):
     assert out.exit_code == 0
     assert "notes: 2 (1 ok, 1 failed)" in out.output and "EmptyText 1" in out.output
     out = runner.invoke(app, ["batch", str(source), "-o", str(tmp_path / "o.jsonl"), "--fail-on-error", "--quiet"])
-    assert out.exit_code == 1 and out.output == f"2 notes (1 ok, 1 failed), 0 codes, 1 gaps -> {tmp_path / 'o.jsonl'}\n"
+    assert out.exit_code == 1
+    assert out.output == f"2 notes (1 ok, 1 failed), 0 codes, 1 alternatives, 1 gaps -> {tmp_path / 'o.jsonl'}\n"
     out = runner.invoke(app, ["batch", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "o.jsonl")])
     assert out.exit_code == 3 and "nope.csv" in out.output
 
@@ -161,6 +175,7 @@ def test_progress_is_quiet_when_not_a_terminal():
     assert terminal_progress(quiet=False) is None  # pytest captures stderr: not a terminal
 
 
+@pytest.mark.slow
 def test_two_processes_give_the_same_results(inputs, tmp_path):
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     run_batch(inputs["jsonl"], one, processes=1)
@@ -169,6 +184,7 @@ def test_two_processes_give_the_same_results(inputs, tmp_path):
     assert len(summary.peak_rss_mb) >= 1
 
 
+@pytest.mark.slow
 def test_killed_batch_resumes_without_redoing_or_duplicating(tmp_path):
     total = 400
     source = tmp_path / "many.jsonl"

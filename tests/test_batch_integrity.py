@@ -1,6 +1,7 @@
 """Exports as an adversary writes them (issue 14): nothing lost, nothing mislinked, no note text in a message.
 Every input is made here; none is a real note."""
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def test_an_unbalanced_quote_never_merges_rows(tmp_path):
         encoding="utf-8",
     )
     rows = list(read_notes(export))
-    assert [(r.row, r.id) for r in rows] == [(1, "1"), (2, "a2"), (3, "a3"), (4, "a4")]
+    assert [(r.row, r.id) for r in rows] == [(1, "#1"), (2, "a2"), (3, "a3"), (4, "a4")]
     assert rows[0].type == "MalformedCSV" and "line 2" in rows[0].message and "ouch" not in rows[0].message
     assert rows[1].text == "Dx: lumbar strain today after lifting."  # coded under its own id, not inside a1
     summary = run_batch(export, tmp_path / "out.jsonl")
@@ -87,7 +88,7 @@ def test_rows_that_cannot_be_read_are_error_records_and_the_batch_goes_on(tmp_pa
     assert summary.ok == 2 and summary.errors == 4
     written = records(output)
     assert written["f1"]["status"] == written["f6"]["status"] == "ok"
-    assert {written[k]["error"]["type"] for k in ("2", "3", "4", "f5")} == {
+    assert {written[k]["error"]["type"] for k in ("#2", "#3", "#4", "f5")} == {
         "ValueError", "RecursionError", "UnicodeDecodeError"
     }  # fmt: skip
 
@@ -98,7 +99,7 @@ def test_a_non_utf8_id_in_a_csv_is_an_error_record(tmp_path):
     output = tmp_path / "out.jsonl"
     summary = run_batch(export, output)
     assert summary.ok == 1 and summary.errors == 1
-    assert records(output)["1"]["error"]["type"] == "UnicodeDecodeError"
+    assert records(output)["#1"]["error"]["type"] == "UnicodeDecodeError"
 
 
 def test_an_unreadable_file_in_a_folder_is_an_error_record(tmp_path, monkeypatch):
@@ -115,7 +116,8 @@ def test_an_unreadable_file_in_a_folder_is_an_error_record(tmp_path, monkeypatch
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     rows = list(read_notes(folder))
-    assert rows[0].type == "PermissionError" and "h1.txt" in rows[0].message and rows[1].text == "Dx: neck pain."
+    assert rows[0].type == "PermissionError" and rows[0].id == "h1" and rows[1].text == "Dx: neck pain."
+    assert rows[0].message == "row 1: the file cannot be read (Permission denied)"  # the row, not its id (PHI)
 
 
 def test_a_str_subclass_is_read_as_its_string():
@@ -169,8 +171,8 @@ def test_standard_input_that_is_not_utf8_is_a_clear_error():
 @pytest.mark.parametrize(
     "text",
     [
-        "a" + "," * 5000,  # one token whose suffixes spaCy stripped one at a time (quadratic)
-        "(" * 3000 + "Dx: LBP" + ")" * 3000,  # and its prefixes
+        pytest.param("a" + "," * 5000, marks=pytest.mark.slow),  # a token spaCy stripped a suffix at a time
+        pytest.param("(" * 3000 + "Dx: LBP" + ")" * 3000, marks=pytest.mark.slow),  # and its prefixes
         "Plan: ." + "." * 40 + " next",
         "ASSESSMENT:\n" * 3000,  # the sections stage compared every title with every other
     ],
@@ -278,11 +280,13 @@ def test_a_report_never_draws_on_another_version_of_a_note(tmp_path):
     export.write_text("id,text\nr1,Addendum. Assessment: C5-6 facet syndrome.\nr2,Dx: LBP x 3 months.\n")
     report = tmp_path / "report.html"
     out = CliRunner().invoke(app, ["report", str(results), "-o", str(report), "--notes", str(export)])
-    assert (
-        out.exit_code == 0 and "1 notes differ from the text they were coded from" in out.output and "r1" in out.output
+    assert out.exit_code == 0, out.output
+    assert "1 notes shown without their text, their text in --notes is not the text they were coded from: r1" in (
+        " ".join(out.output.split())
     )
     page = report.read_text(encoding="utf-8")
-    assert "another version of the note" in page and "\\u003cmark" in page  # r2 is still drawn (escaped view)
+    assert "not the text this note was coded from" in page and "Addendum" not in page
+    assert "\\u003cmark" in page  # r2 is still drawn (escaped view)
 
 
 def test_the_notebook_view_does_not_restyle_the_notebook():
@@ -312,7 +316,8 @@ def test_resume_recodes_a_note_whose_text_changed_and_drops_rows_gone(tmp_path, 
     written = records(output)
     assert set(written) == {"s1", "s2"}  # s3 is no longer in the export
     assert [c["code"] for c in written["s1"]["result"]["codes"]] == ["M53.82"]  # coded from today's text
-    assert summary.resumed == 1 and "sha256" not in written["s2"]
+    assert summary.resumed == 1 and summary.notes == 2  # the summary covers the whole output, not this run's rows
+    assert written["s2"]["sha256"] == hashlib.sha256(b"Dx: neck pain.").hexdigest()
 
 
 def test_resume_with_other_options_is_refused(tmp_path, monkeypatch):

@@ -134,6 +134,7 @@ def test_the_report_renders(hostile_report, tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000  # a page with content, not a blank one
 
 
+@pytest.mark.slow
 @needs_browser
 def test_a_five_thousand_note_report_stays_usable(tmp_path):
     result = notecoder.extract(sample_notes()["lumbar"])
@@ -148,3 +149,86 @@ def test_a_five_thousand_note_report_stays_usable(tmp_path):
     assert "5000 notes" in dom and "5000 shown" in dom
     assert dom.count('class="nc-row') == 100  # one page of rows at a time
     assert "Lumbar facet syndrome" in dom  # the note asked for in the address is open
+
+
+def test_a_note_is_shown_only_when_it_is_the_text_that_was_coded(tmp_path):
+    from typer.testing import CliRunner
+
+    from notecoder.batch import run_batch
+    from notecoder.cli import app
+
+    other = "Ignatius Farquharson-Delacroix: well visit, no complaints."  # another patient's note, no findings
+    export = tmp_path / "notes.csv"
+    export.write_text("id,text\na,Well visit. No complaints.\nb,Assessment: C5-6 facet syndrome.\n", encoding="utf-8")
+    results = tmp_path / "results.jsonl"
+    run_batch(export, results)
+    assert not json.loads(results.read_text(encoding="utf-8").splitlines()[0])["result"]["findings"]
+    newer = tmp_path / "newer.csv"  # the export moved on: row a is someone else's note now
+    newer.write_text(f"id,text\na,{other}\nb,Assessment: C5-6 facet syndrome.\n", encoding="utf-8")
+    report = tmp_path / "report.html"
+    out = CliRunner().invoke(app, ["report", str(results), "-o", str(report), "--notes", str(newer)])
+    assert out.exit_code == 0, out.output
+    said = " ".join(out.output.split())
+    assert "1 notes shown without their text, their text in --notes is not the text they were coded from: a" in said
+    assert "Farquharson" not in said
+    page = report.read_text(encoding="utf-8")
+    assert "Farquharson" not in page and "not the text this note was coded from" in page
+    assert "C5-6 facet syndrome" in page  # b is the text it was coded from: shown
+
+
+def test_results_without_text_hashes_cannot_vouch_for_notes(tmp_path):
+    from typer.testing import CliRunner
+
+    from notecoder.cli import app
+
+    export = tmp_path / "notes.csv"
+    export.write_text("id,text\na,Dx: LBP x 3 months.\n", encoding="utf-8")
+    results = tmp_path / "results.jsonl"
+    record = {
+        "row": 1,
+        "id": "a",
+        "status": "ok",
+        "result": json.loads(notecoder.extract("Dx: LBP.").model_dump_json()),
+    }
+    results.write_text(json.dumps(record) + "\n", encoding="utf-8")  # written before results carried a hash
+    out = CliRunner().invoke(app, ["report", str(results), "-o", str(tmp_path / "r.html"), "--notes", str(export)])
+    assert out.exit_code == 0 and "no hash of their text to check --notes against" in " ".join(out.output.split())
+    assert "x 3 months" not in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_text_kept_in_the_results_is_checked_against_its_hash(tmp_path):
+    from notecoder.batch import run_batch
+
+    export = tmp_path / "notes.csv"
+    export.write_text("id,text\na,Well visit. No complaints.\nb,Dx: LBP x 3 months.\n", encoding="utf-8")
+    results = tmp_path / "results.jsonl"
+    run_batch(export, results, include_text=True)
+    lines = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines()]
+    lines[0]["text"] = "Tampered with: someone else's note."
+    results.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    summary = write_report(results, tmp_path / "r.html")
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert summary.differs == ("a",) and "Tampered" not in page and "x 3 months" in page
+
+
+@needs_browser
+def test_the_decisions_export_writes_formulas_as_text_by_the_batch_rule(tmp_path):
+    import csv
+    import io
+
+    playwright = pytest.importorskip("playwright.sync_api")
+    note_id = "=cmd|' /C calc'!A0"
+    text = "Assessment: cervical facet syndrome C5-6."
+    path = tmp_path / "report.html"
+    path.write_text(report_html([ReportItem(note_id, text, notecoder.extract(text))]), encoding="utf-8")
+    with playwright.sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = chromium.new_context(accept_downloads=True).new_page()
+        page.goto(path.as_uri())
+        page.click("#nc-rows tr")
+        page.locator('[data-item="code:M53.82"] [data-action="accept"]').click()
+        with page.expect_download() as got:
+            page.click("#nc-export-csv")
+        exported = Path(got.value.path()).read_text(encoding="utf-8")
+        chromium.close()
+    assert next(csv.DictReader(io.StringIO(exported)))["note_id"] == "'" + note_id

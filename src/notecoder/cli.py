@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from notecoder.batch.budget import DEFAULT_SECONDS
-from notecoder.batch.paths import OutputError
+from notecoder.batch.paths import OutputError, WriteFailed
 from notecoder.batch.sources import SourceError
 from notecoder.result import Setting
 
@@ -27,7 +27,7 @@ class ExitCode(IntEnum):
     ROWS_FAILED = 1  # `batch --fail-on-error` when any row is an error record
     USAGE = 2  # a bad option or a missing argument (the message lists the choices)
     INPUT = 3  # the input is missing, unreadable, not UTF-8, or not what the command reads
-    OUTPUT = 4  # the output cannot be written (a missing or read-only folder, another batch writing there)
+    OUTPUT = 4  # the output cannot be written (a missing or read-only folder, another batch writing there, a full disk)
     NOTE = 5  # the note cannot be coded as given (longer than notecoder reads)
     INTERRUPTED = 130  # Ctrl-C; a batch says how to resume
 
@@ -43,7 +43,7 @@ the note, the more specific codes the note supports instead, and the documentati
 
 \b
 Exit codes: 0 done; 1 rows failed (batch --fail-on-error); 2 bad option or argument; 3 input missing or unreadable;
-4 output cannot be written; 5 note too long; 130 interrupted."""
+4 output cannot be written (a full disk too); 5 note too long; 130 interrupted."""
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=HELP, rich_markup_mode=None)
 
@@ -189,7 +189,7 @@ def _write(output: str, rendered: str) -> None:
         handle.write(rendered + "\n")
 
 
-def _fhir_note(raw: str) -> tuple[str, str, dict | None]:
+def _fhir_note(raw: str) -> tuple[str, str | None, dict | None]:
     """The one note of a FHIR DocumentReference (a Bundle must hold exactly one for `extract`)."""
     try:
         from notecoder.fhir_r4 import FhirInputError, document_notes
@@ -212,6 +212,34 @@ def _fhir_bundle(result, document: str | None, subject: dict | None):
         return result.to_fhir(document, subject)
     except ImportError:
         raise fail(ExitCode.USAGE, "FHIR needs the [fhir] extra: pip install 'notecoder[fhir]'") from None
+
+
+def _output_format(output: Path) -> OutputFormat:
+    """The format an output's name asks for; a name that says none is a usage error listing the choices."""
+    from notecoder.batch.outputs import detect_output_format
+
+    try:
+        return OutputFormat(detect_output_format(output))
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--output") from None
+
+
+def _check_input_name(source: Path) -> None:
+    """An input whose name says no format is a usage error listing the choices (a missing one is exit 3)."""
+    from notecoder.batch.sources import detect_format
+
+    if source.exists():
+        try:
+            detect_format(source)
+        except SourceError as error:
+            raise typer.BadParameter(str(error), param_hint="SOURCE") from None
+
+
+def _resume_hint(target: Path, output: str) -> str:
+    from notecoder.batch.journal import journal_path
+
+    kept = f"the notes coded so far are kept in {journal_path(target).name}"
+    return f"{kept}; {'run the same command with --resume to carry on' if output != '-' else 'run it again'}"
 
 
 def _output_file(output: str):
@@ -265,7 +293,6 @@ def batch_command(
 ) -> None:
     """Code every note of an export; failed rows are recorded, not lost, and the batch goes on."""
     from notecoder.batch import run_batch, terminal_progress
-    from notecoder.batch.journal import journal_path
 
     if (source == "-" or output == "-") and resume:
         raise typer.BadParameter("--resume needs a file for both the input and --output", param_hint="--resume")
@@ -280,14 +307,16 @@ def batch_command(
             input_format = fmt_in
         else:
             path = Path(source)
-        fmt_out = output_format or (OutputFormat.jsonl if output == "-" else None)
-        target = Path(scratch) / f"results.{fmt_out.value}" if output == "-" and fmt_out else Path(output)
+            if input_format is None:
+                _check_input_name(path)
+        fmt_out = output_format or (OutputFormat.jsonl if output == "-" else _output_format(Path(output)))
+        target = Path(scratch) / f"results.{fmt_out.value}" if output == "-" else Path(output)
         try:
             summary = run_batch(
                 path,
                 target,
                 input_format=input_format.value if input_format else None,
-                output_format=fmt_out.value if fmt_out else None,
+                output_format=fmt_out.value,
                 text_col=text_col,
                 id_col=id_col,
                 encoding=encoding,
@@ -299,19 +328,22 @@ def batch_command(
                 note_timeout=note_timeout or None,
                 progress=terminal_progress(quiet),
             )
+        except WriteFailed as error:
+            raise fail(ExitCode.OUTPUT, f"{error}; {_resume_hint(target, output)}") from None
         except OutputError as error:
             raise fail(ExitCode.OUTPUT, str(error)) from None
         except SourceError as error:
             raise fail(ExitCode.INPUT, str(error)) from None
         except KeyboardInterrupt:
-            kept = f"the notes coded so far are kept in {journal_path(target).name}"
-            again = "run the same command with --resume to carry on" if output != "-" else "run it again"
-            raise fail(ExitCode.INTERRUPTED, f"interrupted: {kept}; {again}") from None
+            raise fail(ExitCode.INTERRUPTED, f"interrupted: {_resume_hint(target, output)}") from None
         if output == "-":
             with target.open("rb") as handle:
                 shutil.copyfileobj(handle, sys.stdout.buffer)
             sys.stdout.flush()
     shown = "standard output" if output == "-" else output
+    if not summary.notes:  # an export cut short upstream looks just like this: say so, even with --quiet
+        where = "standard input" if source == "-" else source
+        typer.echo(f"notecoder: warning: {where} holds no rows (empty, or a header only): nothing was coded", err=True)
     for line in [summary.line(shown)] if quiet else summary.lines():
         typer.echo(line, err=True)
     if summary_json is not None:
@@ -332,13 +364,11 @@ def convert_command(
     if not results.is_file():
         raise fail(ExitCode.INPUT, f"no such results file: {results}")
     try:
-        count = convert(results, output, output_format.value if output_format else None)
+        count = convert(results, output, (output_format or _output_format(output)).value)
     except OutputError as error:
         raise fail(ExitCode.OUTPUT, str(error)) from None
     except SourceError as error:
         raise fail(ExitCode.INPUT, str(error)) from None
-    except ValueError as error:  # an output name whose format cannot be told
-        raise typer.BadParameter(str(error), param_hint="--output") from None
     typer.echo(f"{count} records -> {output}", err=True)
 
 
@@ -379,20 +409,28 @@ def report_command(
     title: Annotated[str, typer.Option(help="The report's title.")] = "notecoder review",
     min_confidence: MinConfidence = None,
 ) -> None:
-    """One self-contained HTML page to review a batch: filters by code and gap, each note highlighted."""
+    """One self-contained HTML page to review a batch: filters by code and gap, each note highlighted. A note's
+    text is shown only when it is the text its result was coded from; the ids of the others are listed."""
     from notecoder.review.report import write_report
 
+    if not results.is_file():
+        raise fail(ExitCode.INPUT, f"no such results file: {results}")
     try:
         summary = write_report(
             results, output, notes=notes, text_col=text_col, id_col=id_col, title=title, min_confidence=min_confidence
         )
-    except (SourceError, ValueError, OSError) as error:
-        raise typer.BadParameter(str(error)) from None
+    except OutputError as error:
+        raise fail(ExitCode.OUTPUT, str(error)) from None
+    except (SourceError, OSError) as error:  # writing errors are OutputErrors: these are the inputs
+        raise fail(ExitCode.INPUT, str(error)) from None
     typer.echo(f"{summary.notes} notes -> {output}", err=True)
-    if summary.stale:
-        shown = ", ".join(summary.stale[:20]) + (" ..." if len(summary.stale) > 20 else "")
-        typer.echo(f"{len(summary.stale)} notes differ from the text they were coded from (not highlighted): {shown}",
-                   err=True)  # fmt: skip
+    for ids, why in (
+        (summary.differs, "their text in --notes is not the text they were coded from"),
+        (summary.unverified, "the results hold no hash of their text to check --notes against (batch them again)"),
+    ):
+        if ids:
+            shown = ", ".join(ids[:20]) + (" ..." if len(ids) > 20 else "")
+            typer.echo(f"notecoder: warning: {len(ids)} notes shown without their text, {why}: {shown}", err=True)
 
 
 @app.command("evaluate")

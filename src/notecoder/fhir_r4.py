@@ -10,10 +10,14 @@ CDI team tracks from requested to completed, which is what Task models; a Commun
 message to be sent.
 
 In: a `DocumentReference` whose `content` holds a text/plain attachment, as base64 `data` or as a `url` naming a
-contained `Binary` ("#id"), or a Bundle of them."""
+contained `Binary` ("#id"), or a Bundle of them.
+
+A reference is only ever built from a FHIR id (`is_fhir_id`): an id that is not one, or a row without one, is named
+by its row (`Bundle.identifier`, or the `source-row` extension of an OperationOutcome), never cited as a resource."""
 
 import base64
 import binascii
+import re
 import uuid
 from collections.abc import Iterator
 
@@ -26,6 +30,15 @@ EXTENSIONS = "https://notecoder.dev/fhir/StructureDefinition"
 VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 _NAMESPACE = uuid.UUID("6f2d7b1c-4c1e-4d0e-9a39-6a5e1f1b2c3d")
+ROW_SYSTEM = "https://notecoder.dev/fhir/batch-row"
+"""The system of a batch Bundle's `identifier`: its value is the row of the batch's input the Bundle codes."""
+_FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
+
+
+def is_fhir_id(value: object) -> bool:
+    """Whether `value` can be a FHIR resource id: only then may a reference be built from it (an export's id such as
+    "../Patient/123" would otherwise cite another resource)."""
+    return isinstance(value, str) and _FHIR_ID.fullmatch(value) is not None
 
 
 class FhirInputError(ValueError):
@@ -43,7 +56,9 @@ def _span(finding) -> dict:
         {"url": "text", "valueString": finding.text}]}  # fmt: skip
 
 
-def _condition(proposal: CodeProposal | Alternative, kind: str, why: str, subject: dict, document: str | None) -> dict:
+def _condition(
+    proposal: CodeProposal | Alternative, kind: str, why: str, subject: dict, document: str | None, seed: str
+) -> dict:
     extensions: list[dict] = [{"url": f"{EXTENSIONS}/proposal", "valueCode": kind}]
     if proposal.confidence is not None:
         extensions.append({"url": f"{EXTENSIONS}/confidence", "valueDecimal": proposal.confidence})
@@ -52,7 +67,7 @@ def _condition(proposal: CodeProposal | Alternative, kind: str, why: str, subjec
     extensions += [_span(f) for f in proposal.evidence]
     condition = {
         "resourceType": "Condition",
-        "id": _id(document or "", kind, proposal.code),
+        "id": _id(seed, kind, proposal.code),
         "extension": extensions,
         "verificationStatus": {"coding": [{"system": VERIFICATION, "code": "provisional"}]},
         "category": [{"coding": [{"system": CATEGORY, "code": "encounter-diagnosis"}]}],
@@ -67,12 +82,22 @@ def _condition(proposal: CodeProposal | Alternative, kind: str, why: str, subjec
     return condition
 
 
-def result_bundle(result: NoteResult, document: str | None = None, subject: dict | None = None):
+def result_bundle(
+    result: NoteResult,
+    document: str | None = None,
+    subject: dict | None = None,
+    *,
+    row: int | None = None,
+    note_hash: str | None = None,
+):
     """The result as a FHIR R4 Bundle (a validated `fhir.resources` model); `document` is the reference of the
-    source DocumentReference ("DocumentReference/123"), `subject` the patient reference, when known."""
+    source DocumentReference ("DocumentReference/123"), `subject` the patient reference, when known. The Bundle
+    names its source even when it holds nothing: `link` "via" the document, and in a batch `identifier` the input's
+    `row`; with no document, the row and the SHA-256 of the note (`note_hash`) keep its resource ids its own."""
     from fhir.resources.R4B.bundle import Bundle
 
     who = subject or {"display": "patient of the source document"}
+    seed = document or (f"#{row}:{note_hash or ''}" if row is not None else "")
     entries = []
     conditions: dict[str, str] = {}
     categories: dict[str, str] = {}
@@ -83,7 +108,7 @@ def result_bundle(result: NoteResult, document: str | None = None, subject: dict
                 categories[proposal.code] = f"{proposal.code} {proposal.title}"
                 continue
             why = proposal.rationale if isinstance(proposal, CodeProposal) else proposal.reason
-            resource = _condition(proposal, kind, why, who, document)
+            resource = _condition(proposal, kind, why, who, document, seed)
             conditions.setdefault(proposal.code, f"urn:uuid:{resource['id']}")
             entries.append({"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource})
     for gap in result.gaps:
@@ -93,7 +118,7 @@ def result_bundle(result: NoteResult, document: str | None = None, subject: dict
             inputs.append({"type": {"text": "proposed category"}, "valueString": categories[gap.code]})
         task = {
             "resourceType": "Task",
-            "id": _id(document or "", "gap", gap.id, gap.code or ""),
+            "id": _id(seed, "gap", gap.id, gap.code or ""),
             "status": "requested",
             "intent": "proposal",
             "code": {
@@ -110,10 +135,29 @@ def result_bundle(result: NoteResult, document: str | None = None, subject: dict
         if document:
             task["basedOn"] = [{"reference": document}]
         entries.append({"fullUrl": f"urn:uuid:{task['id']}", "resource": task})
-    return Bundle.model_validate({"resourceType": "Bundle", "type": "collection", "entry": entries})
+    bundle: dict = {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    if row is not None:
+        bundle["identifier"] = {"system": ROW_SYSTEM, "value": str(row)}
+    if document:
+        bundle["link"] = [{"relation": "via", "url": document}]  # IANA "via": the source of the information
+    return Bundle.model_validate(bundle)
 
 
-def document_notes(resource: dict) -> Iterator[tuple[str, str, dict | None]]:
+def failure_outcome(row: int, document: str | None, error_type: str, message: str):
+    """The OperationOutcome of a batch row that could not be coded: a generated id (the input's may not be a FHIR
+    id, and is not repeated), the row in the `source-row` extension and the document, when it has a FHIR id, in
+    `source`. `message` names the row and field, never a value."""
+    from fhir.resources.R4B.operationoutcome import OperationOutcome
+
+    extensions: list[dict] = [{"url": f"{EXTENSIONS}/source-row", "valueInteger": row}]
+    if document:
+        extensions.append({"url": f"{EXTENSIONS}/source", "valueReference": {"reference": document}})
+    return OperationOutcome.model_validate({
+        "resourceType": "OperationOutcome", "id": _id(document or "", "outcome", str(row)), "extension": extensions,
+        "issue": [{"severity": "error", "code": "processing", "diagnostics": f"{error_type}: {message}"}]})  # fmt: skip
+
+
+def document_notes(resource: dict) -> Iterator[tuple[str | None, str, dict | None]]:
     """(reference, text, subject) of each note in a DocumentReference or a Bundle of them."""
     kind = resource.get("resourceType") if isinstance(resource, dict) else None
     if kind == "Bundle":
@@ -128,11 +172,15 @@ def document_notes(resource: dict) -> Iterator[tuple[str, str, dict | None]]:
     yield document_note(resource)
 
 
-def document_note(resource: dict) -> tuple[str, str, dict | None]:
+def document_note(resource: dict, name: str | None = None) -> tuple[str | None, str, dict | None]:
+    """(reference, text, subject) of a DocumentReference; the reference is None without a FHIR id. Errors call it
+    `name` (default: its reference; a batch, where the id is PHI, says "the resource" after the row number)."""
     from fhir.resources.R4B.documentreference import DocumentReference
     from pydantic import ValidationError
 
-    name = f"DocumentReference/{resource.get('id') or '?'}"
+    own = resource.get("id")
+    reference = f"DocumentReference/{own}" if is_fhir_id(own) else None
+    name = name or reference or "the resource"
     try:
         document = DocumentReference.model_validate(resource)
     except ValidationError as error:
@@ -159,5 +207,5 @@ def document_note(resource: dict) -> tuple[str, str, dict | None]:
         except (binascii.Error, ValueError):
             raise FhirInputError(f"{name} content {n}: the attachment is not base64 UTF-8 text") from None
         subject = document.subject.model_dump(mode="json", exclude_none=True) if document.subject else None
-        return name, text, subject
+        return reference, text, subject
     raise FhirInputError(f"{name} has no text/plain attachment")

@@ -5,16 +5,20 @@ to a temporary file renamed into place. A kill at any moment leaves either no ou
 journal from which `--resume` carries on: a half-written last line is cut off, finished rows are skipped.
 
 A resumed run must be the same run: `OUT.journal.run.json` records the options that shape the records, and each
-line the SHA-256 of its note's text (dropped from the output). A row is done when its row number and id are in the
-journal with the same text; a note whose text changed is coded again."""
+line the SHA-256 of its note's text (kept in the output: a report checks the text it shows against it). A row is
+done when its row number and id are in the journal with the same text; a note whose text changed is coded again.
+
+A write that fails (a full disk) is a WriteFailed: the lines before it stay, a line it cut short is dropped by the
+next `--resume`, which codes that row again."""
 
 import hashlib
 import json
 import os
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
-from notecoder.batch.paths import private_open
+from notecoder.batch.paths import WriteFailed, private_open
 from notecoder.batch.sources import SourceError
 
 TEXT_HASH = "sha256"
@@ -44,10 +48,16 @@ class Journal:
             self._recover()
         elif path.exists():
             path.unlink()
-        if not (resume and run_path(path).exists()):
-            with private_open(run_path(path), "w") as handle:
-                json.dump(run, handle, sort_keys=True)
-        self._handle = private_open(path, "a")
+        try:
+            if not (resume and run_path(path).exists()):
+                with private_open(run_path(path), "w") as handle:
+                    json.dump(run, handle, sort_keys=True)
+            self._handle = private_open(path, "a")
+        except OSError as error:
+            raise self._failed(error) from None
+
+    def _failed(self, error: OSError) -> WriteFailed:
+        return WriteFailed(f"{self.path.name} cannot be written ({error.strerror or type(error).__name__})")
 
     def _check_run(self, run: dict) -> None:
         try:
@@ -76,28 +86,34 @@ class Journal:
             self.done[(record["row"], record["id"])] = record.get(TEXT_HASH)
 
     def write(self, line: str) -> None:
-        self._handle.write(line + "\n")
-        self._handle.flush()  # in the kernel's hands: a killed process loses nothing it wrote
+        try:
+            self._handle.write(line + "\n")
+            self._handle.flush()  # in the kernel's hands: a killed process loses nothing it wrote
+        except OSError as error:
+            raise self._failed(error) from None
 
     def close(self) -> None:
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
-        self._handle.close()
+        """Flush to the disk and close; the file is closed even when the disk is full (then a WriteFailed)."""
+        try:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+        except OSError as error:
+            raise self._failed(error) from None
+        finally:
+            with suppress(OSError):  # a failed flush is the error to report, not the close that repeats it
+                self._handle.close()
 
     def remove(self) -> None:
         self.path.unlink()
         run_path(self.path).unlink(missing_ok=True)
 
     def records(self, rows: set[tuple[int, str]] | None = None) -> Iterator[dict]:
-        """The finished records, each row once (a note coded again after its text changed: the last), without the
-        text hashes; with `rows` (a resumed run), only those rows: it drops rows no longer in the input. A fresh
-        run writes each row once, so only a resumed one needs the first pass that finds each row's last record."""
+        """The finished records, each row once (a note coded again after its text changed: the last); with `rows`
+        (a resumed run), only those rows: it drops rows no longer in the input. A fresh run writes each row once,
+        so only a resumed one needs the first pass that finds each row's last record."""
         if rows is None:
             with self.path.open(encoding="utf-8") as handle:
-                for line in handle:
-                    record = json.loads(line)
-                    record.pop(TEXT_HASH, None)
-                    yield record
+                yield from map(json.loads, handle)
             return
         last: dict[tuple[int, str], int] = {}
         with self.path.open(encoding="utf-8") as handle:
@@ -109,5 +125,4 @@ class Journal:
                 record = json.loads(line)
                 key = (record["row"], record["id"])
                 if last[key] == number and key in rows:
-                    record.pop(TEXT_HASH, None)
                     yield record

@@ -1,13 +1,14 @@
-"""Final outputs from the journal: JSONL (one result per note) or a flat CSV/Parquet view, written atomically."""
+"""Final outputs from the journal: JSONL (one result per note), a flat CSV/Parquet view or FHIR NDJSON, written
+atomically: a full disk leaves no partial output, and the journal for `--resume`."""
 
-import csv
 import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from notecoder.batch.journal import Journal
-from notecoder.batch.paths import PRIVATE, check_output, private_open
+from notecoder.batch.csv_cells import write_rows
+from notecoder.batch.journal import TEXT_HASH
+from notecoder.batch.paths import PRIVATE, WriteFailed, check_output, private_open
 from notecoder.batch.results import read_results
 from notecoder.result import NoteResult
 
@@ -75,10 +76,7 @@ def _write_jsonl(records: Iterable[dict], target: Path) -> None:
 
 def _write_csv(records: Iterable[dict], target: Path) -> None:
     with private_open(target, "w") as handle:
-        writer = csv.DictWriter(handle, fieldnames=FLAT_COLUMNS, restval="")
-        writer.writeheader()
-        for record in records:
-            writer.writerows(_csv_cells(row) for row in flat_rows(record))
+        write_rows(handle, FLAT_COLUMNS, (_csv_cells(row) for record in records for row in flat_rows(record)))
 
 
 def parquet_schema():
@@ -106,32 +104,37 @@ def _write_parquet(records: Iterable[dict], target: Path, batch_rows: int = 4096
 
 
 def _write_fhir_ndjson(records: Iterable[dict], target: Path) -> None:
-    """One resource a line: a Bundle per coded note (its id names the source DocumentReference), an
-    OperationOutcome per failed row."""
-    from notecoder.fhir_r4 import result_bundle
+    """One resource a line: a Bundle per coded note, an OperationOutcome per failed row, each naming its input row
+    and, when the row's id is a FHIR id, citing `DocumentReference/<id>` (an id of another form cites nothing)."""
+    from notecoder.fhir_r4 import failure_outcome, is_fhir_id, result_bundle
 
     with private_open(target, "w") as handle:
         for record in records:
+            row = record["row"]
+            document = f"DocumentReference/{record['id']}" if is_fhir_id(record["id"]) else None
             if record["status"] == "ok":
                 result = NoteResult.model_validate(record["result"])
-                line = result_bundle(result, f"DocumentReference/{record['id']}").model_dump_json(exclude_none=True)
+                resource = result_bundle(result, document, row=row, note_hash=record.get(TEXT_HASH))
             else:
                 error = record["error"]
-                line = json.dumps({"resourceType": "OperationOutcome", "id": str(record["id"]), "issue": [
-                    {"severity": "error", "code": "processing",
-                     "diagnostics": f"{error['type']}: {error['message']}"}]})  # fmt: skip
-            handle.write(line + "\n")
+                resource = failure_outcome(row, document, error["type"], error["message"])
+            handle.write(resource.model_dump_json(exclude_none=True) + "\n")
 
 
 WRITERS = {"jsonl": _write_jsonl, "csv": _write_csv, "parquet": _write_parquet, "fhir-ndjson": _write_fhir_ndjson}
 
 
-def _write_whole(records: Iterable[dict], output: Path, fmt: str) -> None:
-    """Write next to the final name, then rename into place: the output is whole or absent."""
+def publish(records: Iterable[dict], output: Path, fmt: str) -> None:
+    """Write next to the final name, then rename into place: the output is whole or absent (a write that fails,
+    a full disk, leaves nothing behind and is a WriteFailed)."""
     temporary = output.with_name(f".{output.name}.writing")
-    WRITERS[fmt](records, temporary)
-    os.chmod(temporary, PRIVATE)
-    os.replace(temporary, output)
+    try:
+        WRITERS[fmt](records, temporary)
+        os.chmod(temporary, PRIVATE)
+        os.replace(temporary, output)
+    except OSError as error:  # pyarrow's write errors are OSErrors too
+        temporary.unlink(missing_ok=True)
+        raise WriteFailed(f"{output.name} cannot be written ({error.strerror or type(error).__name__})") from None
 
 
 def convert(results: Path, output: Path, fmt: str | None = None) -> int:
@@ -146,11 +149,5 @@ def convert(results: Path, output: Path, fmt: str | None = None) -> int:
             count += 1
             yield record
 
-    _write_whole(counted(), output, fmt)
+    publish(counted(), output, fmt)
     return count
-
-
-def publish(journal: Journal, output: Path, fmt: str, rows: set[tuple[int, str]] | None = None) -> None:
-    """Write the output next to its final name, then rename it into place: it is whole or absent. With `rows`
-    (a resumed run), only the records of those rows."""
-    _write_whole(journal.records(rows), output, fmt)

@@ -18,6 +18,10 @@ class OutputError(SourceError):
     """Where the results go cannot be written (a missing or read-only folder, another batch writing there)."""
 
 
+class WriteFailed(OutputError):
+    """Writing stopped part-way (a full disk): the rows finished so far are in the journal, `--resume` carries on."""
+
+
 def check_output(source: Path, output: Path) -> None:
     """Fail at once, not after every note is coded: a folder, the input itself, or a place that cannot be written."""
     if output.is_dir():

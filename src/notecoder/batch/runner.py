@@ -8,10 +8,12 @@ import json
 import multiprocessing
 import os
 import resource
+import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -28,12 +30,19 @@ _CHUNK = 48  # rows per message to a worker: the writer shares the cores (at 4 i
 
 @dataclass
 class BatchSummary:
+    """The whole output (after `--resume`, the rows carried over too), counted as it is written; the speed is this
+    run's."""
+
     notes: int = 0
     ok: int = 0
     errors: int = 0
     resumed: int = 0
+    """Rows an interrupted run had finished, carried over by --resume."""
+    coded: int = 0
+    """Rows coded by this run."""
     codes: int = 0
     notes_with_codes: int = 0
+    alternatives: int = 0
     gaps: int = 0
     seconds: float = 0.0
     """From the first finished row to the last: throughput without the workers' start-up."""
@@ -45,23 +54,28 @@ class BatchSummary:
 
     @property
     def notes_per_second(self) -> float:
-        return self.notes / self.seconds if self.seconds else 0.0
+        return self.coded / self.seconds if self.seconds else 0.0
 
-    def add(self, row: "CodedRow") -> None:
+    def add(self, record: dict) -> None:
+        """Count one record of the output."""
         self.notes += 1
-        if row.error_type is None:
+        if record["status"] == "ok":
+            result = record["result"]
             self.ok += 1
-            self.codes += row.codes
-            self.notes_with_codes += bool(row.codes)
-            self.gaps += row.gaps
+            self.codes += len(result["codes"])
+            self.notes_with_codes += bool(result["codes"])
+            self.alternatives += len(result["alternatives"])
+            self.gaps += len(result["gaps"])
         else:
             self.errors += 1
-            self.error_types[row.error_type] = self.error_types.get(row.error_type, 0) + 1
+            kind = record["error"]["type"]
+            self.error_types[kind] = self.error_types.get(kind, 0) + 1
 
     def line(self, output: str) -> str:
         """The summary in one line, for --quiet."""
         return (
-            f"{self.notes} notes ({self.ok} ok, {self.errors} failed), {self.codes} codes, {self.gaps} gaps -> {output}"
+            f"{self.notes} notes ({self.ok} ok, {self.errors} failed), {self.codes} codes, "
+            f"{self.alternatives} alternatives, {self.gaps} gaps -> {output}"
         )
 
     def as_dict(self) -> dict:
@@ -76,7 +90,8 @@ class BatchSummary:
         out = [
             f"notes: {self.notes} ({self.ok} ok, {self.errors} failed)"
             + (f", {self.resumed} already done before --resume" if self.resumed else ""),
-            f"codes: {self.codes} proposed in {self.notes_with_codes} notes; gaps: {self.gaps}",
+            f"codes: {self.codes} proposed in {self.notes_with_codes} notes; alternatives: {self.alternatives}; "
+            f"gaps: {self.gaps}",
             f"speed: {self.notes_per_second:.1f} notes/s over {self.seconds:.1f} s"
             f" (start-up {self.startup_seconds:.1f} s)",
         ]
@@ -96,11 +111,10 @@ def _safe_message(error: BaseException, text: str) -> str:
 
 @dataclass(frozen=True)
 class CodedRow:
-    """A finished row as the journal line the worker wrote, and the counts the summary needs."""
+    """A finished row as the journal line the worker wrote, and what the progress bar shows of it."""
 
     line: str
     codes: int = 0
-    gaps: int = 0
     error_type: str | None = None
     pid: int = 0
     peak_rss_mb: float = 0.0
@@ -134,7 +148,7 @@ def code_row(
     setting: str = "outpatient",
     note_timeout: float | None = DEFAULT_SECONDS,
 ) -> CodedRow:
-    """One row's journal line and the counts the summary needs; the note itself only when asked for (PHI), the
+    """One row's journal line and what the progress bar shows; the note itself only when asked for (PHI), the
     proposals only those at or above `min_confidence` when one is given."""
     result = outcome(item, setting, note_timeout)
     if min_confidence is not None and not isinstance(result, RowError):
@@ -152,12 +166,12 @@ def code_row(
     fields |= {"text": item.text} if include_text else {}
     head = json.dumps(fields, ensure_ascii=False)[:-1]
     line = f'{head}, "result": {result.model_dump_json()}}}'
-    return CodedRow(line, codes=len(result.codes), gaps=len(result.gaps))
+    return CodedRow(line, codes=len(result.codes))
 
 
 def _work(job: tuple[NoteRow | RowError, bool, float | None, str, float | None]) -> CodedRow:
     done = code_row(*job)
-    return CodedRow(done.line, done.codes, done.gaps, done.error_type, os.getpid(), _peak_rss_mb())
+    return CodedRow(done.line, done.codes, done.error_type, os.getpid(), _peak_rss_mb())
 
 
 _STATUS: dict[int, int] = {}  # pid -> its /proc/self/status, kept open: read on every row (a fork gets its own)
@@ -179,14 +193,33 @@ def _peak_rss_mb() -> float:
 
 
 def _warm_up() -> None:
+    """A worker's start: Ctrl-C is the writer's to handle (a terminal sends it to every process of the batch; a
+    worker that took it would print its traceback), then the pipeline."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from notecoder.pipeline import shared
 
     shared()
 
 
-def _gated(items: Iterable, slots: threading.BoundedSemaphore) -> Iterator:
+@contextmanager
+def _ctrl_c_ignored() -> Iterator[None]:
+    """While workers are started: they inherit Ctrl-C ignored through exec (before `_warm_up` runs in them)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _gated(items: Iterable, slots: threading.BoundedSemaphore, stop: threading.Event) -> Iterator:
+    """Hand out rows while a slot is free; stop when the writer does (the pool joins the thread that runs this)."""
     for item in items:
-        slots.acquire()
+        while not slots.acquire(timeout=0.1):
+            if stop.is_set():
+                return
         yield item
 
 
@@ -204,11 +237,17 @@ def _results(
         yield from map(_work, jobs)
         return
     slots = threading.BoundedSemaphore(processes * _IN_FLIGHT_PER_PROCESS)
+    stop = threading.Event()
     context = multiprocessing.get_context("spawn")
-    with context.Pool(processes, initializer=_warm_up) as pool:
-        for outcome in pool.imap(_work, _gated(jobs, slots), chunksize=_CHUNK):
-            slots.release()
-            yield outcome
+    with _ctrl_c_ignored():
+        pool = context.Pool(processes, initializer=_warm_up)
+    with pool:
+        try:
+            for outcome in pool.imap(_work, _gated(jobs, slots, stop), chunksize=_CHUNK):
+                slots.release()
+                yield outcome
+        finally:
+            stop.set()  # Ctrl-C or a failed write: the pool's exit waits for the thread handing out rows
 
 
 def _not_done(rows, done: dict, seen: set | None, summary: BatchSummary) -> Iterator[NoteRow | RowError]:
@@ -262,25 +301,33 @@ def run_batch(
         bar = progress(None if total is None else max(0, total - len(journal.done))) if progress is not None else None
         start = time.perf_counter()
         first: float | None = None
+        codes = errors = 0
         try:
             for done in _results(pending, processes, include_text, min_confidence, setting, note_timeout):
                 if first is None:
                     first = time.perf_counter()
                     summary.startup_seconds = first - start
                 journal.write(done.line)
-                summary.add(done)
+                summary.coded += 1
                 summary.peak_rss_mb[done.pid] = max(summary.peak_rss_mb.get(done.pid, 0.0), done.peak_rss_mb)
                 if bar is not None:
+                    codes, errors = codes + done.codes, errors + (done.error_type is not None)
                     bar.update(1)
-                    bar.set_postfix(codes=summary.codes, errors=summary.errors, refresh=False)
+                    bar.set_postfix(codes=codes, errors=errors, refresh=False)
         finally:
-            journal.close()
             if bar is not None:
                 bar.close()
+            journal.close()
         summary.seconds = time.perf_counter() - (first or start)
-        publish(journal, output, fmt, seen)
+        publish(_counted(journal.records(seen), summary), output, fmt)
         journal.remove()
         return summary
+
+
+def _counted(records: Iterable[dict], summary: BatchSummary) -> Iterator[dict]:
+    for record in records:
+        summary.add(record)
+        yield record
 
 
 class ProgressLike:  # the part of tqdm the runner uses

@@ -2,7 +2,10 @@
 
 Nothing is read whole: a row that cannot be read (bad bytes, bad JSON, no text, a quote that never closes) becomes a
 `RowError` and the stream goes on. Errors name the row and the column (by position where the header may itself be a
-note), never the note's text. A UTF-8 byte-order mark is not part of the first column's name."""
+note), never the note's text or its id (both PHI). A UTF-8 byte-order mark is not part of the first column's name.
+
+A row without an id of its own is named `#` and its row number (`row_id`): a form no FHIR id takes, so it is never
+taken for a real resource, and a real id that happens to be written so never makes it (or is made) a duplicate."""
 
 import csv
 import json
@@ -19,6 +22,16 @@ FORMATS = ("csv", "jsonl", "parquet", "folder", "fhir-ndjson")
 
 class SourceError(ValueError):
     """The input as a whole cannot be read (missing column, unknown format): the batch cannot start."""
+
+
+def row_id(row: int) -> str:
+    """The id of a row that has none of its own."""
+    return f"#{row}"
+
+
+def has_own_id(item: "NoteRow | RowError") -> bool:
+    """Whether the row's id came from the input (the export's id, the file's name), not from its row number."""
+    return item.id != row_id(item.row)
 
 
 @dataclass(frozen=True)
@@ -75,7 +88,7 @@ def _decode(raw: bytes | str, encoding: str, row: int, note_id: str) -> str | Ro
 
 def _valid_id(note_id: str, row: int, encoding: str) -> RowError | None:
     if _SURROGATE.search(note_id):  # undecodable bytes or a lone JSON surrogate
-        return RowError(row, str(row), "UnicodeDecodeError", f"row {row}: the id is not valid {encoding}")
+        return RowError(row, row_id(row), "UnicodeDecodeError", f"row {row}: the id is not valid {encoding}")
     return None
 
 
@@ -154,10 +167,10 @@ def read_csv(path: Path, text_col: str | None, id_col: str | None, encoding: str
         for row, (line, values) in enumerate(records, start=1):
             if isinstance(values, csv.Error):
                 message = f"row {row}: a quoted field opened on line {line} is not closed properly ({values})"
-                yield RowError(row, str(row), "MalformedCSV", message + "; the lines after it are read as rows")
+                yield RowError(row, row_id(row), "MalformedCSV", message + "; the lines after it are read as rows")
                 continue
             note_id = values[id_at].strip() if id_at is not None and id_at < len(values) else ""
-            note_id = note_id or str(row)
+            note_id = note_id or row_id(row)
             if text_at >= len(values):
                 yield RowError(row, note_id, "MissingColumn", f"row {row}: has no {text_name!r} field")
                 continue
@@ -170,7 +183,7 @@ def _json_objects(path: Path, encoding: str) -> Iterator[tuple[int, dict] | RowE
         for row, raw in enumerate(handle, start=1):
             if not raw.strip():
                 continue
-            line = _decode(raw, encoding, row, str(row))
+            line = _decode(raw, encoding, row, row_id(row))
             if isinstance(line, RowError):
                 yield line
                 continue
@@ -178,14 +191,14 @@ def _json_objects(path: Path, encoding: str) -> Iterator[tuple[int, dict] | RowE
                 record = json.loads(line.removeprefix("\ufeff") if row == 1 else line)
             except json.JSONDecodeError as error:
                 yield RowError(
-                    row, str(row), "JSONDecodeError", f"row {row}: not JSON ({error.msg} at column {error.colno})"
+                    row, row_id(row), "JSONDecodeError", f"row {row}: not JSON ({error.msg} at column {error.colno})"
                 )
                 continue
             except (ValueError, RecursionError) as error:  # a 5,000-digit number, brackets nested too deep
-                yield RowError(row, str(row), type(error).__name__, f"row {row}: JSON that cannot be read in full")
+                yield RowError(row, row_id(row), type(error).__name__, f"row {row}: JSON that cannot be read in full")
                 continue
             if not isinstance(record, dict):
-                yield RowError(row, str(row), "TypeError", f"row {row}: a JSON object is expected")
+                yield RowError(row, row_id(row), "TypeError", f"row {row}: a JSON object is expected")
                 continue
             yield row, record
 
@@ -199,8 +212,8 @@ def read_jsonl(path: Path, text_col: str | None, id_col: str | None, encoding: s
         columns = list(record)
         text_name = text_col if text_col is not None else _pick(columns, None, TEXT_COLUMNS, "text")
         id_name = id_col if id_col is not None else _pick(columns, None, ID_COLUMNS, "id")
-        note_id = str(record.get(id_name, "")).strip() if id_name is not None else ""
-        note_id = note_id or str(row)
+        raw_id = record.get(id_name) if id_name is not None else None
+        note_id = (str(raw_id).strip() if raw_id is not None else "") or row_id(row)
         if text_name is None or text_name not in record:
             yield RowError(row, note_id, "MissingColumn", f"row {row}: no text field (fields: {columns})")
             continue
@@ -210,20 +223,26 @@ def read_jsonl(path: Path, text_col: str | None, id_col: str | None, encoding: s
 def read_fhir_ndjson(
     path: Path, text_col: str | None, id_col: str | None, encoding: str
 ) -> Iterator[NoteRow | RowError]:
-    """A FHIR Bulk Data export of DocumentReference: one resource a line, its id the row's id."""
-    from notecoder.fhir_r4 import FhirInputError, document_note
+    """A FHIR Bulk Data export of DocumentReference: one resource a line, its id the row's id. A resource without
+    an id, or of another type, has the row's (its id names no DocumentReference); an id that is not a FHIR id is an
+    error row, and never repeated."""
+    from notecoder.fhir_r4 import FhirInputError, document_note, is_fhir_id
 
     for item in _json_objects(path, encoding):
         if isinstance(item, RowError):
             yield item
             continue
         row, resource = item
-        note_id = str(resource.get("id") or row)
         if resource.get("resourceType") != "DocumentReference":
-            yield RowError(row, note_id, "FhirInputError", f"row {row}: not a DocumentReference")
+            yield RowError(row, row_id(row), "FhirInputError", f"row {row}: not a DocumentReference")
             continue
+        own = resource.get("id")
+        if own is not None and not is_fhir_id(own):
+            yield RowError(row, row_id(row), "FhirInputError", f"row {row}: field id is not a FHIR id")
+            continue
+        note_id = own or row_id(row)
         try:
-            _, text, _ = document_note(resource)
+            _, text, _ = document_note(resource, name="the resource")
         except FhirInputError as error:
             yield RowError(row, note_id, "FhirInputError", f"row {row}: {error}")
             continue
@@ -247,7 +266,7 @@ def read_parquet(path: Path, text_col: str | None, id_col: str | None, encoding:
         for text, raw_id in zip(texts, ids, strict=True):
             row += 1
             note_id = str(raw_id).strip() if raw_id is not None else ""
-            yield _row(row, note_id or str(row), text, text_name, encoding)
+            yield _row(row, note_id or row_id(row), text, text_name, encoding)
 
 
 def read_folder(path: Path, text_col: str | None, id_col: str | None, encoding: str) -> Iterator[NoteRow | RowError]:
@@ -256,14 +275,12 @@ def read_folder(path: Path, text_col: str | None, id_col: str | None, encoding: 
     for row, file in enumerate(files, start=1):
         note_id = str(file.relative_to(path).with_suffix(""))
         if not file.resolve().is_relative_to(root):  # a link out of the export: recorded, never read
-            yield RowError(row, note_id, "OutsideFolder", f"row {row}: {file.name} links outside {path.name}; skipped")
+            yield RowError(row, note_id, "OutsideFolder", f"row {row}: the file links outside the folder; skipped")
             continue
         try:
             raw = file.read_bytes()
         except OSError as error:  # unreadable: the row says so and the batch goes on
-            yield RowError(
-                row, note_id, type(error).__name__, f"row {row}: {file.name} cannot be read ({error.strerror})"
-            )
+            yield RowError(row, note_id, type(error).__name__, f"row {row}: the file cannot be read ({error.strerror})")
             continue
         yield _row(row, note_id, raw, file.name, encoding)
 
@@ -275,17 +292,16 @@ READERS = {"csv": read_csv, "jsonl": read_jsonl, "parquet": read_parquet, "folde
 def read_notes(
     path: Path, fmt: str | None = None, text_col: str | None = None, id_col: str | None = None, encoding: str = "utf-8"
 ) -> Iterator[NoteRow | RowError]:
-    """Rows of an export, each either a note or the reason it could not be read; duplicate ids are errors."""
+    """Rows of an export, each either a note or the reason it could not be read; a repeated id is an error row.
+    Only ids of the input can repeat: a row's own number never clashes with an id of the input."""
     if not path.exists():
         raise SourceError(f"no such input: {path}")
     reader = READERS[fmt or detect_format(path)]
     seen: dict[str, int] = {}
     for item in reader(path, text_col, id_col, encoding):
-        first = seen.setdefault(item.id, item.row)
+        first = seen.setdefault(item.id, item.row) if has_own_id(item) else item.row
         if first != item.row:
-            yield RowError(
-                item.row, item.id, "DuplicateId", f"row {item.row}: id {item.id!r} was already used by row {first}"
-            )
+            yield RowError(item.row, item.id, "DuplicateId", f"row {item.row}: its id was already used by row {first}")
             continue
         yield item
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
 
+from notecoder.batch.csv_cells import FORMULA_START
 from notecoder.mapper import mapper_rules
 from notecoder.mapper.icd import tabular_titles
 from notecoder.result import Alternative, Assertion, CodeProposal, Finding, Gap, NoteResult
@@ -131,8 +132,11 @@ def matches(text: str, result: NoteResult) -> bool:
     return all(text[f.start : f.end] == f.text for f in result.findings)
 
 
-def note_html(text: str | None, result: NoteResult, *, standalone: bool = True, uid: str = "nc") -> str:
-    """The review view of one note; `standalone` adds the stylesheet (the report includes it once)."""
+def note_html(
+    text: str | None, result: NoteResult, *, standalone: bool = True, uid: str = "nc", withheld: str | None = None
+) -> str:
+    """The review view of one note; `standalone` adds the stylesheet (the report includes it once); `withheld` says
+    why there is no text to show (the report's check of the text against its hash)."""
     links: dict[tuple, list[str]] = {}
     evidence = (("c", [c.evidence for c in result.codes]), ("a", [a.evidence for a in result.alternatives]))
     for prefix, entries in evidence:
@@ -145,9 +149,8 @@ def note_html(text: str | None, result: NoteResult, *, standalone: bool = True, 
         for i in range(len(entries))
     )
     if text is not None and not matches(text, result):
-        text, missing = None, "The note text given is another version of the note (its evidence spans do not match)"
-    else:
-        missing = "The note text is not available"
+        text, withheld = None, "The note text given is another version of the note (its evidence spans do not match)"
+    missing = withheld or "The note text is not available"
     if text is None:
         body = (
             f'<p class="nc-missing">{missing}; the evidence spans are:</p><ul>'
@@ -172,6 +175,8 @@ class ReportItem:
     text: str | None
     result: NoteResult | None
     error: str | None = None
+    withheld: str | None = None
+    """Why the note's text is not shown (it is not the text the result was coded from)."""
 
 
 def _script_json(value: object) -> str:
@@ -236,9 +241,9 @@ def report_html(items: Iterable[ReportItem], title: str = "notecoder review") ->
         if result is None:
             views.append(f'<p class="nc-missing">Row failed: {_e(item.error or "unknown error")}</p>')
         else:
-            views.append(note_html(item.text, result, standalone=False, uid=f"n{n}"))
+            views.append(note_html(item.text, result, standalone=False, uid=f"n{n}", withheld=item.withheld))
     script = files(__package__).joinpath("report.js").read_text(encoding="utf-8")
-    payload = {"rows": rows, "views": views, **_page_tables()}
+    payload = {"rows": rows, "views": views, "formula": FORMULA_START, **_page_tables()}
     payload["report"] = hashlib.sha256(_script_json([r["id"] for r in rows]).encode()).hexdigest()[:16]
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'

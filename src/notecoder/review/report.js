@@ -263,7 +263,8 @@
   }
   function csvCell(value) {
     var text = String(value === undefined || value === null ? "" : value);
-    if (/^[=+\-@\t\r]/.test(text)) text = "'" + text;  // a spreadsheet never runs a cell as a formula
+    // a spreadsheet never runs a cell as a formula: the rule of every CSV notecoder writes (batch/csv_cells.py)
+    if (text && data.formula.indexOf(text.charAt(0)) >= 0) text = "'" + text;
     return /[",\n\r]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
   }
   function download(name, type, body) {
