@@ -1,7 +1,9 @@
 """`notecoder serve` as a real server on 127.0.0.1, talked to with httpx: CogStack's NLP REST API, the native
 endpoint, and the defaults a service receiving PHI needs (token, size limits, errors that never echo a note, logs
-without note text)."""
+without note text), each attack of "Holds under attack" made here and answered."""
 
+import base64
+import json
 import os
 import socket
 import subprocess
@@ -16,6 +18,7 @@ from notecoder.result import NoteResult
 SECRET = "Zebediah Quistgaard"
 NOTE = f"Patient {SECRET}.\nAssessment: cervical facet syndrome C5-6. Failed PT x 6 weeks."
 TOKEN = "s3cret-token"
+MAX_NOTE_CHARS, MAX_NOTES, MAX_REQUEST_CHARS = 20_000, 4, 40_000
 
 
 def free_port() -> int:
@@ -31,8 +34,8 @@ def server(tmp_path_factory):
     env = {**os.environ, "NOTECODER_TOKEN": TOKEN}
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "notecoder", "serve", "--port", str(port), "--max-body-bytes", "200000",
-             "--max-note-chars", "20000"],
+            [sys.executable, "-m", "notecoder", "serve", "--port", str(port), "--max-note-chars", str(MAX_NOTE_CHARS),
+             "--max-notes", str(MAX_NOTES), "--max-request-chars", str(MAX_REQUEST_CHARS), "--processes", "1"],
             stdout=out, stderr=subprocess.STDOUT, env=env,
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
@@ -56,6 +59,20 @@ def server(tmp_path_factory):
 def client(base: str, token: str | None = TOKEN) -> httpx.Client:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     return httpx.Client(base_url=base, headers=headers, timeout=60)
+
+
+def raw(body: str) -> dict:
+    """`body` as sent, byte for byte: JSON that Python's json.dumps would not write (a lone surrogate, NaN)."""
+    return {"content": body.encode(), "headers": {"content-type": "application/json"}}
+
+
+def document(data: str, id_: str = "d7") -> dict:
+    return {"resourceType": "DocumentReference", "id": id_, "status": "current",
+            "content": [{"attachment": {"contentType": "text/plain", "data": data}}]}  # fmt: skip
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
 
 
 def test_health_and_readiness_are_open(server):
@@ -101,52 +118,154 @@ def test_native_extract_returns_a_note_result(server):
 
 
 def test_fhir_document_reference_in_bundle_out(server):
-    import base64
-
     base, _ = server
-    document = {"resourceType": "DocumentReference", "id": "d7", "status": "current",
-                "content": [{"attachment": {"contentType": "text/plain", "data": base64.b64encode(NOTE.encode()).decode()}}]}  # fmt: skip
+    good = document(b64(NOTE))
     with client(base) as http:
-        one = http.post("/v1/fhir", json=document)
+        one = http.post("/v1/fhir", json=good)
         many = http.post("/v1/fhir", json={"resourceType": "Bundle", "type": "collection",
-                                           "entry": [{"resource": document}, {"resource": document}]})  # fmt: skip
-        bad = http.post("/v1/fhir", json={"resourceType": "DocumentReference", "id": "x", "status": "current"})
+                                           "entry": [{"resource": good}, {"resource": good}]})  # fmt: skip
+        bad = http.post("/v1/fhir", json={"resourceType": "DocumentReference", "id": "Quistgaard7", "status": "current"})
     assert one.status_code == 200 and one.headers["content-type"].startswith("application/fhir+json")
     condition = one.json()["entry"][0]["resource"]
     assert condition["code"]["coding"][0]["code"] == "M53.82"
     assert condition["evidence"][0]["detail"][0]["reference"] == "DocumentReference/d7"
     assert len(many.json()["entry"]) == 2
-    assert bad.status_code == 422 and "DocumentReference/x" in bad.text and SECRET not in bad.text
+    assert bad.status_code == 422 and bad.json()["resourceType"] == "OperationOutcome"
+    assert bad.json()["issue"][0]["expression"] == ["DocumentReference"]
+    assert "Quistgaard7" not in bad.text and SECRET not in bad.text  # the id is PHI: its position names it
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["!!!!", b64(NOTE) + "!!", b64(NOTE)[:-8] + "=garbage", b64(NOTE)[:-1], base64.b64encode(b"\xff\xfe").decode()],
+    ids=["not base64", "a corrupted tail", "data after the padding", "cut short", "not UTF-8"],
+)
+def test_fhir_attachment_data_is_strict_base64(server, data):
+    base, _ = server
+    with client(base) as http:
+        answer = http.post("/v1/fhir", json=document(data, "Quistgaard7"))
+    assert answer.status_code == 422 and answer.headers["content-type"].startswith("application/fhir+json")
+    issue = answer.json()["issue"][0]
+    assert answer.json()["resourceType"] == "OperationOutcome" and issue["severity"] == "error"
+    assert issue["expression"] == ["DocumentReference.content[0].attachment.data"]
+    assert "Quistgaard7" not in answer.text and "facet" not in answer.text
+
+
+def test_fhir_base64_may_be_wrapped_and_one_bad_document_keeps_the_others(server):
+    base, _ = server
+    encoded = b64(NOTE)
+    wrapped = "\n".join(encoded[n : n + 20] for n in range(0, len(encoded), 20))  # as MIME writes it: valid FHIR
+    bundle = {"resourceType": "Bundle", "type": "collection",
+              "entry": [{"resource": document(wrapped)}, {"resource": document("!!!!", "Quistgaard7")}]}  # fmt: skip
+    with client(base) as http:
+        answer = http.post("/v1/fhir", json=bundle)
+    assert answer.status_code == 200
+    first, second = (e["resource"] for e in answer.json()["entry"])
+    assert first["resourceType"] == "Bundle" and first["entry"][0]["resource"]["code"]["coding"][0]["code"] == "M53.82"
+    assert second["resourceType"] == "OperationOutcome"
+    assert second["issue"][0]["expression"] == ["Bundle.entry[1].resource.content[0].attachment.data"]
+    assert "Quistgaard7" not in answer.text
+
+
+def test_one_note_not_unicode_is_one_error_entry_and_the_others_return(server):
+    base, _ = server
+    body = json.dumps({"content": [{"text": NOTE}, {"text": "SURROGATE"}, {"text": "Neck pain x 2 weeks."}]})
+    with client(base) as http:
+        answer = http.post("/api/process_bulk", **raw(body.replace("SURROGATE", f"{SECRET} \\ud800 neck pain")))
+    assert answer.status_code == 200
+    first, bad, third = answer.json()["result"]
+    assert first["success"] and "M53.82" in [next(iter(a.values()))["cui"] for a in first["annotations"]]
+    assert third["success"] and third["text"] == "Neck pain x 2 weeks."
+    assert bad["success"] is False and "content[1].text" in bad["errors"][0] and "surrogate" in bad["errors"][0]
+    assert SECRET not in json.dumps(bad)
+
+
+@pytest.mark.parametrize(
+    "path, body, loc",
+    [
+        ("/v1/extract", '{"text": "neck pain \\ud800"}', ["body", "text"]),
+        ("/api/process", '{"content": {"text": "neck pain \\udfff"}}', ["body", "content", "text"]),
+        ("/api/process", '{"content": {"text": "neck pain", "footer": {"k": "\\ud800"}}}', ["body", "content", "footer"]),
+    ],
+)
+def test_a_note_not_unicode_is_422_naming_the_field(server, path, body, loc):
+    base, _ = server
+    with client(base) as http:
+        answer = http.post(path, **raw(body))
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == loc and "surrogate" in answer.json()["detail"][0]["msg"]
+
+
+@pytest.mark.parametrize("floor", ["NaN", "Infinity", "-Infinity", "7", "-5", '"high"'])
+def test_min_confidence_outside_0_to_1_is_422(server, floor):
+    base, _ = server
+    with client(base) as http:
+        answer = http.post("/v1/extract", **raw(f'{{"text": "Neck pain.", "min_confidence": {floor}}}'))
+    assert answer.status_code == 422 and answer.json()["detail"][0]["loc"] == ["body", "min_confidence"]
+
+
+def test_caps_on_notes_and_characters_per_request(server):
+    base, _ = server
+    short = {"text": "Neck pain x 2 weeks."}
+    with client(base) as http:
+        many = http.post("/api/process_bulk", json={"content": [short] * (MAX_NOTES + 1)})
+        long_total = http.post("/api/process_bulk", json={"content": [{"text": "neck pain " * 1_500}] * 3})
+        one_long = http.post("/api/process_bulk", json={"content": [{"text": "x" * (MAX_NOTE_CHARS + 1)}, short]})
+        fhir_many = http.post("/v1/fhir", json={"resourceType": "Bundle", "type": "collection",
+                                                "entry": [{"resource": document(b64("Neck pain."))}] * (MAX_NOTES + 1)})  # fmt: skip
+    assert many.status_code == long_total.status_code == 413
+    assert f"at most {MAX_NOTES}" in many.json()["detail"] and f"at most {MAX_REQUEST_CHARS:,}" in long_total.json()["detail"]
+    assert fhir_many.status_code == 413 and fhir_many.json()["resourceType"] == "OperationOutcome"
+    assert one_long.status_code == 200  # a note over the note cap is its own error entry
+    too_long, kept = one_long.json()["result"]
+    assert not too_long["success"] and f"at most {MAX_NOTE_CHARS:,}" in too_long["errors"][0] and kept["success"]
 
 
 @pytest.mark.parametrize("token", [None, "wrong"])
-def test_a_missing_or_wrong_token_is_401(server, token):
+def test_a_missing_or_wrong_token_is_401_before_the_body_is_read(server, token):
     base, _ = server
     with client(base, token=token) as http:
-        for response in (http.get("/api/info"), http.post("/v1/extract", json={"text": NOTE})):
-            assert response.status_code == 401 and SECRET not in response.text
+        responses = [http.get("/api/info"), http.post("/v1/extract", json={"text": NOTE}),
+                     http.post("/v1/extract", content=b"{not json", headers={"content-type": "application/json"}),
+                     http.post("/v1/extract", json={"txt": NOTE})]  # fmt: skip
+    for response in responses:
+        assert response.status_code == 401 and SECRET not in response.text
+
+
+def test_no_interactive_docs_and_the_schema_needs_the_token(server):
+    base, _ = server
+    with client(base, token=None) as anonymous, client(base) as http:
+        assert [anonymous.get(p).status_code for p in ("/openapi.json", "/docs", "/redoc")] == [401, 401, 401]
+        assert [http.get(p).status_code for p in ("/docs", "/redoc", "/docs/oauth2-redirect")] == [404, 404, 404]
+        assert http.get("/openapi.json").status_code == 200
 
 
 def test_limits_are_413_and_errors_never_echo_the_note(server):
     base, _ = server
     with client(base) as http:
-        too_big = http.post("/v1/extract", content=b'{"text": "' + b"x" * 300_000 + b'"}',
-                            headers={"content-type": "application/json"})  # fmt: skip
+        too_big = http.post("/v1/extract", content=b'{"text": "' + b"x" * 1_500_000 + b'"}',
+                            headers={"content-type": "application/json"})  # over 12 bytes a character and 1 MB
         too_long = http.post("/v1/extract", json={"text": NOTE + " neck pain." * 3000})
-        bad = http.post("/v1/extract", json={"txt": NOTE})
+        bad = http.post("/v1/extract", json={"txt": NOTE, "Quistgaard": 1})
         broken = http.post("/v1/extract", content=NOTE.encode(), headers={"content-type": "application/json"})
         wrong_type = http.post("/api/process", json={"content": {"text": 42, "footer": SECRET}})
     assert too_big.status_code == 413 and too_long.status_code == 413
     assert bad.status_code == broken.status_code == wrong_type.status_code == 422
     for response in (too_big, too_long, bad, broken, wrong_type):
-        assert SECRET not in response.text and "facet" not in response.text
-    assert ["body", "txt"] in [d["loc"] for d in bad.json()["detail"]]
+        assert SECRET not in response.text and "facet" not in response.text and "Quistgaard" not in response.text
+    assert ["body", "text"] in [d["loc"] for d in bad.json()["detail"]]  # missing
+    assert ["body"] in [d["loc"] for d in bad.json()["detail"]]  # an unknown key, not named
 
 
-def test_the_server_log_holds_no_note_text(server):
+def test_the_server_log_holds_no_note_text_ids_or_query_strings(server):
     base, log = server
     with client(base) as http:
         http.post("/v1/extract", json={"text": NOTE})
+        http.post("/v1/extract?patient=Quistgaard", json={"text": NOTE})
+        http.get("/v1/Quistgaard-record")
+        http.post("/v1/fhir", json=document("!!!!", "Quistgaard7"))
+        http.post("/v1/extract", **raw(json.dumps({"text": NOTE}).replace("Patient", "\\ud800")))
     text = log.read_text()
-    assert "POST /v1/extract" in text  # access lines: method, path, status
-    assert SECRET not in text and "facet syndrome" not in text
+    assert "POST /v1/extract 200" in text  # access lines: client, method, path, status, time
+    assert "GET (a path outside the API) 404" in text
+    assert SECRET not in text and "facet syndrome" not in text and "Quistgaard" not in text
