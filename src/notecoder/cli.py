@@ -18,6 +18,8 @@ from notecoder.batch.budget import DEFAULT_SECONDS
 from notecoder.batch.paths import OutputError, WriteFailed
 from notecoder.batch.sources import SourceError
 from notecoder.result import Setting
+from notecoder.service.confidence import confidence_floor
+from notecoder.service.settings import ServiceSettings
 
 
 class ExitCode(IntEnum):
@@ -56,8 +58,10 @@ SettingOption = Annotated[
     ),
 ]
 MinConfidence = Annotated[
-    float | None, typer.Option(min=0.0, max=1.0, help="Keep only codes and alternatives at or above this confidence.")
+    float | None,
+    typer.Option(parser=confidence_floor, help="Keep only codes and alternatives at or above this confidence (0-1)."),
 ]
+SERVE = ServiceSettings.model_fields  # `serve`'s defaults: the service's own
 
 
 class ExtractFormat(StrEnum):
@@ -376,21 +380,65 @@ def convert_command(
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes, each loading the pipeline once.")] = 1,
-    max_body_bytes: Annotated[int, typer.Option(min=1, help="Largest request body; larger is 413.")] = 10_000_000,
-    max_note_chars: Annotated[int, typer.Option(min=1, help="Longest note; longer is 413.")] = 1_000_000,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes, each with its own --processes.")] = 1,
+    processes: Annotated[
+        int, typer.Option(help="Extraction processes per worker: the requests coded at once.")
+    ] = SERVE["processes"].default,
+    queue: Annotated[
+        int, typer.Option(help="Requests that may wait for a process (shortest first); past it 503 at once.")
+    ] = SERVE["queue"].default,
+    request_seconds: Annotated[
+        float,
+        typer.Option(help="Time budget of a request, its wait included; past it 504, and the process coding it is "
+                     "replaced."),  # fmt: skip
+    ] = SERVE["request_seconds"].default,
+    body_seconds: Annotated[
+        float, typer.Option(help="Time a client has to send its request body; past it 408.")
+    ] = SERVE["body_seconds"].default,
+    max_note_chars: Annotated[
+        int, typer.Option(help="Longest note (at most what notecoder reads); longer is 413.")
+    ] = SERVE["max_note_chars"].default,
+    max_notes: Annotated[
+        int, typer.Option(help="Most notes in one request; more is 413.")
+    ] = SERVE["max_notes"].default,
+    max_request_chars: Annotated[
+        int | None,
+        typer.Option(help="Characters of all the notes of one request; more is 413 (default: --max-note-chars)."),
+    ] = None,
+    max_body_bytes: Annotated[
+        int | None,
+        typer.Option(help="Largest request body; larger is 413. Default: 12 bytes a character of "
+                     "--max-request-chars, and 1 MB."),  # fmt: skip
+    ] = None,
+    insecure_no_token: Annotated[
+        bool,
+        typer.Option("--insecure-no-token", help="Serve beyond this machine without NOTECODER_TOKEN: anyone who can "
+                     "connect may send notes."),  # fmt: skip
+    ] = False,
 ) -> None:
     """Serve notecoder over HTTP: CogStack's NLP REST API (/api/info, /api/process, /api/process_bulk), /v1/extract,
-    /healthz and /readyz. Set NOTECODER_TOKEN to require it as a bearer token. Needs the [server] extra."""
+    /v1/fhir, /healthz and /readyz. Set NOTECODER_TOKEN to require it as a bearer token (needed to listen beyond
+    this machine). Needs the [server] extra."""
     try:
         import uvicorn
     except ImportError:
         raise fail(ExitCode.USAGE, "serving needs the [server] extra: pip install 'notecoder[server]'") from None
-    os.environ["NOTECODER_MAX_BODY_BYTES"] = str(max_body_bytes)
-    os.environ["NOTECODER_MAX_NOTE_CHARS"] = str(max_note_chars)
-    # uvicorn's access log names the method, path and status, never a body
+    from notecoder.service.access_log import log_config
+    from notecoder.service.settings import TOKEN_VARIABLE, check_exposure
+
+    try:
+        settings = ServiceSettings.checked(
+            token=os.environ.get(TOKEN_VARIABLE), processes=processes, queue=queue, request_seconds=request_seconds,
+            body_seconds=body_seconds, max_note_chars=max_note_chars, max_notes=max_notes,
+            max_request_chars=max_request_chars, max_body_bytes=max_body_bytes,
+        )  # fmt: skip
+        check_exposure(host, settings.token, insecure_no_token)
+    except ValueError as error:
+        raise fail(ExitCode.USAGE, str(error)) from None
+    os.environ.update(settings.environment())  # read by each worker's app_factory
+    # the service writes its own access log: uvicorn's would write query strings
     uvicorn.run("notecoder.service.api:app_factory", factory=True, host=host, port=port, workers=workers,
-                log_level="info", server_header=False)  # fmt: skip
+                log_config=log_config(), access_log=False, server_header=False)  # fmt: skip
 
 
 @app.command("schema")
