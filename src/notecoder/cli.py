@@ -384,8 +384,11 @@ def serve_command(
     processes: Annotated[
         int, typer.Option(help="Extraction processes per worker: the requests coded at once.")
     ] = SERVE["processes"].default,
+    large_processes: Annotated[
+        int, typer.Option(help="Extraction processes per worker for long notes, at a lower CPU priority.")
+    ] = SERVE["large_processes"].default,
     queue: Annotated[
-        int, typer.Option(help="Requests that may wait for a process (shortest first); past it 503 at once.")
+        int, typer.Option(help="Notes that may wait for a process (shortest first); past it 503 at once.")
     ] = SERVE["queue"].default,
     request_seconds: Annotated[
         float,
@@ -428,7 +431,8 @@ def serve_command(
 
     try:
         settings = ServiceSettings.checked(
-            token=os.environ.get(TOKEN_VARIABLE), processes=processes, queue=queue, request_seconds=request_seconds,
+            token=os.environ.get(TOKEN_VARIABLE), processes=processes, large_processes=large_processes, queue=queue,
+            request_seconds=request_seconds,
             body_seconds=body_seconds, max_note_chars=max_note_chars, max_notes=max_notes,
             max_request_chars=max_request_chars, max_body_bytes=max_body_bytes,
         )  # fmt: skip

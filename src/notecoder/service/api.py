@@ -67,9 +67,9 @@ def _json(payload: bytes, media_type: str = "application/json") -> Response:
 
 
 def create_app(settings: ServiceSettings | None = None, pool: Pool | None = None) -> App:
-    """The service as an ASGI app; `pool` (default: `settings.processes` extraction processes) does the coding."""
+    """The service as an ASGI app; `pool` (default: the processes `settings` asks for) does the coding."""
     settings = settings or ServiceSettings()
-    pool = pool or Pool(settings.processes, settings.queue)
+    pool = pool or Pool(settings.processes, settings.large_processes, settings.queue)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -89,23 +89,23 @@ def create_app(settings: ServiceSettings | None = None, pool: Pool | None = None
     async def problem(request: Request, error: Problem) -> JSONResponse:
         return problem_response(request.url.path, error)
 
-    async def code_many(jobs: list[Job | Problem]) -> list[bytes | Problem | None]:
-        """Each job's JSON or its problem, in order, all in one process within one time budget; None for the jobs
-        left when the budget ran out. Busy (503) when no process came free for the request."""
-        results: list[bytes | Problem | None] = [job if isinstance(job, Problem) else None for job in jobs]
-        todo = [(n, job) for n, job in enumerate(jobs) if isinstance(job, Job)]
-        if not todo:
-            return results
+    async def code_many(jobs: list[Job | Problem]) -> list[bytes | Problem]:
+        """Each job's JSON or its problem, in order, within one time budget: when it runs out, or the service is
+        busy, the jobs left share that problem. Busy (503) when not even the first job could start."""
+        results: list[bytes | Problem] = [job if isinstance(job, Problem) else b"" for job in jobs]
         deadline = asyncio.get_running_loop().time() + settings.request_seconds
-        async with pool.lease(sum(job.chars for _, job in todo), deadline) as worker:
-            for n, job in todo:
-                try:
-                    results[n] = await worker.run(job, deadline)
-                except Failed as error:  # this note's fault or the process's: the next notes go on
-                    results[n] = error
-                except (OutOfTime, Busy) as error:
-                    results[n] = error
-                    break
+        todo = [(n, job) for n, job in enumerate(jobs) if isinstance(job, Job)]
+        for done, (n, job) in enumerate(todo):
+            try:
+                results[n] = await pool.run(job, deadline)
+            except Failed as error:  # this note's fault or the process's: the next notes go on
+                results[n] = error
+            except (OutOfTime, Busy) as error:
+                if isinstance(error, Busy) and not done:
+                    raise
+                for m, _ in todo[done:]:
+                    results[m] = error
+                break
         return results
 
     async def code_one(job: Job) -> bytes:
@@ -114,11 +114,13 @@ def create_app(settings: ServiceSettings | None = None, pool: Pool | None = None
             return result
         raise left("the note", result)
 
-    def left(where: str, found: Problem | None) -> Problem:
+    def left(where: str, found: Problem) -> Problem:
         """The problem of a job not coded, saying which one."""
-        if found is None or isinstance(found, OutOfTime | Busy):
+        if isinstance(found, OutOfTime):
             budget = f"{settings.request_seconds:g} s"
             return OutOfTime(f"{where} was not coded within the request's time budget of {budget}")
+        if isinstance(found, Busy):
+            return Busy(f"{where} was not coded: the service was busy; send it again shortly")
         if isinstance(found, Failed):
             return Failed(f"{where} was not coded: {found.message}")
         return found

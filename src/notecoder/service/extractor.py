@@ -57,7 +57,9 @@ JOBS: dict[str, Callable[..., bytes]] = {"extract": _extract, "cogstack": _cogst
 
 
 def main() -> None:
+    """Argument: the niceness to run at (long notes' processes yield the cores to short notes')."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle; it stops its processes
+    os.nice(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a library's stray print goes to the log, not into a frame
     from notecoder.extraction import extract

@@ -1,7 +1,7 @@
 """The extraction processes of one server process, and the time budget: a job still running at its request's
 deadline has its process killed and a fresh one started in its place, so no note can hold a process, or the
 server, for longer than the budget. The server's event loop only waits on pipes: health checks never queue
-behind coding."""
+behind coding. Each note is admitted on its own (a bulk request's notes one after another, like a client's)."""
 
 import asyncio
 import logging
@@ -18,6 +18,8 @@ from notecoder.service.problems import Busy, Failed, OutOfTime
 from notecoder.service.settings import TOKEN_VARIABLE
 
 COMMAND = (sys.executable, "-m", "notecoder.service.extractor")
+LARGE_CHARS = 20_000  # above the longest of 451 real spine notes (18,425): a long discharge summary and up
+LARGE_NICENESS = 10  # the CPU share of a long note's process when short notes need the cores: about a tenth
 log = logging.getLogger("notecoder.service")
 
 
@@ -100,11 +102,36 @@ def _report_start(ready: asyncio.Task) -> None:
         log.error("an extraction process stopped while loading the pipeline (see the lines above)")
 
 
-class Pool:
-    def __init__(self, processes: int, queue: int, command: Sequence[str] = COMMAND) -> None:
+class Lane:
+    """Processes of one kind, and the gate that admits notes to them."""
+
+    def __init__(self, processes: int, queue: int, command: Sequence[str]) -> None:
         self.gate = Gate(processes, queue)
         self.workers = [Worker(command) for _ in range(processes)]
         self.idle = list(self.workers)
+
+    @asynccontextmanager
+    async def lease(self, cost: int, deadline: float) -> AsyncIterator[Worker]:
+        await self.gate.enter(cost, deadline)
+        worker = self.idle.pop()
+        try:
+            yield worker
+        finally:
+            self.idle.append(worker)
+            self.gate.leave()
+
+
+class Pool:
+    """Notes up to LARGE_CHARS go to the general processes; longer ones to processes of their own at a lower CPU
+    priority, so that a short note never waits behind a long one, for a process or for a core."""
+
+    def __init__(self, processes: int, large_processes: int, queue: int, command: Sequence[str] = COMMAND) -> None:
+        self.general = Lane(processes, queue, command)
+        self.large = Lane(large_processes, queue, (*command, str(LARGE_NICENESS)))
+
+    @property
+    def workers(self) -> list[Worker]:
+        return self.general.workers + self.large.workers
 
     async def start(self) -> None:
         for worker in self.workers:
@@ -116,15 +143,9 @@ class Pool:
 
     @property
     def ready(self) -> bool:
-        return any(worker.warm for worker in self.workers)
+        return all(any(worker.warm for worker in lane.workers) for lane in (self.general, self.large))
 
-    @asynccontextmanager
-    async def lease(self, cost: int, deadline: float) -> AsyncIterator[Worker]:
-        """A process for one request of `cost` characters, held for all its notes (see `admission`)."""
-        await self.gate.enter(cost, deadline)
-        worker = self.idle.pop()
-        try:
-            yield worker
-        finally:
-            self.idle.append(worker)
-            self.gate.leave(cost)
+    async def run(self, job: Job, deadline: float) -> bytes:
+        """The job's JSON, coded in its lane within `deadline` (Busy, OutOfTime or Failed otherwise)."""
+        async with (self.large if job.chars > LARGE_CHARS else self.general).lease(job.chars, deadline) as worker:
+            return await worker.run(job, deadline)
