@@ -3,15 +3,16 @@ under attack. A benchmark, not a test (Linux: memory is read from /proc).
 
     python bench/service_load.py [--notes PATH] [--limit N] [--clients C] [--quiet-seconds S] [--attack-seconds S]
 
-(1) in-process `notecoder.extract` over the MTSamples spine notes; (2) a local server (default settings) with 1
-and with 2 extraction processes, C concurrent clients (httpx async) posting the notes to /v1/extract: notes/s and
-p50/p95/p99 latency; (3) the server's peak memory (RSS of the server and its extraction processes) while bulk
-requests at the caps are coded; (4) the same C legitimate clients for S seconds alone, then for S seconds beside an
-attack: slow bodies (100 unauthenticated connections announcing 9.9 MB and stalling, 10 authenticated ones stalling),
-104 unauthenticated 10 MB posts, bulk requests at the caps, pathological notes (30,000 characters of real notes,
-"neck pain " with no full stop at 30,000 and 1,000,000 characters) and malformed requests. Printed: the legitimate
-clients' p95 in both windows (target: within 2x), /healthz's slowest answer, every attacker's statuses, the peak
-memory, and whether the server's log holds any note text."""
+(1) in-process `notecoder.extract` over the MTSamples spine notes; (2) a local server (default settings) with 1 and
+with 2 general extraction processes (`--processes`; one more for long notes), C concurrent clients (httpx async)
+posting the notes to /v1/extract: notes/s and p50/p95/p99 latency; (3) the server's peak memory (RSS of the server
+and its extraction processes) while bulk requests at the caps are coded; (4) the same C legitimate clients for S
+seconds alone, then for S seconds beside an attack: slow bodies (100 unauthenticated connections announcing 9.9 MB
+and stalling, 10 authenticated ones stalling), 104 unauthenticated 10 MB posts, bulk requests at the caps,
+pathological notes (30,000 characters of real notes, "neck pain " with no full stop at 30,000 and 1,000,000
+characters) and malformed requests. Printed: the legitimate clients' p95 in both windows (target: within 2x),
+/healthz's slowest answer, every attacker's statuses, the peak memory, and whether the server's log holds any note
+text."""
 
 import argparse
 import asyncio
@@ -298,7 +299,7 @@ def main() -> None:
             try:
                 asyncio.run(load(base, texts[:40], args.clients))  # every process warm before measuring
                 rate, latencies = asyncio.run(load(base, texts, args.clients))
-                print(f"{f'server, {processes} extraction process(es)':<34}{rate:>8.1f} notes/s   "
+                print(f"{f'server, --processes {processes}':<34}{rate:>8.1f} notes/s   "
                       f"{latency_line(latencies)}; peak memory {memory.take():.0f} MB")  # fmt: skip
                 if processes == 1:
                     continue

@@ -122,17 +122,19 @@ def test_short_notes_go_first_and_long_ones_are_turned_away_for_them(tmp_path):
         assert held().status_code == short().status_code == 200
 
 
-def test_a_long_note_never_holds_the_process_a_short_one_needs(tmp_path):
+def test_a_large_request_never_holds_the_process_a_short_one_needs(tmp_path):
     release = tmp_path / "release"
     long_note = f"wait:{release} " + "neck pain " * (LARGE_CHARS // 10)
+    many_notes = {"content": [{"text": "neck pain " * (LARGE_CHARS // 30)}] * 4}  # short notes, a large request
     with serving(request_seconds=120) as (base, pool), httpx.Client(base_url=base, headers=AUTH, timeout=30) as http:
         held = in_background(lambda: http.post("/v1/extract", json={"text": long_note}))
         wait_until(lambda: pool.large.gate.running == 1)
         short = http.post("/v1/extract", json={"text": "Neck pain."})
         another_long = http.post("/v1/extract", json={"text": "neck pain " * (LARGE_CHARS // 10 + 1)})
+        bulk = http.post("/api/process_bulk", json=many_notes)
         release.touch()
         assert held().status_code == 200
-    assert short.status_code == 200 and another_long.status_code == 503
+    assert short.status_code == 200 and another_long.status_code == bulk.status_code == 503
     assert held().json()["pid"] != short.json()["pid"]
 
 

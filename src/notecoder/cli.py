@@ -385,7 +385,7 @@ def serve_command(
         int, typer.Option(help="Extraction processes per worker: the requests coded at once.")
     ] = SERVE["processes"].default,
     large_processes: Annotated[
-        int, typer.Option(help="Extraction processes per worker for long notes, at a lower CPU priority.")
+        int, typer.Option(help="Extraction processes per worker for large requests, at a lower CPU priority.")
     ] = SERVE["large_processes"].default,
     queue: Annotated[
         int, typer.Option(help="Notes that may wait for a process (shortest first); past it 503 at once.")

@@ -95,9 +95,10 @@ def create_app(settings: ServiceSettings | None = None, pool: Pool | None = None
         results: list[bytes | Problem] = [job if isinstance(job, Problem) else b"" for job in jobs]
         deadline = asyncio.get_running_loop().time() + settings.request_seconds
         todo = [(n, job) for n, job in enumerate(jobs) if isinstance(job, Job)]
+        request_chars = sum(job.chars for _, job in todo)
         for done, (n, job) in enumerate(todo):
             try:
-                results[n] = await pool.run(job, deadline)
+                results[n] = await pool.run(job, deadline, request_chars)
             except Failed as error:  # this note's fault or the process's: the next notes go on
                 results[n] = error
             except (OutOfTime, Busy) as error:

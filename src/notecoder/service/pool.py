@@ -19,7 +19,7 @@ from notecoder.service.settings import TOKEN_VARIABLE
 
 COMMAND = (sys.executable, "-m", "notecoder.service.extractor")
 LARGE_CHARS = 20_000  # above the longest of 451 real spine notes (18,425): a long discharge summary and up
-LARGE_NICENESS = 10  # the CPU share of a long note's process when short notes need the cores: about a tenth
+LARGE_NICENESS = 10  # the CPU share of a large request's process when short ones need the cores: about a tenth
 log = logging.getLogger("notecoder.service")
 
 
@@ -122,8 +122,9 @@ class Lane:
 
 
 class Pool:
-    """Notes up to LARGE_CHARS go to the general processes; longer ones to processes of their own at a lower CPU
-    priority, so that a short note never waits behind a long one, for a process or for a core."""
+    """The notes of a request of up to LARGE_CHARS go to the general processes; those of a larger request (a long
+    note, or a bulk request of many) to processes of their own at a lower CPU priority, so that a short request never
+    waits behind a large one, for a process or for a core."""
 
     def __init__(self, processes: int, large_processes: int, queue: int, command: Sequence[str] = COMMAND) -> None:
         self.general = Lane(processes, queue, command)
@@ -145,7 +146,9 @@ class Pool:
     def ready(self) -> bool:
         return all(any(worker.warm for worker in lane.workers) for lane in (self.general, self.large))
 
-    async def run(self, job: Job, deadline: float) -> bytes:
-        """The job's JSON, coded in its lane within `deadline` (Busy, OutOfTime or Failed otherwise)."""
-        async with (self.large if job.chars > LARGE_CHARS else self.general).lease(job.chars, deadline) as worker:
+    async def run(self, job: Job, deadline: float, request_chars: int) -> bytes:
+        """The job's JSON, coded within `deadline` (Busy, OutOfTime or Failed otherwise), in the lane of a request of
+        `request_chars` characters."""
+        lane = self.large if request_chars > LARGE_CHARS else self.general
+        async with lane.lease(job.chars, deadline) as worker:
             return await worker.run(job, deadline)

@@ -27,7 +27,7 @@ class ServiceSettings(BaseModel):
     body_seconds: float = Field(20.0, gt=0, allow_inf_nan=False)
     processes: int = Field(2, ge=1)
     large_processes: int = Field(1, ge=1)
-    """Processes for notes over pool.LARGE_CHARS, at a lower CPU priority."""
+    """Processes for requests over pool.LARGE_CHARS, at a lower CPU priority."""
     queue: int = Field(8, ge=0)
 
     @field_validator("token")
