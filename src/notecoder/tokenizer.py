@@ -1,68 +1,25 @@
 """Tokenizer adjustments for note exports: MTSamples and other flattened exports glue a comma to the next word
 (",FHX", "Valsalva.,I", "IMPRESSION:,1."), and text pasted from EHRs carries zero-width characters ("pain\u200b");
-either hides a word from every rule unless it is split off as its own token. Work per token stays linear: a suffix is
-looked for only at the end of a long token, and a long run of one punctuation mark is one affix."""
+either hides a word from every rule unless it is split off as its own token. Work per token stays linear: see
+`token_searches`."""
 
 import re
 from collections.abc import Callable
 from typing import Any
 
+from spacy.attrs import LIKE_URL
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
 from notecoder.doctext import remember_note_text
+from notecoder.token_searches import HeadSearch, TailSearch, linear_like_url, linear_url_match
 
 _COMMA_BEFORE_WORD = r",(?=[^\d\s])"
 _PERIOD_BEFORE_COMMA = r"\.(?=,)"
 _COLON_COMMA = r":(?=,)|(?<=:),"
 _ZERO_WIDTH = r"[\u200b\u200c\u200d\u2060\ufeff]"
-_SUFFIX_WINDOW = 64  # longer than any suffix rule's match (an ellipsis longer than this splits in two)
-
-
-_RUN = 32  # a run of one punctuation mark this long is one affix, split off in one step
-
-
-class _Run:
-    """A match-like span for a run of one character (spaCy's tokenizer reads only start() and end())."""
-
-    def __init__(self, start: int, end: int) -> None:
-        self._start, self._end = start, end
-
-    def start(self) -> int:
-        return self._start
-
-    def end(self) -> int:
-        return self._end
-
-
-class _HeadSearch:
-    """The prefix pattern's search, a long run of one punctuation mark taken whole: spaCy copies the rest of the
-    token after each prefix it strips, so 16,000 parentheses took 40 seconds one at a time. `pattern` is what
-    spaCy writes when the tokenizer is saved."""
-
-    def __init__(self, compiled: re.Pattern[str]) -> None:
-        self.compiled, self.pattern = compiled, compiled.pattern
-
-    def search(self, string: str):
-        if len(string) > _RUN and not string[0].isalnum() and not string[0].isspace():
-            run = len(string) - len(string.lstrip(string[0]))
-            if run >= _RUN:
-                return _Run(0, run)
-        return self.compiled.search(string)
-
-
-class _TailSearch(_HeadSearch):
-    """The suffix pattern's search, started near the end of the token (its rules end with '$'), and a long run of
-    one punctuation mark taken whole."""
-
-    def search(self, string: str):
-        if len(string) > _RUN and not string[-1].isalnum() and not string[-1].isspace():
-            kept = len(string.rstrip(string[-1]))
-            if len(string) - kept >= _RUN:
-                return _Run(kept, len(string))
-        return self.compiled.search(string, max(0, len(string) - _SUFFIX_WINDOW))
 
 
 class NoteTokenizer(Tokenizer):
@@ -71,6 +28,7 @@ class NoteTokenizer(Tokenizer):
 
     prefix_search: Any  # spaCy's Cython properties, untyped
     suffix_search: Any
+    url_match: Any
 
     def __call__(self, text: str) -> Doc:
         self._cache_chunks(text)
@@ -94,8 +52,9 @@ class NoteTokenizer(Tokenizer):
 
     def from_bytes(self, bytes_data: bytes, *, exclude=tuple()) -> "NoteTokenizer":
         super().from_bytes(bytes_data, exclude=exclude)
-        self.prefix_search = _HeadSearch(re.compile(_pattern(self.prefix_search))).search
-        self.suffix_search = _TailSearch(re.compile(_pattern(self.suffix_search))).search
+        self.prefix_search = HeadSearch(re.compile(_pattern(self.prefix_search))).search
+        self.suffix_search = TailSearch(re.compile(_pattern(self.suffix_search))).search
+        self.url_match = linear_url_match(self.url_match)
         return self
 
     def _flush_cache(self) -> None:
@@ -113,18 +72,19 @@ def _pattern(search: Any) -> str:
 def create_tokenizer() -> Callable[[Language], NoteTokenizer]:
     def create(nlp: Language) -> NoteTokenizer:
         defaults = nlp.Defaults
+        nlp.vocab.lex_attr_getters[LIKE_URL] = linear_like_url()  # type: ignore[attr-defined]  # vocab.pyi omits it
         return NoteTokenizer(
             nlp.vocab,
             rules=defaults.tokenizer_exceptions,
-            prefix_search=_HeadSearch(
+            prefix_search=HeadSearch(
                 compile_prefix_regex([*(defaults.prefixes or ()), _COMMA_BEFORE_WORD, _ZERO_WIDTH])
             ).search,
-            suffix_search=_TailSearch(compile_suffix_regex([*(defaults.suffixes or ()), _ZERO_WIDTH])).search,
+            suffix_search=TailSearch(compile_suffix_regex([*(defaults.suffixes or ()), _ZERO_WIDTH])).search,
             infix_finditer=compile_infix_regex(
                 [*(defaults.infixes or ()), _COMMA_BEFORE_WORD, _PERIOD_BEFORE_COMMA, _COLON_COMMA, _ZERO_WIDTH]
             ).finditer,
             token_match=defaults.token_match,
-            url_match=defaults.url_match,
+            url_match=linear_url_match(defaults.url_match),
         )
 
     return create
