@@ -44,8 +44,16 @@ def test_ctrl_c_on_a_two_process_batch_prints_only_how_to_resume(tmp_path):
     source, output = export(tmp_path, notes), tmp_path / "out.jsonl"
     journal = journal_path(output)
     command = [sys.executable, "-m", "notecoder", "batch", str(source), "-o", str(output), "--processes", "2"]
-    # its own process group, as a terminal's job is: SIGINT goes to the writer and both workers
-    batch = subprocess.Popen([*command, "--quiet"], stderr=subprocess.PIPE, text=True, start_new_session=True)
+    # its own process group, as a terminal's job is: SIGINT goes to the writer and both workers. Ctrl-C as a
+    # terminal delivers it: a shell's background job (a CI runner's, say) starts with SIGINT ignored, and that is
+    # inherited and honoured by Python, so the batch is started as a foreground command would be.
+    batch = subprocess.Popen(
+        [*command, "--quiet"],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and (not journal.exists() or journal.read_bytes().count(b"\n") < 50):
         time.sleep(0.05)
