@@ -192,10 +192,10 @@ class Mapper:
         """Current, subsequent, sequela or remote; a bare date says when, not which encounter, so it does not count."""
         if injury.value is not None:
             return injury.value  # stated with the diagnosis: "strain, subsequent encounter"
-        region = note.region(injury)
+        region, family = note.region(injury), self._injury_family(injury)
         for other in note.by_kind[K.CONDITION]:
-            if other.concept == injury.concept and other.value and note.region(other) == region:
-                return other.value  # stated with another mention of the same injury
+            if other.value and self._injury_family(other) == family and note.region(other) == region:
+                return other.value  # stated with another mention of the same injury ("whiplash" ... "sprain, subs.")
         encounters = self.rules.axes.seventh.characters.keys() | {"remote"}
         for finding in note.by_sentence[injury.sentence_start]:
             if finding.kind == K.CHRONICITY and finding.concept in self.rules.acute_chronicity:
@@ -208,6 +208,10 @@ class Mapper:
         if injury.assertion == Assertion.HISTORICAL:
             return "remote"
         return None
+
+    def _injury_family(self, finding: Finding) -> str | None:
+        concept = self.rules.concepts.get(finding.concept)
+        return _family_for_text(concept, finding.text) if concept is not None and concept.role == "injury" else None
 
     def _trauma_unclear(self, note: NoteIndex) -> bool:
         trauma = [f for f in note.by_kind[K.TRAUMA] if f.assertion in (Assertion.PRESENT, Assertion.HISTORICAL)]
