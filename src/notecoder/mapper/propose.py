@@ -189,19 +189,25 @@ class Mapper:
                 self._unbuilt(drafts, origin, region, [finding], encounter=timing)
 
     def _injury_timing(self, injury: Finding, note: NoteIndex) -> str | None:
-        """Current, subsequent, sequela or remote; a bare date says when, not which encounter, so it does not count."""
-        if injury.value is not None:
-            return injury.value  # stated with the diagnosis: "strain, subsequent encounter"
+        """Current, subsequent, sequela or remote, read from every mention of the same injury: first what is stated
+        with a diagnosis ("sequela of the 2018 whiplash"), then its sentence ("acute burst fracture of L1"). A bare
+        date says when, not which encounter, so it does not count."""
         region, family = note.region(injury), self._injury_family(injury)
-        for other in note.by_kind[K.CONDITION]:
-            if other.value and self._injury_family(other) == family and note.region(other) == region:
-                return other.value  # stated with another mention of the same injury ("whiplash" ... "sprain, subs.")
+        mentions = [injury] + [
+            other
+            for other in note.by_kind[K.CONDITION]
+            if other is not injury and self._injury_family(other) == family and note.region(other) == region
+        ]
+        for mention in mentions:
+            if mention.value is not None:
+                return mention.value
         encounters = self.rules.axes.seventh.characters.keys() | {"remote"}
-        for finding in note.by_sentence[injury.sentence_start]:
-            if finding.kind == K.CHRONICITY and finding.concept in self.rules.acute_chronicity:
-                return "current"
-            if finding.kind == K.TRAUMA and finding.value in encounters:
-                return finding.value
+        for mention in mentions:
+            for finding in note.by_sentence[mention.sentence_start]:
+                if finding.kind == K.CHRONICITY and finding.concept in self.rules.acute_chronicity:
+                    return "current"
+                if finding.kind == K.TRAUMA and finding.value in encounters:
+                    return finding.value
         timed = [f for f in note.by_kind[K.TRAUMA] if f.value in encounters and f.assertion != Assertion.NEGATED]
         if timed:
             return min(timed, key=lambda f: abs(f.start - injury.start)).value
