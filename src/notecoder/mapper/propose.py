@@ -198,9 +198,10 @@ class Mapper:
             for other in note.by_kind[K.CONDITION]
             if other is not injury and self._injury_family(other) == family and note.region(other) == region
         ]
-        for mention in mentions:
-            if mention.value is not None:
-                return mention.value
+        stated = {m.value for m in mentions if m.value is not None}
+        for timing in self.rules.axes.seventh.precedence:
+            if timing in stated:
+                return timing
         encounters = self.rules.axes.seventh.characters.keys() | {"remote"}
         for mention in mentions:
             for finding in note.by_sentence[mention.sentence_start]:
