@@ -196,3 +196,19 @@ def test_a_study_in_the_history_is_not_coded_when_the_author_assesses():
     )
     _, alternatives, _ = coded(note)
     assert not {a for a in alternatives if a.startswith("M50")}
+
+
+def test_a_wedged_vertebra_without_a_cause_is_a_collapsed_vertebra():
+    note = (
+        "XR THORACIC SPINE, 3 views. Reason: mid back pain.\nIMPRESSION:\n1. Mild anterior wedging of T8, chronic "
+        "appearing.\n2. Mild degenerative changes of the thoracic spine."
+    )
+    _, alternatives, _ = coded(note)
+    assert {"M48.54XA", "M47.814"} <= alternatives
+
+
+def test_a_wedged_vertebra_the_author_calls_osteoporotic_is_the_osteoporotic_fracture():
+    note = "Assessment: osteoporotic compression fracture of L1 with 30% anterior wedging. Start alendronate."
+    _, alternatives, _ = coded(note)
+    assert any(a.startswith("M80.08") for a in alternatives)
+    assert not {a for a in alternatives if a.startswith("M48.5")}

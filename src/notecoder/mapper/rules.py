@@ -78,6 +78,8 @@ class Selector(RulesModel):
     families: frozenset[str] = frozenset()
     roles: frozenset[Role] = frozenset()
     encounters: frozenset[str] = frozenset()
+    concepts: frozenset[str] = frozenset()
+    """Only proposals whose every diagnosis mention is one of these concepts ('degenerative changes' alone)."""
 
 
 class ExclusionRule(RulesModel):
@@ -258,6 +260,7 @@ class MapperRules(RulesFile):
             known(combination.concepts, "concept", f"combination {combination.concepts}")
         for rule in self.exclusions:
             known(rule.excludes.families | rule.by.families, "family", f"exclusion {rule.id!r}")
+            known(rule.excludes.concepts | rule.by.concepts, "concept", f"exclusion {rule.id!r}")
         for gap_id, gap in self.gaps.items():
             known(gap.applies_to, "family", f"gap {gap_id!r}")
         known(self.cranial_families | {self.unnamed_family}, "family", "cranial_families/unnamed_family")
