@@ -104,8 +104,9 @@ class NoteIndex:
         """A condition in a sentence that reports a study done ('MRI shows C5-6 facet arthropathy') is its finding,
         evidence rather than a diagnosis, unless the sentence stands in the assessment, or the note has no
         assessment of its author's to carry it (a consult cut off after the history): then what it reports stands."""
-        if finding.section in ASSESSMENT_SECTIONS or not self._assessed:
-            return False
+        return finding.section not in ASSESSMENT_SECTIONS and self._assessed and self._in_study_sentence(finding)
+
+    def _in_study_sentence(self, finding: Finding) -> bool:
         starts = self._studies.get(finding.sentence_start)
         if not starts:
             return False
@@ -114,7 +115,15 @@ class NoteIndex:
 
     @cached_property
     def _assessed(self) -> bool:
-        return any(f.section in ASSESSMENT_SECTIONS for f in self.findings)
+        """The author states a diagnosis of their own: an assessment section, or a diagnosis outside any study's
+        sentence ('My impression is a right L4 radiculopathy' in a dictated letter)."""
+        return self.has_assessment or any(
+            f.assertion == Assertion.PRESENT
+            and f.concept in self.rules.concepts
+            and self.rules.concepts[f.concept].role in _DIAGNOSTIC_ROLES
+            and not self._in_study_sentence(f)
+            for f in self.by_kind[K.CONDITION]
+        )
 
     @cached_property
     def _studies(self) -> dict[int, list[int]]:
