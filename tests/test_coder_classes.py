@@ -122,7 +122,11 @@ def test_a_herniation_beside_a_bulge_is_still_coded():
             "M51.17",
             "S1 nerve root distribution",
         ),
-        ("Numbness of the right thumb in a C6 distribution for 3 weeks. Neck stiff. No trauma.", "M54.12", "C6 distribution"),
+        (
+            "Numbness of the right thumb in a C6 distribution for 3 weeks. Neck stiff. No trauma.",
+            "M54.12",
+            "C6 distribution",
+        ),
         ("Shooting pains down the L leg in an L4 and L5 dermatomal distribution; no back pain.", "M54.16", None),
     ],
 )
