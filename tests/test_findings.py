@@ -136,7 +136,7 @@ CASES = [
         dict(concept="spondylosis", levels=("C3", "C4"), region_source="phrase"),
     ),
     ("RADIOLOGY", "stenosis", K.CONDITION, dict(assertion=Assertion.NEGATED)),
-    ("RADIOLOGY", "disc bulge", K.CONDITION, dict(concept="disc_herniation", levels=("C5", "C6"))),
+    ("RADIOLOGY", "disc bulge", K.CONDITION, dict(concept="disc_bulge", levels=("C5", "C6"))),
     ("RADIOLOGY", "foraminal narrowing", K.CONDITION, dict(concept="stenosis", assertion=Assertion.PRESENT)),
     (
         "RADIOLOGY",

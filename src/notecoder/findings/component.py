@@ -551,6 +551,11 @@ class FindingBuilder(SavedRules[FindingRules]):
             for m in note.modifiers.get(draft.sentence, ())
             if m.kind == link.kind and (link.values is None or m.value in link.values)
         ]
+        candidates = (
+            [m for m in candidates if m.value in link.preferred_values]
+            or [m for m in candidates if m.value not in link.fallback_values]
+            or candidates
+        )
         if not candidates:
             return None
         best = min(candidates, key=lambda m: _distance(draft.start, draft.end, m.start, m.end))

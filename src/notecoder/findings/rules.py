@@ -14,6 +14,11 @@ class _ValueLink(RulesModel):
     """Only these concepts of the kind take the value (injury diagnoses take a timing, other conditions none)."""
     values: frozenset[str] | None = None
     """Only modifiers with these values link ('sprain ... of 03/12/2024, sequela': the encounter, not the date)."""
+    preferred_values: frozenset[str] = frozenset()
+    """Values that link before any other of the sentence: 'permanent and stationary as of today with regards to her
+    injuries' is a sequela, though 'today' stands nearer."""
+    fallback_values: frozenset[str] = frozenset()
+    """Values that link only when no other does: 'injuries of 05/16/03': a date says when, not which encounter."""
 
 
 class _ValuePattern(RulesModel):

@@ -16,6 +16,8 @@ def selects(selector: Selector, draft: Draft) -> bool:
         return False
     if selector.roles and draft.role not in selector.roles:
         return False
+    if selector.concepts and not all(f.concept in selector.concepts for f in draft.evidence if f.kind == "condition"):
+        return False
     return not selector.encounters or draft.encounter in selector.encounters
 
 

@@ -9,7 +9,7 @@ by a test. Anything else is looked up in the tabular itself, read once when firs
 import json
 import re
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from importlib.resources import files
 from itertools import product
@@ -173,16 +173,11 @@ def template_codes(template: str, values: Mapping[str, Iterable[str]]) -> set[st
 
 
 def axis_values(rules) -> dict[str, set[str]]:
-    """Every character each axis can put into a template."""
+    """Every character each axis but the region can put into a template (the region's digits are a variant's)."""
     axes = rules.axes
-    digits = {d for table in rules.digit_maps.values() for d in table.values()}
-    for family in rules.families.values():
-        for variant in family.variants:
-            digits |= {d for d in (variant.unspecified, variant.multiple) if d is not None}
     pain = axes.disc_pain
     level = axes.disc_level
     return {
-        "region": digits,
         "disc_level": set(level.segments.values()) | set(level.regions.values()) | {level.unspecified},
         "side": {c for _, chars in axes.side.words for c in chars} | {axes.side.unspecified},
         "fracture_type": {c for _, chars in axes.fracture_type.words for c in chars} | {axes.fracture_type.unspecified},
@@ -192,22 +187,39 @@ def axis_values(rules) -> dict[str, set[str]]:
     }
 
 
-def templates(rules) -> set[str]:
-    return {v.code for f in rules.families.values() for v in f.variants} | {
-        t for f in rules.families.values() for t in f.by_vertebra.values()
+def _region_digits(rules, variant) -> set[str]:
+    """The digits a variant's region axis can give: its digit map over the regions it covers, and its digits for
+    no region and several."""
+    table = rules.digit_maps[variant.digits or "region"]
+    covered = set(variant.regions) if variant.regions is not None else set(table)
+    return {d for r, d in table.items() if r in covered} | {
+        d for d in (variant.unspecified, variant.multiple) if d is not None
     }
+
+
+def templates(rules) -> set[str]:
+    return {t for t, _ in _templates_with_regions(rules)}
+
+
+def _templates_with_regions(rules) -> Iterator[tuple[str, set[str]]]:
+    for family in rules.families.values():
+        for variant in family.variants:
+            yield variant.code, _region_digits(rules, variant)
+        for template in family.by_vertebra.values():
+            yield template, set()
 
 
 def proposable(rules) -> tuple[dict[str, str], set[str]]:
     """What the templates can give: every filled template with the code it is emitted as, and every category a
     missing axis cuts a template to."""
-    values = axis_values(rules)
-    built = {code for template in templates(rules) for code in template_codes(template, values)}
-    with_missing = {
-        name: {*choices, MISSING} if name in MAY_BE_MISSING else choices for name, choices in values.items()
-    }
-    cut = {category(code) for template in templates(rules) for code in template_codes(template, with_missing)}
-    return {code: _emittable(code) for code in sorted(built)}, cut - set(built)
+    built: set[str] = set()
+    cut: set[str] = set()
+    for template, regions in _templates_with_regions(rules):
+        values = {**axis_values(rules), "region": regions}
+        built |= template_codes(template, values)
+        with_missing = {name: {*c, MISSING} if name in MAY_BE_MISSING else c for name, c in values.items()}
+        cut |= {category(code) for code in template_codes(template, with_missing)}
+    return {code: _emittable(code) for code in sorted(built)}, cut - built
 
 
 def snapshot() -> dict:

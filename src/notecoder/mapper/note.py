@@ -102,14 +102,28 @@ class NoteIndex:
 
     def reports_study(self, finding: Finding) -> bool:
         """A condition in a sentence that reports a study done ('MRI shows C5-6 facet arthropathy') is its finding,
-        evidence rather than a diagnosis, unless the sentence stands in the assessment."""
-        if finding.section in ASSESSMENT_SECTIONS:
-            return False
+        evidence rather than a diagnosis, unless the sentence stands in the assessment, or the note has no
+        assessment of its author's to carry it (a consult cut off after the history): then what it reports stands."""
+        return finding.section not in ASSESSMENT_SECTIONS and self._assessed and self._in_study_sentence(finding)
+
+    def _in_study_sentence(self, finding: Finding) -> bool:
         starts = self._studies.get(finding.sentence_start)
         if not starts:
             return False
         i = bisect_left(starts, finding.start - _STUDY_REACH)  # the first study that may be in reach
         return i < len(starts) and starts[i] <= finding.start + _STUDY_REACH
+
+    @cached_property
+    def _assessed(self) -> bool:
+        """The author states a diagnosis of their own: an assessment section, or a diagnosis outside any study's
+        sentence ('My impression is a right L4 radiculopathy' in a dictated letter)."""
+        return self.has_assessment or any(
+            f.assertion == Assertion.PRESENT
+            and f.concept in self.rules.concepts
+            and self.rules.concepts[f.concept].role in _DIAGNOSTIC_ROLES
+            and not self._in_study_sentence(f)
+            for f in self.by_kind[K.CONDITION]
+        )
 
     @cached_property
     def _studies(self) -> dict[int, list[int]]:
@@ -125,7 +139,11 @@ class NoteIndex:
         """The finding's region, else the region another mention of the same condition gives (often imaging)."""
         if finding.region is not None:
             return int(finding.region)
-        return self.concept_region.get(finding.concept)
+        region = self.concept_region.get(finding.concept)
+        if region is None:
+            lent = {self.concept_region.get(c) for c in self.rules.region_lenders.get(finding.concept, ())} - {None}
+            region = lent.pop() if len(lent) == 1 else None
+        return region
 
     def region_evidence(self, finding: Finding) -> list[Finding]:
         """The level a finding borrowed its region from, so the reviewer sees both spans."""

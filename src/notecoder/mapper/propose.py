@@ -189,25 +189,36 @@ class Mapper:
                 self._unbuilt(drafts, origin, region, [finding], encounter=timing)
 
     def _injury_timing(self, injury: Finding, note: NoteIndex) -> str | None:
-        """Current, subsequent, sequela or remote; a bare date says when, not which encounter, so it does not count."""
-        if injury.value is not None:
-            return injury.value  # stated with the diagnosis: "strain, subsequent encounter"
-        region = note.region(injury)
-        for other in note.by_kind[K.CONDITION]:
-            if other.concept == injury.concept and other.value and note.region(other) == region:
-                return other.value  # stated with another mention of the same injury
+        """Current, subsequent, sequela or remote, read from every mention of the same injury: first what is stated
+        with a diagnosis ("sequela of the 2018 whiplash"), then its sentence ("acute burst fracture of L1"). A bare
+        date says when, not which encounter, so it does not count."""
+        region, family = note.region(injury), self._injury_family(injury)
+        mentions = [injury] + [
+            other
+            for other in note.by_kind[K.CONDITION]
+            if other is not injury and self._injury_family(other) == family and note.region(other) == region
+        ]
+        stated = {m.value for m in mentions if m.value is not None}
+        for timing in self.rules.axes.seventh.precedence:
+            if timing in stated:
+                return timing
         encounters = self.rules.axes.seventh.characters.keys() | {"remote"}
-        for finding in note.by_sentence[injury.sentence_start]:
-            if finding.kind == K.CHRONICITY and finding.concept in self.rules.acute_chronicity:
-                return "current"
-            if finding.kind == K.TRAUMA and finding.value in encounters:
-                return finding.value
+        for mention in mentions:
+            for finding in note.by_sentence[mention.sentence_start]:
+                if finding.kind == K.CHRONICITY and finding.concept in self.rules.acute_chronicity:
+                    return "current"
+                if finding.kind == K.TRAUMA and finding.value in encounters:
+                    return finding.value
         timed = [f for f in note.by_kind[K.TRAUMA] if f.value in encounters and f.assertion != Assertion.NEGATED]
         if timed:
             return min(timed, key=lambda f: abs(f.start - injury.start)).value
         if injury.assertion == Assertion.HISTORICAL:
             return "remote"
         return None
+
+    def _injury_family(self, finding: Finding) -> str | None:
+        concept = self.rules.concepts.get(finding.concept)
+        return _family_for_text(concept, finding.text) if concept is not None and concept.role == "injury" else None
 
     def _trauma_unclear(self, note: NoteIndex) -> bool:
         trauma = [f for f in note.by_kind[K.TRAUMA] if f.assertion in (Assertion.PRESENT, Assertion.HISTORICAL)]

@@ -78,6 +78,8 @@ class Selector(RulesModel):
     families: frozenset[str] = frozenset()
     roles: frozenset[Role] = frozenset()
     encounters: frozenset[str] = frozenset()
+    concepts: frozenset[str] = frozenset()
+    """Only proposals whose every diagnosis mention is one of these concepts ('degenerative changes' alone)."""
 
 
 class ExclusionRule(RulesModel):
@@ -148,6 +150,8 @@ class SeventhAxis(RulesModel):
     characters: dict[str, str]
     covered_by: str
     """A gap that, raised for the same code, already asks for the encounter."""
+    precedence: tuple[str, ...]
+    """Timings in the order one wins over another when an injury's mentions disagree."""
 
 
 class DiscPainAxis(RulesModel):
@@ -232,6 +236,9 @@ class MapperRules(RulesFile):
     acute_chronicity: frozenset[str]
     """Chronicity concepts that make an injury in their sentence a current one."""
     exam_concepts: frozenset[str]
+    region_lenders: dict[str, frozenset[str]] = {}
+    """A condition written without its region takes the one region these other concepts of the note name ('back
+    pain' in the assessment, 'lower back pain' in the history)."""
     exclusion_concepts: frozenset[str]
     operative_sections: frozenset[str]
     """Sections of an operative or procedure note: such a note is not asked for the conservative care before it."""
@@ -253,10 +260,13 @@ class MapperRules(RulesFile):
             known(combination.concepts, "concept", f"combination {combination.concepts}")
         for rule in self.exclusions:
             known(rule.excludes.families | rule.by.families, "family", f"exclusion {rule.id!r}")
+            known(rule.excludes.concepts | rule.by.concepts, "concept", f"exclusion {rule.id!r}")
         for gap_id, gap in self.gaps.items():
             known(gap.applies_to, "family", f"gap {gap_id!r}")
         known(self.cranial_families | {self.unnamed_family}, "family", "cranial_families/unnamed_family")
         known(self.headache_without_syndrome.concepts, "concept", "headache_without_syndrome")
+        for name, lenders in self.region_lenders.items():
+            known({name} | lenders, "concept", "region_lenders")
         unknown_gaps = self.axes.gap_ids() - set(self.gaps)
         if unknown_gaps:
             raise ValueError(f"axes name unknown gaps: {sorted(unknown_gaps)}")

@@ -53,6 +53,9 @@ class SectionStage(SavedRules[SectionRules]):
         # of every title tried at every position of the note
         letters = rf"[A-Za-z][A-Za-z'/&() \t-]{{{_BARE_TITLE_CHARS - 1},{longest + 8}}}?"
         self.bare_re = re.compile(rf"^[ \t]*({letters})[ \t]*$", re.MULTILINE)
+        capitals = rf"[A-Z][A-Z'/&() \t-]{{{_BARE_TITLE_CHARS - 1},{longest + 8}}}?"
+        self.flattened_re = re.compile(rf"(?:^|(?<=[,.;]))[ \t]*({capitals})[ \t]*(?=,)", re.MULTILINE)
+        """A title in capitals between commas: an export that flattened line breaks to ", " (",ASSESSMENT,1. ...")."""
 
     def __call__(self, doc: Doc) -> Doc:
         titles = self._titles(doc)
@@ -98,11 +101,13 @@ class SectionStage(SavedRules[SectionRules]):
         """Titles without their colon, found as whole lines of the note's text: one regex pass, not a match per
         title word in the prose."""
         found = []
-        for match in self.bare_re.finditer(note_text(doc)):
+        text = note_text(doc)
+        for match in (*self.bare_re.finditer(text), *self.flattened_re.finditer(text)):
             key = self.bare.get(" ".join(match.group(1).lower().split()))
             if key is None:
                 continue
-            span = doc.char_span(match.start(1), match.end(1))
+            # "ASSESSMENT,1. Lumbar strain": the title and a list number can share a token
+            span = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
             if span is not None:
                 found.append((key, span.start, span.end))
         return found

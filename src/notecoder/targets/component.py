@@ -203,7 +203,8 @@ class TargetStage(SavedRules[TargetRules]):
         lower, seen = text.lower(), AnchorHits()
         for regex in self.regexes:
             for match in regex.finditer(text, lower, seen):
-                found = doc.char_span(match.start(), match.end(), label=regex.rule.category, alignment_mode="expand")
+                start, end = match.span("span") if "span" in match.re.groupindex else match.span()
+                found = doc.char_span(start, end, label=regex.rule.category, alignment_mode="expand")
                 if found is not None:
                     set_span_value(found, "target_rule", regex.rule)
                     spans.append(found)
