@@ -9,7 +9,12 @@ dropped, as NegEx annotates; stock ConText drops it only when told to prune on a
 ConText's defaults spell many rules as token patterns ("rule (the patient) out"); spaCy's Matcher tests every
 token against every such pattern, which made ConText the slowest stage. Patterns built only from lower-case
 words and optional tokens are expanded here into the literal phrases they match, which the PhraseMatcher finds
-in one hashed pass. The rules and what they match are unchanged."""
+in one hashed pass. The rules and what they match are unchanged.
+
+ConText's graph compares each cue with every other cue and every target of its sentence: quadratic in a sentence
+with thousands of cues ("no neck pain" repeated with no full stop, a flattened export). A sentence with more than
+`CROWDED_CUES` cues is taken in windows of `WINDOW_TOKENS` tokens: each window's targets see the cues of their own
+window and its two neighbours, so a cue still reaches what stands within a window of it, and the work is linear."""
 
 import notecoder.medspacy_import  # noqa: F401  (medSpaCy without its process-wide warnings filter)
 
@@ -27,6 +32,9 @@ from notecoder.rules_disk import SavedRules
 from notecoder.sentences.bounds import sentence_bounds
 from notecoder.span_values import set_span_value, span_value
 from notecoder.targets import FINDING_KINDS, MODIFIER_KINDS, quiet_matchers
+
+CROWDED_CUES = 48
+WINDOW_TOKENS = 64
 
 
 class SentenceConText(ConText, SavedRules[ContextRules]):
@@ -72,17 +80,20 @@ class SentenceConText(ConText, SavedRules[ContextRules]):
                 matches_by_sentence[sentence].append((match_id, start, end))
         all_modifiers, edges = [], []
         for sentence, matches in matches_by_sentence.items():
-            # a cue inside a finding's own words ("moist with no erythema") does not modify it
-            graph = ConTextGraph(prune_on_modifier_overlap=True)
-            graph.targets = targets_by_sentence[sentence]
-            graph.modifiers = [
-                ConTextModifier(matcher.rule_map[self.nlp.vocab[match_id].text], start, end, doc)
-                for match_id, start, end in matches
-            ]
-            all_modifiers += graph.modifiers
-            graph.update_scopes()
-            graph.apply_modifiers()
-            edges += graph.edges
+            first, last = starts[sentence - 1], starts[sentence] if sentence < len(starts) else len(doc)
+            for found, cues in _windows(targets_by_sentence[sentence], matches):
+                # a cue inside a finding's own words ("moist with no erythema") does not modify it
+                graph = ConTextGraph(prune_on_modifier_overlap=True)
+                graph.targets = found
+                graph.modifiers = [
+                    ConTextModifier(rule, start, end, doc, *_scope(rule, start, end, first, last))
+                    for match_id, start, end in cues
+                    for rule in (matcher.rule_map[self.nlp.vocab[match_id].text],)
+                ]
+                all_modifiers += graph.modifiers
+                graph.update_scopes()
+                graph.apply_modifiers()
+                edges += graph.edges
         for target, modifier in edges:
             set_span_value(target, "modifiers", (*span_value(target, "modifiers"), modifier))
         if self.context_attributes_mapping:
@@ -101,3 +112,35 @@ def make_context(nlp: Language, name: str, rules: str | None, span_key: str) -> 
     """`rules`: a ConText rules file to add to medSpaCy's defaults instead of the package's; `span_key`: the span
     group of the targets."""
     return SentenceConText(nlp, name, rules, span_key)
+
+
+def _windows(targets: list, matches: list[tuple[int, int, int]]) -> list[tuple[list, list[tuple[int, int, int]]]]:
+    """One sentence's targets with the cues that may modify them: all of them together, or in windows when the
+    sentence is crowded with cues."""
+    if len(matches) <= CROWDED_CUES:
+        return [(targets, matches)]
+    cues_by_window = defaultdict(list)
+    for match in matches:
+        cues_by_window[match[1] // WINDOW_TOKENS].append(match)
+    targets_by_window = defaultdict(list)
+    for target in targets:
+        targets_by_window[target.start // WINDOW_TOKENS].append(target)
+    return [
+        (found, [cue for near in (window - 1, window, window + 1) for cue in cues_by_window.get(near, ())])
+        for window, found in sorted(targets_by_window.items())
+    ]
+
+
+def _scope(rule, start: int, end: int, first: int, last: int) -> tuple[int, int]:
+    """A cue's scope as ConTextModifier sets it (its sentence in the rule's direction, cut to the rule's max_scope),
+    from the sentence bounds already known: ConTextModifier finds them through `Token.sent`, which walks the sentence
+    from the token, once per cue."""
+    direction, most = rule.direction.lower(), rule.max_scope
+    scope_start = end if direction == "forward" else first
+    scope_end = start if direction == "backward" else last
+    if most is not None:
+        if direction != "forward":
+            scope_start = max(scope_start, start - most)
+        if direction != "backward":
+            scope_end = min(scope_end, end + most)
+    return scope_start, scope_end

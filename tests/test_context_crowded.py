@@ -1,0 +1,37 @@
+"""A sentence crowded with ConText cues (a flattened export, a template's negation list with no full stop) is taken
+in windows so that ConText stays linear: what it asserts is still what medSpaCy's ConText asserts."""
+
+from medspacy.context import ConText
+
+from notecoder.context import SentenceConText
+from notecoder.context.component import CROWDED_CUES
+from notecoder.pipeline import load
+
+ROUND = "no neck pain, denies arm numbness, possible cervical radiculopathy, history of lumbar strain, "
+
+
+def stock_pipeline():
+    stock = load()
+    pipe = stock.get_pipe("notecoder_context")
+    assert isinstance(pipe, SentenceConText)
+    pipe.__class__ = type("StockConText", (ConText,), {})
+    pipe.prune_on_modifier_overlap = pipe._ConText__matcher._prune = True
+    return stock
+
+
+def assertions(nlp, text):
+    return [(f.text, f.start, f.assertion.value) for f in nlp(text)._.findings]
+
+
+def test_a_crowded_sentence_asserts_what_stock_context_asserts():
+    text = "Pt states " + ROUND * 16 + "and reports low back pain since Monday."
+    ours = assertions(load(), text)
+    assert len(ours) > CROWDED_CUES  # a cue before each finding: crowded, taken in windows
+    assert ours == assertions(stock_pipeline(), text)
+    assert ("low back pain", text.index("low back pain"), "present") in ours
+
+
+def test_a_long_negation_list_with_no_full_stop_is_negated_to_the_end():
+    text = "no neck pain " * 800
+    found = assertions(load(), text)
+    assert len(found) == 800 and {a for _, _, a in found} == {"negated"}
