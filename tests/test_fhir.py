@@ -103,6 +103,34 @@ def test_a_resource_without_a_readable_note_is_refused_by_name(resource, says):
     assert says in str(error.value) and SECRET not in str(error.value)
 
 
+@pytest.mark.parametrize(
+    "data",
+    ["!!!!", b64(TEXT) + "!!", b64(TEXT)[:-1], base64.b64encode(b"\xff\xfe").decode()],
+    ids=["not base64", "a corrupted tail", "cut short", "not UTF-8"],
+)
+def test_attachment_data_is_decoded_strictly_not_to_an_empty_or_shorter_note(data):
+    lenient = {**document(), "content": [{"attachment": {"contentType": "text/plain", "data": data}}]}
+    with pytest.raises(FhirInputError, match="content 0: attachment.data is not base64"):
+        list(document_notes(lenient))
+    binary = {"resourceType": "Binary", "id": "b", "contentType": "text/plain", "data": data}
+    inside = {
+        **document(),
+        "contained": [binary],
+        "content": [{"attachment": {"contentType": "text/plain", "url": "#b"}}],
+    }
+    with pytest.raises(FhirInputError, match="contained 0: data is not base64"):
+        list(document_notes(inside))
+
+
+def test_extract_refuses_a_document_reference_whose_data_is_not_base64(tmp_path):
+    path = tmp_path / "doc.json"
+    path.write_text(
+        json.dumps({**document(), "content": [{"attachment": {"contentType": "text/plain", "data": "!!!!"}}]})
+    )
+    out = runner.invoke(app, ["extract", str(path), "--fhir-input", "--format", "fhir"])
+    assert out.exit_code != 0 and "not base64" in out.output and "Traceback" not in out.output
+
+
 def test_extract_reads_a_document_reference_and_writes_a_bundle(tmp_path):
     path = tmp_path / "doc.json"
     path.write_text(json.dumps(document()), encoding="utf-8")

@@ -124,7 +124,9 @@ def test_fhir_document_reference_in_bundle_out(server):
         one = http.post("/v1/fhir", json=good)
         many = http.post("/v1/fhir", json={"resourceType": "Bundle", "type": "collection",
                                            "entry": [{"resource": good}, {"resource": good}]})  # fmt: skip
-        bad = http.post("/v1/fhir", json={"resourceType": "DocumentReference", "id": "Quistgaard7", "status": "current"})
+        bad = http.post(
+            "/v1/fhir", json={"resourceType": "DocumentReference", "id": "Quistgaard7", "status": "current"}
+        )
     assert one.status_code == 200 and one.headers["content-type"].startswith("application/fhir+json")
     condition = one.json()["entry"][0]["resource"]
     assert condition["code"]["coding"][0]["code"] == "M53.82"
@@ -185,7 +187,11 @@ def test_one_note_not_unicode_is_one_error_entry_and_the_others_return(server):
     [
         ("/v1/extract", '{"text": "neck pain \\ud800"}', ["body", "text"]),
         ("/api/process", '{"content": {"text": "neck pain \\udfff"}}', ["body", "content", "text"]),
-        ("/api/process", '{"content": {"text": "neck pain", "footer": {"k": "\\ud800"}}}', ["body", "content", "footer"]),
+        (
+            "/api/process",
+            '{"content": {"text": "neck pain", "footer": {"k": "\\ud800"}}}',
+            ["body", "content", "footer"],
+        ),
     ],
 )
 def test_a_note_not_unicode_is_422_naming_the_field(server, path, body, loc):
@@ -214,7 +220,10 @@ def test_caps_on_notes_and_characters_per_request(server):
         fhir_many = http.post("/v1/fhir", json={"resourceType": "Bundle", "type": "collection",
                                                 "entry": [{"resource": document(b64("Neck pain."))}] * (MAX_NOTES + 1)})  # fmt: skip
     assert many.status_code == long_total.status_code == 413
-    assert f"at most {MAX_NOTES}" in many.json()["detail"] and f"at most {MAX_REQUEST_CHARS:,}" in long_total.json()["detail"]
+    assert (
+        f"at most {MAX_NOTES}" in many.json()["detail"]
+        and f"at most {MAX_REQUEST_CHARS:,}" in long_total.json()["detail"]
+    )
     assert fhir_many.status_code == 413 and fhir_many.json()["resourceType"] == "OperationOutcome"
     assert one_long.status_code == 200  # a note over the note cap is its own error entry
     too_long, kept = one_long.json()["result"]
@@ -243,8 +252,11 @@ def test_no_interactive_docs_and_the_schema_needs_the_token(server):
 def test_limits_are_413_and_errors_never_echo_the_note(server):
     base, _ = server
     with client(base) as http:
-        too_big = http.post("/v1/extract", content=b'{"text": "' + b"x" * 1_500_000 + b'"}',
-                            headers={"content-type": "application/json"})  # over 12 bytes a character and 1 MB
+        too_big = http.post(
+            "/v1/extract",
+            content=b'{"text": "' + b"x" * 1_500_000 + b'"}',
+            headers={"content-type": "application/json"},
+        )  # over 12 bytes a character and 1 MB
         too_long = http.post("/v1/extract", json={"text": NOTE + " neck pain." * 3000})
         bad = http.post("/v1/extract", json={"txt": NOTE, "Quistgaard": 1})
         broken = http.post("/v1/extract", content=NOTE.encode(), headers={"content-type": "application/json"})

@@ -111,7 +111,10 @@ def test_health_never_waits_for_coding_and_a_full_queue_is_503_at_once(tmp_path)
 
 def test_short_notes_go_first_and_long_ones_are_turned_away_for_them(tmp_path):
     release = tmp_path / "release"
-    with serving(queue=1, request_seconds=120) as (base, pool), httpx.Client(base_url=base, headers=AUTH, timeout=30) as http:
+    with (
+        serving(queue=1, request_seconds=120) as (base, pool),
+        httpx.Client(base_url=base, headers=AUTH, timeout=30) as http,
+    ):
         held = in_background(lambda: http.post("/v1/extract", json={"text": f"wait:{release}"}))
         wait_until(lambda: pool.general.gate.running == 1)
         longer = in_background(lambda: http.post("/v1/extract", json={"text": "neck pain " * 1_500}))

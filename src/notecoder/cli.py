@@ -392,8 +392,9 @@ def serve_command(
     ] = SERVE["queue"].default,
     request_seconds: Annotated[
         float,
-        typer.Option(help="Time budget of a request, its wait included; past it 504, and the process coding it is "
-                     "replaced."),  # fmt: skip
+        typer.Option(
+            help="Time budget of a request, its wait included; past it 504, and the process coding it is replaced."
+        ),  # fmt: skip
     ] = SERVE["request_seconds"].default,
     body_seconds: Annotated[
         float, typer.Option(help="Time a client has to send its request body; past it 408.")
@@ -401,22 +402,25 @@ def serve_command(
     max_note_chars: Annotated[
         int, typer.Option(help="Longest note (at most what notecoder reads); longer is 413.")
     ] = SERVE["max_note_chars"].default,
-    max_notes: Annotated[
-        int, typer.Option(help="Most notes in one request; more is 413.")
-    ] = SERVE["max_notes"].default,
+    max_notes: Annotated[int, typer.Option(help="Most notes in one request; more is 413.")] = SERVE[
+        "max_notes"
+    ].default,
     max_request_chars: Annotated[
         int | None,
         typer.Option(help="Characters of all the notes of one request; more is 413 (default: --max-note-chars)."),
     ] = None,
     max_body_bytes: Annotated[
         int | None,
-        typer.Option(help="Largest request body; larger is 413. Default: 12 bytes a character of "
-                     "--max-request-chars, and 1 MB."),  # fmt: skip
+        typer.Option(
+            help="Largest request body; larger is 413. Default: 12 bytes a character of --max-request-chars, and 1 MB."
+        ),  # fmt: skip
     ] = None,
     insecure_no_token: Annotated[
         bool,
-        typer.Option("--insecure-no-token", help="Serve beyond this machine without NOTECODER_TOKEN: anyone who can "
-                     "connect may send notes."),  # fmt: skip
+        typer.Option(
+            "--insecure-no-token",
+            help="Serve beyond this machine without NOTECODER_TOKEN: anyone who can connect may send notes.",
+        ),  # fmt: skip
     ] = False,
 ) -> None:
     """Serve notecoder over HTTP: CogStack's NLP REST API (/api/info, /api/process, /api/process_bulk), /v1/extract,

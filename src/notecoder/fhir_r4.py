@@ -172,6 +172,30 @@ def document_notes(resource: dict) -> Iterator[tuple[str | None, str, dict | Non
     yield document_note(resource)
 
 
+def decode_base64(data: object) -> str:
+    """A base64Binary's text, decoded in full (FHIR allows whitespace between its characters). fhir.resources decodes
+    leniently: "!!!!" becomes an empty note and a corrupted tail is dropped, so a note would be coded as saying
+    nothing, or less than it does. ValueError (UnicodeDecodeError when the bytes are not UTF-8) otherwise."""
+    if not isinstance(data, str):
+        raise ValueError("not a base64 string")
+    return binascii.a2b_base64("".join(data.split()), strict_mode=True).decode("utf-8")
+
+
+def _check_attachments(resource: dict, name: str) -> None:
+    """Every attachment's and contained Binary's data decodes strictly, before fhir.resources decodes it leniently."""
+    places = [(f"content {n}: attachment.data", (c.get("attachment") or {}) if isinstance(c, dict) else {})
+              for n, c in enumerate(resource.get("content") or ())]  # fmt: skip
+    places += [
+        (f"contained {n}: data", c) for n, c in enumerate(resource.get("contained") or ()) if isinstance(c, dict)
+    ]
+    for where, holder in places:
+        if isinstance(holder, dict) and holder.get("data") is not None:
+            try:
+                decode_base64(holder["data"])
+            except ValueError:
+                raise FhirInputError(f"{name} {where} is not base64 UTF-8 text") from None
+
+
 def document_note(resource: dict, name: str | None = None) -> tuple[str | None, str, dict | None]:
     """(reference, text, subject) of a DocumentReference; the reference is None without a FHIR id. Errors call it
     `name` (default: its reference; a batch, where the id is PHI, says "the resource" after the row number)."""
@@ -181,6 +205,7 @@ def document_note(resource: dict, name: str | None = None) -> tuple[str | None, 
     own = resource.get("id")
     reference = f"DocumentReference/{own}" if is_fhir_id(own) else None
     name = name or reference or "the resource"
+    _check_attachments(resource, name)
     try:
         document = DocumentReference.model_validate(resource)
     except ValidationError as error:

@@ -3,8 +3,7 @@ base64 in full: a lenient decoder turns "!!!!" into an empty note and drops a co
 coded as if it said nothing, or less than it does. Problems name the resource by its position in the request
 (a FHIRPath), never by its id or any value sent."""
 
-import binascii
-
+from notecoder.fhir_r4 import decode_base64
 from notecoder.service.notes import holds_surrogate, note_problem
 from notecoder.service.problems import Invalid, Problem
 from notecoder.service.settings import ServiceSettings
@@ -79,17 +78,12 @@ def _list(value: object) -> list:
 
 
 def _check_base64(field: str, data: object) -> None:
-    """Base64 in full (FHIR allows whitespace between its characters), and UTF-8 text once decoded."""
-    if not isinstance(data, str):
-        raise Invalid(f"{field} is not base64", expression=field)
     try:
-        raw = binascii.a2b_base64("".join(data.split()), strict_mode=True)
-    except ValueError:  # binascii.Error, or a character outside ASCII
-        raise Invalid(f"{field} is not base64", expression=field) from None
-    try:
-        raw.decode("utf-8")
+        decode_base64(data)
     except UnicodeDecodeError:
         raise Invalid(f"{field} is not UTF-8 text once decoded", expression=field) from None
+    except ValueError:  # binascii.Error, a character outside ASCII, or not a string
+        raise Invalid(f"{field} is not base64", expression=field) from None
 
 
 def outcome(problem: Problem) -> dict:
