@@ -15,7 +15,6 @@ contained `Binary` ("#id"), or a Bundle of them.
 A reference is only ever built from a FHIR id (`is_fhir_id`): an id that is not one, or a row without one, is named
 by its row (`Bundle.identifier`, or the `source-row` extension of an OperationOutcome), never cited as a resource."""
 
-import base64
 import binascii
 import re
 import uuid
@@ -227,9 +226,8 @@ def document_note(resource: dict, name: str | None = None) -> tuple[str | None, 
         if data is None:
             raise FhirInputError(f"{name} content {n}: the attachment has neither data nor a contained Binary")
         try:
-            raw = data if isinstance(data, bytes) else base64.b64decode(data, validate=True)
-            text = raw.decode("utf-8")
-        except (binascii.Error, ValueError):
+            text = data.decode("utf-8") if isinstance(data, bytes) else decode_base64(data)
+        except ValueError:
             raise FhirInputError(f"{name} content {n}: the attachment is not base64 UTF-8 text") from None
         subject = document.subject.model_dump(mode="json", exclude_none=True) if document.subject else None
         return reference, text, subject

@@ -214,8 +214,9 @@ def proposable(rules) -> tuple[dict[str, str], set[str]]:
     missing axis cuts a template to."""
     built: set[str] = set()
     cut: set[str] = set()
+    others = axis_values(rules)
     for template, regions in _templates_with_regions(rules):
-        values = {**axis_values(rules), "region": regions}
+        values = {**others, "region": regions}
         built |= template_codes(template, values)
         with_missing = {name: {*c, MISSING} if name in MAY_BE_MISSING else c for name, c in values.items()}
         cut |= {category(code) for code in template_codes(template, with_missing)}
