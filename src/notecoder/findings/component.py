@@ -186,6 +186,7 @@ class FindingBuilder(SavedRules[FindingRules]):
         )
 
         self._qualifier_re = re.compile(rules.trailing_qualifiers.pattern, re.IGNORECASE)
+        self._cause_re = re.compile(rules.leading_cause.pattern, re.IGNORECASE)
 
     def __call__(self, doc: Doc) -> Doc:
         findings, spans = self.build(doc)
@@ -514,6 +515,11 @@ class FindingBuilder(SavedRules[FindingRules]):
                 draft.value = self._trauma_timing(chronicity[draft.sentence])
             if draft.kind == FindingKind.NEURO_EXAM and draft.assertion == Assertion.NEGATED:
                 draft.value = self.rules.negated_exam_value
+        cause = self.rules.leading_cause
+        for draft in drafts:
+            if draft.kind == FindingKind.CONDITION and draft.concept in cause.concepts:
+                if self._cause_re.search(text[max(0, draft.start - cause.window) : draft.start]):
+                    draft.value = cause.over.get(draft.value, draft.value) if draft.value else cause.value
 
     def _pattern_value(self, kind: str, span_text: str) -> str | None:
         for pattern_kind, pattern, value in self._value_patterns:

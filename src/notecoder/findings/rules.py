@@ -58,6 +58,17 @@ class _TrailingQualifiers(RulesModel):
     window: int
 
 
+class _LeadingCause(RulesModel):
+    about: str = ""
+    concepts: frozenset[str]
+    pattern: str
+    window: int
+    value: str
+    """The value of an injury the author names as the cause of something, with no timing of its own."""
+    over: dict[str, str]
+    """What a timing of the mention's own becomes when the author names the injury as a cause: an old one, sequela."""
+
+
 class _RootLevels(RulesModel):
     concepts: frozenset[str]
     roots: dict[str, str]
@@ -74,6 +85,7 @@ class FindingRules(RulesFile):
     limb_qualifiers: _LimbQualifiers
     trailing_region: _TrailingRegion
     trailing_qualifiers: _TrailingQualifiers
+    leading_cause: _LeadingCause
     root_levels: _RootLevels
     value_links: dict[FindingKind, _ValueLink]
     value_patterns: tuple[_ValuePattern, ...]

@@ -57,6 +57,8 @@ class NoteIndex:
         diagnosis not confirmed', 'resolved after RFA'): a mention before that word, or outside the assessment (a
         referral label, a copied-forward line), supports no code. A later assertion in the assessment stands."""
         injury = self.rules.concepts[finding.concept].role == "injury"
+        if injury and finding.value == "sequela":
+            return False  # "facet syndrome as a residual of the sprain; the acute sprain resolved": its sequela stands
         for rejection in self.rejections:
             if rejection.concept != finding.concept or not same_region(rejection.region, finding.region):
                 continue

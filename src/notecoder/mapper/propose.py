@@ -199,6 +199,7 @@ class Mapper:
             if other is not injury and self._injury_family(other) == family and note.region(other) == region
         ]
         stated = {m.value for m in mentions if m.value is not None}
+        stated |= {timing for timing, values in self.rules.axes.seventh.together.items() if values <= stated}
         for timing in self.rules.axes.seventh.precedence:
             if timing in stated:
                 return timing

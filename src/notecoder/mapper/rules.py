@@ -152,6 +152,8 @@ class SeventhAxis(RulesModel):
     """A gap that, raised for the same code, already asks for the encounter."""
     precedence: tuple[str, ...]
     """Timings in the order one wins over another when an injury's mentions disagree."""
+    together: dict[str, frozenset[str]] = {}
+    """A timing that mentions give only together: an old injury that another mention names as today's cause."""
 
 
 class DiscPainAxis(RulesModel):

@@ -1,0 +1,82 @@
+"""The encounter an injury code's 7th character names, read as a workers' compensation examiner or an occupational
+medicine follow-up writes it: a residual of an old injury is its sequela (S) even where the acute injury is called
+resolved, an old injury the author names as the cause of today's condition is its sequela, and the routine care after
+active treatment is a subsequent encounter (D). Notes written for these tests."""
+
+import pytest
+
+import notecoder
+
+
+def alternatives(text: str) -> set[str]:
+    return {a.code for a in notecoder.extract(text).alternatives}
+
+
+def test_a_residual_of_a_sprain_stays_its_sequela_where_the_acute_sprain_is_called_resolved():
+    text = (
+        "INDEPENDENT MEDICAL EXAMINATION\nDate of injury: 03/02/2023\n\n"
+        "DIAGNOSES:\n"
+        "1. Chronic lumbar facet syndrome L4-5, bilateral, as a residual of the 03/02/2023 lumbar sprain.\n"
+        "2. Lumbar sprain/strain - acute injury resolved.\n"
+    )
+    result = notecoder.extract(text)
+    assert "S33.5XXS" in {a.code for a in result.alternatives}
+    assert "M53.86" in {c.code for c in result.codes}
+
+
+def test_a_resolved_sprain_without_a_residual_is_not_coded():
+    text = "ASSESSMENT:\n1. Lumbar sprain, resolved.\n2. Lumbar spondylosis L4-5.\nPLAN: HEP."
+    assert not {c for c in alternatives(text) if c.startswith("S33.5")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "ASSESSMENT: Cervical strain, healing as expected; active treatment completed, here for routine "
+            "follow-up during recovery.\nPLAN: HEP, RTC prn.",
+            "S16.1XXD",
+        ),
+        (
+            "S: 28 yo F seen for f/u of lumbar strain from a lifting injury at work 10/01/2026. PT finished.\n"
+            "A: Lumbar strain - improving.\nP: home exercises.",
+            "S39.012D",
+        ),
+        (
+            "Assessment: low back sprain; she completed active treatment and is in the recovery phase.",
+            "S33.5XXD",
+        ),
+    ],
+)
+def test_routine_care_after_active_treatment_is_a_subsequent_encounter(text, expected):
+    found = alternatives(text)
+    assert expected in found
+    assert not {c for c in found if c[:5] == expected[:5] and c[-1] == "A"}
+
+
+def test_an_injury_two_days_ago_is_still_the_initial_encounter():
+    text = "HPI: strained his low back lifting boxes 2 days ago.\nASSESSMENT: Acute lumbar strain.\nPLAN: naproxen."
+    assert "S39.012A" in alternatives(text)
+
+
+def test_a_healed_fracture_named_as_the_cause_of_todays_condition_is_its_sequela():
+    text = (
+        "DIAGNOSES:\n"
+        "1. Healed L1 compression fracture from a fall in 2024, with residual anterior wedging.\n"
+        "2. Thoracolumbar junction syndrome, chronic, resulting from the L1 fracture.\n"
+    )
+    found = alternatives(text)
+    assert "S32.010S" in found
+    assert not {c for c in found if c.startswith("S32.010") and c[-1] in "AD"}
+
+
+def test_a_healed_fracture_that_causes_nothing_today_is_not_coded():
+    text = "IMPRESSION:\n1. Lumbar spondylosis L4-5.\n2. Old healed L1 compression fracture, remote, incidental."
+    assert not {c for c in alternatives(text) if c.startswith("S32")}
+
+
+def test_a_current_strain_the_pain_is_due_to_keeps_its_initial_encounter():
+    text = "ASSESSMENT: Neck pain due to the cervical strain he sustained in the MVC yesterday."
+    found = alternatives(text)
+    assert "S16.1XXA" in found
+    assert "S16.1XXS" not in found
