@@ -275,3 +275,35 @@ def test_no_other_fracture_says_nothing_of_the_fractures_the_note_names():
     )
     found = alternatives(text)
     assert {"S32.010A", "S22.088A"} <= found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ASSESSMENT:\n1. Low back pain (M54.5)\n2. Sciatica, left\nPLAN: medrol dosepak, PT.", "M54.42"),
+        ("Dx: LBP. R sciatica. Tx: naproxen, HEP.", "M54.41"),
+        ("IMPRESSION: Chronic low back pain with right-sided sciatica.", "M54.41"),
+    ],
+)
+def test_low_back_pain_and_sciatica_are_one_lumbago_with_sciatica_code(text, expected):
+    found = alternatives(text)
+    assert expected in found
+    assert not found & {"M54.50", "M54.30", "M54.31", "M54.32"}
+
+
+def test_sciatica_beside_neck_pain_stays_sciatica():
+    found = alternatives("Assessment:\n1. Neck pain.\n2. Sciatica, right.\nPlan: PT for both.")
+    assert {"M54.2", "M54.31"} <= found
+    assert not {c for c in found if c.startswith("M54.4")}
+
+
+def test_low_back_pain_with_sciatica_from_a_disc_herniation_is_the_disc_code():
+    found = alternatives("Assessment: L4-5 disc herniation with left sciatica. Low back pain.")
+    assert "M51.16" in found
+    assert not {c for c in found if c.startswith(("M54.4", "M54.5", "M54.3"))}
+
+
+def test_low_back_pain_with_sciatica_beside_a_lumbar_radiculopathy_is_the_radiculopathy():
+    found = alternatives("Assessment: LBP w/ L sciatica; on exam a left L5 radiculopathy (EHL 4/5, absent L5 sensation).")
+    assert "M54.16" in found
+    assert not {c for c in found if c.startswith(("M54.4", "M54.3", "M54.5"))}

@@ -186,6 +186,7 @@ class FindingBuilder(SavedRules[FindingRules]):
         )
 
         self._qualifier_re = re.compile(rules.trailing_qualifiers.pattern, re.IGNORECASE)
+        self._leading_re = re.compile(rules.trailing_qualifiers.leading, re.IGNORECASE)
         self._cause_re = re.compile(rules.leading_cause.pattern, re.IGNORECASE)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -393,18 +394,22 @@ class FindingBuilder(SavedRules[FindingRules]):
 
     def _take_trailing_qualifiers(self, note: _Note, drafts: list[_Draft]) -> None:
         """A side or a fracture's stability written just after the diagnosis ("sciatica, right side", "L1 burst
-        fracture, stable") is part of it: the span takes it in, so the code's axis reads it from the evidence."""
+        fracture, stable"), or a side just before it ("R sciatica"), is part of it: the span takes it in, so the code's axis reads it from the evidence."""
         rule = self.rules.trailing_qualifiers
         text = note_text(note.doc)
         for draft in drafts:
             if draft.concept not in rule.concepts:
                 continue
             match = self._qualifier_re.match(text, draft.end, min(len(text), draft.end + rule.window))
-            if match is None:
-                continue
-            span = note.doc.char_span(draft.start, match.end(), alignment_mode="contract")
-            if span is not None and span.end_char > draft.end:
-                draft.end, draft.end_token = span.end_char, span.end
+            if match is not None:
+                span = note.doc.char_span(draft.start, match.end(), alignment_mode="contract")
+                if span is not None and span.end_char > draft.end:
+                    draft.end, draft.end_token = span.end_char, span.end
+            match = self._leading_re.search(text, max(0, draft.start - rule.window), draft.start)
+            if match is not None:
+                span = note.doc.char_span(match.start(), draft.end, alignment_mode="contract")
+                if span is not None and span.start_char < draft.start:
+                    draft.start, draft.start_token = span.start_char, span.start
 
     def _trailing_region(self, text: str, end: int) -> "Levels | None":
         """A region word that closes the phrase: "segmental dysfunction, thoracic", "back pain, lumbar"."""

@@ -56,6 +56,8 @@ class _TrailingQualifiers(RulesModel):
     concepts: frozenset[str]
     pattern: str
     window: int
+    leading: str
+    """A side written just before the diagnosis, searched in the `window` before it."""
 
 
 class _LeadingCause(RulesModel):

@@ -16,7 +16,7 @@ from notecoder.mapper.rules import Family, MapperRules, Variant
 from notecoder.result import AxisValue, Finding
 
 _NAMED_VERTEBRAE = 2
-_WORD = re.compile(r"[a-z]+")
+_WORD = re.compile(r"(?<![a-z0-9])[a-z]+(?![a-z0-9])")  # "L" in "L sciatica", not in "L5"
 
 
 @dataclass(frozen=True)

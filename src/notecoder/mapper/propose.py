@@ -45,6 +45,9 @@ class Mapper:
         if unresolved:
             raise ValueError(f"mapper rules name axes no resolver reads: {sorted(unresolved)}")
         self.rules = rules
+        self._combining_pain = frozenset(
+            c for combination in rules.combinations for c in combination.concepts if rules.concepts[c].role == "pain"
+        )
         self._block_note = "; ".join(e for e in block_excludes1() if "injury" in e)
         self._applies: dict[str, list[str]] = defaultdict(list)
         for gap_id, gap in rules.gaps.items():
@@ -238,6 +241,9 @@ class Mapper:
         by_region: dict[int | None, list[Finding]] = defaultdict(list)
         for finding, _ in note.diagnoses("specific", self.rules.supporting_assertions):
             by_region[note.region(finding)].append(finding)
+        for finding, _ in note.diagnoses("pain", self.rules.supporting_assertions):
+            if finding.concept in self._combining_pain:  # low back pain and sciatica: lumbago with sciatica
+                by_region[note.region(finding)].append(finding)
         near = self.rules.region_neighbours.near
         # a mention with no level of its own (sciatica) joins a combination of its part of the spine
         joins = self.rules.concepts
@@ -260,6 +266,8 @@ class Mapper:
             for finding in findings:
                 if finding.concept in consumed or (finding.start, finding.end) in joined:
                     continue
+                if finding.concept in self._combining_pain:
+                    continue  # pain on its own is coded with the other pain, after the diagnoses
                 concept = self.rules.concepts[finding.concept]
                 family = _family_for_text(concept, finding.text)
                 origin = Origin(family, "specific", finding.concept)
@@ -278,7 +286,14 @@ class Mapper:
         family = origin.family
         # the levels come from the diagnosis as stated, at disc levels where they are given
         best = min(
-            support, key=lambda f: (f.section not in ASSESSMENT_SECTIONS, -len(f.segments), len(f.levels) != 2, f.start)
+            support,
+            key=lambda f: (
+                f.concept in self._combining_pain,  # the side and levels are written with the diagnosis, not the pain
+                f.section not in ASSESSMENT_SECTIONS,
+                -len(f.segments),
+                len(f.levels) != 2,
+                f.start,
+            ),
         )
         # a pathological fracture's 7th character: the encounter stated with it, else active treatment
         timing = {"encounter": best.value, "default_encounter": "current"}
