@@ -307,3 +307,21 @@ def test_low_back_pain_with_sciatica_beside_a_lumbar_radiculopathy_is_the_radicu
     found = alternatives("Assessment: LBP w/ L sciatica; on exam a left L5 radiculopathy (EHL 4/5, absent L5 sensation).")
     assert "M54.16" in found
     assert not {c for c in found if c.startswith(("M54.4", "M54.3", "M54.5"))}
+
+
+def test_a_dictated_disc_generation_is_disc_degeneration():
+    found = alternatives("IMPRESSION: Disc generation at T7-T8 without herniation. Generative disc disease L4-5.")
+    assert "M51.34" in found
+    assert any(code.startswith("M51.36") for code in found)
+
+
+def test_an_uncertain_fracture_of_no_stated_bone_does_not_make_the_historys_symptoms_the_codes():
+    text = (
+        "HPI: 64M, some low back pain for years, fell on the ice 3 days ago landing on his L side.\n"
+        "ASSESSMENT:\n1. Neck pain, chronic, stable.\n2. L chest wall pain after the fall - possible fracture, "
+        "CXR ordered.\nPLAN: APAP, recheck 1 wk."
+    )
+    result = notecoder.extract(text)
+    assert "M54.2" in {a.code for a in result.alternatives}
+    assert "M54.50" not in {a.code for a in result.alternatives}
+    assert "uncertain-diagnosis" not in {g.id for g in result.gaps}

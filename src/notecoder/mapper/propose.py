@@ -365,6 +365,8 @@ class Mapper:
                 if note.present(K.CONDITION, {finding.concept}):
                     continue
                 region = note.region(finding)
+                if concept.any_bone and region is None:
+                    continue  # "probable pathological fracture of the proximal femur": not the spine's
                 if role == "injury" and region in confirmed["injury"]:
                     continue  # "likely whiplash" beside a confirmed cervical strain: the injury is documented
                 if role != "injury" and (region in dorsopathies or (region is None and dorsopathies)):

@@ -64,6 +64,9 @@ class Concept(RulesModel):
     family_by_text: tuple[tuple[str, str], ...] = ()
     joins_nearby: bool = False
     """A mention often written without a level (sciatica) joins a combination of its part of the spine."""
+    any_bone: bool = False
+    """The word names a lesion of any bone (a fracture): without a spinal region it may be the hip's, so an
+    uncertain one does not make the note's symptoms what is coded."""
 
 
 class Combination(RulesModel):

@@ -89,7 +89,8 @@ class TabularTerms(RulesModel):
 class TargetRules(RulesFile):
     tabular: tuple[TabularTerms, ...] = ()
     misreadings: tuple[tuple[str, str], ...] = ()
-    """Letter groups a scanned note misreads ('m' read as 'rn'): condition phrases match in those forms too."""
+    """Letter groups a scanned note misreads ('m' read as 'rn') or dictation drops ('degenera' heard as 'genera'):
+    condition phrases match in those forms too."""
     misread_kinds: tuple[Kind, ...] = ()
     spellings: tuple[tuple[str, str], ...] = ()
     """Words spelt two ways ('disc', 'disk'): condition phrases match in the other spelling too."""
