@@ -325,3 +325,15 @@ def test_an_uncertain_fracture_of_no_stated_bone_does_not_make_the_historys_symp
     assert "M54.2" in {a.code for a in result.alternatives}
     assert "M54.50" not in {a.code for a in result.alternatives}
     assert "uncertain-diagnosis" not in {g.id for g in result.gaps}
+
+
+def test_the_historys_back_pain_is_not_coded_when_the_assessment_names_another_disease():
+    text = (
+        "HPI: 19M with sickle cell disease, 3 days of back pain from the lower T-spine to the sacrum, no trauma.\n"
+        "IMPRESSION: Sickle cell crisis.\nPLAN: IV fluids, morphine PCA, incentive spirometry."
+    )
+    assert not alternatives(text)
+
+
+def test_the_historys_back_pain_is_coded_when_the_note_has_no_assessment():
+    assert "M54.50" in alternatives("HPI: 45F, 3 weeks of low back pain after gardening, no radiation. Exam: L4-5 TTP.")

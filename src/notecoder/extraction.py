@@ -1,9 +1,10 @@
 """`extract(text)`: the library's front door."""
 
-from notecoder.mapper import propose
+from notecoder.mapper import ASSESSMENT_SECTIONS, propose
 from notecoder.pipeline import MAX_NOTE_CHARS, for_note
 from notecoder.result import NoteResult, Setting
 from notecoder.scoring import score
+from notecoder.sections import assessed
 
 
 def check_length(text: str) -> None:
@@ -33,8 +34,9 @@ def extract_rules(text: str, setting: Setting | str = Setting.OUTPATIENT) -> Not
     if not text.strip():
         return NoteResult(setting=setting).with_text(text)
     check_length(text)
-    findings = for_note()(text)._.findings
-    proposal = propose(findings, setting.value)
+    doc = for_note()(text)
+    findings = doc._.findings
+    proposal = propose(findings, setting.value, assessed=assessed(doc, ASSESSMENT_SECTIONS))
     result = NoteResult(
         setting=setting,
         findings=findings,

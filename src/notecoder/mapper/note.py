@@ -18,8 +18,11 @@ _STUDY_REACH = 200  # characters: a dictation run into one sentence reports a st
 class NoteIndex:
     """What the findings say, indexed once: every rule asks the same few questions, often per finding."""
 
-    def __init__(self, findings: Sequence[Finding], rules: MapperRules, setting: str = "outpatient") -> None:
+    def __init__(
+        self, findings: Sequence[Finding], rules: MapperRules, setting: str = "outpatient", assessed: bool = False
+    ) -> None:
         self.findings = list(findings)
+        self.assessed = assessed
         self.rules = rules
         self.inpatient = setting == "inpatient"
         self.rejections: list[Finding] = []
@@ -100,7 +103,7 @@ class NoteIndex:
 
     @cached_property
     def has_assessment(self) -> bool:
-        return any(f.section in ASSESSMENT_SECTIONS for f in self.findings)
+        return self.assessed or any(f.section in ASSESSMENT_SECTIONS for f in self.findings)
 
     def reports_study(self, finding: Finding) -> bool:
         """A condition in a sentence that reports a study done ('MRI shows C5-6 facet arthropathy') is its finding,

@@ -61,8 +61,8 @@ class Mapper:
 
     # -- the stages --------------------------------------------------------------------------------------------
 
-    def propose(self, findings: Sequence[Finding], setting: str = "outpatient") -> Proposal:
-        note = NoteIndex(findings, self.rules, setting)
+    def propose(self, findings: Sequence[Finding], setting: str = "outpatient", assessed: bool = False) -> Proposal:
+        note = NoteIndex(findings, self.rules, setting, assessed)
         gaps = Gaps(self.rules.gaps)
         facts = Facts(note, self.rules, codes=[])
         drafts: dict[str, Draft] = {}
@@ -450,6 +450,7 @@ def _mapper() -> Mapper:
     return Mapper(mapper_rules())
 
 
-def propose(findings: Sequence[Finding], setting: str = "outpatient") -> Proposal:
-    """Codes, alternatives and gaps for a note's findings; `setting` decides how uncertain diagnoses are coded."""
-    return _mapper().propose(findings, setting)
+def propose(findings: Sequence[Finding], setting: str = "outpatient", assessed: bool = False) -> Proposal:
+    """Codes, alternatives and gaps for a note's findings; `setting` decides how uncertain diagnoses are coded;
+    `assessed`: the note has an assessment of its author's, even one that names no finding."""
+    return _mapper().propose(findings, setting, assessed)

@@ -1,6 +1,6 @@
 """Sections: note titles (data) found in one pass, as medSpaCy `Section`s in `doc._.sections`."""
 
-from notecoder.sections.component import SectionStage, make_sections
+from notecoder.sections.component import SectionStage, assessed, make_sections
 from notecoder.sections.rules import SectionRules, section_rules
 
-__all__ = ["SectionRules", "SectionStage", "make_sections", "section_rules"]
+__all__ = ["SectionRules", "SectionStage", "assessed", "make_sections", "section_rules"]

@@ -128,3 +128,14 @@ _BOUNDARY_MARKS = frozenset({".", ",", ";", ":", "?", "!", ")", "]", "-", "*", "
 def make_sections(nlp: Language, name: str, rules: str | None) -> SectionStage:
     """`rules`: a section rules file to use instead of the package's."""
     return SectionStage(nlp, rules)
+
+
+def assessed(doc: Doc, categories: frozenset[str], min_words: int = 3) -> bool:
+    """The note has an assessment of its author's with words in it, whatever it names: an impression of
+    "Sickle cell crisis" says the history's back pain is not today's spine diagnosis, though no finding is there."""
+    for section in doc._.sections:
+        if section.category in categories:
+            body = doc[section.body_start : section.body_end]
+            if sum(token.is_alpha for token in body) >= min_words:
+                return True
+    return False
