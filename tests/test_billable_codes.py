@@ -337,3 +337,10 @@ def test_the_historys_back_pain_is_not_coded_when_the_assessment_names_another_d
 
 def test_the_historys_back_pain_is_coded_when_the_note_has_no_assessment():
     assert "M54.50" in alternatives("HPI: 45F, 3 weeks of low back pain after gardening, no radiation. Exam: L4-5 TTP.")
+
+
+def test_a_disc_osteophyte_complex_is_disc_degeneration_not_a_herniation():
+    text = "IMPRESSION: C5-6 disc-osteophyte complex with mild right foraminal narrowing. No cord compression."
+    found = alternatives(text)
+    assert "M50.322" in found
+    assert not {c for c in found if c.startswith("M50.2")}
