@@ -344,3 +344,24 @@ def test_a_disc_osteophyte_complex_is_disc_degeneration_not_a_herniation():
     found = alternatives(text)
     assert "M50.322" in found
     assert not {c for c in found if c.startswith("M50.2")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IMPRESSION: 1. Bilateral sacroiliitis, active on MRI, with inflammatory back pain. Start NSAID, HLA-B27 sent.",
+        "A/P: R sacroilitis - SI joint injection scheduled.",
+        "Assessment: inflammation of the left sacroiliac joint (sacroiliitis); SI joint pain improved with naproxen.",
+    ],
+)
+def test_sacroiliitis_is_its_own_code_and_its_joint_pain_is_part_of_it(text):
+    result = notecoder.extract(text)
+    assert "M46.1" in {a.code for a in result.alternatives}
+    assert not {c.code for c in result.codes}
+    assert not {a.code for a in result.alternatives} & {"M54.50", "M53.3", "M54.9"}
+
+
+def test_sacroiliac_joint_pain_without_sacroiliitis_stays_m53_3():
+    result = notecoder.extract("Assessment: Right SI joint pain, mechanical. No sacroiliitis on MRI. PT referral.")
+    assert "M53.3" in {c.code for c in result.codes}
+    assert "M46.1" not in {a.code for a in result.alternatives}
