@@ -365,3 +365,39 @@ def test_sacroiliac_joint_pain_without_sacroiliitis_stays_m53_3():
     result = notecoder.extract("Assessment: Right SI joint pain, mechanical. No sacroiliitis on MRI. PT referral.")
     assert "M53.3" in {c.code for c in result.codes}
     assert "M46.1" not in {a.code for a in result.alternatives}
+
+
+@pytest.mark.parametrize(
+    ("text", "setting"),
+    [
+        (
+            "HOSPITAL COURSE: 82F with known osteoporosis (on alendronate) tripped on a rug and fell from standing. "
+            "CT: acute L2 compression fracture, 20% height loss.\nDISCHARGE DIAGNOSES:\n1. Acute L2 compression "
+            "fracture.\n2. Osteoporosis.\n3. Hypertension.",
+            "inpatient",
+        ),
+        ("Assessment: L1 compression fracture, osteoporotic - TLSO, calcitonin, DEXA.", "outpatient"),
+    ],
+)
+def test_a_vertebral_fracture_in_known_osteoporosis_after_minor_trauma_is_m80(text, setting):
+    found = {a.code for a in notecoder.extract(text, setting=setting).alternatives}
+    assert "M80.08XA" in found
+    assert not {c for c in found if c.startswith("S32")}
+
+
+def test_a_fracture_from_a_highway_crash_is_an_injury_even_with_osteoporosis():
+    text = (
+        "HPI: 68M restrained driver, highway-speed MVC today. PMH: osteoporosis.\n"
+        "ASSESSMENT: Acute L1 burst fracture, stable, neurologically intact."
+    )
+    found = alternatives(text)
+    assert any(c.startswith("S32.01") and c.endswith("A") for c in found)
+    assert "M80.08XA" not in found
+
+
+def test_an_old_healed_fracture_in_osteoporosis_is_history_not_a_code():
+    text = (
+        "Osteoporosis follow-up. 84M, osteoporotic T12 fracture in 2021, healed. VFA today: no new vertebral fracture; "
+        "the old healed T12 fracture is unchanged. A/P: osteoporosis on denosumab, continue."
+    )
+    assert not {c for c in alternatives(text) if c.startswith(("M80", "S22"))}

@@ -48,6 +48,9 @@ def cross_reference_problems(
         pain.back_pain_concepts | pain.leg_pain_concepts, conditions | symptoms, "concepts", "mapper disc_pain"
     )
     problems += _missing(mapper.exam_concepts, by_kind.get("neuro_exam", set()), "neuro exam concepts", "mapper")
+    fragility = mapper.fragility_fracture
+    problems += _missing(fragility.disease, conditions, "condition concepts", "mapper fragility_fracture")
+    problems += _missing(fragility.major_trauma, by_kind.get("trauma", set()), "trauma concepts", "mapper")
     problems += _missing(mapper.acute_chronicity, by_kind.get("chronicity", set()), "chronicity concepts", "mapper")
     mapper_sections = (
         mapper.diagnostic_sections_exclude

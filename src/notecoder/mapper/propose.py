@@ -66,7 +66,7 @@ class Mapper:
         gaps = Gaps(self.rules.gaps)
         facts = Facts(note, self.rules, codes=[])
         drafts: dict[str, Draft] = {}
-        self._injuries(note, drafts, facts)
+        self._injuries(note, drafts, facts, gaps)
         self._specific(note, drafts, gaps)
         self._m53(note, drafts)
         facts.uncertain = self._uncertain(note, gaps)
@@ -156,15 +156,24 @@ class Mapper:
             ),
         )
 
-    def _injuries(self, note: NoteIndex, drafts: dict[str, Draft], facts: Facts) -> None:
+    def _injuries(self, note: NoteIndex, drafts: dict[str, Draft], facts: Facts, gaps: Gaps) -> None:
         """Current injuries and their encounter; whether an injury's timing is unclear or known."""
         coded: set[tuple[int, int | None]] = set()
+        fragility = self.rules.fragility_fracture
+        fragile = self._fragile(note)
         for finding, concept in note.diagnoses("injury", self.rules.supporting_assertions):
             region = note.region(finding)
             if (finding.sentence_start, region) in coded:
                 continue  # "acute cervical strain (whiplash)": one injury, one code
             coded.add((finding.sentence_start, region))
             timing = self._injury_timing(finding, note)
+            if fragile and finding.concept in fragility.fractures:
+                if timing != "remote":  # an old healed fracture is history, the disease's or not
+                    disease = self.rules.concepts[fragility.concept]
+                    origin = Origin(disease.family, "specific", fragility.concept)
+                    reason = disease.reason + fragility.reason
+                    self._specific_code(origin, region, [finding], reason, note, drafts, gaps, encounter=timing)
+                continue
             facts.timed_injury = facts.timed_injury or timing is not None
             if timing == "remote":
                 continue
@@ -190,6 +199,13 @@ class Mapper:
                     built_any = True
             if not built_any:  # no code without its region, but a current injury still keeps M53 and pain out
                 self._unbuilt(drafts, origin, region, [finding], encounter=timing)
+
+    def _fragile(self, note: NoteIndex) -> bool:
+        """The note documents the bone disease, and no trauma that would break a normal bone."""
+        fragility = self.rules.fragility_fracture
+        told = (Assertion.PRESENT, Assertion.HISTORICAL)
+        disease = any(f.concept in fragility.disease and f.assertion in told for f in note.by_kind[K.CONDITION])
+        return disease and not note.present(K.TRAUMA, fragility.major_trauma)
 
     def _injury_timing(self, injury: Finding, note: NoteIndex) -> str | None:
         """Current, subsequent, sequela or remote, read from every mention of the same injury: first what is stated
@@ -266,6 +282,8 @@ class Mapper:
             for finding in findings:
                 if finding.concept in consumed or (finding.start, finding.end) in joined:
                     continue
+                if finding.value == "remote":
+                    continue  # "osteoporotic T12 fracture in 2021, healed": a history, not today's fracture
                 if finding.concept in self._combining_pain:
                     continue  # pain on its own is coded with the other pain, after the diagnoses
                 concept = self.rules.concepts[finding.concept]
@@ -282,6 +300,7 @@ class Mapper:
         note: NoteIndex,
         drafts: dict[str, Draft],
         gaps: Gaps,
+        encounter: str | None = None,
     ) -> None:
         family = origin.family
         # the levels come from the diagnosis as stated, at disc levels where they are given
@@ -296,7 +315,7 @@ class Mapper:
             ),
         )
         # a pathological fracture's 7th character: the encounter stated with it, else active treatment
-        timing = {"encounter": best.value, "default_encounter": "current"}
+        timing = {"encounter": encounter or best.value, "default_encounter": "current"}
         built_any = False
         text = ", ".join(f"'{f.text}'" for f in support)
         for unit in units(self.rules, family, best, region, _source(best), **timing):

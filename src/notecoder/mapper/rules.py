@@ -198,6 +198,21 @@ class Axes(RulesModel):
         }
 
 
+class FragilityFracture(RulesModel):
+    """A fracture in a note that documents the bone disease, without trauma that breaks a healthy bone, is the
+    disease's pathological fracture (ICD-10-CM I.C.13.d.1), not an injury."""
+
+    about: str = ""
+    fractures: frozenset[str]
+    disease: frozenset[str]
+    """Condition concepts (targets) naming the disease, present or in the history: a chronic disease stays."""
+    major_trauma: frozenset[str]
+    """Trauma concepts (targets) that would break a normal bone: then the fracture is an injury."""
+    concept: str
+    """The concept the fracture is coded as."""
+    reason: str
+
+
 class HeadacheWithoutSyndrome(RulesModel):
     concepts: frozenset[str]
     reason: str
@@ -238,6 +253,7 @@ class MapperRules(RulesFile):
     unnamed_family: str
     """The code of a dorsopathy the note does not name: its gap says so."""
     headache_without_syndrome: HeadacheWithoutSyndrome
+    fragility_fracture: FragilityFracture
     acute_chronicity: frozenset[str]
     """Chronicity concepts that make an injury in their sentence a current one."""
     exam_concepts: frozenset[str]
@@ -270,6 +286,8 @@ class MapperRules(RulesFile):
             known(gap.applies_to, "family", f"gap {gap_id!r}")
         known(self.cranial_families | {self.unnamed_family}, "family", "cranial_families/unnamed_family")
         known(self.headache_without_syndrome.concepts, "concept", "headache_without_syndrome")
+        fragility = self.fragility_fracture
+        known(fragility.fractures | {fragility.concept}, "concept", "fragility_fracture")
         for name, lenders in self.region_lenders.items():
             known({name} | lenders, "concept", "region_lenders")
         unknown_gaps = self.axes.gap_ids() - set(self.gaps)
