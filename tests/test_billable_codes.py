@@ -401,3 +401,24 @@ def test_an_old_healed_fracture_in_osteoporosis_is_history_not_a_code():
         "the old healed T12 fracture is unchanged. A/P: osteoporosis on denosumab, continue."
     )
     assert not {c for c in alternatives(text) if c.startswith(("M80", "S22"))}
+
+
+def test_an_instability_is_coded_beside_the_disc_degeneration_at_its_level():
+    text = (
+        "PREOPERATIVE DIAGNOSES:\n1. Segmental instability L4-5 (5 mm translation on flexion-extension films).\n"
+        "2. DDD L4-5 with axial back pain, no leg pain.\nPOSTOPERATIVE DIAGNOSES: Same.\nPROCEDURE: L4-5 TLIF."
+    )
+    result = notecoder.extract(text)
+    assert "M53.2X6" in {c.code for c in result.codes}
+    assert "M51.360" in {a.code for a in result.alternatives}
+
+
+def test_a_carried_forward_problem_list_entry_is_not_todays_diagnosis():
+    text = (
+        "PROBLEM LIST (carried forward from 2022): Lumbar instability L4-5; HTN.\n"
+        "Today: flexion-extension films show no abnormal motion. Exam: R EHL 4/5.\n"
+        "A: Right L5 radiculopathy.\nP: gabapentin, PT."
+    )
+    result = notecoder.extract(text)
+    assert not result.codes
+    assert "M54.16" in {a.code for a in result.alternatives}
