@@ -245,8 +245,14 @@ def attack(base: str, texts: list[str], seconds: float) -> Counter:
             posting(base, [("/api/process_bulk", {"json": bulk_at_cap(texts)})], stop, tally, "bulk at the caps"),
             *(posting(base, pathological, stop, tally, "pathological") for _ in range(2)),
             posting(base, malformed_requests(), stop, tally, "malformed"),
-            posting(base, [("/v1/extract", {"json": {"text": "Neck pain."}})], stop, tally, "wrong token",
-                    {"Authorization": "Bearer guess"}),  # fmt: skip
+            posting(
+                base,
+                [("/v1/extract", {"json": {"text": "Neck pain."}})],
+                stop,
+                tally,
+                "wrong token",
+                {"Authorization": "Bearer guess"},
+            ),  # fmt: skip
         ]
         running = asyncio.gather(*tasks)
         await asyncio.sleep(seconds)

@@ -304,7 +304,9 @@ def test_low_back_pain_with_sciatica_from_a_disc_herniation_is_the_disc_code():
 
 
 def test_low_back_pain_with_sciatica_beside_a_lumbar_radiculopathy_is_the_radiculopathy():
-    found = alternatives("Assessment: LBP w/ L sciatica; on exam a left L5 radiculopathy (EHL 4/5, absent L5 sensation).")
+    found = alternatives(
+        "Assessment: LBP w/ L sciatica; on exam a left L5 radiculopathy (EHL 4/5, absent L5 sensation)."
+    )
     assert "M54.16" in found
     assert not {c for c in found if c.startswith(("M54.4", "M54.3", "M54.5"))}
 

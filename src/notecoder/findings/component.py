@@ -394,7 +394,8 @@ class FindingBuilder(SavedRules[FindingRules]):
 
     def _take_trailing_qualifiers(self, note: _Note, drafts: list[_Draft]) -> None:
         """A side or a fracture's stability written just after the diagnosis ("sciatica, right side", "L1 burst
-        fracture, stable"), or a side just before it ("R sciatica"), is part of it: the span takes it in, so the code's axis reads it from the evidence."""
+        fracture, stable"), or a side just before it ("R sciatica"), is part of it: the span takes it in, so the
+        code's axis reads it from the evidence."""
         rule = self.rules.trailing_qualifiers
         text = note_text(note.doc)
         for draft in drafts:

@@ -31,6 +31,7 @@ class NoteIndex:
         self.present_concepts: dict[FindingKind, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
         self.levels_at: dict[tuple[int, tuple[str, ...]], Finding] = {}
         self.concept_region: dict[str, int] = {}
+        self._diagnoses: dict[tuple[str, frozenset[Assertion], bool], list[tuple[Finding, Concept]]] = {}
         for finding in self.findings:
             self.by_kind[finding.kind].append(finding)
             self.by_sentence[finding.sentence_start].append(finding)
@@ -76,11 +77,19 @@ class NoteIndex:
         self, role: str, assertions: frozenset[Assertion], anywhere: bool = False
     ) -> list[tuple[Finding, Concept]]:
         """The mentions of a role's concepts that state a diagnosis; `anywhere`: a symptom from the whole note, not
-        only the assessment (the diagnosis is uncertain, so the documented symptoms are what is coded)."""
+        only the assessment (the diagnosis is uncertain, so the documented symptoms are what is coded). Answered
+        once per question: the stages ask the same ones again."""
+        key = (role, assertions, anywhere)
+        if key not in self._diagnoses:
+            self._diagnoses[key] = self._find_diagnoses(role, assertions, anywhere)
+        return self._diagnoses[key]
+
+    def _find_diagnoses(
+        self, role: str, assertions: frozenset[Assertion], anywhere: bool
+    ) -> list[tuple[Finding, Concept]]:
         out = []
-        for finding in self.by_kind[K.CONDITION]:
-            concept = self.rules.concepts.get(finding.concept)
-            if concept is None or concept.role != role or self.assertion(finding) not in assertions:
+        for finding, concept in self._conditions_by_role.get(role, ()):
+            if self.assertion(finding) not in assertions:
                 continue
             if self.rejected(finding):
                 continue
@@ -89,7 +98,7 @@ class NoteIndex:
             )
             if finding.section in excluded or (role != "injury" and self.reports_study(finding)):
                 continue
-            if concept.stated_as_diagnosis and finding.section not in ASSESSMENT_SECTIONS | {None}:
+            if concept.stated_as_diagnosis and finding.section not in AUTHOR_SECTIONS:
                 continue
             if (
                 concept.from_assessment
@@ -99,6 +108,16 @@ class NoteIndex:
             ):
                 continue
             out.append((finding, concept))
+        return out
+
+    @cached_property
+    def _conditions_by_role(self) -> dict[str, list[tuple[Finding, Concept]]]:
+        """The conditions with a concept of the rules, by the concept's role, in note order."""
+        out: dict[str, list[tuple[Finding, Concept]]] = defaultdict(list)
+        for finding in self.by_kind[K.CONDITION]:
+            concept = self.rules.concepts.get(finding.concept)
+            if concept is not None:
+                out[concept.role].append((finding, concept))
         return out
 
     @cached_property

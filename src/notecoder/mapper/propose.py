@@ -21,6 +21,9 @@ from notecoder.mapper.note import ASSESSMENT_SECTIONS, K, NoteIndex
 from notecoder.mapper.rules import Concept, MapperRules, Role, mapper_rules
 from notecoder.result import Alternative, Assertion, CodeProposal, Finding, Gap
 
+_Mentions = dict[tuple[str | None, int | None], list[Finding]]
+"""A note's injury mentions by family and region."""
+
 
 @dataclass(frozen=True)
 class Origin:
@@ -161,12 +164,14 @@ class Mapper:
         coded: set[tuple[int, int | None]] = set()
         fragility = self.rules.fragility_fracture
         fragile = self._fragile(note)
-        for finding, concept in note.diagnoses("injury", self.rules.supporting_assertions):
+        injuries = note.diagnoses("injury", self.rules.supporting_assertions)
+        mentions = self._injury_mentions(note) if injuries else {}
+        for finding, concept in injuries:
             region = note.region(finding)
             if (finding.sentence_start, region) in coded:
                 continue  # "acute cervical strain (whiplash)": one injury, one code
             coded.add((finding.sentence_start, region))
-            timing = self._injury_timing(finding, note)
+            timing = self._injury_timing(finding, note, mentions)
             if fragile and finding.concept in fragility.fractures:
                 if timing != "remote":  # an old healed fracture is history, the disease's or not
                     disease = self.rules.concepts[fragility.concept]
@@ -207,24 +212,30 @@ class Mapper:
         disease = any(f.concept in fragility.disease and f.assertion in told for f in note.by_kind[K.CONDITION])
         return disease and not note.present(K.TRAUMA, fragility.major_trauma)
 
-    def _injury_timing(self, injury: Finding, note: NoteIndex) -> str | None:
-        """Current, subsequent, sequela or remote, read from every mention of the same injury: first what is stated
-        with a diagnosis ("sequela of the 2018 whiplash"), then its sentence ("acute burst fracture of L1"). A bare
-        date says when, not which encounter, so it does not count."""
-        region, family = note.region(injury), self._injury_family(injury)
-        mentions = [injury] + [
-            other
-            for other in note.by_kind[K.CONDITION]
-            if other is not injury and self._injury_family(other) == family and note.region(other) == region
-        ]
+    def _injury_mentions(self, note: NoteIndex) -> _Mentions:
+        """The mentions of each injury by family and region, in note order: each condition's family is read once per
+        note, not once for every injury the note names."""
+        mentions: _Mentions = defaultdict(list)
+        for finding in note.by_kind[K.CONDITION]:
+            family = self._injury_family(finding)
+            if family is not None:
+                mentions[(family, note.region(finding))].append(finding)
+        return mentions
+
+    def _injury_timing(self, injury: Finding, note: NoteIndex, mentions_of: _Mentions) -> str | None:
+        """Current, subsequent, sequela or remote, read from every mention of the same injury (`mentions_of`): first
+        what is stated with a diagnosis ("sequela of the 2018 whiplash"), then its sentence ("acute burst fracture of
+        L1"). A bare date says when, not which encounter, so it does not count."""
+        same = mentions_of[(self._injury_family(injury), note.region(injury))]  # the injury's own group
+        mentions = [injury] + [other for other in same if other is not injury]
         stated = {m.value for m in mentions if m.value is not None}
         stated |= {timing for timing, values in self.rules.axes.seventh.together.items() if values <= stated}
         for timing in self.rules.axes.seventh.precedence:
             if timing in stated:
                 return timing
         encounters = self.rules.axes.seventh.characters.keys() | {"remote"}
-        for mention in mentions:
-            for finding in note.by_sentence[mention.sentence_start]:
+        for sentence in dict.fromkeys(m.sentence_start for m in mentions):  # each sentence read once
+            for finding in note.by_sentence[sentence]:
                 if finding.kind == K.CHRONICITY and finding.concept in self.rules.acute_chronicity:
                     return "current"
                 if finding.kind == K.TRAUMA and finding.value in encounters:

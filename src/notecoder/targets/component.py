@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from medspacy.target_matcher import TargetMatcher, TargetRule
@@ -24,8 +25,9 @@ from notecoder.rules_disk import SavedRules
 from notecoder.span_values import set_span_value, span_value
 from notecoder.targets.rules import TargetGroup, TargetRules, expanded_rules
 
-AnchorHits = dict[str, list[tuple[int, int]]]
-"""A note's anchor occurrences by anchor (a string, or "re:" and a pattern), found once for every rule."""
+AnchorHits = dict[str | tuple, list[tuple[int, int]]]
+"""A note's anchor occurrences by anchor (a string, or "re:" and a pattern), and the windows around them by a rule's
+anchors and reach (`CompiledRegex.windows_key`): found once for every rule."""
 _ANCHOR_WINDOW = 60  # characters a match may start before its anchor (and, unless its rule says, end after it)
 _WRAP_REACH = 10  # tokens either side of a line break: longer than any phrase rule
 
@@ -67,10 +69,24 @@ class CompiledRegex:
         if not (self.anchors or self.anchor_patterns) or len(lower) != len(text):
             yield from self.pattern.finditer(text)
             return
-        anchors: tuple[str | re.Pattern[str], ...] = (*self.anchors, *self.anchor_patterns)
-        hits = [hit for anchor in anchors for hit in _hits(anchor, lower, seen)]
-        for low, high in _windows(sorted(hits), text, self.after_anchor):
+        windows = seen.get(self.windows_key)
+        if windows is None:
+            anchors: tuple[str | re.Pattern[str], ...] = (*self.anchors, *self.anchor_patterns)
+            hits = [hit for anchor in anchors for hit in _hits(anchor, lower, seen)]
+            windows = seen[self.windows_key] = _windows(sorted(hits), text, self.after_anchor)
+        for low, high in windows:
             yield from self.pattern.finditer(text, low, high)
+
+    @cached_property
+    def span_group(self) -> str | int:
+        """The group a match's span is: "span" when the pattern names one (its context is not the finding), else
+        the whole match."""
+        return "span" if "span" in self.pattern.groupindex else 0
+
+    @cached_property
+    def windows_key(self) -> tuple:
+        """Rules with the same anchors and reach ("ago", "since") search the same windows of a note."""
+        return (self.anchors, tuple(p.pattern for p in self.anchor_patterns), self.after_anchor)
 
 
 def _hits(anchor: str | re.Pattern[str], lower: str, seen: AnchorHits) -> list[tuple[int, int]]:
@@ -203,7 +219,7 @@ class TargetStage(SavedRules[TargetRules]):
         lower, seen = text.lower(), AnchorHits()
         for regex in self.regexes:
             for match in regex.finditer(text, lower, seen):
-                start, end = match.span("span") if "span" in match.re.groupindex else match.span()
+                start, end = match.span(regex.span_group)
                 found = doc.char_span(start, end, label=regex.rule.category, alignment_mode="expand")
                 if found is not None:
                     set_span_value(found, "target_rule", regex.rule)
