@@ -424,3 +424,17 @@ def test_a_carried_forward_problem_list_entry_is_not_todays_diagnosis():
     result = notecoder.extract(text)
     assert not result.codes
     assert "M54.16" in {a.code for a in result.alternatives}
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "not_coded"),
+    [
+        ("Assessment: L4-5 degenerative spondylolisthesis with segmental instability (4 mm motion).", "M43.16", "M53.2X6"),
+        ("My diagnosis is coccydynia with coccygeal hypermobility on dynamic films. Cushion, PT.", "M53.3", "M53.2X8"),
+    ],
+)
+def test_an_instability_that_defines_its_condition_is_not_coded_beside_it(text, kept, not_coded):
+    result = notecoder.extract(text)
+    found = {c.code for c in result.codes} | {a.code for a in result.alternatives}
+    assert kept in found
+    assert not_coded not in found
