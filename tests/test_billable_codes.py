@@ -429,7 +429,11 @@ def test_a_carried_forward_problem_list_entry_is_not_todays_diagnosis():
 @pytest.mark.parametrize(
     ("text", "kept", "not_coded"),
     [
-        ("Assessment: L4-5 degenerative spondylolisthesis with segmental instability (4 mm motion).", "M43.16", "M53.2X6"),
+        (
+            "Assessment: L4-5 degenerative spondylolisthesis with segmental instability (4 mm motion).",
+            "M43.16",
+            "M53.2X6",
+        ),
         ("My diagnosis is coccydynia with coccygeal hypermobility on dynamic films. Cushion, PT.", "M53.3", "M53.2X8"),
     ],
 )

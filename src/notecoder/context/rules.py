@@ -21,6 +21,11 @@ class ContextRules(RulesFile):
     """Modifier categories a category's scope ends at, beyond medSpaCy's own."""
     context_rules: tuple[dict, ...]
     """Rules in medSpaCy's ConTextRule form (`ConTextRule.from_dict` checks each)."""
+    dash_joined: tuple[str, ...] = ()
+    """Dashes that end a scope but join a backward cue written after them to what it comments on ('lumbar strain
+    — resolved', 'L5 radiculopathy in the claim file -- not substantiated'): each backward cue of `dash_categories`
+    also in the form dash + cue, which the dash alone, a shorter modifier inside it, does not end."""
+    dash_categories: tuple[str, ...] = ()
 
 
 def context_rules(path: str | None = None) -> ContextRules:
@@ -59,4 +64,19 @@ def medspacy_context_rules(rules: ContextRules, default_rules_path: str | Path) 
     replaced = set(rules.replace_defaults)
     defaults = json.loads(Path(default_rules_path).read_text(encoding="utf-8"))["context_rules"]
     kept = [rule for rule in defaults if rule["literal"] not in replaced]
-    return [ConTextRule.from_dict(r) for rule in (*kept, *rules.context_rules) for r in _expanded(dict(rule))]
+    expanded = [r for rule in (*kept, *rules.context_rules) for r in _expanded(dict(rule))]
+    return [ConTextRule.from_dict(r) for r in (*expanded, *_dash_joined(rules, expanded))]
+
+
+def _dash_joined(rules: ContextRules, expanded: list[dict]) -> list[dict]:
+    literals = {r["literal"].lower() for r in expanded}
+    joined = []
+    for rule in expanded:
+        backward = rule["direction"] == "BACKWARD" and rule["category"] in rules.dash_categories
+        if backward and rule.get("pattern") is None:
+            for dash in rules.dash_joined:
+                form = f"{dash} {rule['literal']}"
+                if form.lower() not in literals:
+                    joined.append({**rule, "literal": form})
+                    literals.add(form.lower())
+    return joined

@@ -6,6 +6,7 @@ every token, which cost more than finding the titles; medSpaCy's section tooling
 import notecoder.medspacy_import  # noqa: F401  (medSpaCy without its process-wide warnings filter)
 
 import re
+from itertools import islice
 
 from medspacy.section_detection import Section, SectionRule
 from spacy.language import Language
@@ -144,7 +145,7 @@ def assessed(doc: Doc, categories: frozenset[str], min_words: int = 3) -> bool:
     "Sickle cell crisis" says the history's back pain is not today's spine diagnosis, though no finding is there."""
     for section in doc._.sections:
         if section.category in categories:
-            body = doc[section.body_start : section.body_end]
-            if sum(token.is_alpha for token in body) >= min_words:
+            words = (token for token in doc[section.body_start : section.body_end] if token.is_alpha)
+            if sum(1 for _ in islice(words, min_words)) == min_words:
                 return True
     return False

@@ -23,6 +23,7 @@ from notecoder.overlaps import prune_overlapping
 from notecoder.result import FindingKind
 from notecoder.rules_disk import SavedRules
 from notecoder.span_values import set_span_value, span_value
+from notecoder.targets.prefilter import with_first_characters
 from notecoder.targets.rules import TargetGroup, TargetRules, expanded_rules
 
 AnchorHits = dict[str | tuple, list[tuple[int, int]]]
@@ -133,7 +134,7 @@ def regex_rules(rules: TargetRules) -> list[CompiledRegex]:
                 f"{group.concept}/regex{i}", group.kind, pattern=regex.pattern, metadata=rule_metadata(group)
             )
             anchor_patterns = tuple(map(re.compile, regex.anchor_patterns))
-            pattern = re.compile(regex.pattern, re.IGNORECASE)
+            pattern = re.compile(with_first_characters(regex.pattern), re.IGNORECASE)
             compiled.append(CompiledRegex(pattern, regex.anchors, rule, anchor_patterns, regex.after_anchor))
     return compiled
 
