@@ -442,3 +442,40 @@ def test_an_instability_that_defines_its_condition_is_not_coded_beside_it(text, 
     found = {c.code for c in result.codes} | {a.code for a in result.alternatives}
     assert kept in found
     assert not_coded not in found
+
+
+def test_a_myelopathy_beside_spondylotic_myelopathy_is_one_code():
+    text = (
+        "ASSESSMENT: Cervical spondylotic myelopathy, cord compression at C3-4 and C4-5 with cord signal change. "
+        "Myelopathy signs: Hoffmann positive.\nPLAN: C3-C6 laminoplasty."
+    )
+    found = alternatives(text)
+    assert "M47.12" in found
+    assert not found & {"G95.9", "G95.20"}
+
+
+def test_a_stable_burst_fracture_written_before_its_name_is_read():
+    text = "DISCHARGE DIAGNOSES:\n1. L1 stable burst fracture, no neurologic deficit, TLSO.\nHPI: fell from a ladder today."
+    found = {a.code for a in notecoder.extract(text, setting="inpatient").alternatives}
+    assert "S32.011A" in found
+
+
+def test_an_injury_in_an_inpatient_discharge_without_a_stated_timing_is_the_initial_encounter():
+    text = (
+        "HOSPITAL COURSE: admitted for pain control after a ground-level slip.\n"
+        "DISCHARGE DIAGNOSES:\n1. Probable nondisplaced left L2 transverse process fracture.\n2. Hypertension."
+    )
+    found = {a.code for a in notecoder.extract(text, setting="inpatient").alternatives}
+    assert "S32.028A" in found
+    outpatient = {a.code for a in notecoder.extract(text).alternatives}
+    assert "S32.028A" not in outpatient
+
+
+def test_a_principal_diagnosis_at_discharge_is_the_discharge_diagnosis():
+    text = (
+        "Admitted 11/18 via ED, discharged 11/21.\n"
+        "Principal diagnosis at discharge: Vertigo with occipital headache and neck pain, likely cervicocranial "
+        "syndrome.\nSecondary: vertebral artery dissection ruled out."
+    )
+    result = notecoder.extract(text, setting="inpatient")
+    assert "M53.0" in {c.code for c in result.codes}

@@ -172,6 +172,8 @@ class Mapper:
                 continue  # "acute cervical strain (whiplash)": one injury, one code
             coded.add((finding.sentence_start, region))
             timing = self._injury_timing(finding, note, mentions)
+            if timing is None and note.inpatient and finding.section in ASSESSMENT_SECTIONS:
+                timing = self.rules.axes.seventh.inpatient
             if fragile and finding.concept in fragility.fractures:
                 if timing != "remote":  # an old healed fracture is history, the disease's or not
                     disease = self.rules.concepts[fragility.concept]

@@ -157,6 +157,8 @@ class SeventhAxis(RulesModel):
     """Timings in the order one wins over another when an injury's mentions disagree."""
     together: dict[str, frozenset[str]] = {}
     """A timing that mentions give only together: an old injury that another mention names as today's cause."""
+    inpatient: str | None = None
+    """The encounter of an injury an inpatient discharge lists without a timing: the admission treated it."""
 
 
 class DiscPainAxis(RulesModel):
