@@ -119,11 +119,18 @@ def test_a_burst_fracture_of_unstated_stability_asks_for_it():
 
 
 def test_an_injury_of_unknown_timing_is_a_category_with_its_query():
-    text = "Assessment: Cervical sprain. Neck stiffness."
-    result = notecoder.extract(text)
-    sprain = [a.code for a in result.alternatives if a.code.startswith("S13.4")]
-    assert sprain and sprain[0].endswith("-")
-    assert ("injury-timeline-unclear", sprain[0]) in {(g.id, g.code) for g in result.gaps}
+    # no trauma told: the 7th character's own query; with a fall told but not dated, the injury timeline's
+    for text, gap in (
+        ("Assessment: Cervical sprain. Neck stiffness.", "encounter-not-documented"),
+        (
+            "HPI: fell off a bike at some point.\nAssessment: Cervical sprain. Neck stiffness.",
+            "injury-timeline-unclear",
+        ),
+    ):
+        result = notecoder.extract(text)
+        sprain = [a.code for a in result.alternatives if a.code.startswith("S13.4")]
+        assert sprain and sprain[0].endswith("-")
+        assert (gap, sprain[0]) in {(g.id, g.code) for g in result.gaps}
 
 
 def test_each_axis_says_where_its_characters_came_from():

@@ -80,3 +80,43 @@ def test_a_current_strain_the_pain_is_due_to_keeps_its_initial_encounter():
     found = alternatives(text)
     assert "S16.1XXA" in found
     assert "S16.1XXS" not in found
+
+
+def test_a_chronic_compression_deformity_seen_on_imaging_is_not_a_current_fracture():
+    text = (
+        "HOSPITAL COURSE: MRI showed L3-L4 discitis. Also noted a chronic mild compression deformity of T11, "
+        "age indeterminate.\nDISCHARGE DIAGNOSES:\n1. L3-L4 pyogenic discitis."
+    )
+    found = {a.code for a in notecoder.extract(text, setting="inpatient").alternatives}
+    assert "M46.36" in found
+    assert not {c for c in found if c.startswith("S22")}
+
+
+def test_an_acute_fracture_beside_chronic_back_pain_stays_current():
+    text = "ASSESSMENT: Chronic low back pain; new acute L1 compression fracture after a fall from a ladder today."
+    assert "S32.010A" in alternatives(text)
+
+
+def test_a_fracture_healing_as_expected_at_follow_up_is_a_subsequent_encounter():
+    text = (
+        "S: 3 weeks out from a fall from her horse with a T8 wedge fracture, in a TLSO.\n"
+        "A: T8 wedge compression fracture, healing as expected.\nP: wean brace in 3 weeks."
+    )
+    assert "S22.060D" in alternatives(text)
+
+
+def test_a_fracture_with_no_trauma_told_asks_for_its_encounter_not_its_timeline():
+    text = (
+        "DME order - TLSO\nDiagnosis (narrative): Compression fracture of the T12 vertebra\n"
+        "Date of injury / onset: ______\nMedical necessity: painful T12 compression fracture; brace to limit flexion."
+    )
+    result = notecoder.extract(text)
+    assert "S22.080-" in {a.code for a in result.alternatives}
+    gaps = {g.id for g in result.gaps}
+    assert "encounter-not-documented" in gaps
+    assert "injury-timeline-unclear" not in gaps
+
+
+def test_a_fall_without_a_date_still_asks_for_the_injury_timeline():
+    result = notecoder.extract("HPI: fell down some stairs at some point.\nA: T12 compression fracture.")
+    assert "injury-timeline-unclear" in {g.id for g in result.gaps}

@@ -51,7 +51,8 @@ def cross_reference_problems(
     fragility = mapper.fragility_fracture
     problems += _missing(fragility.disease, conditions, "condition concepts", "mapper fragility_fracture")
     problems += _missing(fragility.major_trauma, by_kind.get("trauma", set()), "trauma concepts", "mapper")
-    problems += _missing(mapper.acute_chronicity, by_kind.get("chronicity", set()), "chronicity concepts", "mapper")
+    chronicity = mapper.acute_chronicity | mapper.remote_chronicity
+    problems += _missing(chronicity, by_kind.get("chronicity", set()), "chronicity concepts", "mapper")
     mapper_sections = (
         mapper.diagnostic_sections_exclude
         | mapper.injury_sections_exclude

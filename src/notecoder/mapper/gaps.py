@@ -22,6 +22,9 @@ class Facts:
     """The M53 codes proposed."""
     uncertain: bool = False
     trauma_unclear: bool = False
+    trauma_told: bool = False
+    """The note tells of a trauma (a fall, a crash), present or past: without one, an injury's unknown encounter is
+    asked for by the 7th character's own gap, not as an unclear injury timeline."""
     timed_injury: bool = False
     sequela: set[int | None] = field(default_factory=set)
     """Regions whose condition is the documented sequela of an injury."""
@@ -99,7 +102,7 @@ def _chronicity(draft: Draft, facts: Facts) -> list[Finding] | None:
 @gap_test("injury-timeline-unclear")
 def _injury_timeline(draft: Draft, facts: Facts) -> list[Finding] | None:
     if draft.role == "injury":
-        return draft.evidence[:1] if draft.encounter is None else None
+        return draft.evidence[:1] if draft.encounter is None and facts.trauma_told else None
     return facts.untimed_trauma if facts.trauma_unclear else None
 
 

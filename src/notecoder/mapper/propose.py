@@ -25,6 +25,10 @@ _Mentions = dict[tuple[str | None, int | None], list[Finding]]
 """A note's injury mentions by family and region."""
 
 
+_TOLD = (Assertion.PRESENT, Assertion.HISTORICAL)
+_QUALIFIER_REACH = 24  # characters between a word and the diagnosis it qualifies ("chronic mild wedge ...")
+
+
 @dataclass(frozen=True)
 class Origin:
     """What a proposal comes from: the family its rule gives, its role, and the rule (a concept or combination)."""
@@ -68,6 +72,7 @@ class Mapper:
         note = NoteIndex(findings, self.rules, setting, assessed)
         gaps = Gaps(self.rules.gaps)
         facts = Facts(note, self.rules, codes=[])
+        facts.trauma_told = any(f.assertion in _TOLD for f in note.by_kind[K.TRAUMA])
         drafts: dict[str, Draft] = {}
         self._injuries(note, drafts, facts, gaps)
         self._specific(note, drafts, gaps)
@@ -184,8 +189,8 @@ class Mapper:
             facts.timed_injury = facts.timed_injury or timing is not None
             if timing == "remote":
                 continue
-            if timing is None:
-                facts.trauma_unclear = True
+            if timing is None and facts.trauma_told:
+                facts.trauma_unclear = True  # else no trauma is told at all: the 7th character's own gap asks
             elif timing == "sequela":
                 facts.sequela.add(region)  # coded after the condition it left, which is coded as it is now
             family = _family_for_text(concept, finding.text)
@@ -240,6 +245,9 @@ class Mapper:
             for finding in note.by_sentence[sentence]:
                 if finding.kind == K.CHRONICITY and finding.concept in self.rules.acute_chronicity:
                     return "current"
+                if finding.kind == K.CHRONICITY and finding.concept in self.rules.remote_chronicity:
+                    if any(0 <= m.start - finding.end <= _QUALIFIER_REACH for m in mentions):
+                        return "remote"  # "a chronic compression deformity of T11": old, whatever else is acute
                 if finding.kind == K.TRAUMA and finding.value in encounters:
                     return finding.value
         timed = [f for f in note.by_kind[K.TRAUMA] if f.value in encounters and f.assertion != Assertion.NEGATED]

@@ -257,6 +257,9 @@ class MapperRules(RulesFile):
     headache_without_syndrome: HeadacheWithoutSyndrome
     fragility_fracture: FragilityFracture
     acute_chronicity: frozenset[str]
+    remote_chronicity: frozenset[str] = frozenset()
+    """Chronicity words that, written just before an injury ('a chronic mild compression deformity of T11'), say it
+    is old: not a current injury."""
     """Chronicity concepts that make an injury in their sentence a current one."""
     exam_concepts: frozenset[str]
     region_lenders: dict[str, frozenset[str]] = {}
