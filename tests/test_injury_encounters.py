@@ -120,3 +120,20 @@ def test_a_fracture_with_no_trauma_told_asks_for_its_encounter_not_its_timeline(
 def test_a_fall_without_a_date_still_asks_for_the_injury_timeline():
     result = notecoder.extract("HPI: fell down some stairs at some point.\nA: T12 compression fracture.")
     assert "injury-timeline-unclear" in {g.id for g in result.gaps}
+
+
+def test_a_fracture_named_in_the_history_and_at_its_follow_up_is_one_code():
+    text = (
+        "HPI: 76F with osteoporosis; new T12 compression fracture about 5 weeks ago lifting groceries.\n"
+        "Assessment: Osteoporotic T12 compression fracture, 5 weeks, healing as expected. Continue calcitonin."
+    )
+    found = {a.code for a in notecoder.extract(text).alternatives}
+    assert "M80.08XD" in found
+    assert "M80.08XA" not in found
+
+
+def test_the_pain_of_an_injury_whose_encounter_is_open_is_part_of_it():
+    text = "WORK STATUS\nDiagnosis: 1. Lumbar sprain\nSubjective: low back pain with lifting at work, 5/10."
+    found = {a.code for a in notecoder.extract(text).alternatives}
+    assert "S33.5XX-" in found
+    assert "M54.50" not in found

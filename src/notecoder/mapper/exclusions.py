@@ -10,6 +10,8 @@ from notecoder.mapper.note import same_region
 from notecoder.mapper.rules import ExclusionRule, MapperRules, Selector
 from notecoder.result import Exclusion
 
+UNKNOWN_ENCOUNTER = "unknown"  # an injury whose encounter the note does not give, as a selector names it
+
 
 def selects(selector: Selector, draft: Draft) -> bool:
     if selector.families and draft.family not in selector.families:
@@ -18,7 +20,7 @@ def selects(selector: Selector, draft: Draft) -> bool:
         return False
     if selector.concepts and not all(f.concept in selector.concepts for f in draft.evidence if f.kind == "condition"):
         return False
-    return not selector.encounters or draft.encounter in selector.encounters
+    return not selector.encounters or (draft.encounter or UNKNOWN_ENCOUNTER) in selector.encounters
 
 
 def _scopes(rules: MapperRules) -> dict[str, Callable[[int | None, int | None], bool]]:
@@ -59,8 +61,19 @@ def apply_exclusions(rules: MapperRules, drafts: list[Draft]) -> None:
                 cites = named_by_excludes1(draft, by) if rule.excludes1 else rule.cites
                 if (rule.excludes1 and not cites) or (rule.less_specific and not draft.less_specific_than(by)):
                     continue
+                if rule.later_encounter and not _later_encounter(rules, draft.code, by.code):
+                    continue
                 _exclude(rule, draft, by, cites)
                 break
+
+
+def _later_encounter(rules: MapperRules, code: str, by: str) -> bool:
+    """The same code but for a 7th character that ranks after the excluder's in the seventh axis's precedence."""
+    seventh = rules.axes.seventh
+    rank = {seventh.characters[t]: i for i, t in enumerate(seventh.precedence) if t in seventh.characters}
+    if code[:-1] != by[:-1] or code[-1] not in rank or by[-1] not in rank:
+        return False
+    return rank[by[-1]] < rank[code[-1]]
 
 
 def _exclude(rule: ExclusionRule, draft: Draft, by: Draft, cites: str) -> None:

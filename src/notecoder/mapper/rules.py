@@ -81,6 +81,7 @@ class Selector(RulesModel):
     families: frozenset[str] = frozenset()
     roles: frozenset[Role] = frozenset()
     encounters: frozenset[str] = frozenset()
+    """Injuries by encounter: current, subsequent, sequela, or unknown (the note does not give it)."""
     concepts: frozenset[str] = frozenset()
     """Only proposals whose every diagnosis mention is one of these concepts ('degenerative changes' alone)."""
 
@@ -101,6 +102,9 @@ class ExclusionRule(RulesModel):
     """The excluding code must be one that the excluded code's Excludes1 notes name (tabular.json)."""
     less_specific: bool = False
     """Only a code that says less than its excluder about the same condition (`Draft.less_specific_than`)."""
+    later_encounter: bool = False
+    """Only the same code with another 7th character that the seventh axis's precedence ranks after the excluder's
+    (an osteoporotic fracture named at its follow-up, 'healing as expected', and in the history: D, not A and D)."""
     evidence: bool = False
     """The excluded mention joins the excluding proposal's evidence (the reviewer sees what it replaces)."""
     why: str
