@@ -30,6 +30,14 @@ from notecoder.sentences.bounds import sentence_bounds
 from notecoder.span_values import span_value
 from notecoder.targets import FINDING_KINDS
 
+# enum members read in the loops over every span and draft, looked up once: a member read from its class costs
+# about 0.1 us, and the resolution steps read several per finding
+_SPINAL_LEVEL, _CONDITION, _IMAGING = FindingKind.SPINAL_LEVEL, FindingKind.CONDITION, FindingKind.IMAGING
+_CHRONICITY, _NEURO_EXAM, _TRAUMA = FindingKind.CHRONICITY, FindingKind.NEURO_EXAM, FindingKind.TRAUMA
+_PRESENT, _POSSIBLE, _NEGATED = Assertion.PRESENT, Assertion.POSSIBLE, Assertion.NEGATED
+_KINDS = {kind.value: kind for kind in FindingKind}
+"""`FindingKind(label)` by lookup."""
+
 _LEVEL_TOKEN = re.compile(r"^(?:[ctls]-?\d{1,2}|occ|occiput|\d{1,2})$")
 
 
@@ -121,8 +129,8 @@ class _StudyResults:
         self.all_negated = [True] * (len(ordered) + 1)
         for i in range(len(ordered) - 1, -1, -1):
             assertion = ordered[i].assertion
-            self.any_present[i] = self.any_present[i + 1] or assertion in (Assertion.PRESENT, Assertion.POSSIBLE)
-            self.all_negated[i] = self.all_negated[i + 1] and assertion == Assertion.NEGATED
+            self.any_present[i] = self.any_present[i + 1] or assertion in (_PRESENT, _POSSIBLE)
+            self.all_negated[i] = self.all_negated[i + 1] and assertion == _NEGATED
 
     def value(self, study_start: int) -> str | None:
         i = bisect_right(self.ends, study_start)
@@ -173,7 +181,10 @@ class FindingBuilder(SavedRules[FindingRules]):
             qualifier_words.update(t.lower_ for t in self.nlp.make_doc(word.phrase) if not t.is_punct)
         # the words joining region names ("cervical and lumbar spine") are connectors, not region words
         self._qualifier_words = frozenset(qualifier_words - set(rules.qualifier.inside))
-        self._value_patterns = [(p.kind, re.compile(p.pattern, re.I), p.value) for p in rules.value_patterns]
+        self._value_patterns: dict[str, list[tuple[re.Pattern[str], str]]] = defaultdict(list)
+        """Each kind's value patterns in the rules' order: a draft tries only its own kind's."""
+        for p in rules.value_patterns:
+            self._value_patterns[p.kind].append((re.compile(p.pattern, re.I), p.value))
         limbs = sorted(rules.limb_qualifiers.words, key=len, reverse=True)
         self._limb_re = re.compile(rf"(?<![a-z])({'|'.join(map(re.escape, limbs))})\W*$")
         words = sorted((w.phrase for w in vocabulary().region_words), key=len, reverse=True)
@@ -256,7 +267,7 @@ class FindingBuilder(SavedRules[FindingRules]):
             drafts.append(draft)
             if meta["qualifier"] != "none":
                 qualified.append(draft)
-            if kind != FindingKind.SPINAL_LEVEL:
+            if kind != _SPINAL_LEVEL:
                 note.claimed_tokens.update(range(start, end))
         for draft in qualified:  # once every exclusion and claimed token is known
             self._qualify(note, draft)
@@ -282,21 +293,21 @@ class FindingBuilder(SavedRules[FindingRules]):
                     source="context", text=cue.text, start=cue.start_char, end=cue.end_char, rule=rule
                 )
         else:
-            if any(m.category in self.rules.current_categories for m in modifiers):
-                return Assertion.PRESENT, None  # "Plan: continue PT": a treatment under way, not a plan
+            if modifiers and any(m.category in self.rules.current_categories for m in modifiers):
+                return _PRESENT, None  # "Plan: continue PT": a treatment under way, not a plan
             section = note.section_of(span.start) or ""
             by_kind = self.rules.section_kind_assertions.get(section)
-            default = self._section_assertions.get(section, Assertion.PRESENT)
+            default = self._section_assertions.get(section, _PRESENT)
             # the kind's label finds its FindingKind key (a StrEnum) without building the enum member
             assertion = by_kind.get(kind, default) if by_kind else default  # type: ignore[call-overload]
-            if assertion != Assertion.PRESENT:
+            if assertion != _PRESENT:
                 start, end = note.section_title(span.start)
                 title = note_text(span.doc)[start:end]
                 cause = AssertionCause(source="section", text=title, start=start, end=end, rule=section)
         by_assertion = self.rules.kind_assertions.get(kind)  # type: ignore[call-overload]
         if by_assertion:
             assertion = by_assertion.get(assertion, assertion)
-        return assertion, (cause if assertion != Assertion.PRESENT else None)
+        return assertion, (cause if assertion != _PRESENT else None)
 
     # -- qualifiers and regions ------------------------------------------------------------------------------
 
@@ -332,14 +343,17 @@ class FindingBuilder(SavedRules[FindingRules]):
         text = note_text(note.doc)
         kept = []
         for draft in drafts:
-            for part in self._split_level_list(note, draft) if draft.kind == FindingKind.SPINAL_LEVEL else (draft,):
+            for part in self._split_level_list(note, draft) if draft.kind == _SPINAL_LEVEL else (draft,):
                 parsed = parse_levels(text[part.start : part.end])
-                if part.kind == FindingKind.SPINAL_LEVEL and (
+                if part.kind == _SPINAL_LEVEL and (
                     parsed is None or is_non_spinal(parsed.levels, text, part.start, part.end)
                 ):
                     continue
-                weighting = parsed is not None and is_non_spinal(parsed.levels, text, part.start, part.start)
-                if parsed is not None and parsed.explicit and weighting:
+                if (
+                    parsed is not None
+                    and parsed.explicit
+                    and is_non_spinal(parsed.levels, text, part.start, part.start)  # a weighting before the phrase
+                ):
                     parsed = None  # "T2 cord signal change": an MRI weighting inside the phrase, not a vertebra
                 stated = parsed is not None  # disc levels only from the phrase's own words, never a default
                 if parsed is None and part.concept in self.rules.concept_levels:
@@ -358,14 +372,14 @@ class FindingBuilder(SavedRules[FindingRules]):
                 kept.append(part)
         by_sentence: dict[int, list[_Draft]] = defaultdict(list)
         for draft in kept:
-            if draft.kind == FindingKind.SPINAL_LEVEL:
+            if draft.kind == _SPINAL_LEVEL:
                 by_sentence[draft.sentence].append(draft)
         # a word that needs a spinal qualifier ("stenosis", "instability") stands only in a spinal sentence
         drafts[:] = [d for d in kept if not d.required or d.extended or by_sentence.get(d.sentence)]
         borrowing = self.rules.sentence_region
         by_condition_sentence: dict[int, list[_Draft]] = defaultdict(list)
         for draft in drafts:
-            if draft.kind == FindingKind.CONDITION and draft.region is not None:
+            if draft.kind == _CONDITION and draft.region is not None:
                 by_condition_sentence[draft.sentence].append(draft)
         # each sentence's levels and lenders in note order, looked up by position: a dictated run-on sentence holds
         # thousands of them, and a scan per condition would be quadratic in it
@@ -478,7 +492,7 @@ class FindingBuilder(SavedRules[FindingRules]):
             return drafts
         starts = [e.start for e in extended]
         reach = list(accumulate((e.end for e in extended), max))  # the furthest end of a phrase starting by here
-        return [d for d in drafts if d.kind != FindingKind.SPINAL_LEVEL or not _inside(d, starts, reach)]
+        return [d for d in drafts if d.kind != _SPINAL_LEVEL or not _inside(d, starts, reach)]
 
     # -- values ----------------------------------------------------------------------------------------------
 
@@ -489,21 +503,21 @@ class FindingBuilder(SavedRules[FindingRules]):
         by_start: list[_Draft] = []  # sorted once, when a study needs the report that follows it
         studies: dict[int, _StudyResults] = {}  # per sentence, built when a study in it needs one
         for draft in drafts:
-            if draft.kind == FindingKind.CONDITION:
+            if draft.kind == _CONDITION:
                 conditions[draft.sentence].append(draft)
-            elif draft.kind == FindingKind.CHRONICITY:
+            elif draft.kind == _CHRONICITY:
                 chronicity[draft.sentence].append(draft)
         for draft in drafts:
-            if draft.value is not None and draft.kind != FindingKind.NEURO_EXAM:
+            if draft.value is not None and draft.kind != _NEURO_EXAM:
                 continue
             span_text = text[draft.start : draft.end]
-            if draft.kind == FindingKind.CHRONICITY:
+            if draft.kind == _CHRONICITY:
                 is_duration = draft.concept == self.rules.duration_concept
                 draft.value = iso_duration(span_text) if is_duration else onset_year(span_text)
                 continue
             if draft.value is None:
                 draft.value = self._pattern_value(draft.kind, span_text)
-            if draft.value is None and draft.kind == FindingKind.IMAGING:
+            if draft.value is None and draft.kind == _IMAGING:
                 if draft.sentence not in studies:
                     studies[draft.sentence] = _StudyResults(conditions[draft.sentence])
                 draft.value = studies[draft.sentence].value(draft.start)
@@ -515,21 +529,21 @@ class FindingBuilder(SavedRules[FindingRules]):
                     draft.value = _StudyResults(self._report(note, draft, by_start)).value(draft.start)
             if draft.value is None:
                 draft.value = self._linked_value(note, draft)
-            if draft.kind == FindingKind.IMAGING and draft.value and draft.assertion == Assertion.NEGATED:
-                draft.assertion, draft.cause = Assertion.PRESENT, None  # "X-rays: no fracture": a study was done
-            if draft.value is None and draft.kind == FindingKind.TRAUMA:
+            if draft.kind == _IMAGING and draft.value and draft.assertion == _NEGATED:
+                draft.assertion, draft.cause = _PRESENT, None  # "X-rays: no fracture": a study was done
+            if draft.value is None and draft.kind == _TRAUMA:
                 draft.value = self._trauma_timing(chronicity[draft.sentence])
-            if draft.kind == FindingKind.NEURO_EXAM and draft.assertion == Assertion.NEGATED:
+            if draft.kind == _NEURO_EXAM and draft.assertion == _NEGATED:
                 draft.value = self.rules.negated_exam_value
         cause = self.rules.leading_cause
         for draft in drafts:
-            if draft.kind == FindingKind.CONDITION and draft.concept in cause.concepts:
+            if draft.kind == _CONDITION and draft.concept in cause.concepts:
                 if self._cause_re.search(text[max(0, draft.start - cause.window) : draft.start]):
                     draft.value = cause.over.get(draft.value, draft.value) if draft.value else cause.value
 
     def _pattern_value(self, kind: str, span_text: str) -> str | None:
-        for pattern_kind, pattern, value in self._value_patterns:
-            if pattern_kind == kind and pattern.search(span_text):
+        for pattern, value in self._value_patterns.get(kind, ()):
+            if pattern.search(span_text):
                 return value
         return None
 
@@ -548,21 +562,20 @@ class FindingBuilder(SavedRules[FindingRules]):
         """Conditions in the imaging sections after a study, up to the next study: a radiology report's findings."""
         report = []
         for draft in by_start[bisect_left([d.start for d in by_start], imaging.end) :]:
-            if draft.kind == FindingKind.IMAGING:
+            if draft.kind == _IMAGING:
                 break
-            if draft.kind == FindingKind.CONDITION and note.section_of(draft.start_token) == self.rules.report_section:
+            if draft.kind == _CONDITION and note.section_of(draft.start_token) == self.rules.report_section:
                 report.append(draft)
         return report
 
     def _linked_value(self, note: _Note, draft: _Draft) -> str | None:
-        link = self.rules.value_links.get(FindingKind(draft.kind))
+        link = self.rules.value_links.get(_KINDS[draft.kind])
         if link is None or (link.concepts is not None and draft.concept not in link.concepts):
             return None
-        candidates = [
-            m
-            for m in note.modifiers.get(draft.sentence, ())
-            if m.kind == link.kind and (link.values is None or m.value in link.values)
-        ]
+        modifiers = note.modifiers.get(draft.sentence)
+        if not modifiers:
+            return None  # most sentences have none: no list to build
+        candidates = [m for m in modifiers if m.kind == link.kind and (link.values is None or m.value in link.values)]
         candidates = (
             [m for m in candidates if m.value in link.preferred_values]
             or [m for m in candidates if m.value not in link.fallback_values]
@@ -580,7 +593,7 @@ class FindingBuilder(SavedRules[FindingRules]):
     def _freeze(self, note: _Note, draft: _Draft, text: str) -> Finding:
         sentence_start, sentence_end = note.sentence_chars[draft.sentence]
         return Finding(
-            kind=FindingKind(draft.kind),
+            kind=_KINDS[draft.kind],
             text=text[draft.start : draft.end],
             start=draft.start,
             end=draft.end,

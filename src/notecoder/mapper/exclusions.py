@@ -3,6 +3,7 @@ follows the tabular's Excludes1 notes reads them from tabular.json (generated fr
 hand-typed list."""
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 
 from notecoder.mapper.decisions import Draft
 from notecoder.mapper.icd import excludes1_targets
@@ -36,7 +37,7 @@ def named_by_excludes1(excluded: Draft, by: Draft) -> str:
     """The category whose Excludes1 note names `by`'s code, or ''."""
     code = by.code.replace(".", "").rstrip("-")
     for category, targets in excludes1_targets(excluded.code):
-        if any(code.startswith(target) for target in targets):
+        if code.startswith(targets):  # any of them
             return category
     return ""
 
@@ -46,9 +47,15 @@ def apply_exclusions(rules: MapperRules, drafts: list[Draft]) -> None:
     if len(drafts) < 2:
         return  # nothing to keep out, nothing to keep it out
     scopes = _scopes(rules)
+    # a rule whose selector names families or roles no proposal has selects none: skipped before any scan (a
+    # proposal's family and role never change here, only whether it is alive)
+    families = {d.family for d in drafts}
+    roles = {d.role for d in drafts}
     for rule in rules.exclusions:
+        if not (_may_select(rule.by, families, roles) and _may_select(rule.excludes, families, roles)):
+            continue
         in_scope = scopes[rule.scope]
-        alive = [d for d in drafts if d.alive]
+        alive = [d for d in drafts if d.excluded_by is None]
         excluders = [d for d in alive if selects(rule.by, d)]
         if not excluders:
             continue
@@ -65,6 +72,13 @@ def apply_exclusions(rules: MapperRules, drafts: list[Draft]) -> None:
                     continue
                 _exclude(rule, draft, by, cites)
                 break
+
+
+def _may_select(selector: Selector, families: AbstractSet[str], roles: AbstractSet[str]) -> bool:
+    """Whether any proposal of these families and roles can be one the selector selects."""
+    return not (selector.families and selector.families.isdisjoint(families)) and not (
+        selector.roles and selector.roles.isdisjoint(roles)
+    )
 
 
 def _later_encounter(rules: MapperRules, code: str, by: str) -> bool:

@@ -149,7 +149,13 @@ def _condition_terms(code: str) -> tuple[str, ...]:
 
 def placeholders(template: str) -> list[str]:
     """The named placeholders of a code template ("M48.06{claudication}" has one)."""
-    return sorted({name for _, name, _, _ in string.Formatter().parse(template) if name})
+    return list(_placeholders(template))
+
+
+@cache
+def _placeholders(template: str) -> tuple[str, ...]:
+    """Read once per template: the templates are the rules', and every code built parses its own."""
+    return tuple(sorted({name for _, name, _, _ in string.Formatter().parse(template) if name}))
 
 
 MAY_BE_MISSING = frozenset({"region", "fracture_type", "seventh"})

@@ -13,6 +13,9 @@ ASSESSMENT_SECTIONS = frozenset({"assessment", "assessment_and_plan"})
 AUTHOR_SECTIONS = ASSESSMENT_SECTIONS | {None}  # where the author states today's diagnoses (a letter has no titles)
 _DIAGNOSTIC_ROLES = frozenset({"m53", "specific", "injury"})
 _STUDY_REACH = 200  # characters: a dictation run into one sentence reports a study far from its diagnosis
+# the members read in loops over every finding, once: an enum member looked up on its class costs a few lookups each
+_PRESENT, _NEGATED, _POSSIBLE = Assertion.PRESENT, Assertion.NEGATED, Assertion.POSSIBLE
+_SPINAL_LEVEL, _CONDITION, _IMAGING = K.SPINAL_LEVEL, K.CONDITION, K.IMAGING
 
 
 class NoteIndex:
@@ -32,17 +35,23 @@ class NoteIndex:
         self.levels_at: dict[tuple[int, tuple[str, ...]], Finding] = {}
         self.concept_region: dict[str, int] = {}
         self._diagnoses: dict[tuple[str, frozenset[Assertion], bool], list[tuple[Finding, Concept]]] = {}
+        # one pass over the findings, each attribute and enum member read once: this runs for every note
+        by_kind, by_sentence, present_concepts = self.by_kind, self.by_sentence, self.present_concepts
+        levels_at, concept_region, concepts = self.levels_at, self.concept_region, rules.concepts
         for finding in self.findings:
-            self.by_kind[finding.kind].append(finding)
-            self.by_sentence[finding.sentence_start].append(finding)
-            if finding.assertion == Assertion.PRESENT:
-                self.present_concepts[finding.kind][finding.concept].append(finding)
-            if finding.kind == K.SPINAL_LEVEL:
-                self.levels_at.setdefault((finding.sentence_start, finding.levels), finding)
-            elif finding.kind == K.CONDITION and finding.region is not None and finding.assertion != Assertion.NEGATED:
-                self.concept_region.setdefault(finding.concept, int(finding.region))
-            if finding.kind == K.CONDITION and finding.assertion == Assertion.NEGATED:
-                concept = rules.concepts.get(finding.concept)
+            kind, assertion = finding.kind, finding.assertion
+            by_kind[kind].append(finding)
+            by_sentence[finding.sentence_start].append(finding)
+            if assertion == _PRESENT:
+                present_concepts[kind][finding.concept].append(finding)
+            if kind == _SPINAL_LEVEL:
+                levels_at.setdefault((finding.sentence_start, finding.levels), finding)
+            elif kind == _CONDITION:
+                if assertion != _NEGATED:
+                    if finding.region is not None:
+                        concept_region.setdefault(finding.concept, int(finding.region))
+                    continue
+                concept = concepts.get(finding.concept)
                 role = concept.role if concept is not None else None
                 if (role in _DIAGNOSTIC_ROLES and finding.section in AUTHOR_SECTIONS) or (
                     role == "pain" and finding.section in ASSESSMENT_SECTIONS  # "the thoracic pain is cardiac"
@@ -52,8 +61,8 @@ class NoteIndex:
     def assertion(self, finding: Finding) -> Assertion:
         """The assertion a diagnosis has for coding: an uncertain diagnosis still documented in an inpatient
         discharge's diagnoses is coded as established (Official Guidelines II.H); outpatient it stays uncertain."""
-        if self.inpatient and finding.assertion == Assertion.POSSIBLE and finding.section in ASSESSMENT_SECTIONS:
-            return Assertion.PRESENT
+        if self.inpatient and finding.assertion == _POSSIBLE and finding.section in ASSESSMENT_SECTIONS:
+            return _PRESENT
         return finding.assertion
 
     def rejected(self, finding: Finding) -> bool:
@@ -80,31 +89,31 @@ class NoteIndex:
         only the assessment (the diagnosis is uncertain, so the documented symptoms are what is coded). Answered
         once per question: the stages ask the same ones again."""
         key = (role, assertions, anywhere)
-        if key not in self._diagnoses:
-            self._diagnoses[key] = self._find_diagnoses(role, assertions, anywhere)
-        return self._diagnoses[key]
+        found = self._diagnoses.get(key)
+        if found is None:
+            found = self._diagnoses[key] = self._find_diagnoses(role, assertions, anywhere)
+        return found
 
     def _find_diagnoses(
         self, role: str, assertions: frozenset[Assertion], anywhere: bool
     ) -> list[tuple[Finding, Concept]]:
-        out = []
-        for finding, concept in self._conditions_by_role.get(role, ()):
+        out: list[tuple[Finding, Concept]] = []
+        candidates = self._conditions_by_role.get(role)
+        if not candidates:
+            return out
+        injury = role == "injury"
+        excluded = self.rules.injury_sections_exclude if injury else self.rules.diagnostic_sections_exclude
+        rejections = self.rejections
+        for finding, concept in candidates:
+            section = finding.section
             if self.assertion(finding) not in assertions:
                 continue
-            if self.rejected(finding):
+            if rejections and self.rejected(finding):
                 continue
-            excluded = (
-                self.rules.injury_sections_exclude if role == "injury" else self.rules.diagnostic_sections_exclude
-            )
-            if finding.section in excluded or (role != "injury" and self.reports_study(finding)):
+            if section in excluded or (not injury and self.reports_study(finding)):
                 continue
-            if concept.stated_as_diagnosis and finding.section not in AUTHOR_SECTIONS:
-                continue
-            if (
-                concept.from_assessment
-                and not anywhere
-                and self.has_assessment
-                and finding.section not in AUTHOR_SECTIONS
+            if section not in AUTHOR_SECTIONS and (
+                concept.stated_as_diagnosis or (concept.from_assessment and not anywhere and self.has_assessment)
             ):
                 continue
             out.append((finding, concept))
@@ -114,8 +123,9 @@ class NoteIndex:
     def _conditions_by_role(self) -> dict[str, list[tuple[Finding, Concept]]]:
         """The conditions with a concept of the rules, by the concept's role, in note order."""
         out: dict[str, list[tuple[Finding, Concept]]] = defaultdict(list)
-        for finding in self.by_kind[K.CONDITION]:
-            concept = self.rules.concepts.get(finding.concept)
+        concepts = self.rules.concepts
+        for finding in self.by_kind[_CONDITION]:
+            concept = concepts.get(finding.concept)
             if concept is not None:
                 out[concept.role].append((finding, concept))
         return out
@@ -142,11 +152,11 @@ class NoteIndex:
         """The author states a diagnosis of their own: an assessment section, or a diagnosis outside any study's
         sentence ('My impression is a right L4 radiculopathy' in a dictated letter)."""
         return self.has_assessment or any(
-            f.assertion == Assertion.PRESENT
+            f.assertion == _PRESENT
             and f.concept in self.rules.concepts
             and self.rules.concepts[f.concept].role in _DIAGNOSTIC_ROLES
             and not self._in_study_sentence(f)
-            for f in self.by_kind[K.CONDITION]
+            for f in self.by_kind[_CONDITION]
         )
 
     @cached_property
@@ -154,8 +164,8 @@ class NoteIndex:
         """Where each sentence reports a study done, in order: a lookup per condition, not a scan of its sentence
         (a dictated run-on sentence can hold thousands of findings)."""
         starts: dict[int, list[int]] = defaultdict(list)
-        for f in self.by_kind[K.IMAGING]:
-            if f.assertion == Assertion.PRESENT:
+        for f in self.by_kind[_IMAGING]:
+            if f.assertion == _PRESENT:
                 starts[f.sentence_start].append(f.start)
         return {sentence: sorted(found) for sentence, found in starts.items()}
 
@@ -187,7 +197,7 @@ class NoteIndex:
         """Per sentence: the regions its levels name, and whether one level runs across regions ("C7-T2")."""
         out: dict[int, tuple[frozenset[int], bool]] = {}
         levels: dict[int, list[Finding]] = defaultdict(list)
-        for f in self.by_kind[K.SPINAL_LEVEL]:
+        for f in self.by_kind[_SPINAL_LEVEL]:
             levels[f.sentence_start].append(f)
         for sentence, found in levels.items():
             named = frozenset(int(f.region) for f in found if f.region)

@@ -56,6 +56,8 @@ class Mapper:
             c for combination in rules.combinations for c in combination.concepts if rules.concepts[c].role == "pain"
         )
         self._block_note = "; ".join(e for e in block_excludes1() if "injury" in e)
+        self._combinations = [(frozenset(c.concepts), c) for c in rules.combinations]
+        """Each combination with the set of its concepts, built once rather than per region of every note."""
         self._applies: dict[str, list[str]] = defaultdict(list)
         for gap_id, gap in rules.gaps.items():
             for family in gap.applies_to:
@@ -290,10 +292,10 @@ class Mapper:
             consumed: set[str] = set()
             pool = findings + [f for r, f in floating if r != region and near(r, region)]
             concepts_here = {f.concept for f in pool}
-            for combination in self.rules.combinations:
+            for combined, combination in self._combinations:
                 # every pair the rules list makes its code: spondylosis with a radiculopathy and with cord compression
                 # is M47.2- and M47.1-; a mention that joined one is not coded alone
-                if set(combination.concepts) <= concepts_here:
+                if combined <= concepts_here:
                     support = [f for f in pool if f.concept in combination.concepts]
                     rule = "+".join(combination.concepts)
                     origin = Origin(combination.family, "combination", rule)

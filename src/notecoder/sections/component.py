@@ -53,13 +53,18 @@ class SectionStage(SavedRules[SectionRules]):
         # a short line of letters alone (a candidate title), then a dictionary look-up: cheaper than an alternation
         # of every title tried at every position of the note
         letters = rf"[A-Za-z][A-Za-z'/&() \t-]{{{_BARE_TITLE_CHARS - 1},{longest + 8}}}?"
-        self.bare_re = re.compile(rf"^[ \t]*({letters})[ \t]*$", re.MULTILINE)
+        self.bare_re = re.compile(rf"[ \t]*({letters})[ \t]*$", re.MULTILINE)
+        """A whole line that may be a title, matched at the start of the note."""
+        # after a line break: the break is matched, not `^` (which the regex engine tries at every character), so
+        # that the engine skips from one line break to the next (10x faster)
+        self.after_break_re = re.compile(rf"\n{self.bare_re.pattern}", re.MULTILINE)
         capitals = rf"[A-Z][A-Z'/&() \t-]{{{_BARE_TITLE_CHARS - 1},{longest + 8}}}?"
         self.flattened_re = re.compile(rf"[ \t]*({capitals})[ \t]*(?=,)")
         """A title in capitals between commas: an export that flattened line breaks to ", " (",ASSESSMENT,1. ...")."""
         # the title starts the note, a line, or follows ",.;": the mark is matched, not looked behind for, so that
-        # the regex engine skips to the next mark instead of trying the pattern at every character (5x faster)
-        self.after_mark_re = re.compile(rf"[\n,.;]{self.flattened_re.pattern}")
+        # the regex engine skips to the next mark instead of trying the pattern at every character (5x faster); a
+        # regex per mark, each led by its one character, skips faster still than one led by the set of them
+        self.after_mark_res = [re.compile(re.escape(mark) + self.flattened_re.pattern) for mark in _FLATTENED_MARKS]
 
     def __call__(self, doc: Doc) -> Doc:
         titles = self._titles(doc)
@@ -106,7 +111,7 @@ class SectionStage(SavedRules[SectionRules]):
         title word in the prose."""
         found = []
         text = note_text(doc)
-        for match in (*self.bare_re.finditer(text), *self._flattened(text)):
+        for match in (*self._lines(text), *self._flattened(text)):
             key = self.bare.get(" ".join(match.group(1).lower().split()))
             if key is None:
                 continue
@@ -116,21 +121,39 @@ class SectionStage(SavedRules[SectionRules]):
                 found.append((key, span.start, span.end))
         return found
 
+    def _lines(self, text: str) -> list[re.Match[str]]:
+        """The candidate title lines in order: the note's first line, then each after a line break."""
+        first = self.bare_re.match(text)
+        rest = self.after_break_re.finditer(text)
+        return [first, *rest] if first else list(rest)
+
     def _flattened(self, text: str) -> list[re.Match[str]]:
         """The flattened titles in order: one at the very start, then each after a line break or ",.;"."""
         first = self.flattened_re.match(text)
-        rest = self.after_mark_re.finditer(text, first.end() if first else 0)
-        return [first, *rest] if first else list(rest)
+        start = first.end() if first else 0
+        # no mark falls inside a match (the title's characters are none of them), so the matches after each mark,
+        # merged in note order, are those one regex of the set of marks finds
+        rest = sorted((m for pattern in self.after_mark_res for m in pattern.finditer(text, start)), key=_start)
+        return [first, *rest] if first else rest
 
     @staticmethod
     def _is_title(doc: Doc, start: int, end: int) -> bool:
-        if start == 0 or all(t.is_upper or not t.is_alpha for t in doc[start:end]):
+        if start == 0:
             return True
-        before = doc[start - 1]
-        return (before.is_space and "\n" in before.text) or before.text in _BOUNDARY_MARKS
+        before = doc[start - 1]  # read first: a title after a line break or a mark needs no look at its words
+        if (before.is_space and "\n" in before.text) or before.text in _BOUNDARY_MARKS:
+            return True
+        return all(t.is_upper or not t.is_alpha for t in doc[start:end])
 
 
 _BARE_TITLE_CHARS = 6
+_FLATTENED_MARKS = "\n,.;"
+
+
+def _start(match: re.Match[str]) -> int:
+    return match.start()
+
+
 _BOUNDARY_MARKS = frozenset({".", ",", ";", ":", "?", "!", ")", "]", "-", "*", "•", "/"})  # "Diagnóstico / Assessment:"
 
 
