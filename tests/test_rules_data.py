@@ -134,16 +134,37 @@ ANCHOR_CHECK_SENTENCES = [
 
 def test_anchors_never_hide_a_match():
     """A regex with anchors is tried only near them: it must find exactly what it finds tried everywhere."""
-    from notecoder.targets.component import regex_rules
+    from notecoder.targets.component import NoteGrams, regex_rules
 
     corpus = Path(__file__).resolve().parents[1] / "corpora" / "gold"
     texts = ANCHOR_CHECK_SENTENCES + [
         json.loads(line)["text"] for split in sorted(corpus.glob("*.jsonl")) for line in split.open(encoding="utf-8")
     ]
+    grams = {text: NoteGrams(text.lower()) for text in texts}
     for regex in regex_rules(target_rules()):
         for text in texts:
+            everywhere = [m.span() for m in regex.pattern.finditer(text)]
             anchored = [m.span() for m in regex.finditer(text, text.lower(), {})]
-            assert anchored == [m.span() for m in regex.pattern.finditer(text)], regex.rule.literal
+            assert anchored == everywhere, regex.rule.literal
+            # the anchors a note's character triples rule out are indeed absent
+            anchored = [m.span() for m in regex.finditer(text, text.lower(), {}, grams[text])]
+            assert anchored == everywhere, regex.rule.literal
+
+
+def test_note_grams_rule_out_only_absent_anchors():
+    """`NoteGrams` says an anchor may occur wherever it does, in any text: ASCII or not, lone surrogates too."""
+    import random
+
+    from notecoder.targets.component import NoteGrams, _hits
+
+    rng = random.Random(11)
+    alphabet = "abcfx /20?_\u00e9\u0101\U0001f600\udcff"
+    anchors = ["", "a", "fx", "abc", "bca", "a/2", "x?_", "\u00e92a", "\U0001f600ab", "b\udcffc", "\u0101bc"]
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        grams = NoteGrams(text)
+        for anchor in anchors:
+            assert _hits(anchor, text, {}, grams) == _hits(anchor, text, {}), (text, anchor)
 
 
 def test_overlap_pruning_is_medspacys():

@@ -123,3 +123,23 @@ def test_a_component_whose_rules_file_is_missing_says_so_when_used(tmp_path):
     nlp.replace_pipe("notecoder_sections", "notecoder_sections", config={"rules": str(tmp_path / "gone.json")})
     with pytest.raises(AttributeError, match=r"SectionStage has no rules: rules file .*gone\.json does not exist"):
         nlp(notes.CLINIC_TEMPLATE)
+
+
+def test_only_a_component_waiting_for_its_rules_has_a_getattr(tmp_path):
+    """spaCy asks every component for `get_error_handler` on every note: a component with its rules answers from
+    its class alone. One waiting for them (its own subclass, which pickles) explains the missing file, and is its
+    own class again once given rules."""
+    import pickle
+
+    from notecoder.sections.component import SectionStage
+
+    nlp = notecoder.load()
+    assert all(not hasattr(type(component), "__getattr__") for _, component in nlp.pipeline)
+    nlp.replace_pipe("notecoder_sections", "notecoder_sections", config={"rules": str(tmp_path / "gone.json")})
+    waiting = nlp.get_pipe("notecoder_sections")
+    assert isinstance(waiting, SectionStage) and type(waiting) is SectionStage._waiting
+    assert type(pickle.loads(pickle.dumps(waiting))) is SectionStage._waiting
+    assert not hasattr(waiting, "get_error_handler")
+    waiting.from_bytes(notecoder.load().get_pipe("notecoder_sections").to_bytes())
+    assert type(waiting) is SectionStage
+    assert nlp(notes.CLINIC_TEMPLATE)._.sections

@@ -3,10 +3,10 @@ JSON each component was built from to `<component>/rules.json` (`nlp.to_bytes` h
 rebuilds each component from that copy. A saved pipeline so never reads a rules file outside it: the file its
 config names may be gone, or edited since, on the machine that loads it."""
 
-from abc import ABC, abstractmethod
+from abc import ABC, ABCMeta, abstractmethod
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Generic, NoReturn, Self, TypeVar
+from typing import ClassVar, Generic, NoReturn, Self, TypeVar
 
 import srsly
 from spacy import util
@@ -26,6 +26,29 @@ class SavedRules(ABC, Generic[Rules]):
     rules_package: ClassVar[str]
     """The package whose `rules.json` the component uses when its config names no other file."""
     rules_model: type[Rules]
+    _ready: ClassVar[type]
+    """The class of the component once it has rules: itself."""
+    _waiting: ClassVar[type]
+    """Its subclass while it waits for rules, whose `__getattr__` explains why an attribute built from them is not
+    there. Only a waiting component has a `__getattr__`: on one that has its rules, spaCy's `hasattr(component,
+    "get_error_handler")` on every note finds no attribute without calling Python code or raising twice."""
+
+    def __init_subclass__(cls, *, waiting: bool = False, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if waiting:
+            return
+        cls._ready = cls
+        cls._waiting = ABCMeta(
+            cls.__name__,
+            (cls,),
+            {
+                "__module__": cls.__module__,
+                "__qualname__": f"{cls.__qualname__}._waiting",  # so pickle finds it
+                "__doc__": cls.__doc__,
+                "__getattr__": _no_rules,
+            },
+            waiting=True,
+        )
 
     def _load_rules(self, path: str | None) -> None:
         """Build from the rules file `path` (the package's when None).
@@ -34,6 +57,7 @@ class SavedRules(ABC, Generic[Rules]):
         the config names may be gone: the component then waits for them, built from nothing."""
         if path is not None and not Path(path).exists():
             self._missing_rules = f"rules file {path} does not exist"
+            self.__class__ = type(self)._waiting
             return
         self._use_rules(raw_rules(self.rules_package, path), rules_where(self.rules_package, path))
 
@@ -43,6 +67,7 @@ class SavedRules(ABC, Generic[Rules]):
         self._build(self._validated(raw, where))
         self._raw_rules = raw
         vars(self).pop("_missing_rules", None)
+        self.__class__ = type(self)._ready
 
     def _validated(self, raw: dict, where: str) -> Rules:
         return validate_rules(self.rules_model, raw, where)
@@ -69,16 +94,13 @@ class SavedRules(ABC, Generic[Rules]):
         util.from_bytes(data, {"rules": lambda b: self._use_rules(parse_rules(b, where), where)}, exclude)
         return self
 
-    if not TYPE_CHECKING:  # to mypy, a class with __getattr__ has every attribute
 
-        def __getattr__(self, name: str) -> NoReturn:
-            """Reached only for an attribute that is not set, so it costs a note nothing: on a component still
-            waiting for its rules, those built from them, whose absence is explained by the missing file."""
-            missing = vars(self).get("_missing_rules")
-            if missing is None:
-                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self)
-            raise AttributeError(
-                f"{type(self).__name__} has no rules: {missing}, and no saved pipeline gave it its own",
-                name=name,
-                obj=self,
-            )
+def _no_rules(self: SavedRules, name: str) -> NoReturn:
+    """`__getattr__` of a component waiting for its rules: reached only for an attribute that is not set, those
+    built from the rules among them, whose absence it explains by the missing file."""
+    missing = vars(self).get("_missing_rules")
+    if missing is None:
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self)
+    raise AttributeError(
+        f"{type(self).__name__} has no rules: {missing}, and no saved pipeline gave it its own", name=name, obj=self
+    )

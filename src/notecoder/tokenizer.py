@@ -44,11 +44,13 @@ class NoteTokenizer(Tokenizer):
         The chunks seen are kept for the tokenizer's life, like spaCy's own cache and vocabulary (the shared
         pipeline is rebuilt every `pipeline.RECYCLE_AFTER` notes)."""
         seen = self.__dict__.setdefault("_chunks_seen", set())
-        new = set(text.split()).difference(seen)
-        if new:
-            seen.update(new)
-            for chunk in new:
-                Tokenizer.__call__(self, chunk)
+        chunks = text.split()
+        if seen.issuperset(chunks):
+            return  # the usual case once a pipeline has run a while: no set of the note's chunks is built
+        new = set(chunks).difference(seen)
+        seen.update(new)
+        for chunk in new:
+            Tokenizer.__call__(self, chunk)
 
     def from_bytes(self, bytes_data: bytes, *, exclude=tuple()) -> "NoteTokenizer":
         super().from_bytes(bytes_data, exclude=exclude)

@@ -31,7 +31,7 @@ from notecoder.overlaps import prune_overlapping
 from notecoder.rules_disk import SavedRules
 from notecoder.sentences.bounds import sentence_bounds
 from notecoder.span_values import set_span_value, span_value
-from notecoder.targets import FINDING_KINDS, MODIFIER_KINDS, quiet_matchers
+from notecoder.targets import FINDING_KINDS, MODIFIER_KINDS, rule_matches
 
 CROWDED_CUES = 48
 WINDOW_TOKENS = 64
@@ -72,8 +72,7 @@ class SentenceConText(ConText, SavedRules[ContextRules]):
                 targets_by_sentence[bisect_right(starts, span.start)].append(span)
         matcher = self._ConText__matcher  # medSpaCy keeps its rule matcher private (pinned: medspacy==1.3.1)
         matches_by_sentence = defaultdict(list)
-        with quiet_matchers():
-            matches = prune_overlapping(matcher(doc))
+        matches = prune_overlapping(rule_matches(matcher, doc))
         for match_id, start, end in matches:
             sentence = bisect_right(starts, start)
             if sentence in targets_by_sentence:

@@ -8,9 +8,10 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
+from medspacy.common.medspacy_matcher import MedspacyMatcher
 from medspacy.target_matcher import TargetMatcher, TargetRule
 from spacy.attrs import IS_SPACE, LOWER, SENT_START
 from spacy.language import Language
@@ -62,18 +63,21 @@ class CompiledRegex:
     anchor_patterns: tuple[re.Pattern[str], ...] = ()
     after_anchor: int = _ANCHOR_WINDOW
 
-    def finditer(self, text: str, lower: str, seen: AnchorHits) -> Iterator[re.Match[str]]:
+    def finditer(
+        self, text: str, lower: str, seen: AnchorHits, grams: "NoteGrams | None" = None
+    ) -> Iterator[re.Match[str]]:
         """Matches of the pattern, tried only in windows around anchors when the rule has anchors.
 
         `lower` is `text.lower()`; plain substring search in it costs far less than any regex scan. `seen` holds
-        the note's anchor hits already looked for: several rules share an anchor ("since", "ago")."""
+        the note's anchor hits already looked for: several rules share an anchor ("since", "ago"). `grams`, those
+        of `lower`, rule out most anchors a note lacks without a search."""
         if not (self.anchors or self.anchor_patterns) or len(lower) != len(text):
             yield from self.pattern.finditer(text)
             return
         windows = seen.get(self.windows_key)
         if windows is None:
             anchors: tuple[str | re.Pattern[str], ...] = (*self.anchors, *self.anchor_patterns)
-            hits = [hit for anchor in anchors for hit in _hits(anchor, lower, seen)]
+            hits = [hit for anchor in anchors for hit in _hits(anchor, lower, seen, grams)]
             windows = seen[self.windows_key] = _windows(sorted(hits), text, self.after_anchor)
         for low, high in windows:
             yield from self.pattern.finditer(text, low, high)
@@ -90,12 +94,51 @@ class CompiledRegex:
         return (self.anchors, tuple(p.pattern for p in self.anchor_patterns), self.after_anchor)
 
 
-def _hits(anchor: str | re.Pattern[str], lower: str, seen: AnchorHits) -> list[tuple[int, int]]:
+class NoteGrams:
+    """The character triples of a note's lower-cased text, each character folded to the low 5 bits of its code
+    point: an anchor with a triple the note lacks does not occur in it, and is not searched for.
+
+    Each `str.find` of an absent anchor reads the whole note (about 1 ns a character): with some sixty anchors, most
+    absent from any one note, that was a fifth of the targets stage. Folding only merges characters, so a lookup
+    can wrongly say a triple is there (the anchor is then searched for, as before), never that it is not."""
+
+    def __init__(self, lower: str) -> None:
+        if lower.isascii():
+            points = np.frombuffer(lower.encode("ascii"), np.uint8).astype(np.intp)
+        else:  # one 32-bit unit per character, as the string indexes them
+            points = np.frombuffer(lower.encode("utf-32-le", "surrogatepass"), np.uint32).astype(np.intp)
+        points &= 31
+        codes = points[:-2] << 10
+        codes |= points[1:-1] << 5
+        codes |= points[2:]
+        triples = np.zeros(1 << 15, np.bool_)
+        triples[codes] = True
+        self._triples = triples.tobytes()
+
+    def may_hold(self, anchor: str) -> bool:
+        """False only when `anchor` does not occur in the note (an anchor of one or two characters: always True)."""
+        triples = self._triples
+        for code in _triple_codes(anchor):
+            if not triples[code]:
+                return False
+        return True
+
+
+@lru_cache(maxsize=4096)
+def _triple_codes(anchor: str) -> tuple[int, ...]:
+    folded = [ord(c) & 31 for c in anchor]
+    return tuple((a << 10) | (b << 5) | c for a, b, c in zip(folded, folded[1:], folded[2:], strict=False))
+
+
+def _hits(
+    anchor: str | re.Pattern[str], lower: str, seen: AnchorHits, grams: NoteGrams | None = None
+) -> list[tuple[int, int]]:
     key = anchor if isinstance(anchor, str) else f"re:{anchor.pattern}"
     found = seen.get(key)
     if found is None:
         if isinstance(anchor, str):
-            found, at = [], lower.find(anchor)
+            found = []
+            at = lower.find(anchor) if grams is None or grams.may_hold(anchor) else -1
             while at >= 0:
                 found.append((at, at + len(anchor)))
                 at = lower.find(anchor, at + 1)
@@ -169,6 +212,17 @@ def quiet_matchers() -> Iterator[None]:
         yield
 
 
+def rule_matches(matcher: MedspacyMatcher, doc: Doc) -> list[tuple[int, int, int]]:
+    """What medSpaCy's `MedspacyMatcher.__call__` gives (pinned: medspacy==1.3.1): its token, phrase and regex
+    matches, pruned if it prunes. notecoder's rules are all phrases: the token Matcher, holding none, warns (W036)
+    on every call, and silencing that (`quiet_matchers`) costs more per note than matching; a matcher with no token
+    or regex rule is asked for its phrase matches alone. Read on every call: a host may add rules of any kind."""
+    if matcher._prune or len(matcher._MedspacyMatcher__matcher) or matcher._MedspacyMatcher__regex_matcher._patterns:
+        with quiet_matchers():
+            return matcher(doc)
+    return matcher._MedspacyMatcher__phrase_matcher(doc)
+
+
 class TargetStage(SavedRules[TargetRules]):
     """medSpaCy's TargetMatcher for phrases, plus regex rules run once over the text.
 
@@ -209,8 +263,7 @@ class TargetStage(SavedRules[TargetRules]):
         self._phrase_words = frozenset(words)
 
     def __call__(self, doc: Doc) -> Doc:
-        with quiet_matchers():
-            spans = self._matched(doc) + self._wrapped(doc)
+        spans = self._matched(doc) + self._wrapped(doc)
         for key, start, end in self.cased(doc):
             rule = self.cased_rules[key]
             span = Span(doc, start, end, label=rule.category)
@@ -218,8 +271,9 @@ class TargetStage(SavedRules[TargetRules]):
             spans.append(span)
         text = note_text(doc)
         lower, seen = text.lower(), AnchorHits()
+        grams = NoteGrams(lower) if len(lower) == len(text) else None  # else every regex scans the whole text
         for regex in self.regexes:
-            for match in regex.finditer(text, lower, seen):
+            for match in regex.finditer(text, lower, seen, grams):
                 start, end = match.span(regex.span_group)
                 found = doc.char_span(start, end, label=regex.rule.category, alignment_mode="expand")
                 if found is not None:
@@ -231,7 +285,7 @@ class TargetStage(SavedRules[TargetRules]):
     def _matched(self, doc: Doc) -> list[Span]:
         """The phrase matches as medSpaCy's TargetMatcher gives them: overlaps pruned, each with its rule."""
         spans = []
-        for match_id, start, end in prune_overlapping(self._phrases(doc)):
+        for match_id, start, end in prune_overlapping(rule_matches(self._phrases, doc)):
             rule, label = self._phrase_rules[match_id]
             span = Span(doc, start, end, label=label)
             set_span_value(span, "target_rule", rule)
