@@ -112,6 +112,17 @@ class _Note:
         return self.section_titles[i] if i >= 0 else (0, 0)
 
 
+def _widen(note: _Note, draft: _Draft, start: int, end: int) -> None:
+    """The draft's span grown to the tokens inside `start`..`end` (characters), where they reach further."""
+    span = note.doc.char_span(start, end, alignment_mode="contract")
+    if span is None:
+        return
+    if span.start_char < draft.start:
+        draft.start, draft.start_token = span.start_char, span.start
+    if span.end_char > draft.end:
+        draft.end, draft.end_token = span.end_char, span.end
+
+
 def _inside(level: _Draft, starts: list[int], reach: list[int]) -> bool:
     """Whether a phrase starting at or before the level reaches past its end."""
     i = bisect_right(starts, level.start) - 1
@@ -417,14 +428,10 @@ class FindingBuilder(SavedRules[FindingRules]):
                 continue
             match = self._qualifier_re.match(text, draft.end, min(len(text), draft.end + rule.window))
             if match is not None:
-                span = note.doc.char_span(draft.start, match.end(), alignment_mode="contract")
-                if span is not None and span.end_char > draft.end:
-                    draft.end, draft.end_token = span.end_char, span.end
+                _widen(note, draft, draft.start, match.end())
             match = self._leading_re.search(text, max(0, draft.start - rule.window), draft.start)
             if match is not None:
-                span = note.doc.char_span(match.start(), draft.end, alignment_mode="contract")
-                if span is not None and span.start_char < draft.start:
-                    draft.start, draft.start_token = span.start_char, span.start
+                _widen(note, draft, match.start(), draft.end)
 
     def _trailing_region(self, text: str, end: int) -> "Levels | None":
         """A region word that closes the phrase: "segmental dysfunction, thoracic", "back pain, lumbar"."""

@@ -12,6 +12,7 @@ K = FindingKind
 ASSESSMENT_SECTIONS = frozenset({"assessment", "assessment_and_plan"})
 AUTHOR_SECTIONS = ASSESSMENT_SECTIONS | {None}  # where the author states today's diagnoses (a letter has no titles)
 _DIAGNOSTIC_ROLES = frozenset({"m53", "specific", "injury"})
+TOLD = frozenset({Assertion.PRESENT, Assertion.HISTORICAL})  # what a note tells as so, now or in the past
 _STUDY_REACH = 200  # characters: a dictation run into one sentence reports a study far from its diagnosis
 # the members read in loops over every finding, once: an enum member looked up on its class costs a few lookups each
 _PRESENT, _NEGATED, _POSSIBLE = Assertion.PRESENT, Assertion.NEGATED, Assertion.POSSIBLE
@@ -208,6 +209,11 @@ class NoteIndex:
     def present(self, kind: FindingKind, concepts: frozenset[str] | set[str]) -> list[Finding]:
         found = self.present_concepts[kind]
         return [f for concept in concepts for f in found.get(concept, ())]
+
+    @cached_property
+    def told_trauma(self) -> list[Finding]:
+        """The trauma the note tells of, now or in the past (a fall, a crash), in note order."""
+        return [f for f in self.by_kind[K.TRAUMA] if f.assertion in TOLD]
 
     @cached_property
     def cranial_symptoms(self) -> list[Finding]:

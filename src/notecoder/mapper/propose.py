@@ -17,7 +17,7 @@ from notecoder.mapper.decisions import Draft, Gaps, unique
 from notecoder.mapper.exclusions import apply_exclusions
 from notecoder.mapper.gaps import GAP_TESTS, Facts, check_tests
 from notecoder.mapper.icd import MISSING, block_excludes1, category, emittable, placeholders, templates, title
-from notecoder.mapper.note import ASSESSMENT_SECTIONS, K, NoteIndex
+from notecoder.mapper.note import ASSESSMENT_SECTIONS, TOLD, K, NoteIndex
 from notecoder.mapper.rules import Concept, MapperRules, Role, mapper_rules
 from notecoder.result import Alternative, Assertion, CodeProposal, Finding, Gap
 
@@ -25,7 +25,6 @@ _Mentions = dict[tuple[str | None, int | None], list[Finding]]
 """A note's injury mentions by family and region."""
 
 
-_TOLD = (Assertion.PRESENT, Assertion.HISTORICAL)
 _QUALIFIER_REACH = 24  # characters between a word and the diagnosis it qualifies ("chronic mild wedge ...")
 
 
@@ -74,7 +73,7 @@ class Mapper:
         note = NoteIndex(findings, self.rules, setting, assessed)
         gaps = Gaps(self.rules.gaps)
         facts = Facts(note, self.rules, codes=[])
-        facts.trauma_told = any(f.assertion in _TOLD for f in note.by_kind[K.TRAUMA])
+        facts.trauma_told = bool(note.told_trauma)
         drafts: dict[str, Draft] = {}
         self._injuries(note, drafts, facts, gaps)
         self._specific(note, drafts, gaps)
@@ -217,8 +216,7 @@ class Mapper:
     def _fragile(self, note: NoteIndex) -> bool:
         """The note documents the bone disease, and no trauma that would break a normal bone."""
         fragility = self.rules.fragility_fracture
-        told = (Assertion.PRESENT, Assertion.HISTORICAL)
-        disease = any(f.concept in fragility.disease and f.assertion in told for f in note.by_kind[K.CONDITION])
+        disease = any(f.concept in fragility.disease and f.assertion in TOLD for f in note.by_kind[K.CONDITION])
         return disease and not note.present(K.TRAUMA, fragility.major_trauma)
 
     def _injury_mentions(self, note: NoteIndex) -> _Mentions:
@@ -264,13 +262,12 @@ class Mapper:
         return _family_for_text(concept, finding.text) if concept is not None and concept.role == "injury" else None
 
     def _trauma_unclear(self, note: NoteIndex) -> bool:
-        trauma = [f for f in note.by_kind[K.TRAUMA] if f.assertion in (Assertion.PRESENT, Assertion.HISTORICAL)]
+        trauma = note.told_trauma
         return bool(trauma) and not any(f.value for f in trauma)
 
     def _untimed_trauma(self, note: NoteIndex) -> list[Finding]:
         """The injuries and trauma the note mentions without saying when: what an unclear timeline rests on."""
-        told = (Assertion.PRESENT, Assertion.HISTORICAL)
-        trauma = [f for f in note.by_kind[K.TRAUMA] if f.assertion in told and not f.value]
+        trauma = [f for f in note.told_trauma if not f.value]
         injuries = [f for f, _ in note.diagnoses("injury", self.rules.supporting_assertions) if not f.value]
         return trauma + injuries
 

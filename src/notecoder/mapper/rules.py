@@ -230,20 +230,21 @@ class RegionNeighbours(RulesModel):
     about: str = ""
 
     def regions(self, region: int | None) -> frozenset[int | None]:
-        covering = (self.model_extra or {}).get(str(region))
+        covering = self._covering(region)
         return frozenset(covering) if covering else frozenset({region})
 
     def near(self, one: int | None, other: int | None) -> bool:
-        if not one or not other:
-            return True
         # `other in self.regions(one) or one in self.regions(other)`, without building the sets: asked per pair of
         # proposals in every note
-        extra = self.model_extra or {}
-        covering = extra.get(str(one))
-        if (other in covering) if covering else other == one:
-            return True
-        covering = extra.get(str(other))
-        return (one in covering) if covering else one == other
+        return not one or not other or self._covers(one, other) or self._covers(other, one)
+
+    def _covers(self, region: int, other: int) -> bool:
+        covering = self._covering(region)
+        return other in covering if covering else other == region
+
+    def _covering(self, region: int | None) -> list[int] | None:
+        """The regions the rules list as near `region`, or None."""
+        return (self.model_extra or {}).get(str(region))
 
 
 class MapperRules(RulesFile):
@@ -270,10 +271,10 @@ class MapperRules(RulesFile):
     headache_without_syndrome: HeadacheWithoutSyndrome
     fragility_fracture: FragilityFracture
     acute_chronicity: frozenset[str]
+    """Chronicity concepts that make an injury in their sentence a current one."""
     remote_chronicity: frozenset[str] = frozenset()
     """Chronicity words that, written just before an injury ('a chronic mild compression deformity of T11'), say it
     is old: not a current injury."""
-    """Chronicity concepts that make an injury in their sentence a current one."""
     exam_concepts: frozenset[str]
     region_lenders: dict[str, frozenset[str]] = {}
     """A condition written without its region takes the one region these other concepts of the note name ('back
