@@ -14,6 +14,7 @@ from notecoder.levels import RegionVocabulary, vocabulary
 from notecoder.pipeline import PIPELINE
 from notecoder.sections import SectionRules, section_rules
 from notecoder.sentences import SentenceRules, sentence_rules
+from notecoder.stance import stance_rules
 from notecoder.targets import TargetRules, target_rules
 
 
@@ -22,7 +23,8 @@ def test_every_rule_file_loads():
     assert target_rules().groups
     assert section_rules().sections
     assert sentence_rules().abbreviations
-    assert finding_rules().assertion_order
+    assert finding_rules().kind_assertions
+    assert stance_rules().classes
 
 
 @pytest.mark.parametrize(

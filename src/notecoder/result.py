@@ -17,6 +17,20 @@ class Assertion(StrEnum):
     FAMILY = "family"
 
 
+class Stance(StrEnum):
+    """The author's stance toward a diagnosis mention (coding brief v3): only an asserted diagnosis of today is
+    coded, and inpatient at discharge an uncertain one."""
+
+    ASSERTED = "asserted"
+    REJECTED = "rejected"
+    RESOLVED = "resolved"
+    UNCERTAIN = "uncertain"
+    HYPOTHETICAL = "hypothetical"
+    HISTORICAL = "historical"
+    FAMILY = "family"
+    REFERRAL_ONLY = "referral_only"
+
+
 class Setting(StrEnum):
     """Where the encounter took place: it decides how an uncertain diagnosis is coded (Official Guidelines IV.H
     outpatient, II.H inpatient discharge)."""
@@ -96,6 +110,9 @@ class Finding(_Frozen):
     """The target rule that matched, so every finding can say why it exists."""
     assertion_cause: AssertionCause | None = None
     """What made the assertion other than present; None for a present finding."""
+    stance: Stance | None = None
+    """A diagnosis mention's stance class (a condition's; None for other kinds): finer than the assertion (a
+    rejected or a referral-only diagnosis), with its cue in `assertion_cause`."""
 
     @model_validator(mode="after")
     def _span_is_ordered(self) -> Finding:

@@ -22,6 +22,7 @@ from bisect import bisect_right
 from collections import defaultdict
 
 from medspacy.context import ConText, ConTextGraph, ConTextModifier
+from medspacy.context.context import DEFAULT_ATTRIBUTES
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -31,6 +32,7 @@ from notecoder.overlaps import prune_overlapping
 from notecoder.rules_disk import SavedRules
 from notecoder.sentences.bounds import sentence_bounds
 from notecoder.span_values import set_span_value, span_value
+from notecoder.stance import stance_rules
 from notecoder.targets import FINDING_KINDS, MODIFIER_KINDS, rule_matches
 
 CROWDED_CUES = 48
@@ -61,6 +63,9 @@ class SentenceConText(ConText, SavedRules[ContextRules]):
             terminating_types={k: list(v) for k, v in rules.terminating_types.items()},
         )
         self.add(medspacy_context_rules(rules, self.DEFAULT_RULES_FILEPATH))
+        # medSpaCy's flags for its own categories, and for the stance classes' others (REJECTED is negated)
+        self.context_attributes_mapping = {**DEFAULT_ATTRIBUTES, **stance_rules().context_attributes()}
+        self._whole_sentence = frozenset(rules.whole_sentence)
 
     def __call__(self, doc: Doc, targets: str | None = None) -> Doc:
         # read once: a span group makes a new Span (and Tokens for its bounds) each time it is iterated
@@ -90,7 +95,10 @@ class SentenceConText(ConText, SavedRules[ContextRules]):
                     for rule in (matcher.rule_map[self.nlp.vocab[match_id].text],)
                 ]
                 all_modifiers += graph.modifiers
+                whole = [(m, m.scope_span) for m in graph.modifiers if m.category in self._whole_sentence]
                 graph.update_scopes()
+                for modifier, (scope_start, scope_end) in whole:  # no other cue ends their scope
+                    modifier._scope_start, modifier._scope_end = scope_start, scope_end
                 graph.apply_modifiers()
                 edges += graph.edges
         for target, modifier in edges:

@@ -26,6 +26,14 @@ class ContextRules(RulesFile):
     — resolved', 'L5 radiculopathy in the claim file -- not substantiated'): each backward cue of `dash_categories`
     also in the form dash + cue, which the dash alone, a shorter modifier inside it, does not end."""
     dash_categories: tuple[str, ...] = ()
+    category_kinds: dict[str, tuple[str, ...]] = {}
+    """The finding kinds a category's cues modify, when a rule names none: a condition or symptom resolves, a
+    medication that 'has settled previous flares' does not."""
+    whole_sentence: tuple[str, ...] = ()
+    """Categories whose cues reach their whole sentence in their direction, past a relative clause or a list that
+    ends other scopes: an author's disagreement often comes at the far end of a long clause about the diagnosis
+    ('The diagnosis of L4-5 instability, advanced by the surgeon in three reports, is not one that the films bear
+    out')."""
 
 
 def context_rules(path: str | None = None) -> ContextRules:
@@ -64,7 +72,14 @@ def medspacy_context_rules(rules: ContextRules, default_rules_path: str | Path) 
     replaced = set(rules.replace_defaults)
     defaults = json.loads(Path(default_rules_path).read_text(encoding="utf-8"))["context_rules"]
     kept = [rule for rule in defaults if rule["literal"] not in replaced]
-    expanded = [r for rule in (*kept, *rules.context_rules) for r in _expanded(dict(rule))]
+    kinds = rules.category_kinds
+    written = [
+        {**rule, "allowed_types": list(kinds[rule["category"]])}
+        if rule["category"] in kinds and "allowed_types" not in rule
+        else rule
+        for rule in rules.context_rules
+    ]
+    expanded = [r for rule in (*kept, *written) for r in _expanded(dict(rule))]
     return [ConTextRule.from_dict(r) for r in (*expanded, *_dash_joined(rules, expanded))]
 
 

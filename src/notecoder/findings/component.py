@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from itertools import accumulate
 
 import srsly
-from medspacy.context.context import DEFAULT_ATTRIBUTES as CONTEXT_ATTRIBUTES
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -28,6 +27,7 @@ from notecoder.rules_disk import SavedRules
 from notecoder.sections import section_rules
 from notecoder.sentences.bounds import sentence_bounds
 from notecoder.span_values import span_value
+from notecoder.stance import stance_rules
 from notecoder.targets import FINDING_KINDS
 
 # enum members read in the loops over every span and draft, looked up once: a member read from its class costs
@@ -70,9 +70,6 @@ class _Levels:
     levels: tuple[str, ...]
     region: Region | None
     segments: tuple[str, ...]
-
-
-_LIST_WORDS = frozenset({",", "and", "&", "or", "/"})
 
 
 @dataclass
@@ -183,6 +180,9 @@ class FindingBuilder(SavedRules[FindingRules]):
         self.nlp = nlp
         self.targets_key, self.span_key, self.keep_targets = targets_key, span_key, keep_targets
         self._section_assertions = section_rules().assertions
+        self._stances = stance_rules()
+        self._stance_classes = self._stances.by_category()
+        self._stance_order = {cls.stance: i for i, cls in enumerate(self._stances.classes)}
         self._load_rules(rules)
 
     def _build(self, rules: FindingRules) -> None:
@@ -202,8 +202,9 @@ class FindingBuilder(SavedRules[FindingRules]):
         connectors = "|".join(map(re.escape, sorted(rules.trailing_region.connectors, key=len, reverse=True)))
         region = "|".join(map(re.escape, words))
         self._trailing_re = re.compile(
-            rf"\s*(?:(?:{connectors})\s*)?(?:(?:right|left)(?:-sided)?\s+)?({region})"
-            r"(?:\s+(?:region|spine|area|curve|curvature))?\s*(?:[.;,:)\n]|$)",
+            rf"\s*(?:(?:{connectors})\s*)?(?:(?:right|left|bilateral|bilat|r|l)(?:-sided)?\s+)?({region})"
+            rf"(?:\s+(?:and|&)\s+(?:{region}))?"
+            r"(?:\s+(?:region|spine|area|curve|curvature|muscles?|ligaments?))?\s*(?:[.;,:)\n]|$)",
             re.IGNORECASE,
         )
 
@@ -285,24 +286,22 @@ class FindingBuilder(SavedRules[FindingRules]):
         return drafts
 
     def _assertion(self, span: Span, kind: str, note: _Note) -> tuple[Assertion, AssertionCause | None]:
-        """The finding's assertion and what set it: ConText's first applicable attribute, else its section's."""
-        # ConText sets a span's flags (is_negated, ...) from the categories of the modifiers it links to the span:
-        # reading the modifiers once gives both the flag and the cue that set it
+        """The finding's assertion and what set it: the first stance class of the ConText cues that reach it, else
+        its section's."""
         modifiers = span_value(span, "modifiers")
         cause: AssertionCause | None = None
         found = None
         if modifiers:
-            flags = {attr for m in modifiers for attr, on in CONTEXT_ATTRIBUTES.get(m.category, {}).items() if on}
-            found = next(((attr, a) for attr, a in self.rules.assertion_order if attr in flags), None)
+            # the first stance class (in the stance rules' order) that a cue reaching the span belongs to
+            by_category = self._stance_classes
+            reached = [(by_category[m.category], m) for m in modifiers if m.category in by_category]
+            found = min(reached, key=lambda pair: self._stance_order[pair[0].stance], default=None)
         if found is not None:
-            attribute, assertion = found
-            modifier = next((m for m in modifiers if CONTEXT_ATTRIBUTES.get(m.category, {}).get(attribute)), None)
-            if modifier is not None:
-                cue = span.doc[modifier.modifier_span[0] : modifier.modifier_span[1]]
-                rule = f"{modifier.category}: {modifier.rule.literal}"
-                cause = AssertionCause(
-                    source="context", text=cue.text, start=cue.start_char, end=cue.end_char, rule=rule
-                )
+            stance_class, modifier = found
+            assertion = stance_class.assertion
+            cue = span.doc[modifier.modifier_span[0] : modifier.modifier_span[1]]
+            rule = f"{modifier.category}: {modifier.rule.literal}"
+            cause = AssertionCause(source="context", text=cue.text, start=cue.start_char, end=cue.end_char, rule=rule)
         else:
             if modifiers and any(m.category in self.rules.current_categories for m in modifiers):
                 return _PRESENT, None  # "Plan: continue PT": a treatment under way, not a plan
@@ -480,10 +479,10 @@ class FindingBuilder(SavedRules[FindingRules]):
             between = note.doc[draft.end_token : level.start_token]
             if not all(t.lower_ in after or t.is_space for t in between):
                 continue
-            last = level
+            last, joins = level, self.rules.qualifier.joining
             for following in ordered[i + 1 :]:
                 joining = note.doc[last.end_token : following.start_token]
-                if not following.explicit or not all(t.lower_ in _LIST_WORDS or t.is_space for t in joining):
+                if not following.explicit or not all(t.lower_ in joins or t.is_space for t in joining):
                     break
                 last = following
             union = parse_levels(note_text(note.doc)[level.start : last.end]) if last is not level else None
@@ -609,6 +608,7 @@ class FindingBuilder(SavedRules[FindingRules]):
             section=note.section_of(draft.start_token),
             assertion=draft.assertion,
             assertion_cause=draft.cause,
+            stance=self._stances.stance(_KINDS[draft.kind], draft.assertion, draft.cause),
             concept=draft.concept,
             value=draft.value,
             levels=draft.levels,

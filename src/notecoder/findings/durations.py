@@ -2,14 +2,12 @@
 
 import re
 
-_NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "couple": 2,
-}  # fmt: skip
+from notecoder.number_words import NUMBER_WORDS as _NUMBER_WORDS
+
 _UNITS = (("d", "D"), ("w", "W"), ("m", "M"), ("y", "Y"))
 _AMOUNT = re.compile(
     r"(?P<num>\d+(?:\.\d+)?)(?:\s*(?:-|to)\s*(?P<upper>\d+(?:\.\d+)?))?"
-    r"|(?P<word>one\s+and\s+a\s+half|" + "|".join(_NUMBER_WORDS) + r")\b",
+    r"|(?P<word>one\s+and\s+a\s+half|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
 )
 _UNIT = re.compile(r"(?<![a-z])(days?|d|weeks?|wks?|wk|w|months?|mos?|mo|m|years?|yrs?|yr|y)\b", re.IGNORECASE)

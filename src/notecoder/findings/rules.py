@@ -35,6 +35,8 @@ class _SentenceRegion(RulesModel):
 class _Qualifier(RulesModel):
     inside: frozenset[str]
     after: frozenset[str]
+    joining: frozenset[str]
+    """Tokens that join the levels of one list after a phrase ("C5-6 and bilat L4-5")."""
     max_tokens: int
     after_max_tokens: int
 
@@ -77,7 +79,6 @@ class _RootLevels(RulesModel):
 
 
 class FindingRules(RulesFile):
-    assertion_order: tuple[tuple[str, Assertion], ...]
     kind_assertions: dict[FindingKind, dict[Assertion, Assertion]]
     current_categories: frozenset[str]
     section_kind_assertions: dict[str, dict[FindingKind, Assertion]]

@@ -34,7 +34,8 @@ _JUNCTION_REGION = {
 # A level expression: atoms (C5, T12, occiput) joined by range marks ("-", "/", "to") and list marks ("," "and").
 _ATOM = r"(?:occiput|occ|C0|[CTLS]-?(?:1[0-2]|[0-9]))"
 _NUM = r"(?:1[0-2]|[0-9])"
-_RANGE = r"\s?(?:-|–|—|/|\bto\b|\bthrough\b|\bthru\b)\s?"
+# a dictated segment has no mark: "L5 S1", "C4 5" ("C4 C5 and C5 C6"); its pieces say whether it is one
+_RANGE = r"(?:\s?(?:-|–|—|/|\bto\b|\bthrough\b|\bthru\b)\s?|[ \t])"
 _LIST = r"(?:\s?,\s?(?:and\s|&\s?)?|\s(?:and|&|or)\s)"
 _ELEMENT = rf"{_ATOM}(?:{_RANGE}(?:{_ATOM}|{_NUM}))*"
 LEVEL_PATTERN = rf"(?<![A-Za-z0-9]){_ELEMENT}(?:{_LIST}{_ELEMENT})*(?![A-Za-z0-9])"
@@ -135,13 +136,19 @@ def _covered(pieces: Iterator[Piece]) -> frozenset[int] | None:
 
 def _expression_pieces(expression: str) -> Iterator[Piece]:
     letter: str | None = None
+    previous: int | None = None  # the vertebra just before, when nothing but the pieces' own words came since
+    after = 0  # where the previous piece ended
     for piece in _PIECE_RE.finditer(expression):
         kind = piece.lastgroup
+        spaced = previous is not None and not expression[after : piece.start()].strip()
+        after = piece.end()
         if kind == "range":
             yield "range"
+            previous = None
             continue
         if kind == "list":
             yield "list"
+            previous = None
             continue
         if kind == "atom":
             name = _normalize_atom(piece.group())
@@ -154,8 +161,16 @@ def _expression_pieces(expression: str) -> Iterator[Piece]:
             letter = "C"
             continue
         index = _INDEX.get(name or "")
+        if spaced and previous is not None:
+            if index == previous + 1:  # "L5 S1", "C4 5": the segment between two vertebrae named side by side
+                yield "range"
+            elif kind == "num":
+                return  # "C5 12 months": the number is not a vertebra's
+            else:
+                yield "list"
         if index is not None and name is not None:
             letter = name[0] if name != "Co" else "S"
+        previous = index
         yield index
 
 

@@ -14,6 +14,7 @@ from notecoder.mapper.note import K, NoteIndex
 from notecoder.mapper.registry import registrar
 from notecoder.mapper.rules import Family, MapperRules, Variant
 from notecoder.result import AxisValue, Finding
+from notecoder.word_forms import is_plural
 
 _NAMED_VERTEBRAE = 2
 _WORD = re.compile(r"(?<![a-z0-9])[a-z]+(?![a-z0-9])")  # "L" in "L sciatica", not in "L5"
@@ -236,7 +237,8 @@ def units(
         for segment in segments:
             yield Unit(best, segment_region(segment), "finding", segment=segment, **timing)
         return
-    if family.per_region and region == 0 and best.levels:
+    several = family.per_region or (family.per_region_when_plural and _named_plural(best))
+    if several and region == 0 and best.levels:
         for zone in _zones(best.levels):
             yield Unit(best, zone, "finding", **timing)
         return
@@ -246,6 +248,11 @@ def units(
             yield Unit(best, region, region_source, vertebra=vertebra, **timing)
         return
     yield Unit(best, region, region_source, **timing)
+
+
+def _named_plural(finding: Finding) -> bool:
+    words = [w for w in finding.text.split() if w.isalpha()]
+    return bool(words) and is_plural(words[-1])
 
 
 def _zones(levels: tuple[str, ...]) -> list[int]:

@@ -50,6 +50,7 @@ def _imaging(draft: Draft, facts: Facts) -> list[Finding] | None:
     documented = any(
         f.value and f.assertion == Assertion.PRESENT and near(f.region, draft.region)
         for f in facts.note.by_kind[K.IMAGING]
+        if f.concept not in facts.rules.not_imaging_concepts
     )
     return None if documented else draft.evidence
 

@@ -43,6 +43,9 @@ class Family(RulesModel):
     per_region: bool = False
     """One code per region a mention names that spans several ("cervical and lumbar radiculopathy"), where the
     tabular has no 'multiple sites' code."""
+    per_region_when_plural: bool = False
+    """One code per region when the condition is named in the plural ("facet syndromes at C5-6 and L4-5"); named
+    once ("posterior element syndrome at C5-6 and L4-5") it is one multilevel condition: site unspecified."""
     per_vertebra: bool = False
     """One code per vertebra the diagnosis names ("T12 and L1 fractures": two codes)."""
     category_detail: str = ""
@@ -276,6 +279,8 @@ class MapperRules(RulesFile):
     """Chronicity words that, written just before an injury ('a chronic mild compression deformity of T11'), say it
     is old: not a current injury."""
     exam_concepts: frozenset[str]
+    not_imaging_concepts: frozenset[str]
+    """Studies found as imaging that do not answer imaging-not-documented (an EMG shows no structure)."""
     region_lenders: dict[str, frozenset[str]] = {}
     """A condition written without its region takes the one region these other concepts of the note name ('back
     pain' in the assessment, 'lower back pain' in the history)."""

@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 from notecoder.doctext import note_text
 from notecoder.misreadings import misread_forms
 from notecoder.rules_disk import SavedRules
-from notecoder.sections.rules import SectionRules
+from notecoder.sections.rules import SectionRules, all_sections
 
 _UNTITLED = SectionRule(literal="", category="untitled")
 """The rule of the text before the first title (its category stays None): medSpaCy 1.3.1 cannot read a Section
@@ -37,11 +37,13 @@ class SectionStage(SavedRules[SectionRules]):
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.rules: dict[int, SectionRule] = {}
         bare: dict[str, int] = {}
-        for section in rules.sections:
+        titled: dict[str, int] = {}  # each title's key: the first section that writes it
+        for section in all_sections(rules):
             for title in section.titles:
                 rule = SectionRule(literal=f"{title}:", category=section.category)
                 name = f"{section.category}/{title}"
                 key = nlp.vocab.strings.add(name)
+                titled.setdefault(title, key)
                 self.rules[key] = rule
                 forms = [title, *misread_forms(title, rules.misreadings)]
                 self.matcher.add(name, [nlp.make_doc(f"{form}:") for form in forms])
@@ -65,6 +67,18 @@ class SectionStage(SavedRules[SectionRules]):
         # the regex engine skips to the next mark instead of trying the pattern at every character (5x faster); a
         # regex per mark, each led by its one character, skips faster still than one led by the set of them
         self.after_mark_res = [re.compile(re.escape(mark) + self.flattened_re.pattern) for mark in _FLATTENED_MARKS]
+        self.qualified: dict[str, int] = {}
+        """Head words of `title_words`, by their words: a title that qualifies one ("Diagnoses (billing block):",
+        "Clinician's assessment, as said in the room:") is that head's section."""
+        for words in rules.title_words:
+            self.qualified.update((head, titled[head]) for head in words.heads if head in titled)
+        heads = "|".join(sorted(map(re.escape, self.qualified), key=len, reverse=True))
+        qualified = (
+            rf"[ \t]*((?:[A-Za-z][\w'’.-]*[ \t]+){{0,3}}?({heads})"
+            r"(?:[ \t]*\([^()\n:]{1,40}\)|[ \t]*,[^:\n]{1,40})?[ \t]*:)"
+        )
+        self.qualified_re = re.compile(qualified, re.IGNORECASE)
+        self.after_break_qualified_re = re.compile(rf"\n{qualified}", re.IGNORECASE)
 
     def __call__(self, doc: Doc) -> Doc:
         titles = self._titles(doc)
@@ -100,6 +114,7 @@ class SectionStage(SavedRules[SectionRules]):
         kept: list[tuple[int, int, int]] = []
         taken = bytearray(len(doc))  # tokens inside a kept title: linear however many titles a note has
         matches = [m for m in self.matcher(doc) if self._is_title(doc, m[1], m[2])] + self._bare_titles(doc)
+        matches += self._qualified_titles(doc)
         for key, start, end in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):
             if not any(taken[start:end]):
                 kept.append((key, start, end))
@@ -118,6 +133,20 @@ class SectionStage(SavedRules[SectionRules]):
             # "ASSESSMENT,1. Lumbar strain": the title and a list number can share a token
             span = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
             if span is not None:
+                found.append((key, span.start, span.end))
+        return found
+
+    def _qualified_titles(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """Titles whose head word is qualified, at the start of a line ("Diagnoses (examiner):")."""
+        if not self.qualified:
+            return []
+        text = note_text(doc)
+        first = self.qualified_re.match(text)
+        found = []
+        for match in (*((first,) if first else ()), *self.after_break_qualified_re.finditer(text)):
+            key = self.qualified.get(match.group(2).lower())
+            span = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
+            if key is not None and span is not None:
                 found.append((key, span.start, span.end))
         return found
 

@@ -9,6 +9,23 @@ class _Section(RulesModel):
     titles: tuple[str, ...]
 
 
+class _TitleWords(RulesModel):
+    """Titles made of a head word and the words written before or after it ("post-procedure diagnosis",
+    "diagnosis (ICD-10)"): a rule over words, so a title is found in every combination its words take."""
+
+    category: str
+    heads: tuple[str, ...]
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+
+    def titles(self) -> list[str]:
+        return [
+            *self.heads,
+            *(f"{b} {h}" for b in self.before for h in self.heads),
+            *(f"{h} {a}" for h in self.heads for a in self.after),
+        ]
+
+
 class _PastedReports(RulesModel):
     about: str = ""
     titles: frozenset[str]
@@ -22,6 +39,7 @@ class _PastedReports(RulesModel):
 
 class SectionRules(RulesFile):
     sections: tuple[_Section, ...]
+    title_words: tuple[_TitleWords, ...] = ()
     assertions: dict[str, Assertion]
     pasted_reports: _PastedReports
     misreadings: tuple[tuple[str, str], ...] = ()
@@ -30,3 +48,13 @@ class SectionRules(RulesFile):
 
 def section_rules(path: str | None = None) -> SectionRules:
     return read_rules(SectionRules, __package__, path)
+
+
+def all_sections(rules: SectionRules) -> list[_Section]:
+    """The written sections, then one per `title_words` entry with the titles it makes that no section writes."""
+    written = {title for section in rules.sections for title in section.titles}
+    made = [
+        _Section(category=words.category, titles=tuple(dict.fromkeys(t for t in words.titles() if t not in written)))
+        for words in rules.title_words
+    ]
+    return [*rules.sections, *(section for section in made if section.titles)]

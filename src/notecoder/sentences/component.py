@@ -42,6 +42,7 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         self._terminal = _table([strings.add(t) for t in (".", "?", "!")])
         self._colon = strings.add(":")
         self._period = strings.add(".")
+        self._question = strings.add("?")
         self._paren = strings.add(")")
         self._line_breaks: dict[int, int] = {}  # whitespace token (its ORTH) -> line breaks in it
         self._load_rules(rules)
@@ -51,6 +52,7 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         self._closers = _table([strings.add(t) for t in rules.closers])
         self._abbreviations = _table([strings.add(a) for a in rules.abbreviations])
         self._words = _table([strings.add(w) for w in rules.not_abbreviations])
+        self._before_numbers = _table([strings.add(w) for w in rules.before_numbers])
 
     def __call__(self, doc: Doc) -> Doc:
         if len(doc):
@@ -75,7 +77,19 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         space, is_lower, is_upper, is_alpha, is_digit, is_title, trailing = (
             arr[:, k].astype(bool) for k in range(3, 10)
         )
-        closer = _isin(orth, self._closers)
+        before = np.s_[:-1]
+        glued = _shift(~trailing[before])  # no space between a token and the one before it
+        # a question mark standing apart at the start of a line or sentence, before a diagnosis ("LBP. ? L5-S1
+        # instability", "A: ? facet syndrome") asks about it: it opens the sentence of what it asks about
+        previous_word = np.maximum.accumulate(np.where(~space, np.arange(n), -1))
+        previous = np.concatenate(([-1], previous_word[:-1]))  # the last non-space token before each token
+        opens = (
+            (previous < 0)
+            | _isin(orth[np.maximum(previous, 0)], self._terminal)
+            | (orth[np.maximum(previous, 0)] == self._colon)
+        )
+        asks = (orth == self._question) & (~glued | _shift(space[before])) & trailing & opens
+        closer = _isin(orth, self._closers) & ~asks
         content = ~(space | closer)
         # next_content[i]: the first content token at or after i (n when none)
         next_content = np.minimum.accumulate(np.where(content, np.arange(n), n)[::-1])[::-1]
@@ -84,13 +98,13 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         starts[0] = True
 
         terminal = _isin(orth, self._terminal)
-        before = np.s_[:-1]
-        glued = _shift(~trailing[before])  # no space between a token and the one before it
         abbreviation = _shift(_isin(lower[before], self._abbreviations) & ~_isin(orth[before], self._words)) & glued
+        number_next = np.append(is_digit, False)[next_content[1:]]  # the next content token after each is a number
+        abbreviation &= ~_shift(_isin(lower[before], self._before_numbers)) | number_next
         initial = _shift(is_alpha[before] & is_upper[before] & (length[before] == 1)) & glued  # "J. Smith"
         next_title = np.append(is_title[1:], False)
         list_mark = _shift(is_digit[before] & (length[before] <= 2)) & next_title  # "1. Facet syndrome"
-        ends = np.flatnonzero(terminal & ~((abbreviation | initial | list_mark) & (orth == self._period)))
+        ends = np.flatnonzero(terminal & ~asks & ~((abbreviation | initial | list_mark) & (orth == self._period)))
         starts[next_content[ends + 1]] = True
 
         spaces = np.flatnonzero(space)

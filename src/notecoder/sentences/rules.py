@@ -6,6 +6,9 @@ from notecoder.rules_file import RulesFile, read_rules
 class SentenceRules(RulesFile):
     abbreviations: frozenset[str]
     not_abbreviations: frozenset[str] = frozenset()
+    before_numbers: frozenset[str] = frozenset()
+    """Abbreviations only before a number ('No. 3', 'Fig. 2'): before a word their period ends the sentence ('Any
+    numbness? No. Facet syndrome L4-5.')."""
     """Exact (cased) forms of an abbreviation's letters that are words ending a sentence: 'PT.' is physical
     therapy, 'Pt.' the patient."""
     closers: frozenset[str]

@@ -12,7 +12,9 @@ from pydantic import Field, field_validator, model_validator
 from notecoder.levels import LEVEL_PATTERN, ORDINAL_PATTERN, vocabulary
 from notecoder.mapper.icd import condition_terms
 from notecoder.misreadings import misread_forms
+from notecoder.number_words import COUNTED
 from notecoder.result import FindingKind
+from notecoder.word_forms import plural
 from notecoder.rules_file import RulesFile, RulesModel, raw_rules, rules_where, validate_rules
 
 MODIFIER_KINDS = ("result", "response", "timing", "exclusion")
@@ -92,8 +94,12 @@ class TargetRules(RulesFile):
     """Letter groups a scanned note misreads ('m' read as 'rn') or dictation drops ('degenera' heard as 'genera'):
     condition phrases match in those forms too."""
     misread_kinds: tuple[Kind, ...] = ()
-    spellings: tuple[tuple[str, str], ...] = ()
-    """Words spelt two ways ('disc', 'disk'): condition phrases match in the other spelling too."""
+    equivalents: tuple[tuple[str, ...], ...] = ()
+    """Words or word runs that name the same thing ('disc' and 'disk'; 'facet joint', 'z-joint' and
+    'zygapophyseal joint'): condition phrases match with any of a class in place of another."""
+    compounds: tuple[tuple[str, str], ...] = ()
+    """Combining forms that dictation and typists split off ('cervico' + 'cranial', 'zyg' heard 'zygo'): a
+    condition word starting with the first also matches as the second, a space or hyphen, then the rest."""
     groups: tuple[TargetGroup, ...]
 
     @model_validator(mode="after")
@@ -133,32 +139,77 @@ def expanded_rules(raw: dict, where: str) -> TargetRules:
          "phrases": [w.phrase for w in vocab.region_words if w.standalone]},
         {"kind": "exclusion", "concept": "not_spinal", "phrases": list(vocab.not_spinal.phrases)},
     ]  # fmt: skip
+    for group in raw["groups"]:
+        for rule in group.get("regex", ()):
+            rule["pattern"] = rule["pattern"].replace("{counted}", f"(?:{COUNTED})")
     try:
         raw["groups"] = level_groups + raw["groups"] + tabular_groups(raw)
     except ValueError as error:
         raise ValueError(f"{where} is not valid: {error}") from None
     add_misread_forms(raw)
-    add_spelling_forms(raw)
+    add_word_forms(raw)
     return validate_rules(TargetRules, raw, where)
 
 
-def add_spelling_forms(raw: dict) -> None:
-    """Each condition phrase also in the other spelling of its words ("herniated lumbar disc" and "... disk"): a
-    word-level rule, so a new phrase is never missed in the spelling it was not written in."""
-    pairs = [tuple(pair) for pair in raw.get("spellings", ())]
-    table = {one: other for one, other in pairs} | {other: one for one, other in pairs}
+def add_word_forms(raw: dict) -> None:
+    """Each condition phrase also with its words' equivalents, its compounds split and its last word plural: rules
+    over words, so a phrase written once matches in every form its words take ("z-joint syndromes" from "facet
+    syndrome")."""
+    classes = [tuple(tuple(form.split()) for form in group) for group in raw.get("equivalents", ())]
+    table = {form: forms for forms in classes for form in forms}
+    longest = max((len(form) for form in table), default=0)
+    compounds = [tuple(pair) for pair in raw.get("compounds", ())]
     taken = {p.lower() for group in raw["groups"] for p in group.get("phrases", ())}
     for group in raw["groups"]:
         if group["kind"] != "condition" or not group.get("phrases"):
             continue
         forms = []
         for phrase in group["phrases"]:
-            words = phrase.lower().split()
-            form = " ".join(table.get(word, word) for word in words)
-            if form not in taken:
-                forms.append(form)
-                taken.add(form)
+            for words in _equivalent_forms(tuple(phrase.lower().split()), table, longest):
+                for form in (*_split_compounds(words, compounds), *_plurals(words)):
+                    if form not in taken:
+                        forms.append(form)
+                        taken.add(form)
         group["phrases"] = [*group["phrases"], *forms]
+
+
+_MAX_FORMS = 32
+
+
+def _equivalent_forms(words: tuple[str, ...], table: dict, longest: int) -> list[tuple[str, ...]]:
+    """`words` with every run of them found in `table` replaced by each of its class (the longest run first)."""
+    forms: list[tuple[str, ...]] = [()]
+    i = 0
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 0, -1):
+            run = words[i : i + size]
+            if run in table:
+                forms = [form + other for form in forms for other in table[run]][:_MAX_FORMS]
+                i += size
+                break
+        else:
+            forms = [form + (words[i],) for form in forms]
+            i += 1
+    return forms
+
+
+def _split_compounds(words: tuple[str, ...], compounds: list[tuple[str, str]]) -> list[str]:
+    """The phrase as written, and with one compound word split after its combining form."""
+    forms = [" ".join(words)]
+    for at, word in enumerate(words):
+        for joined, spoken in compounds:
+            rest = word[len(joined) :]
+            if word.startswith(joined) and len(rest) >= 4 and rest.isalpha():
+                for split in (f"{spoken} {rest}", f"{spoken}-{rest}"):
+                    forms.append(" ".join((*words[:at], split, *words[at + 1 :])))
+    return forms
+
+
+def _plurals(words: tuple[str, ...]) -> list[str]:
+    """The phrase with its last word plural, when that word is a noun by its ending: one condition named at two
+    sites reads as it does at one."""
+    form = plural(words[-1])
+    return [" ".join((*words[:-1], form))] if form else []
 
 
 def add_misread_forms(raw: dict) -> None:

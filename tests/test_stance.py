@@ -1,0 +1,106 @@
+"""The author's stance toward each diagnosis (issue 22, class 2): one stage of cue classes, each mention's stance
+and the cue that set it, so a coder sees why a diagnosis is not coded. Notes written here in the styles that showed
+each class: consultant letters, payer forms, IME reports, SOAP notes, physiotherapy reviews, ambient-scribe notes."""
+
+import pytest
+
+import notecoder
+from notecoder.result import Assertion, Setting, Stance
+from notecoder.stance import stance_rules
+
+
+def mention(text: str, concept: str, setting: str = "outpatient"):
+    result = notecoder.extract(text, Setting(setting))
+    return result, next(f for f in result.findings if f.concept == concept)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "stance", "cue"),
+    [
+        # rejected, the negation at the far end of a long clause about the diagnosis
+        ("Dear Dr Ames,\nThe cervicocranial syndrome label, which came with your referral and has since followed "
+         "her through two emergency visits, is one that I am unable to support. Her headaches are migrainous.",
+         "cervicocranial_syndrome", Stance.REJECTED, "is one that I am unable to support"),
+        ("1. Diagnosis. The diagnosis of L4-5 segmental instability, advanced by the treating surgeon in three "
+         "reports, is not one that the flexion-extension films I reviewed bear out.",
+         "spinal_instability", Stance.REJECTED, "is not one that"),
+        ("Clinician: \"I don't think this is cervicobrachial syndrome - nothing travels down your arm.\"",
+         "cervicobrachial_syndrome", Stance.REJECTED, "don't think"),
+        # resolved, after a procedure or with time
+        ("Review 6 months after ACDF. The C5-6 segmental instability is now behind her; solid fusion on flexion views.",
+         "spinal_instability", Stance.RESOLVED, "is now behind her"),
+        ("Opinion: the lumbar ligamentous sprain of 03/2024 has healed; current problem is facet syndrome L4-5.",
+         "sprain_strain", Stance.RESOLVED, "has healed"),
+        # uncertain beyond the IV.H list: provisional, awaiting a test, a question mark, a working hypothesis
+        ("Impression: provisionally I am calling this cervicocranial syndrome, pending an occipital nerve block.",
+         "cervicocranial_syndrome", Stance.UNCERTAIN, "provisionally"),
+        ("A: LBP. ? L5-S1 instability.\nP: flex/ext films ordered.", "spinal_instability", Stance.UNCERTAIN, "?"),
+        ("Clinical indication: lumbar facet syndrome, not yet established; to be confirmed by diagnostic MBB.",
+         "facet_syndrome", Stance.UNCERTAIN, "not yet established"),
+        ("Working hypothesis: C1/2 instability vs upper cervical hypomobility. Imaging requested.",
+         "spinal_instability", Stance.UNCERTAIN, "Working hypothesis"),
+        # referral-only: the referral's diagnosis, which this author reports and does not take up
+        ("You kindly referred Callum, a joiner, with a diagnosis of thoracolumbar junction syndrome and asked "
+         "whether anything inflammatory was going on.", "thoracolumbar_junction_syndrome", Stance.REFERRAL_ONLY,
+         "referred Callum, a joiner, with a diagnosis of"),
+        ("I saw Mr Reyes at your request with a referral diagnosis of lumbar instability.",
+         "spinal_instability", Stance.REFERRAL_ONLY, "referral diagnosis of"),
+    ],
+)  # fmt: skip
+def test_each_mention_has_its_stance_and_the_cue_that_set_it(text, concept, stance, cue):
+    _, finding = mention(text, concept)
+    assert finding.stance == stance
+    assert finding.assertion_cause is not None and finding.assertion_cause.text.lower() == cue.lower()
+    assert text[finding.assertion_cause.start : finding.assertion_cause.end] == finding.assertion_cause.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dear Dr Ames,\nThe cervicocranial syndrome label, which came with your referral and has since followed "
+        "her through two emergency visits, is one that I am unable to support.",
+        "A: LBP. ? L5-S1 instability.\nP: flex/ext films ordered.",
+        "Prior authorization. Clinical indication: suspected bilateral lumbar facet-mediated pain, to be confirmed "
+        "or excluded by this diagnostic block. Facet syndrome not yet established.",
+        "You kindly referred Callum with a diagnosis of thoracolumbar junction syndrome. From a rheumatological "
+        "standpoint this is non-specific low back pain.",
+        "The C5-6 segmental instability the fusion was done for is now behind her.",
+    ],
+)
+def test_only_an_asserted_diagnosis_is_coded(text):
+    codes = {c.code for c in notecoder.extract(text).codes}
+    assert not {c for c in codes if c.startswith("M53")}
+
+
+def test_no_doubt_and_a_negated_neighbour_leave_the_diagnosis_asserted():
+    text = (
+        "There is no doubt in my mind that this is a right T7/8 zygapophyseal joint syndrome, and no radicular "
+        "component has emerged. MRI showed no disc protrusion; reflexes symmetrical. Four months of physio failed."
+    )
+    result, finding = mention(text, "facet_syndrome")
+    assert finding.stance == Stance.ASSERTED and finding.assertion == Assertion.PRESENT
+    assert {c.code for c in result.codes} == {"M53.84"}
+
+
+def test_an_uncertain_diagnosis_at_discharge_is_coded_and_outpatient_is_not():
+    text = "Discharge diagnoses:\n1. ? L4-5 segmental instability, flexion-extension films pending."
+    inpatient = {c.code for c in notecoder.extract(text, Setting.INPATIENT).codes}
+    outpatient = notecoder.extract(text, Setting.OUTPATIENT)
+    assert inpatient == {"M53.2X6"}
+    assert not outpatient.codes and "uncertain-diagnosis" in {g.id for g in outpatient.gaps}
+
+
+def test_a_mention_with_no_cue_is_asserted_and_other_kinds_have_no_stance():
+    result, finding = mention("A: C5-6 facet syndrome. MRI normal. PT failed.", "facet_syndrome")
+    assert finding.stance == Stance.ASSERTED and finding.assertion_cause is None
+    assert all(f.stance is None for f in result.findings if f.kind.value != "condition")
+
+
+def test_every_stance_class_gives_one_assertion_and_a_category_is_in_one_class():
+    rules = stance_rules()
+    assert {c.stance for c in rules.classes} <= set(Stance)
+    categories = [category for c in rules.classes for category in c.categories]
+    assert len(categories) == len(set(categories))
+    # a host reading ConText's flags sees a rejected or resolved diagnosis as negated
+    flags = rules.context_attributes()
+    assert flags["REJECTED"] == {"is_negated": True} and flags["RESOLVED"] == {"is_negated": True}

@@ -1,0 +1,85 @@
+"""Diagnoses and documentation where a note states them, in forms the rules had not read (issue 22, classes 1 and
+5): titles qualified by their writer or purpose, a question mark before a diagnosis, dictated levels and numbers,
+onsets and durations in words. Notes written here: billing blocks, IME lists, ambient wrap-ups, dictation, SOAP."""
+
+import pytest
+
+import notecoder
+from notecoder.levels import parse_levels
+
+
+def section_of(text: str, concept: str) -> str | None:
+    return next(f.section for f in notecoder.extract(text).findings if f.concept == concept)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "O: fixation C2 R, suboccipital tenderness.\nDiagnoses (billing block):\n 1. M53.0 Cervicocranial syndrome",
+        "Examination: pain on extension.\nDiagnoses (examiner):\n 1. Right C5-6 facet syndrome, chronic.",
+        "Findings: restricted C1 on C2.\nWrap-up, Dr. Whitfield to patient: \"I'd call this a craniocervical junction "
+        "dysfunction.\"",
+        "Exam: stiff.\nClinician's assessment, as said in the room: left C5-6 facet syndrome.",
+    ],
+)
+def test_a_title_qualified_by_its_writer_or_purpose_is_the_assessment(text):
+    finding = next(f for f in notecoder.extract(text).findings if f.kind.value == "condition" and f.assertion == "present")
+    assert finding.section == "assessment"
+    assert notecoder.extract(text).codes
+
+
+@pytest.mark.parametrize(
+    ("words", "levels", "segments"),
+    [
+        ("L5 S1", ("L5", "S1"), ("L5-S1",)),
+        ("C4 5", ("C4", "C5"), ("C4-C5",)),
+        ("C4 C5 and C5 C6", ("C4", "C5", "C6"), ("C4-C5", "C5-C6")),
+        ("C5 T1", ("C5", "T1"), ()),  # not neighbours: two levels, no segment
+        ("C5 12", ("C5",), ()),  # a number that is no neighbour is not a level
+    ],
+)
+def test_dictated_levels_without_a_dash_are_segments(words, levels, segments):
+    parsed = parse_levels(words)
+    assert parsed is not None and parsed.levels == levels and parsed.segments == segments
+
+
+def test_a_dictated_segment_gives_its_region_to_what_the_study_excludes():
+    text = (
+        "MRI lumbar spine from March reviewed, small right L5 S1 facet joint effusion, no disc herniation, no "
+        "stenosis. Reflexes 2+, strength 5/5. Six weeks of PT, thirty percent better. Pain x 8 months.\n"
+        "Diagnosis period right L5 S1 face it syndrome period."
+    )
+    result = notecoder.extract(text)
+    assert {c.code for c in result.codes} == {"M53.87"}
+    assert "exclusions-not-documented" not in {g.id for g in result.gaps}
+
+
+@pytest.mark.parametrize(
+    ("phrase", "value"),
+    [
+        ("fourteen months of pain low in the back", "P14M"),
+        ("pain since last winter, about ten months", "P10M"),
+        ("Onset Jan 2026.", "2026"),
+        ("onset 03/2025", "2025"),
+        ("eighteen months of neck ache", "P18M"),
+    ],
+)
+def test_durations_and_onsets_in_words_and_dates_are_read(phrase, value):
+    found = [f.value for f in notecoder.extract("Neck pain. " + phrase).findings if f.kind.value == "chronicity"]
+    assert value in found
+
+
+def test_a_follow_up_interval_is_not_a_duration():
+    found = [f for f in notecoder.extract("Follow up in approximately 1 week.").findings if f.kind.value == "chronicity"]
+    assert not found
+
+
+def test_a_question_mark_after_a_sentence_opens_the_next_one():
+    result = notecoder.extract("S: LBP x5 mo.\nA: LBP. ? L5-S1 instability.\nP: flex/ext XR.")
+    back_pain = next(f for f in result.findings if f.concept == "low_back_pain" and f.section == "assessment")
+    instability = next(f for f in result.findings if f.concept == "spinal_instability")
+    assert back_pain.assertion == "present" and instability.assertion == "possible"
+    # "No." before a word ends its sentence: the negation stops there
+    facet = next(f for f in notecoder.extract("Any numbness ? No. Facet syndrome L4-5.").findings
+                 if f.concept == "facet_syndrome")  # fmt: skip
+    assert facet.assertion == "present"
