@@ -18,12 +18,14 @@ def section_of(text: str, concept: str) -> str | None:
         "O: fixation C2 R, suboccipital tenderness.\nDiagnoses (billing block):\n 1. M53.0 Cervicocranial syndrome",
         "Examination: pain on extension.\nDiagnoses (examiner):\n 1. Right C5-6 facet syndrome, chronic.",
         "Findings: restricted C1 on C2.\nWrap-up, Dr. Whitfield to patient: \"I'd call this a craniocervical junction "
-        "dysfunction.\"",
+        'dysfunction."',
         "Exam: stiff.\nClinician's assessment, as said in the room: left C5-6 facet syndrome.",
     ],
 )
 def test_a_title_qualified_by_its_writer_or_purpose_is_the_assessment(text):
-    finding = next(f for f in notecoder.extract(text).findings if f.kind.value == "condition" and f.assertion == "present")
+    finding = next(
+        f for f in notecoder.extract(text).findings if f.kind.value == "condition" and f.assertion == "present"
+    )
     assert finding.section == "assessment"
     assert notecoder.extract(text).codes
 
@@ -70,7 +72,9 @@ def test_durations_and_onsets_in_words_and_dates_are_read(phrase, value):
 
 
 def test_a_follow_up_interval_is_not_a_duration():
-    found = [f for f in notecoder.extract("Follow up in approximately 1 week.").findings if f.kind.value == "chronicity"]
+    found = [
+        f for f in notecoder.extract("Follow up in approximately 1 week.").findings if f.kind.value == "chronicity"
+    ]
     assert not found
 
 

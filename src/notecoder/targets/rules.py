@@ -14,8 +14,8 @@ from notecoder.mapper.icd import condition_terms
 from notecoder.misreadings import misread_forms
 from notecoder.number_words import COUNTED
 from notecoder.result import FindingKind
-from notecoder.word_forms import plural
 from notecoder.rules_file import RulesFile, RulesModel, raw_rules, rules_where, validate_rules
+from notecoder.word_forms import plural
 
 MODIFIER_KINDS = ("result", "response", "timing", "exclusion")
 FINDING_KINDS = frozenset(k.value for k in FindingKind)
