@@ -37,8 +37,8 @@ def mention(text: str, concept: str, setting: str = "outpatient"):
         ("A: LBP. ? L5-S1 instability.\nP: flex/ext films ordered.", "spinal_instability", Stance.UNCERTAIN, "?"),
         ("Clinical indication: lumbar facet syndrome, not yet established; to be confirmed by diagnostic MBB.",
          "facet_syndrome", Stance.UNCERTAIN, "not yet established"),
-        ("Working hypothesis: C1/2 instability vs upper cervical hypomobility. Imaging requested.",
-         "spinal_instability", Stance.UNCERTAIN, "Working hypothesis"),
+        ("My leading hypothesis is C1/2 instability; flexion-extension films requested.",
+         "spinal_instability", Stance.UNCERTAIN, "leading hypothesis"),
         # referral-only: the referral's diagnosis, which this author reports and does not take up
         ("You kindly referred Callum, a joiner, with a diagnosis of thoracolumbar junction syndrome and asked "
          "whether anything inflammatory was going on.", "thoracolumbar_junction_syndrome", Stance.REFERRAL_ONLY,
@@ -104,3 +104,41 @@ def test_every_stance_class_gives_one_assertion_and_a_category_is_in_one_class()
     # a host reading ConText's flags sees a rejected or resolved diagnosis as negated
     flags = rules.context_attributes()
     assert flags["REJECTED"] == {"is_negated": True} and flags["RESOLVED"] == {"is_negated": True}
+
+
+@pytest.mark.parametrize(
+    ("text", "coded"),
+    [
+        # a referral's field the author takes up (no other diagnosis of its region in the assessment)
+        ("Referral Dx: Cervicobrachial syndrome, R (M53.1)\nS: R neck and arm ache x 4 months, PT helped a little.\n"
+         "A: as per referral; treating.\nP: PT 2x/wk.", {"M53.1"}),
+        # the author names another diagnosis of the same region: the referral's stays the referral's
+        ("Referral diagnosis (Dr P. Amsel, PCP, 08/2025): \"L5-S1 facet syndrome, left\"\nExam: FABER +, Gaenslen +.\n"
+         "Assessment: left sacroiliitis, MRI STIR oedema.", set()),
+        ("Referral dx (Dr Langley): lumbar instability - stabilisation program please\n"
+         "A: LBP, mechanical; no instability on flexion-extension films.", set()),
+    ],
+)  # fmt: skip
+def test_a_referral_field_is_adopted_only_when_the_author_takes_it_up(text, coded):
+    assert {c.code for c in notecoder.extract(text).codes} == coded
+
+
+def test_a_working_diagnosis_title_is_the_authors_uncertain_diagnosis():
+    text = (
+        "Neck pain x 5 months, headaches, unsteady on looking up. PT 8 weeks, pain halved.\n"
+        "Working diagnosis: cervicocranial syndrome.\nPlan: vestibular testing."
+    )
+    _, finding = mention(text, "cervicocranial_syndrome")
+    assert finding.stance == Stance.UNCERTAIN and finding.section == "provisional_diagnosis"
+    assert "uncertain-diagnosis" in {g.id for g in notecoder.extract(text).gaps}
+    inpatient = notecoder.extract(text.replace("Plan:", "Discharge plan:"), Setting.INPATIENT)
+    assert {c.code for c in inpatient.codes} == {"M53.0"}
+
+
+def test_a_diagnosis_corrected_in_an_addendum_is_not_coded():
+    text = (
+        "A/P: 1. Lumbar facet syndrome, right C4-5 and C5-6; extension-rotation pain.\n"
+        'Addendum: Assessment item 1 was transcribed incorrectly as "Lumbar facet syndrome." The correct diagnosis '
+        "is cervical facet syndrome, right C4-5 and C5-6."
+    )
+    assert {c.code for c in notecoder.extract(text).codes} == {"M53.82"}

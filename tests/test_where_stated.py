@@ -87,3 +87,35 @@ def test_a_question_mark_after_a_sentence_opens_the_next_one():
     facet = next(f for f in notecoder.extract("Any numbness ? No. Facet syndrome L4-5.").findings
                  if f.concept == "facet_syndrome")  # fmt: skip
     assert facet.assertion == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [
+        ("Outcome measures: NDI 40% at initial exam (10/01) -> 22% today after 12 visits of cervical adjusting.",
+         "partial"),
+        ("VAS was eight out of ten when she started cervical traction in February, today it is four out of ten.",
+         "improved"),
+        ("VAS 7/10 at visit 1, 4/10 today after 3 adjustments.", "partial"),
+        ("Completed 12 PT visits; VAS 7 -> 7 -> 6 across that block, PT 'didn't really change anything'.", "minimal"),
+        ("Her Oswestry has gone from 30 per cent to 38 per cent with the physio.", "worsened"),
+    ],
+)  # fmt: skip
+def test_an_outcome_scale_before_and_after_care_is_its_response(text, response):
+    cares = [f for f in notecoder.extract(text).findings if f.kind.value == "conservative_care"]
+    assert cares and response in {f.value for f in cares}
+
+
+def test_what_the_patient_denies_and_what_the_plan_will_examine_are_no_exam():
+    text = (
+        "Interval history: 3 years of upper neck pain; collar helps (6/10 down to 3/10). No new weakness.\n"
+        "Exam (video): rotation 70 degrees. Neurologic examination not performed over video.\n"
+        "Assessment: C1-C2 instability on flexion MRI, no cord compression, no disc herniation.\n"
+        "Plan: in-person visit with full neurologic examination."
+    )
+    assert ("neuro-exam-not-documented", "M53.2X1") in {(g.id, g.code) for g in notecoder.extract(text).gaps}
+
+
+def test_a_condition_word_in_a_compound_adjective_is_not_the_condition():
+    text = "Neck pain. She did 12 weeks of hypermobility-informed physiotherapy for the neck, which helped."
+    assert not [f for f in notecoder.extract(text).findings if f.concept == "spinal_instability"]

@@ -70,7 +70,7 @@ def test_plural_and_split_forms_are_word_rules():
 
 @pytest.mark.parametrize(
     "title",
-    ["Ax", "Imp", "Pre-procedure Dx", "Post-procedural diagnosis", "Diagnosis (ICD-10)", "Provisional diagnosis",
+    ["Ax", "Imp", "Pre-procedure Dx", "Post-procedural diagnosis", "Diagnosis (ICD-10)", "Diagnosis (examiner)",
      "Primary diagnosis", "Treating diagnosis", "Physio diagnosis", "Clinical diagnosis"],
 )  # fmt: skip
 def test_diagnosis_titles_in_any_combination_of_their_words_are_the_assessment(title):

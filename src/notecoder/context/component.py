@@ -89,10 +89,13 @@ class SentenceConText(ConText, SavedRules[ContextRules]):
                 # a cue inside a finding's own words ("moist with no erythema") does not modify it
                 graph = ConTextGraph(prune_on_modifier_overlap=True)
                 graph.targets = found
+                inside = {i for target in found for i in range(target.start, target.end)}
                 graph.modifiers = [
                     ConTextModifier(rule, start, end, doc, *_scope(rule, start, end, first, last))
                     for match_id, start, end in cues
                     for rule in (matcher.rule_map[self.nlp.vocab[match_id].text],)
+                    # a terminating word inside a finding ("neurologic examination") ends no other cue's scope
+                    if not (rule.direction.upper() == "TERMINATE" and inside.issuperset(range(start, end)))
                 ]
                 all_modifiers += graph.modifiers
                 whole = [(m, m.scope_span) for m in graph.modifiers if m.category in self._whole_sentence]

@@ -21,6 +21,7 @@ from notecoder.doc_keys import FINDINGS_KEY, TARGETS_KEY
 from notecoder.doctext import forget_note_text, note_text
 from notecoder.findings.durations import duration_days, iso_duration, onset_year
 from notecoder.findings.rules import FindingRules
+from notecoder.findings.scores import score_response
 from notecoder.levels import Levels, is_non_spinal, parse_levels, region_groups, vocabulary
 from notecoder.result import Assertion, AssertionCause, Finding, FindingKind, Region, RegionSource
 from notecoder.rules_disk import SavedRules
@@ -29,6 +30,7 @@ from notecoder.sentences.bounds import sentence_bounds
 from notecoder.span_values import span_value
 from notecoder.stance import stance_rules
 from notecoder.targets import FINDING_KINDS
+from notecoder.targets.component import MATCH_TEXT
 
 # enum members read in the loops over every span and draft, looked up once: a member read from its class costs
 # about 0.1 us, and the resolution steps read several per finding
@@ -36,6 +38,7 @@ _SPINAL_LEVEL, _CONDITION, _IMAGING = FindingKind.SPINAL_LEVEL, FindingKind.COND
 _CHRONICITY, _NEURO_EXAM, _TRAUMA = FindingKind.CHRONICITY, FindingKind.NEURO_EXAM, FindingKind.TRAUMA
 _PRESENT, _POSSIBLE, _NEGATED = Assertion.PRESENT, Assertion.POSSIBLE, Assertion.NEGATED
 _KINDS = {kind.value: kind for kind in FindingKind}
+_STAGE_VALUES = frozenset({"target_rule", MATCH_TEXT})
 """`FindingKind(label)` by lookup."""
 
 _LEVEL_TOKEN = re.compile(r"^(?:[ctls]-?\d{1,2}|occ|occiput|\d{1,2})$")
@@ -147,6 +150,11 @@ class _StudyResults:
         if self.any_present[i]:
             return "abnormal"
         return "normal" if self.all_negated[i] else None
+
+
+def _compound_head(text: str, end: int) -> bool:
+    """The word ending at `end` is joined by a hyphen to the word after it ("hypermobility-informed")."""
+    return text[end : end + 1] == "-" and text[end + 1 : end + 2].isalpha()
 
 
 def _distance(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
@@ -269,7 +277,12 @@ class FindingBuilder(SavedRules[FindingRules]):
                 continue
             sentence = note.sentence_of(start)
             if kind not in FINDING_KINDS:
-                note.modifiers[sentence].append(_Modifier(kind, meta["value"], span.start_char, span.end_char))
+                value = meta["value"]
+                if value == self.rules.scored.value:  # an outcome scale before and after: its value is computed
+                    value = score_response(span_value(span, MATCH_TEXT) or span.text, self.rules.scored.bands)
+                    if value is None:
+                        continue
+                note.modifiers[sentence].append(_Modifier(kind, value, span.start_char, span.end_char))
                 continue
             if kind not in kept_in_titles and not titles.isdisjoint(range(start, end)):
                 continue  # "Medications:" is a header, not a medication
@@ -384,8 +397,13 @@ class FindingBuilder(SavedRules[FindingRules]):
         for draft in kept:
             if draft.kind == _SPINAL_LEVEL:
                 by_sentence[draft.sentence].append(draft)
-        # a word that needs a spinal qualifier ("stenosis", "instability") stands only in a spinal sentence
-        drafts[:] = [d for d in kept if not d.required or d.extended or by_sentence.get(d.sentence)]
+        # a word that needs a spinal qualifier ("stenosis", "instability") stands only in a spinal sentence, and
+        # not as the first half of a compound adjective ("hypermobility-informed physiotherapy")
+        drafts[:] = [
+            d
+            for d in kept
+            if not d.required or d.extended or (by_sentence.get(d.sentence) and not _compound_head(text, d.end))
+        ]
         borrowing = self.rules.sentence_region
         by_condition_sentence: dict[int, list[_Draft]] = defaultdict(list)
         for draft in drafts:
@@ -540,7 +558,10 @@ class FindingBuilder(SavedRules[FindingRules]):
             if draft.value is None and draft.kind == _TRAUMA:
                 draft.value = self._trauma_timing(chronicity[draft.sentence])
             if draft.kind == _NEURO_EXAM and draft.assertion == _NEGATED:
-                draft.value = self.rules.negated_exam_value
+                not_done = (
+                    draft.cause is not None and draft.cause.rule.split(":", 1)[0] in self.rules.not_done_categories
+                )
+                draft.value = None if not_done else self.rules.negated_exam_value
         cause = self.rules.leading_cause
         for draft in drafts:
             if draft.kind == _CONDITION and draft.concept in cause.concepts:
@@ -598,6 +619,7 @@ class FindingBuilder(SavedRules[FindingRules]):
 
     def _freeze(self, note: _Note, draft: _Draft, text: str) -> Finding:
         sentence_start, sentence_end = note.sentence_chars[draft.sentence]
+        section = note.section_of(draft.start_token)
         return Finding(
             kind=_KINDS[draft.kind],
             text=text[draft.start : draft.end],
@@ -605,10 +627,10 @@ class FindingBuilder(SavedRules[FindingRules]):
             end=draft.end,
             sentence_start=min(sentence_start, draft.start),
             sentence_end=max(sentence_end, draft.end),
-            section=note.section_of(draft.start_token),
+            section=section,
             assertion=draft.assertion,
             assertion_cause=draft.cause,
-            stance=self._stances.stance(_KINDS[draft.kind], draft.assertion, draft.cause),
+            stance=self._stances.stance(_KINDS[draft.kind], draft.assertion, draft.cause, section),
             concept=draft.concept,
             value=draft.value,
             levels=draft.levels,
@@ -625,7 +647,7 @@ def release_stage_data(doc: Doc, targets_key: str) -> None:
     flags stay, shared by the finding spans of the same words (`span._.is_negated`, `span._.modifiers`)."""
     if targets_key in doc.spans:
         del doc.spans[targets_key]
-    for key in [k for k in doc.user_data if isinstance(k, tuple) and len(k) == 4 and k[1] == "target_rule"]:
+    for key in [k for k in doc.user_data if isinstance(k, tuple) and len(k) == 4 and k[1] in _STAGE_VALUES]:
         del doc.user_data[key]
     if Doc.has_extension("context_graph"):
         doc._.context_graph = None

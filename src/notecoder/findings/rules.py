@@ -73,12 +73,23 @@ class _LeadingCause(RulesModel):
     """What a timing of the mention's own becomes when the author names the injury as a cause: an old one, sequela."""
 
 
+class _Scored(RulesModel):
+    about: str = ""
+    value: str
+    """The value of the target rules' outcome-scale responses, computed here from their scores."""
+    bands: dict[str, float]
+    """Each response and the least share of the first score that must be gone for it, highest first."""
+
+
 class _RootLevels(RulesModel):
     concepts: frozenset[str]
     roots: dict[str, str]
 
 
 class FindingRules(RulesFile):
+    not_done_categories: frozenset[str] = frozenset()
+    """ConText categories saying an exam or study was not done: no result, where a negated sign is a normal one."""
+    scored: _Scored
     kind_assertions: dict[FindingKind, dict[Assertion, Assertion]]
     current_categories: frozenset[str]
     section_kind_assertions: dict[str, dict[FindingKind, Assertion]]

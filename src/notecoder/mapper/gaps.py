@@ -57,8 +57,12 @@ def _imaging(draft: Draft, facts: Facts) -> list[Finding] | None:
 
 @gap_test("neuro-exam-not-documented")
 def _neuro_exam(draft: Draft, facts: Facts) -> list[Finding] | None:
-    exams = facts.rules.exam_concepts
-    documented = any(f.value and f.concept in exams for f in facts.note.by_kind[K.NEURO_EXAM])
+    exams, told = facts.rules.exam_concepts, facts.rules.history_sections
+    examined = (Assertion.PRESENT, Assertion.NEGATED)  # "no clonus" is an exam; "will examine" is not
+    documented = any(
+        f.value and f.concept in exams and f.section not in told and f.assertion in examined
+        for f in facts.note.by_kind[K.NEURO_EXAM]
+    )
     return None if documented else draft.evidence
 
 

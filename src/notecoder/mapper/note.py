@@ -6,17 +6,19 @@ from collections.abc import Sequence
 from functools import cached_property
 
 from notecoder.mapper.rules import Concept, MapperRules
-from notecoder.result import Assertion, Finding, FindingKind
+from notecoder.result import Assertion, Finding, FindingKind, Stance
 
 K = FindingKind
-ASSESSMENT_SECTIONS = frozenset({"assessment", "assessment_and_plan"})
+ASSESSMENT_SECTIONS = frozenset({"assessment", "assessment_and_plan", "provisional_diagnosis"})
 AUTHOR_SECTIONS = ASSESSMENT_SECTIONS | {None}  # where the author states today's diagnoses (a letter has no titles)
 _DIAGNOSTIC_ROLES = frozenset({"m53", "specific", "injury"})
 TOLD = frozenset({Assertion.PRESENT, Assertion.HISTORICAL})  # what a note tells as so, now or in the past
 _STUDY_REACH = 200  # characters: a dictation run into one sentence reports a study far from its diagnosis
 # the members read in loops over every finding, once: an enum member looked up on its class costs a few lookups each
 _PRESENT, _NEGATED, _POSSIBLE = Assertion.PRESENT, Assertion.NEGATED, Assertion.POSSIBLE
+_HISTORICAL = Assertion.HISTORICAL
 _SPINAL_LEVEL, _CONDITION, _IMAGING = K.SPINAL_LEVEL, K.CONDITION, K.IMAGING
+_REFERRAL_ONLY = Stance.REFERRAL_ONLY
 
 
 class NoteIndex:
@@ -61,10 +63,37 @@ class NoteIndex:
 
     def assertion(self, finding: Finding) -> Assertion:
         """The assertion a diagnosis has for coding: an uncertain diagnosis still documented in an inpatient
-        discharge's diagnoses is coded as established (Official Guidelines II.H); outpatient it stays uncertain."""
+        discharge's diagnoses is coded as established (Official Guidelines II.H); outpatient it stays uncertain. A
+        referral's diagnosis field is adopted when today's author takes it up (brief v3)."""
         if self.inpatient and finding.assertion == _POSSIBLE and finding.section in ASSESSMENT_SECTIONS:
             return _PRESENT
+        if finding.stance == _REFERRAL_ONLY and finding.section in self.rules.referral_sections:
+            return _PRESENT if self.adopted(finding) else _HISTORICAL
         return finding.assertion
+
+    def adopted(self, finding: Finding) -> bool:
+        """A referral's diagnosis that the author neither rejects nor replaces: no other diagnosis of its part of
+        the spine in the author's assessment ("Referral dx: lumbar instability" beside "A: sacroiliitis" is not
+        taken up; beside "A: as per referral, treating" it is)."""
+        region, near = self.region(finding), self.rules.region_neighbours.near
+        if any(
+            f.concept == finding.concept and f.assertion == _NEGATED and near(self.region(f), region)
+            for f in self.by_kind[_CONDITION]
+        ):
+            return False  # "instability NOT demonstrated", wherever the form says it
+        concepts = self.rules.concepts
+        for other in self.by_kind[_CONDITION]:
+            concept = concepts.get(other.concept)
+            if (
+                other.assertion == _PRESENT
+                and other.section in ASSESSMENT_SECTIONS
+                and other.concept != finding.concept
+                and concept is not None
+                and concept.role in _DIAGNOSTIC_ROLES | {"pain"}
+                and near(self.region(other), region)
+            ):
+                return False
+        return True
 
     def rejected(self, finding: Finding) -> bool:
         """The author rejects or resolves the diagnosis ('I do not think this is facet syndrome', 'referral

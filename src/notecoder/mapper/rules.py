@@ -280,12 +280,16 @@ class MapperRules(RulesFile):
     is old: not a current injury."""
     exam_concepts: frozenset[str]
     not_imaging_concepts: frozenset[str]
+    history_sections: frozenset[str] = frozenset()
+    """Sections where the patient tells ("no weakness" in the history): what they deny there is no exam."""
     """Studies found as imaging that do not answer imaging-not-documented (an EMG shows no structure)."""
     region_lenders: dict[str, frozenset[str]] = {}
     """A condition written without its region takes the one region these other concepts of the note name ('back
     pain' in the assessment, 'lower back pain' in the history)."""
     exclusion_concepts: frozenset[str]
     operative_sections: frozenset[str]
+    referral_sections: frozenset[str] = frozenset()
+    """Sections holding a referral's or payer form's diagnosis: adopted when the author takes it up."""
     """Sections of an operative or procedure note: such a note is not asked for the conservative care before it."""
     gaps: dict[str, GapText]
 

@@ -70,12 +70,13 @@ class SectionStage(SavedRules[SectionRules]):
         self.qualified: dict[str, int] = {}
         """Head words of `title_words`, by their words: a title that qualifies one ("Diagnoses (billing block):",
         "Clinician's assessment, as said in the room:") is that head's section."""
+        self.not_qualifying = frozenset(w for words in rules.title_words for w in words.not_before)
         for words in rules.title_words:
             self.qualified.update((head, titled[head]) for head in words.heads if head in titled)
         heads = "|".join(sorted(map(re.escape, self.qualified), key=len, reverse=True))
         qualified = (
             rf"[ \t]*((?:[A-Za-z][\w'’.-]*[ \t]+){{0,3}}?({heads})"
-            r"(?:[ \t]*\([^()\n:]{1,40}\)|[ \t]*,[^:\n]{1,40})?[ \t]*:)"
+            r"(?:[ \t]*\([^()\n:]{1,40}\)|[ \t]*,[^:\n]{1,40}|(?:[ \t]+[A-Za-z][\w'.-]*){1,2})?[ \t]*:)"
         )
         self.qualified_re = re.compile(qualified, re.IGNORECASE)
         self.after_break_qualified_re = re.compile(rf"\n{qualified}", re.IGNORECASE)
@@ -145,6 +146,8 @@ class SectionStage(SavedRules[SectionRules]):
         found = []
         for match in (*((first,) if first else ()), *self.after_break_qualified_re.finditer(text)):
             key = self.qualified.get(match.group(2).lower())
+            if not self.not_qualifying.isdisjoint(text[match.start(1) : match.start(2)].lower().split()):
+                continue  # "Referral diagnosis (Dr X):" is someone else's
             span = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
             if key is not None and span is not None:
                 found.append((key, span.start, span.end))

@@ -16,6 +16,8 @@ class _TitleWords(RulesModel):
     category: str
     heads: tuple[str, ...]
     before: tuple[str, ...] = ()
+    not_before: tuple[str, ...] = ()
+    """Words that make a qualified head someone else's ("Referral diagnosis (Dr X):" is not the assessment)."""
     after: tuple[str, ...] = ()
 
     def titles(self) -> list[str]:

@@ -22,7 +22,8 @@ class StanceRules(RulesFile):
     classes: tuple[StanceClass, ...]
     """In precedence order: a mention with cues of two classes takes the first."""
     sections: dict[str, Stance] = {}
-    """The stance a section's title lends the diagnoses under it ("Records reviewed:" is someone else's)."""
+    """The stance a section's title lends the diagnoses under it ("Records reviewed:" is someone else's, "Referral
+    dx:" the referral's)."""
     kinds: frozenset[FindingKind]
     """The finding kinds that are diagnosis mentions and get a stance."""
 
@@ -44,11 +45,15 @@ class StanceRules(RulesFile):
         own: a host reading `span._.is_negated` sees a rejected or resolved diagnosis as negated too."""
         return {category: {_FLAGS[cls.assertion]: True} for cls in self.classes for category in cls.categories}
 
-    def stance(self, kind: FindingKind, assertion: Assertion, cause: AssertionCause | None) -> Stance | None:
+    def stance(
+        self, kind: FindingKind, assertion: Assertion, cause: AssertionCause | None, section: str | None = None
+    ) -> Stance | None:
         """The stance of a finding whose assertion and cause are settled: its cue's class, or its section's, or
         the class its assertion names first."""
         if kind not in self.kinds:
             return None
+        if cause is None and assertion == Assertion.PRESENT and section in self.sections:
+            return self.sections[section]  # "Referral dx:" lends no assertion: the mapper decides its adoption
         if cause is not None:
             if cause.source == "section" and cause.rule in self.sections:
                 return self.sections[cause.rule]

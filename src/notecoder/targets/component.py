@@ -27,6 +27,11 @@ from notecoder.span_values import set_span_value, span_value
 from notecoder.targets.prefilter import with_first_characters
 from notecoder.targets.rules import TargetGroup, TargetRules, expanded_rules
 
+MATCH_TEXT = "notecoder_match_text"
+"""A regex finding's whole match when its span is a part of it ('VAS 8/10 ... now (?P<span>4/10)')."""
+if not Span.has_extension(MATCH_TEXT):
+    Span.set_extension(MATCH_TEXT, default=None)
+
 AnchorHits = dict[str | tuple, list[tuple[int, int]]]
 """A note's anchor occurrences by anchor (a string, or "re:" and a pattern), and the windows around them by a rule's
 anchors and reach (`CompiledRegex.windows_key`): found once for every rule."""
@@ -278,6 +283,8 @@ class TargetStage(SavedRules[TargetRules]):
                 found = doc.char_span(start, end, label=regex.rule.category, alignment_mode="expand")
                 if found is not None:
                     set_span_value(found, "target_rule", regex.rule)
+                    if regex.span_group:  # the context the span needed, for a value read from all of it
+                        set_span_value(found, MATCH_TEXT, match.group(0))
                     spans.append(found)
         doc.spans[self.span_key] = resolve_overlaps(spans)
         return doc
