@@ -142,3 +142,43 @@ def test_a_diagnosis_corrected_in_an_addendum_is_not_coded():
         "is cervical facet syndrome, right C4-5 and C5-6."
     )
     assert {c.code for c in notecoder.extract(text).codes} == {"M53.82"}
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        ("A: T6-7 segmental dysfunction. Thoracic instability is off the table per the referring MD.", Stance.REJECTED),
+        ("The ED team initially entertained thoracolumbar junction syndrome; CT showed a ureteric stone.",
+         Stance.REJECTED),
+        ("Diagnosis colon cervical cranial syndrome period. Correction comma scratch that comma delete cervical "
+         "cranial syndrome comma no cranial symptoms period.", Stance.REJECTED),
+        ("Between the two explanations I would put my money on L4-5 segmental instability, though I want "
+         "flexion-extension films before I commit.", Stance.UNCERTAIN),
+        ("Thank you for referring Mrs Ellery with a query of coccydynia.", Stance.REFERRAL_ONLY),
+        ("The referral packet from his case manager lists the diagnosis as sacrococcygeal instability, which I did "
+         "not evaluate today.", Stance.REFERRAL_ONLY),
+        ("Should the arm symptoms come to outweigh the neck pain, I would re-label this as cervicobrachial syndrome.",
+         Stance.HYPOTHETICAL),
+    ],
+)  # fmt: skip
+def test_more_wordings_of_each_class(text, stance):
+    findings = [f for f in notecoder.extract(text).findings if f.kind.value == "condition" and f.stance != "asserted"]
+    assert stance in {f.stance for f in findings}
+    assert not {c.code for c in notecoder.extract(text).codes if c.code.startswith("M53")}
+
+
+@pytest.mark.parametrize(
+    ("title", "section"),
+    [
+        ("Diagnoses (treating physician, per records):", "records_review"),
+        ("Treating chiropractor's diagnosis:", "records_review"),
+        ("Diagnosis submitted by provider:", "referral"),
+        ("Diagnosis on claim intake form (adjuster, 06/2025):", "referral"),
+        ("Impression, after review of the records and my examination:", "assessment"),
+        ("Diagnosis (treating physician):", "assessment"),  # a payer form in the treating physician's own words
+    ],
+)
+def test_a_heading_says_whose_diagnosis_it_holds(title, section):
+    text = f"Exam: tender over the facets, neuro intact.\n{title}\n1. Right L4-5 facet syndrome."
+    finding = next(f for f in notecoder.extract(text).findings if f.concept == "facet_syndrome")
+    assert finding.section == section

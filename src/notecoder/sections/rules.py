@@ -17,7 +17,10 @@ class _TitleWords(RulesModel):
     heads: tuple[str, ...]
     before: tuple[str, ...] = ()
     not_before: tuple[str, ...] = ()
-    """Words that make a qualified head someone else's ("Referral diagnosis (Dr X):" is not the assessment)."""
+    """Words, before the head or in its qualifier, that make it someone else's ("Diagnoses (treating physician, per
+    records):" is not the author's assessment)."""
+    others: str | None = None
+    """The section of a head qualified as someone else's (the records reviewed); none: not a title."""
     after: tuple[str, ...] = ()
 
     def titles(self) -> list[str]:
