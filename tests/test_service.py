@@ -75,6 +75,12 @@ def b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 
 
+def entities(result: dict) -> list[dict]:
+    """The entities of a CogStack result: MedCATservice's one dict of them, keyed by id."""
+    (by_id,) = result["annotations"]
+    return list(by_id.values())
+
+
 def test_health_and_readiness_are_open(server):
     base, _ = server
     with client(base, token=None) as http:
@@ -90,11 +96,11 @@ def test_cogstack_info_and_process(server):
         answer = http.post("/api/process", json={"content": {"text": NOTE, "footer": "doc-17"}}).json()
     result = answer["result"]
     assert result["success"] and result["footer"] == "doc-17" and answer["medcat_info"]["service_version"]
-    entities = [next(iter(a.values())) for a in result["annotations"]]
-    code = next(e for e in entities if e["cui"] == "M53.82")
+    found = entities(result)
+    code = next(e for e in found if e["cui"] == "M53.82")
     assert NOTE[code["start"] : code["end"]] == code["source_value"] == "cervical facet syndrome"
     assert code["types"] == ["code"] and 0 < code["acc"] <= 1
-    assert any(e["types"] == ["gap"] for e in entities)
+    assert any(e["types"] == ["gap"] for e in found)
 
 
 def test_cogstack_bulk(server):
@@ -103,7 +109,7 @@ def test_cogstack_bulk(server):
         answer = http.post("/api/process_bulk", json={"content": [{"text": NOTE}, {"text": "Neck pain x 2 weeks."}]})
     results = answer.json()["result"]
     assert len(results) == 2
-    assert [next(iter(a.values()))["cui"] for a in results[1]["annotations"]][0] == "M54.2"
+    assert [e["cui"] for e in entities(results[1])][0] == "M54.2"
 
 
 def test_native_extract_returns_a_note_result(server):
@@ -176,7 +182,7 @@ def test_one_note_not_unicode_is_one_error_entry_and_the_others_return(server):
         answer = http.post("/api/process_bulk", **raw(body.replace("SURROGATE", f"{SECRET} \\ud800 neck pain")))
     assert answer.status_code == 200
     first, bad, third = answer.json()["result"]
-    assert first["success"] and "M53.82" in [next(iter(a.values()))["cui"] for a in first["annotations"]]
+    assert first["success"] and "M53.82" in [e["cui"] for e in entities(first)]
     assert third["success"] and third["text"] == "Neck pain x 2 weeks."
     assert bad["success"] is False and "content[1].text" in bad["errors"][0] and "surrogate" in bad["errors"][0]
     assert SECRET not in json.dumps(bad)

@@ -54,7 +54,7 @@ def _info() -> cogstack.ServiceInfo:
         service_language="en",
         service_version=__version__,
         service_model=f"rules + proposal-confidence {checksum}",
-        model_card_info=cogstack.ModelCardInfo(ontologies=["ICD-10-CM"], meta_cat_model_names=[]),
+        model_card_info=cogstack.ModelCardInfo(ontologies=["ICD-10-CM"], meta_cat_model_names=list(cogstack.TASKS)),
     )
 
 
