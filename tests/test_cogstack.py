@@ -16,6 +16,7 @@ from tests import nifi_replay
 from tests.notes import CHIROPRACTIC, CLINIC_TEMPLATE, EMERGENCY, NOT_SPINE, PROBLEM_LIST, RADIOLOGY
 
 TOKEN = "cogstack-token"
+SECRET = "Zebediah Quistgaard"
 NOTES = [CHIROPRACTIC, PROBLEM_LIST, CLINIC_TEMPLATE, EMERGENCY, RADIOLOGY, NOT_SPINE]
 
 
@@ -42,9 +43,9 @@ def proposals(text: str) -> int:
     return len(result.codes) + len(result.alternatives) + len(result.gaps)
 
 
-def bulk(http, texts: list[str]) -> dict:
+def bulk(http, texts: list[str], **body) -> dict:
     content = [{"text": text, "footer": {"docid": n}} for n, text in enumerate(texts)]
-    answer = http.post("/api/process_bulk", json={"content": content})
+    answer = http.post("/api/process_bulk", json={"content": content, **body})
     assert answer.status_code == 200, answer.text
     return answer.json()
 
@@ -122,3 +123,43 @@ def test_meta_anns_have_medcats_shape_and_info_names_their_tasks(http):
             assert meta == {"name": task, "value": meta["value"], "confidence": 1.0}
             assert meta["value"] in cogstack.TASKS[task]
         assert entity["meta_anns"]["Proposal"]["value"] == entity["types"][0]
+
+
+def test_meta_anns_filters_are_honoured_and_keep_the_entity_ids(http):
+    every = entities(http.post("/api/process", json={"content": {"text": CHIROPRACTIC}}).json()["result"])
+    gaps_only = http.post("/api/process", json={"content": {"text": CHIROPRACTIC},
+                                                 "meta_anns_filters": [["Proposal", ["gap"]]]}).json()  # fmt: skip
+    present_codes = [["Proposal", ["code", "alternative"]], ["Assertion", ["present"]]]
+    answer = bulk(http, [CHIROPRACTIC, CLINIC_TEMPLATE], meta_anns_filters=present_codes)
+    assert entities(gaps_only["result"]) == [e for e in every if e["types"] == ["gap"]]
+    for result in answer["result"]:
+        kept = entities(result)
+        assert kept and all(e["types"][0] != "gap" for e in kept)
+        assert all(e["meta_anns"]["Assertion"]["value"] == "present" for e in kept)
+    assert len(nifi_replay.parse_bulk(answer)) == sum(len(entities(r)) for r in answer["result"])
+
+
+@pytest.mark.parametrize(
+    "filters, loc",
+    [
+        ([["Presence", ["True"]]], ["body", "meta_anns_filters", 0, 0]),
+        ([["Proposal", ["code"]], ["Proposal", ["codes"]]], ["body", "meta_anns_filters", 1, 1, 0]),
+        ([["Assertion", []]], ["body", "meta_anns_filters", 0, 1]),
+        ([["Proposal"]], ["body", "meta_anns_filters", 0, 1]),
+        ("Proposal", ["body", "meta_anns_filters"]),
+    ],
+    ids=["unknown task", "unknown value", "no value", "not a pair", "not a list"],
+)
+@pytest.mark.parametrize("path", ["/api/process", "/api/process_bulk"])
+def test_meta_anns_filters_that_keep_nothing_knowable_are_422_naming_the_field(http, path, filters, loc):
+    content = {"text": f"Patient {SECRET}. Cervical facet syndrome."}
+    answer = http.post(path, json={"content": [content] if path.endswith("bulk") else content,
+                                   "meta_anns_filters": filters})  # fmt: skip
+    assert answer.status_code == 422, answer.text
+    (detail,) = answer.json()["detail"]
+    assert detail["loc"] == loc
+    assert SECRET not in answer.text and "Presence" not in answer.text and "codes" not in answer.text
+    if loc[3:] == [0]:  # the service's own tasks or values, so that the client can mend its filter
+        assert "its tasks: Proposal, Assertion" in detail["msg"]
+    if len(loc) == 5:
+        assert "its values: code, alternative, gap" in detail["msg"]

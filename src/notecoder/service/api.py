@@ -10,6 +10,7 @@ from a public CDN); the OpenAPI schema needs the token like every other path but
 
 import asyncio
 import json
+from collections.abc import Sequence
 from contextlib import asynccontextmanager
 from functools import cache
 
@@ -126,16 +127,17 @@ def create_app(settings: ServiceSettings | None = None, pool: Pool | None = None
             return Failed(f"{where} was not coded: {found.message}")
         return found
 
-    def content_job(content: cogstack.Content, at: tuple[str | int, ...]) -> Job | Problem:
+    def content_job(content: cogstack.Content, at: tuple[str | int, ...],
+                    filters: cogstack.MetaAnnsFilters | None) -> Job | Problem:  # fmt: skip
         """The job of one CogStack content at `at` in the body, or its problem naming the field."""
-        field = "".join(f"[{part}]" if isinstance(part, int) else part for part in at)
+        field = _field(at)
         problem: Problem | None
         if holds_surrogate(content.footer):
             name, problem = "footer", Invalid(f"{field}.footer is not Unicode text: it holds a lone surrogate")
         else:
             name, problem = "text", note_problem(content.text, f"{field}.text", settings)
         if problem is None:
-            return Job("cogstack", (content.text, content.footer), len(content.text))
+            return Job("cogstack", (content.text, content.footer, filters), len(content.text))
         problem.loc = ("body", *at, name)
         return problem
 
@@ -153,7 +155,9 @@ def create_app(settings: ServiceSettings | None = None, pool: Pool | None = None
 
     @app.post("/api/process", response_model=cogstack.ProcessResponse)
     async def process(payload: cogstack.ProcessInput) -> Response:
-        job = content_job(payload.content, ("content",))
+        if found := cogstack.filters_problem(payload.meta_anns_filters):
+            raise found
+        job = content_job(payload.content, ("content",), payload.meta_anns_filters)
         if isinstance(job, Problem):
             raise job
         result = await code_one(job)
@@ -163,8 +167,11 @@ def create_app(settings: ServiceSettings | None = None, pool: Pool | None = None
     async def process_bulk(payload: cogstack.BulkProcessInput) -> Response:
         """Every note gets its entry, in order: its result, or an error naming its position (a bad note, or the
         request's time budget spent before it was coded); one note's error loses no other note's result."""
+        if found := cogstack.filters_problem(payload.meta_anns_filters):
+            raise found
         check_request([content.text for content in payload.content], settings)
-        jobs = [content_job(content, ("content", n)) for n, content in enumerate(payload.content)]
+        jobs = [content_job(content, ("content", n), payload.meta_anns_filters)
+                for n, content in enumerate(payload.content)]  # fmt: skip
         results = await code_many(jobs)
         entries = [result if isinstance(result, bytes) else _error_entry(left(f"content[{n}]", result))
                    for n, result in enumerate(results)]  # fmt: skip
@@ -201,6 +208,11 @@ def create_app(settings: ServiceSettings | None = None, pool: Pool | None = None
         Guard(app, settings.token, OPEN_PATHS, settings.body_bytes, settings.body_seconds, settings.pending_body_bytes),
         frozenset(route.path for route in app.routes),  # type: ignore[attr-defined]
     )
+
+
+def _field(at: Sequence[str | int]) -> str:
+    """A location as a message writes it: `content[2].text`."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in at).lstrip(".")
 
 
 def _error_entry(problem: Problem) -> bytes:

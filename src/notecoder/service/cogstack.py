@@ -13,7 +13,8 @@ CogStack-NiFi needs to store them (CogStack/CogStack-NiFi, `nifi/user-scripts/pa
   empty `source_value` for an entity without evidence).
 - `cui` fits the annotations table's VARCHAR(20): a code, or a gap's short stable code (`gap_code`); the gap's full
   id is its `detected_name` and `notecoder.gap_id`.
-- `meta_anns` are MedCAT's `{task: {name, value, confidence}}`: the tasks in `TASKS`.
+- `meta_anns` are MedCAT's `{task: {name, value, confidence}}`: the tasks in `TASKS`. `meta_anns_filters` (MedCAT's
+  `[[task, [values]]]`) keep the entities whose value of every task named is one of those listed; the ids stay.
 - What notecoder knows beyond MedCAT's fields (all the evidence, the rationale, a gap's query) is the entity's
   `notecoder` object."""
 
@@ -23,6 +24,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, ConfigDict
 
 from notecoder.result import Alternative, Assertion, CodeProposal, Finding, NoteResult
+from notecoder.service.problems import Invalid
 
 TASKS: dict[str, tuple[str, ...]] = {
     "Proposal": ("code", "alternative", "gap"),
@@ -30,6 +32,8 @@ TASKS: dict[str, tuple[str, ...]] = {
 }
 """The meta-annotation tasks and their values: what the entity is (every entity), and the assertion (ConText) of its
 first evidence (every entity with evidence). Rules give the values, so their confidence is 1.0."""
+
+MetaAnnsFilters = list[tuple[str, list[str]]]
 
 
 class _Model(BaseModel):
@@ -59,10 +63,12 @@ class Content(_Model):
 
 class ProcessInput(_Model):
     content: Content
+    meta_anns_filters: MetaAnnsFilters | None = None
 
 
 class BulkProcessInput(_Model):
     content: list[Content]
+    meta_anns_filters: MetaAnnsFilters | None = None
 
 
 class ProcessResult(_Model):
@@ -100,6 +106,23 @@ def gap_code(gap_id: str) -> str:
     return "GAP-" + hashlib.sha256(gap_id.encode()).hexdigest()[:6].upper()
 
 
+def filters_problem(filters: MetaAnnsFilters | None) -> Invalid | None:
+    """Why `filters` could keep nothing knowable (a task or a value the service never gives, no value), naming the
+    field and the service's own tasks or values, never the client's."""
+    for n, (task, values) in enumerate(filters or ()):
+        at = ("body", "meta_anns_filters", n)
+        if task not in TASKS:
+            return Invalid(f"meta_anns_filters[{n}][0] names no task of this service; its tasks: {', '.join(TASKS)}",
+                           loc=(*at, 0))  # fmt: skip
+        if not values:
+            return Invalid(f"meta_anns_filters[{n}][1] lists no value: it would keep no annotation", loc=(*at, 1))
+        for m, value in enumerate(values):
+            if value not in TASKS[task]:
+                return Invalid(f"meta_anns_filters[{n}][1][{m}] is no value of the task {task}; its values: "
+                               f"{', '.join(TASKS[task])}", loc=(*at, 1, m))  # fmt: skip
+    return None
+
+
 def _meta(task: str, value: str) -> dict:
     return {"name": task, "value": value, "confidence": 1.0}
 
@@ -131,8 +154,9 @@ def _acc(confidence: float | None) -> float:
     return 1.0 if confidence is None else float(confidence)
 
 
-def annotations(result: NoteResult) -> list[dict[str, dict]]:
-    """MedCAT's `[{id: entity}]`, numbered in order: codes, then alternatives, then gaps."""
+def annotations(result: NoteResult, filters: MetaAnnsFilters | None = None) -> list[dict[str, dict]]:
+    """MedCAT's `[{id: entity}]`, numbered in order: codes, then alternatives, then gaps; only the entities
+    `filters` keep (their ids unchanged)."""
     by_code: dict[str, float] = {}
     proposals: list[CodeProposal | Alternative] = [*result.codes, *result.alternatives]
     for proposal in proposals:
@@ -144,4 +168,9 @@ def annotations(result: NoteResult) -> list[dict[str, dict]]:
     rows += [(g.label or g.id, gap_code(g.id), g.id, "gap", g.evidence, by_code.get(g.code or "", 1.0),
               {"gap_id": g.id, "code": g.code, "query": g.query, "message": g.message})
              for g in result.gaps]  # fmt: skip
-    return [{str(n): _entity(n, *row) for n, row in enumerate(rows)}]
+    kept = {}
+    for n, row in enumerate(rows):
+        entity = _entity(n, *row)
+        if all(entity["meta_anns"].get(task, {}).get("value") in values for task, values in filters or ()):
+            kept[str(n)] = entity
+    return [kept]
