@@ -2,6 +2,7 @@
 `medcat-service/medcat_service`), and CogStack-NiFi's parser, Avro schema and annotations table replayed in
 `tests/nifi_replay.py`. The service runs in this process (FastAPI's TestClient) with real extraction processes."""
 
+import json
 import time
 
 import pytest
@@ -44,7 +45,7 @@ def proposals(text: str) -> int:
 
 
 def bulk(http, texts: list[str], **body) -> dict:
-    content = [{"text": text, "footer": {"docid": n}} for n, text in enumerate(texts)]
+    content = [{"text": text, "id": n, "footer": {"docid": n}} for n, text in enumerate(texts)]
     answer = http.post("/api/process_bulk", json={"content": content, **body})
     assert answer.status_code == 200, answer.text
     return answer.json()
@@ -163,3 +164,42 @@ def test_meta_anns_filters_that_keep_nothing_knowable_are_422_naming_the_field(h
         assert "its tasks: Proposal, Assertion" in detail["msg"]
     if len(loc) == 5:
         assert "its values: code, alternative, gap" in detail["msg"]
+
+
+def test_extra_keys_in_content_are_accepted_and_only_the_footer_echoed(http):
+    """NiFi's request builders send `id` and `metadata` beside `text` and `footer` (and "metadata:", as their
+    comments spell it), and `applicationParams` beside `content`; MedCATservice echoes the footer alone."""
+    row = {"text": CHIROPRACTIC, "id": 17, "metadata": {"source": "emr"}, "metadata:": {}, "footer": {"docid": 17}}
+    single = http.post("/api/process", json={"content": row, "applicationParams": {}})
+    many = http.post("/api/process_bulk", json={"content": [row, {**row, "id": "d-18"}], "applicationParams": {}})
+    assert single.status_code == many.status_code == 200
+    for result in [single.json()["result"], *many.json()["result"]]:
+        assert result["success"] and result["footer"] == {"docid": 17} and len(entities(result)) >= 7
+        assert "id" not in result and "metadata" not in result
+
+
+def test_one_bad_row_is_one_error_entry_and_the_batch_is_coded(http):
+    """A row NiFi may build (a record without its text field gives "text": null) or a client may garble: each is
+    its own error entry naming its place; every other row is coded and NiFi keeps all of their annotations."""
+    footer = {"docid": 0, "patient": SECRET}
+    rows = [
+        {"text": CHIROPRACTIC, "footer": {"docid": 0}},
+        {"text": None, "footer": footer},
+        {"footer": footer},
+        f"{SECRET} cervical facet syndrome",
+        {"text": 42, "footer": footer},
+        {"text": f"{SECRET} neck pain.", "footer": [SECRET]},
+        None,
+        {"text": PROBLEM_LIST, "footer": {"docid": 7}},
+    ]
+    answer = http.post("/api/process_bulk", json={"content": rows})
+    assert answer.status_code == 200, answer.text
+    results = answer.json()["result"]
+    assert [r["success"] for r in results] == [True, False, False, False, False, False, False, True]
+    errors = [r["errors"][0] for r in results if not r["success"]]
+    assert errors[0].startswith("content[1].text: ") and errors[1].startswith("content[2].text: ")
+    assert errors[2].startswith("content[3]: ") and errors[3].startswith("content[4].text: ")
+    assert errors[4].startswith("content[5].footer") and errors[5].startswith("content[6]: ")
+    assert SECRET not in answer.text.replace(json.dumps(CHIROPRACTIC)[1:-1], "")
+    records = nifi_replay.parse_bulk(answer.json())
+    assert len(records) == proposals(CHIROPRACTIC) + proposals(PROBLEM_LIST)

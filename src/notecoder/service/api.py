@@ -17,7 +17,7 @@ from functools import cache
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from notecoder import __version__
 from notecoder.result import NoteResult, Setting
@@ -165,13 +165,15 @@ def create_app(settings: ServiceSettings | None = None, pool: Pool | None = None
 
     @app.post("/api/process_bulk", response_model=cogstack.BulkProcessResponse)
     async def process_bulk(payload: cogstack.BulkProcessInput) -> Response:
-        """Every note gets its entry, in order: its result, or an error naming its position (a bad note, or the
-        request's time budget spent before it was coded); one note's error loses no other note's result."""
+        """Every row gets its entry, in order: its result, or an error naming its position (a row that is not a
+        note, a bad note, or the request's time budget spent before it was coded); one row's error loses no other
+        row's result."""
         if found := cogstack.filters_problem(payload.meta_anns_filters):
             raise found
-        check_request([content.text for content in payload.content], settings)
-        jobs = [content_job(content, ("content", n), payload.meta_anns_filters)
-                for n, content in enumerate(payload.content)]  # fmt: skip
+        rows = [_content(row, ("content", n)) for n, row in enumerate(payload.content)]
+        check_request([row.text if isinstance(row, cogstack.Content) else "" for row in rows], settings)
+        jobs = [row if isinstance(row, Problem) else content_job(row, ("content", n), payload.meta_anns_filters)
+                for n, row in enumerate(rows)]  # fmt: skip
         results = await code_many(jobs)
         entries = [result if isinstance(result, bytes) else _error_entry(left(f"content[{n}]", result))
                    for n, result in enumerate(results)]  # fmt: skip
@@ -213,6 +215,15 @@ def create_app(settings: ServiceSettings | None = None, pool: Pool | None = None
 def _field(at: Sequence[str | int]) -> str:
     """A location as a message writes it: `content[2].text`."""
     return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in at).lstrip(".")
+
+
+def _content(row: object, at: tuple[str | int, ...]) -> cogstack.Content | Problem:
+    """One row of a bulk request read as a note, or the problem naming where it is not one (never what it holds)."""
+    try:
+        return cogstack.Content.model_validate(row)
+    except ValidationError as error:
+        where = [(_field((*at, *d["loc"])), d["msg"]) for d in safe_errors([dict(e) for e in error.errors()], _FIELDS)]
+        return Invalid("; ".join(f"{field}: {msg}" for field, msg in where), loc=("body", *at))
 
 
 def _error_entry(problem: Problem) -> bytes:

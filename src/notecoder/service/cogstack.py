@@ -20,8 +20,9 @@ CogStack-NiFi needs to store them (CogStack/CogStack-NiFi, `nifi/user-scripts/pa
 
 import hashlib
 from datetime import UTC, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, WithJsonSchema
 
 from notecoder.result import Alternative, Assertion, CodeProposal, Finding, NoteResult
 from notecoder.service.problems import Invalid
@@ -56,7 +57,9 @@ class ServiceInfo(_Model):
 
 
 class Content(_Model):
-    model_config = ConfigDict(extra="forbid", protected_namespaces=())
+    """One note. Other keys (NiFi's request builders send `id` and `metadata`) are accepted and not echoed: like
+    MedCATservice, the service returns the `footer` alone."""
+
     text: str
     footer: str | dict | None = None
 
@@ -67,7 +70,8 @@ class ProcessInput(_Model):
 
 
 class BulkProcessInput(_Model):
-    content: list[Content]
+    content: Annotated[list[Any], WithJsonSchema({"type": "array", "items": {"$ref": "#/components/schemas/Content"}})]
+    """Each row is read on its own (`api.process_bulk`): a row that is not a Content is its own error entry."""
     meta_anns_filters: MetaAnnsFilters | None = None
 
 
