@@ -14,6 +14,7 @@ from notecoder.service import cogstack
 from notecoder.service.api import create_app
 from notecoder.service.settings import ServiceSettings
 from tests import nifi_replay
+from tests.conftest import spine_notes
 from tests.notes import CHIROPRACTIC, CLINIC_TEMPLATE, EMERGENCY, NOT_SPINE, PROBLEM_LIST, RADIOLOGY
 
 TOKEN = "cogstack-token"
@@ -203,3 +204,15 @@ def test_one_bad_row_is_one_error_entry_and_the_batch_is_coded(http):
     assert SECRET not in answer.text.replace(json.dumps(CHIROPRACTIC)[1:-1], "")
     records = nifi_replay.parse_bulk(answer.json())
     assert len(records) == proposals(CHIROPRACTIC) + proposals(PROBLEM_LIST)
+
+
+def test_a_bulk_call_of_real_notes_loses_no_annotation_in_nifi(http):
+    """A small replay of bench/cogstack_replay.py: real MTSamples notes, one bulk call, every annotation kept."""
+    texts = [note["text"] for note in spine_notes()[:60]]
+    expected = [proposals(text) for text in texts]
+    records = nifi_replay.parse_bulk(bulk(http, texts))
+    assert sum(n > 1 for n in expected) >= 3  # notes of several annotations, the ones NiFi lost before
+    assert len(records) == sum(expected)
+    for record in records.values():
+        nifi_replay.avro_record(record)
+        nifi_replay.table_rows(record)
