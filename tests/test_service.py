@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from notecoder.result import NoteResult
+from tests import nifi_replay
 
 SECRET = "Zebediah Quistgaard"
 NOTE = f"Patient {SECRET}.\nAssessment: cervical facet syndrome C5-6. Failed PT x 6 weeks."
@@ -75,6 +76,12 @@ def b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 
 
+def entities(result: dict) -> list[dict]:
+    """The entities of a CogStack result: MedCATservice's one dict of them, keyed by id."""
+    (by_id,) = result["annotations"]
+    return list(by_id.values())
+
+
 def test_health_and_readiness_are_open(server):
     base, _ = server
     with client(base, token=None) as http:
@@ -90,11 +97,11 @@ def test_cogstack_info_and_process(server):
         answer = http.post("/api/process", json={"content": {"text": NOTE, "footer": "doc-17"}}).json()
     result = answer["result"]
     assert result["success"] and result["footer"] == "doc-17" and answer["medcat_info"]["service_version"]
-    entities = [next(iter(a.values())) for a in result["annotations"]]
-    code = next(e for e in entities if e["cui"] == "M53.82")
+    found = entities(result)
+    code = next(e for e in found if e["cui"] == "M53.82")
     assert NOTE[code["start"] : code["end"]] == code["source_value"] == "cervical facet syndrome"
     assert code["types"] == ["code"] and 0 < code["acc"] <= 1
-    assert any(e["types"] == ["gap"] for e in entities)
+    assert any(e["types"] == ["gap"] for e in found)
 
 
 def test_cogstack_bulk(server):
@@ -103,7 +110,31 @@ def test_cogstack_bulk(server):
         answer = http.post("/api/process_bulk", json={"content": [{"text": NOTE}, {"text": "Neck pain x 2 weeks."}]})
     results = answer.json()["result"]
     assert len(results) == 2
-    assert [next(iter(a.values()))["cui"] for a in results[1]["annotations"]][0] == "M54.2"
+    assert [e["cui"] for e in entities(results[1])][0] == "M54.2"
+
+
+def test_cogstack_bulk_as_nifi_sends_it_and_reads_it(server):
+    """NiFi's request builders (CogStack-NiFi nifi/user-scripts/parse-es-db-result-for-nlp-request-bulk.py and the
+    groovy ones) send `id` beside `text` and `footer`, and "text": null for a record without its text field; its
+    parser reads `annotations[0]` and needs the document id in the footer."""
+    rows = [{"id": 1, "text": NOTE, "footer": {"docid": 1}, "metadata:": {}},
+            {"id": 2, "text": None, "footer": {"docid": 2, "name": SECRET}},
+            {"id": 3, "text": "", "footer": {"docid": 3}},
+            {"id": 4, "text": "Neck pain x 2 weeks.", "footer": {"docid": 4}}]  # fmt: skip
+    base, _ = server
+    with client(base) as http:
+        answer = http.post("/api/process_bulk", json={"content": rows, "applicationParams": {}})
+        every = entities(http.post("/api/process", json={"content": {"text": NOTE}}).json()["result"])
+    assert answer.status_code == 200
+    _, missing, blank, last = answer.json()["result"]
+    assert missing == {"success": False, "timestamp": missing["timestamp"],
+                       "errors": ["content[1].text: Input should be a valid string"]}  # fmt: skip
+    assert blank["annotations"] == [{}] and SECRET not in json.dumps(missing)
+    records = nifi_replay.parse_bulk(answer.json())
+    assert len(records) == len(every) + len(entities(last)) and len(every) > 1
+    for record in records.values():
+        nifi_replay.avro_record(record)
+        nifi_replay.table_rows(record)
 
 
 def test_native_extract_returns_a_note_result(server):
@@ -176,7 +207,7 @@ def test_one_note_not_unicode_is_one_error_entry_and_the_others_return(server):
         answer = http.post("/api/process_bulk", **raw(body.replace("SURROGATE", f"{SECRET} \\ud800 neck pain")))
     assert answer.status_code == 200
     first, bad, third = answer.json()["result"]
-    assert first["success"] and "M53.82" in [next(iter(a.values()))["cui"] for a in first["annotations"]]
+    assert first["success"] and "M53.82" in [e["cui"] for e in entities(first)]
     assert third["success"] and third["text"] == "Neck pain x 2 weeks."
     assert bad["success"] is False and "content[1].text" in bad["errors"][0] and "surrogate" in bad["errors"][0]
     assert SECRET not in json.dumps(bad)
@@ -217,9 +248,10 @@ def test_caps_on_notes_and_characters_per_request(server):
         many = http.post("/api/process_bulk", json={"content": [short] * (MAX_NOTES + 1)})
         long_total = http.post("/api/process_bulk", json={"content": [{"text": "neck pain " * 1_500}] * 3})
         one_long = http.post("/api/process_bulk", json={"content": [{"text": "x" * (MAX_NOTE_CHARS + 1)}, short]})
+        not_notes = http.post("/api/process_bulk", json={"content": [None] * (MAX_NOTES + 1)})
         fhir_many = http.post("/v1/fhir", json={"resourceType": "Bundle", "type": "collection",
                                                 "entry": [{"resource": document(b64("Neck pain."))}] * (MAX_NOTES + 1)})  # fmt: skip
-    assert many.status_code == long_total.status_code == 413
+    assert many.status_code == long_total.status_code == not_notes.status_code == 413  # rows that are no note count
     assert (
         f"at most {MAX_NOTES}" in many.json()["detail"]
         and f"at most {MAX_REQUEST_CHARS:,}" in long_total.json()["detail"]

@@ -10,13 +10,14 @@ from a public CDN); the OpenAPI schema needs the token like every other path but
 
 import asyncio
 import json
+from collections.abc import Sequence
 from contextlib import asynccontextmanager
 from functools import cache
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from notecoder import __version__
 from notecoder.result import NoteResult, Setting
@@ -54,7 +55,7 @@ def _info() -> cogstack.ServiceInfo:
         service_language="en",
         service_version=__version__,
         service_model=f"rules + proposal-confidence {checksum}",
-        model_card_info=cogstack.ModelCardInfo(ontologies=["ICD-10-CM"], meta_cat_model_names=[]),
+        model_card_info=cogstack.ModelCardInfo(ontologies=["ICD-10-CM"], meta_cat_model_names=list(cogstack.TASKS)),
     )
 
 
@@ -126,16 +127,17 @@ def create_app(settings: ServiceSettings | None = None, pool: Pool | None = None
             return Failed(f"{where} was not coded: {found.message}")
         return found
 
-    def content_job(content: cogstack.Content, at: tuple[str | int, ...]) -> Job | Problem:
+    def content_job(content: cogstack.Content, at: tuple[str | int, ...],
+                    filters: cogstack.MetaAnnsFilters | None) -> Job | Problem:  # fmt: skip
         """The job of one CogStack content at `at` in the body, or its problem naming the field."""
-        field = "".join(f"[{part}]" if isinstance(part, int) else part for part in at)
+        field = _field(at)
         problem: Problem | None
         if holds_surrogate(content.footer):
             name, problem = "footer", Invalid(f"{field}.footer is not Unicode text: it holds a lone surrogate")
         else:
             name, problem = "text", note_problem(content.text, f"{field}.text", settings)
         if problem is None:
-            return Job("cogstack", (content.text, content.footer), len(content.text))
+            return Job("cogstack", (content.text, content.footer, filters), len(content.text))
         problem.loc = ("body", *at, name)
         return problem
 
@@ -153,7 +155,9 @@ def create_app(settings: ServiceSettings | None = None, pool: Pool | None = None
 
     @app.post("/api/process", response_model=cogstack.ProcessResponse)
     async def process(payload: cogstack.ProcessInput) -> Response:
-        job = content_job(payload.content, ("content",))
+        if found := cogstack.filters_problem(payload.meta_anns_filters):
+            raise found
+        job = content_job(payload.content, ("content",), payload.meta_anns_filters)
         if isinstance(job, Problem):
             raise job
         result = await code_one(job)
@@ -161,10 +165,15 @@ def create_app(settings: ServiceSettings | None = None, pool: Pool | None = None
 
     @app.post("/api/process_bulk", response_model=cogstack.BulkProcessResponse)
     async def process_bulk(payload: cogstack.BulkProcessInput) -> Response:
-        """Every note gets its entry, in order: its result, or an error naming its position (a bad note, or the
-        request's time budget spent before it was coded); one note's error loses no other note's result."""
-        check_request([content.text for content in payload.content], settings)
-        jobs = [content_job(content, ("content", n)) for n, content in enumerate(payload.content)]
+        """Every row gets its entry, in order: its result, or an error naming its position (a row that is not a
+        note, a bad note, or the request's time budget spent before it was coded); one row's error loses no other
+        row's result."""
+        if found := cogstack.filters_problem(payload.meta_anns_filters):
+            raise found
+        rows = [_content(row, ("content", n)) for n, row in enumerate(payload.content)]
+        check_request([row.text if isinstance(row, cogstack.Content) else "" for row in rows], settings)
+        jobs = [row if isinstance(row, Problem) else content_job(row, ("content", n), payload.meta_anns_filters)
+                for n, row in enumerate(rows)]  # fmt: skip
         results = await code_many(jobs)
         entries = [result if isinstance(result, bytes) else _error_entry(left(f"content[{n}]", result))
                    for n, result in enumerate(results)]  # fmt: skip
@@ -201,6 +210,20 @@ def create_app(settings: ServiceSettings | None = None, pool: Pool | None = None
         Guard(app, settings.token, OPEN_PATHS, settings.body_bytes, settings.body_seconds, settings.pending_body_bytes),
         frozenset(route.path for route in app.routes),  # type: ignore[attr-defined]
     )
+
+
+def _field(at: Sequence[str | int]) -> str:
+    """A location as a message writes it: `content[2].text`."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in at).lstrip(".")
+
+
+def _content(row: object, at: tuple[str | int, ...]) -> cogstack.Content | Problem:
+    """One row of a bulk request read as a note, or the problem naming where it is not one (never what it holds)."""
+    try:
+        return cogstack.Content.model_validate(row)
+    except ValidationError as error:
+        where = [(_field((*at, *d["loc"])), d["msg"]) for d in safe_errors([dict(e) for e in error.errors()], _FIELDS)]
+        return Invalid("; ".join(f"{field}: {msg}" for field, msg in where), loc=("body", *at))
 
 
 def _error_entry(problem: Problem) -> bytes:

@@ -36,12 +36,12 @@ def _extract(text: str, setting: str, floor: float | None) -> bytes:
     return (result.above(floor) if floor is not None else result).model_dump_json().encode()
 
 
-def _cogstack(text: str, footer: str | dict | None) -> bytes:
+def _cogstack(text: str, footer: str | dict | None, filters: list | None = None) -> bytes:
     from notecoder.extraction import extract
     from notecoder.service import cogstack
 
     start = time.perf_counter()
-    annotations = cogstack.annotations(extract(text))
+    annotations = cogstack.annotations(extract(text), filters)
     result = cogstack.ProcessResult(text=text, annotations=annotations, success=True, timestamp=cogstack.now(),
                                     elapsed_time=time.perf_counter() - start, footer=footer)  # fmt: skip
     return result.model_dump_json().encode()
