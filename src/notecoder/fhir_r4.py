@@ -231,8 +231,8 @@ def _condition(proposal: CodeProposal | Alternative, kind: str, source: NoteSour
     if rival is not None:
         manifestation, others = rival
         extensions += [_extension("excludes", valueReference=_reference(urls[c])) for c in others if c in urls]
-        said = (f"Excludes {', '.join(others)}: each codes the same {manifestation} as a combination with another "
-                "cause; one of them is assigned, not both (the cause decides).")  # fmt: skip
+        said = (f"Excludes {', '.join(others)}: each codes the same {manifestation} in a combination code with another "
+                f"cause; the {manifestation} is coded once, with the cause the physician documents.")  # fmt: skip
         note = [Annotation(text=said)]
     document = _document(source, fallback=False)
     profiled = subject.reference is not None or subject.identifier is not None  # US Core: a Patient, not a name
@@ -263,6 +263,8 @@ def _in_question(code: str, titles: dict[str, str]):
     or a choice of categories ("M50.2-/M51.2-")."""
     from fhir.resources.R4B.codeableconcept import CodeableConcept
 
+    if "/" in code:  # a choice of categories has no one title
+        return CodeableConcept(text=code)
     title = titles.get(code) or _title(code)
     if _ICD_CODE.fullmatch(code):
         return _concept(ICD10CM, code, title, title)
@@ -273,7 +275,7 @@ def _title(code: str) -> str:
     from notecoder.mapper.icd import title
 
     try:
-        return title(code.split("/")[0])
+        return title(code)
     except (KeyError, ValueError):
         return ""
 

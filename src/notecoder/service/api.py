@@ -16,6 +16,7 @@ from functools import cache
 from typing import Literal
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict
@@ -99,7 +100,7 @@ def create_app(settings: ServiceSettings | None = None, pool: Pool | None = None
         if request.url.path == FHIR_PATH:
             body = fhir_input.outcome_of(error.status_code, str(error.detail))
             return JSONResponse(body, error.status_code, error.headers, media_type=FHIR_JSON)
-        return JSONResponse({"detail": error.detail}, error.status_code, error.headers)
+        return await http_exception_handler(request, error)
 
     @app.exception_handler(Exception)
     async def unhandled(request: Request, error: Exception) -> Response:
