@@ -355,7 +355,7 @@ def result_bundle(result: NoteResult, source: NoteSource | None = None, bundle_t
     resources += [_task(gap, source, seed, subject, encounter, urls, categories, titles) for gap in result.gaps]
     entries, seen = [], set()
     for resource in resources:
-        if resource.id in seen:  # the same proposal twice (a code that is also an alternative): once
+        if resource.id in seen:  # the same code proposed twice as the same kind, or a gap repeated: once
             continue
         seen.add(resource.id)
         kind = resource.get_resource_type()
@@ -372,6 +372,29 @@ def result_bundle(result: NoteResult, source: NoteSource | None = None, bundle_t
         link=[BundleLink(relation="via", url=source.document)] if source.document else None,  # IANA "via": the source
         entry=entries or None,
     )
+
+
+def code_systems() -> list:
+    """notecoder's code systems as CodeSystem resources, for a terminology server that checks the codes it is sent:
+    the gaps (`GAP_SYSTEM`: id, label, message) and the kinds of a query's inputs (`QUERY_INPUT_SYSTEM`)."""
+    from fhir.resources.R4B.codesystem import CodeSystem, CodeSystemConcept
+
+    from notecoder import __version__
+    from notecoder.mapper.rules import mapper_rules
+
+    gaps = [CodeSystemConcept(code=gap_id, display=text.label, definition=text.message)
+            for gap_id, text in sorted(mapper_rules().gaps.items())]  # fmt: skip
+    inputs = [CodeSystemConcept(code=code, display=display) for code, display in QUERY_INPUTS.items()]
+    common = {"version": __version__, "status": "active", "content": "complete", "caseSensitive": True,
+              "publisher": "notecoder"}  # fmt: skip
+    return [
+        CodeSystem(id="notecoder-gap", url=GAP_SYSTEM, name="NotecoderGap", title="notecoder documentation gaps",
+                   description="What a note does not document that its coding needs: the physician query asks for it.",
+                   concept=gaps, **common),  # fmt: skip
+        CodeSystem(id="notecoder-query-input", url=QUERY_INPUT_SYSTEM, name="NotecoderQueryInput",
+                   title="notecoder documentation query inputs", description="What each input of a query Task is.",
+                   concept=inputs, **common),  # fmt: skip
+    ]
 
 
 def failure_outcome(row: int, document: str | None, error_type: str, message: str, text_hash: str | None = None):
