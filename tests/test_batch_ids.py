@@ -56,16 +56,22 @@ def cited(resource: dict) -> set[str]:
     return found
 
 
+def documents(resource: dict) -> set[str]:
+    """The documents a resource cites (the patient each DocumentReference names is kept beside them)."""
+    return {reference for reference in cited(resource) if not reference.startswith("Patient/")}
+
+
 def test_a_document_without_an_id_never_takes_a_real_documents_id(tmp_path):
     lines = [json.dumps(document(FACET, "d1")), json.dumps(document(FACET)), json.dumps(document(PAIN, "2")),
              json.dumps(document(FACET))]  # fmt: skip
     bundles = fhir_batch(tmp_path, lines)
     assert [b["resourceType"] for b in bundles] == ["Bundle"] * 4  # row 3 is not dropped as a duplicate of row 2
     assert [b["identifier"] for b in bundles] == [{"system": ROW_SYSTEM, "value": str(n)} for n in (1, 2, 3, 4)]
-    assert cited(bundles[0]) == {"DocumentReference/d1"}
-    assert cited(bundles[1]) == cited(bundles[3]) == set()  # no id: it cites no document, least of all row 3's
+    assert documents(bundles[0]) == {"DocumentReference/d1"}
+    assert documents(bundles[1]) == documents(bundles[3]) == set()  # no id: it cites no document, least of all row 3's
     assert bundles[2]["link"] == [{"relation": "via", "url": "DocumentReference/2"}]
-    assert cited(bundles[2]) == {"DocumentReference/2"}
+    assert documents(bundles[2]) == {"DocumentReference/2"}
+    assert all(cited(b) >= {"Patient/p1"} for b in bundles)  # each DocumentReference's subject is kept
     full_urls = [e["fullUrl"] for b in bundles for e in b.get("entry", ())]
     assert len(full_urls) == len(set(full_urls))  # rows 2 and 4, the same text, still get resources of their own
     records = fhir_batch(tmp_path, lines, fmt="jsonl")

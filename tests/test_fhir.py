@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 import notecoder
 from notecoder.cli import ExitCode, app
-from notecoder.fhir_r4 import EXTENSIONS, ICD10CM, FhirInputError, document_notes
+from notecoder.fhir_r4 import EXTENSIONS, ICD10CM, FhirInputError, NoteSource, document_notes
 
 runner = CliRunner()
 SECRET = "Zebediah Quistgaard"
@@ -68,7 +68,8 @@ def test_coding_the_same_document_again_gives_the_same_ids():
 
 
 def test_notes_are_read_from_data_or_a_contained_binary():
-    assert list(document_notes(document())) == [("DocumentReference/d1", TEXT, {"reference": "Patient/p9"})]
+    assert list(document_notes(document())) == [
+        (NoteSource(document="DocumentReference/d1", subject={"reference": "Patient/p9"}), TEXT)]  # fmt: skip
     contained = {"resourceType": "DocumentReference", "id": "d2", "status": "current",
                  "contained": [{"resourceType": "Binary", "id": "note", "contentType": "text/plain", "data": b64(TEXT)}],
                  "content": [{"attachment": {"contentType": "text/plain", "url": "#note"}}]}  # fmt: skip
@@ -77,7 +78,7 @@ def test_notes_are_read_from_data_or_a_contained_binary():
         "type": "collection",
         "entry": [{"resource": contained}, {"resource": document()}],
     }
-    assert [(ref, text) for ref, text, _ in document_notes(bundle)] == [
+    assert [(source.document, text) for source, text in document_notes(bundle)] == [
         ("DocumentReference/d2", TEXT), ("DocumentReference/d1", TEXT)]  # fmt: skip
 
 

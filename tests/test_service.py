@@ -313,3 +313,76 @@ def test_the_server_log_holds_no_note_text_ids_or_query_strings(server):
     assert "POST /v1/extract 200" in text  # access lines: client, method, path, status, time
     assert "GET (a path outside the API) 404" in text
     assert SECRET not in text and "facet syndrome" not in text and "Quistgaard" not in text
+
+
+def us_core_document(text: str, id_: str | None = "d8") -> dict:
+    """A DocumentReference as a US Core server gives it: patient, encounter, date."""
+    resource = {"resourceType": "DocumentReference", "status": "current", "subject": {"reference": "Patient/p3"},
+                "date": "2024-05-02T14:30:00Z", "context": {"encounter": [{"reference": "Encounter/e5"}]},
+                "content": [{"attachment": {"contentType": "text/plain", "data": b64(text)}}]}  # fmt: skip
+    return resource | ({"id": id_} if id_ else {})
+
+
+def test_fhir_keeps_the_patient_and_encounter_and_answers_transactions(server):
+    base, _ = server
+    with client(base) as http:
+        one = http.post("/v1/fhir", params={"bundle": "transaction"}, json=us_core_document(NOTE))
+        empty = http.post("/v1/fhir", json=us_core_document("Well visit. No complaints."))
+        anonymous = http.post("/v1/fhir", json={"resourceType": "Bundle", "type": "collection", "entry": [
+            {"resource": us_core_document(NOTE, None)}, {"resource": us_core_document(NOTE, None)}]})  # fmt: skip
+    assert one.status_code == 200 and one.json()["type"] == "transaction"
+    entries = one.json()["entry"]
+    assert all(e["request"] == {"method": "PUT", "url": f"{e['resource']['resourceType']}/{e['resource']['id']}"}
+               for e in entries)  # fmt: skip
+    condition = entries[0]["resource"]
+    assert condition["subject"] == {"reference": "Patient/p3"} and condition["encounter"] == {
+        "reference": "Encounter/e5"
+    }
+    assert condition["recordedDate"] == "2024-05-02T14:30:00Z" and condition["meta"]["profile"]
+    assert all(e["resource"]["focus"] for e in entries if e["resource"]["resourceType"] == "Task")
+    assert empty.json()["id"] and "entry" not in empty.json()
+    assert empty.json()["link"] == [{"relation": "via", "url": "DocumentReference/d8"}]
+    outer = anonymous.json()
+    assert outer["id"] and [e["fullUrl"] for e in outer["entry"]] == [
+        f"urn:uuid:{e['resource']['id']}" for e in outer["entry"]]  # fmt: skip
+    first, second = (e["resource"] for e in outer["entry"])  # the same text twice, without ids: two documents
+    assert first["id"] != second["id"]
+    assert not {r["resource"]["id"] for r in first["entry"]} & {r["resource"]["id"] for r in second["entry"]}
+    assert "DocumentReference/" not in json.dumps(outer)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda http: http.get("/v1/fhir"), id="method not allowed"),
+        pytest.param(lambda http: http.post("/v1/fhir", params={"bundle": "Quistgaard"}, json=document(b64(NOTE))),
+                     id="unknown bundle type"),
+        pytest.param(lambda http: http.post("/v1/fhir", content=b'{"resourceType": "DocumentReference", "id": "'
+                                            + b"x" * 1_500_000 + b'"}', headers={"content-type": "application/json"}),
+                     id="body over the cap"),
+        pytest.param(lambda http: http.post("/v1/fhir", content=b"[1, 2]", headers={"content-type": "application/json"}),
+                     id="not a resource"),
+    ],
+)  # fmt: skip
+def test_every_fhir_error_is_an_operation_outcome(server, call):
+    base, _ = server
+    with client(base) as http:
+        answer = call(http)
+    assert answer.status_code >= 400 and answer.headers["content-type"].startswith("application/fhir+json")
+    outcome = answer.json()
+    assert (
+        outcome["resourceType"] == "OperationOutcome" and outcome["id"] and outcome["issue"][0]["severity"] == "error"
+    )
+    assert "detail" not in outcome and "Quistgaard" not in answer.text
+
+
+def test_a_fhir_request_without_the_token_is_an_operation_outcome(server):
+    base, _ = server
+    with client(base, token=None) as http:
+        answer = http.post("/v1/fhir", json=document(b64(NOTE)))
+        other = http.post("/v1/extract", json={"text": NOTE})
+    assert answer.status_code == 401 and answer.headers["www-authenticate"] == "Bearer"
+    assert answer.json()["resourceType"] == "OperationOutcome" and answer.json()["issue"][0]["code"] == "login"
+    assert other.status_code == 401 and other.json() == {
+        "detail": "a bearer token is required"
+    }  # other paths unchanged

@@ -68,6 +68,7 @@ class ExtractFormat(StrEnum):
     text = "text"
     json = "json"
     fhir = "fhir"
+    fhir_transaction = "fhir-transaction"
 
 
 class InputFormat(StrEnum):
@@ -83,6 +84,7 @@ class OutputFormat(StrEnum):
     csv = "csv"
     parquet = "parquet"
     fhir_ndjson = "fhir-ndjson"
+    fhir_transaction_ndjson = "fhir-transaction-ndjson"
 
 
 def fail(code: ExitCode, message: str) -> typer.Exit:
@@ -132,7 +134,8 @@ def extract_command(
         ExtractFormat | None,
         typer.Option(
             "--format",
-            help="text (read on a terminal), json, or fhir (an R4 Bundle); default: text on a terminal, else json.",
+            help="text (read on a terminal), json, fhir (an R4 collection Bundle) or fhir-transaction (an R4 "
+            "transaction Bundle to POST to a FHIR server); default: text on a terminal, else json.",
         ),
     ] = None,
     fhir_input: Annotated[
@@ -154,9 +157,9 @@ def extract_command(
         text = _read_note(file)
     from notecoder.extraction import check_length, extract
 
-    document, subject = None, None
+    source = None
     if fhir_input:
-        text, document, subject = _fhir_note(text)
+        text, source = _fhir_note(text)
     try:
         check_length(text)
     except ValueError as error:
@@ -164,10 +167,9 @@ def extract_command(
     result = extract(text, setting)
     if min_confidence is not None:
         result = result.above(min_confidence)
-    if output_format == ExtractFormat.fhir:
-        _write(
-            output, _fhir_bundle(result, document, subject).model_dump_json(indent=indent or None, exclude_none=True)
-        )
+    if output_format in (ExtractFormat.fhir, ExtractFormat.fhir_transaction):
+        kind = "transaction" if output_format == ExtractFormat.fhir_transaction else "collection"
+        _write(output, _fhir_bundle(result, source, kind).model_dump_json(indent=indent or None, exclude_none=True))
         return
     to_terminal = output == "-" and sys.stdout.isatty()
     fmt = output_format or (ExtractFormat.text if to_terminal else ExtractFormat.json)
@@ -193,7 +195,7 @@ def _write(output: str, rendered: str) -> None:
         handle.write(rendered + "\n")
 
 
-def _fhir_note(raw: str) -> tuple[str, str | None, dict | None]:
+def _fhir_note(raw: str):
     """The one note of a FHIR DocumentReference (a Bundle must hold exactly one for `extract`)."""
     try:
         from notecoder.fhir_r4 import FhirInputError, document_notes
@@ -207,13 +209,13 @@ def _fhir_note(raw: str) -> tuple[str, str | None, dict | None]:
         raise fail(ExitCode.INPUT, str(error)) from None
     if len(notes) != 1:
         raise fail(ExitCode.INPUT, f"the Bundle holds {len(notes)} DocumentReferences: use `notecoder batch`")
-    reference, text, subject = notes[0]
-    return text, reference, subject
+    source, text = notes[0]
+    return text, source
 
 
-def _fhir_bundle(result, document: str | None, subject: dict | None):
+def _fhir_bundle(result, source, bundle_type: str):
     try:
-        return result.to_fhir(document, subject)
+        return result.to_fhir(source=source, bundle_type=bundle_type)
     except ImportError:
         raise fail(ExitCode.USAGE, "FHIR needs the [fhir] extra: pip install 'notecoder[fhir]'") from None
 

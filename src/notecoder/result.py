@@ -232,12 +232,20 @@ class NoteResult(_Frozen):
         gaps = tuple(g for g in self.gaps if g.code not in dropped)  # a gap goes with the code it is about
         return self.model_copy(update={"codes": codes, "alternatives": alternatives, "gaps": gaps})
 
-    def to_fhir(self, document: str | None = None, subject: dict | None = None):
+    def to_fhir(self, document: str | None = None, subject: dict | None = None, *, source=None,
+                bundle_type: str = "collection"):  # fmt: skip
         """This result as a FHIR R4 Bundle (`notecoder.fhir_r4`; needs the [fhir] extra): a provisional Condition per
-        code and alternative, a Task per gap. `document`: the source DocumentReference's reference."""
-        from notecoder.fhir_r4 import result_bundle
+        code and alternative, a Task per gap. `document`: the source DocumentReference's reference ("Document
+        Reference/123"), `subject` the patient's Reference as JSON; or `source`, a `fhir_r4.NoteSource` saying all
+        of it. `bundle_type` "transaction" gives a Bundle to POST to a FHIR server."""
+        from dataclasses import replace
 
-        return result_bundle(self, document, subject)
+        from notecoder.fhir_r4 import NoteSource, result_bundle
+
+        source = source or NoteSource()
+        if document is not None or subject is not None:
+            source = replace(source, document=document or source.document, subject=subject or source.subject)
+        return result_bundle(self, source, bundle_type)  # type: ignore[arg-type]
 
     def with_text(self, text: str) -> NoteResult:
         """This result holding its note, for `_repr_html_` (results read back from JSON have none)."""

@@ -22,6 +22,9 @@ from notecoder.batch.paths import WriteFailed, private_open
 from notecoder.batch.sources import SourceError
 
 TEXT_HASH = "sha256"
+FHIR_CONTEXT = "fhir"
+"""A record's key for what its FHIR DocumentReference said of the note (subject, encounter, date, identifier): the
+FHIR the batch writes keeps it."""
 
 
 def journal_path(output: Path) -> Path:

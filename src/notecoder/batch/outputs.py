@@ -7,12 +7,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from notecoder.batch.csv_cells import write_rows
-from notecoder.batch.journal import TEXT_HASH
+from notecoder.batch.journal import FHIR_CONTEXT, TEXT_HASH
 from notecoder.batch.paths import PRIVATE, WriteFailed, check_output, private_open
 from notecoder.batch.results import read_results
 from notecoder.result import NoteResult
 
-FORMATS = ("jsonl", "csv", "parquet", "fhir-ndjson")
+FORMATS = ("jsonl", "csv", "parquet", "fhir-ndjson", "fhir-transaction-ndjson")
 FLAT_COLUMNS = (
     "row", "id", "status", "record", "code", "title", "confidence", "gap", "query", "detail", "evidence",
     "error_type", "error_message",
@@ -103,10 +103,11 @@ def _write_parquet(records: Iterable[dict], target: Path, batch_rows: int = 4096
             writer.write_table(pa.Table.from_pylist(pending, schema=schema))
 
 
-def _write_fhir_ndjson(records: Iterable[dict], target: Path) -> None:
-    """One resource a line: a Bundle per coded note, an OperationOutcome per failed row, each naming its input row
-    and, when the row's id is a FHIR id, citing `DocumentReference/<id>` (an id of another form cites nothing)."""
-    from notecoder.fhir_r4 import failure_outcome, is_fhir_id, result_bundle
+def _write_fhir_ndjson(records: Iterable[dict], target: Path, bundle_type: str = "collection") -> None:
+    """One resource a line: a Bundle (of `bundle_type`) per coded note, an OperationOutcome per failed row, each
+    naming its input row and, when the row's id is a FHIR id, citing `DocumentReference/<id>` (an id of another form
+    cites nothing); a DocumentReference's subject, encounter, date and identifier are kept (`fhir_r4.NoteSource`)."""
+    from notecoder.fhir_r4 import NoteSource, failure_outcome, is_fhir_id, result_bundle
 
     with private_open(target, "w") as handle:
         for record in records:
@@ -114,14 +115,22 @@ def _write_fhir_ndjson(records: Iterable[dict], target: Path) -> None:
             document = f"DocumentReference/{record['id']}" if is_fhir_id(record["id"]) else None
             if record["status"] == "ok":
                 result = NoteResult.model_validate(record["result"])
-                resource = result_bundle(result, document, row=row, note_hash=record.get(TEXT_HASH))
+                source = NoteSource.of(record.get(FHIR_CONTEXT), document=document, row=row,
+                                       note_hash=record.get(TEXT_HASH))  # fmt: skip
+                resource = result_bundle(result, source, bundle_type)  # type: ignore[arg-type]
             else:
                 error = record["error"]
-                resource = failure_outcome(row, document, error["type"], error["message"])
+                resource = failure_outcome(row, document, error["type"], error["message"], record.get(TEXT_HASH))
             handle.write(resource.model_dump_json(exclude_none=True) + "\n")
 
 
-WRITERS = {"jsonl": _write_jsonl, "csv": _write_csv, "parquet": _write_parquet, "fhir-ndjson": _write_fhir_ndjson}
+def _write_fhir_transactions(records: Iterable[dict], target: Path) -> None:
+    """As fhir-ndjson, each coded note a transaction Bundle: a line can be POSTed to a FHIR server as it is."""
+    _write_fhir_ndjson(records, target, "transaction")
+
+
+WRITERS = {"jsonl": _write_jsonl, "csv": _write_csv, "parquet": _write_parquet, "fhir-ndjson": _write_fhir_ndjson,
+           "fhir-transaction-ndjson": _write_fhir_transactions}  # fmt: skip
 
 
 def publish(records: Iterable[dict], output: Path, fmt: str) -> None:

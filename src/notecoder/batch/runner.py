@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from notecoder.batch.budget import DEFAULT_SECONDS, NoteTimeout, time_budget
-from notecoder.batch.journal import TEXT_HASH, Journal, journal_path, text_hash
+from notecoder.batch.journal import FHIR_CONTEXT, TEXT_HASH, Journal, journal_path, text_hash
 from notecoder.batch.outputs import detect_output_format, publish
 from notecoder.batch.paths import check_output, output_lock
 from notecoder.batch.sources import NoteRow, RowError, count_rows, read_notes
@@ -164,6 +164,7 @@ def code_row(
     assert isinstance(item, NoteRow)  # outcome() gives back the RowError it was handed
     fields = {"row": item.row, "id": item.id, "status": "ok", TEXT_HASH: text_hash(item.text)}
     fields |= {"text": item.text} if include_text else {}
+    fields |= {FHIR_CONTEXT: item.context} if item.context else {}
     head = json.dumps(fields, ensure_ascii=False)[:-1]
     line = f'{head}, "result": {result.model_dump_json()}}}'
     return CodedRow(line, codes=len(result.codes))

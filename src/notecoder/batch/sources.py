@@ -39,6 +39,9 @@ class NoteRow:
     row: int
     id: str
     text: str
+    context: dict | None = None
+    """What a FHIR DocumentReference said of its note (`fhir_r4.NoteSource.context`: subject, encounter, date,
+    identifier), carried to the FHIR the batch writes."""
 
 
 @dataclass(frozen=True)
@@ -223,9 +226,9 @@ def read_jsonl(path: Path, text_col: str | None, id_col: str | None, encoding: s
 def read_fhir_ndjson(
     path: Path, text_col: str | None, id_col: str | None, encoding: str
 ) -> Iterator[NoteRow | RowError]:
-    """A FHIR Bulk Data export of DocumentReference: one resource a line, its id the row's id. A resource without
-    an id, or of another type, has the row's (its id names no DocumentReference); an id that is not a FHIR id is an
-    error row, and never repeated."""
+    """A FHIR Bulk Data export of DocumentReference: one resource a line, its id the row's id, its subject,
+    encounter, date and identifier the row's `context`. A resource without an id, or of another type, has the row's
+    (its id names no DocumentReference); an id that is not a FHIR id is an error row, and never repeated."""
     from notecoder.fhir_r4 import FhirInputError, document_note, is_fhir_id
 
     for item in _json_objects(path, encoding):
@@ -242,11 +245,13 @@ def read_fhir_ndjson(
             continue
         note_id = own or row_id(row)
         try:
-            _, text, _ = document_note(resource, name="the resource")
+            source, text = document_note(resource, name="the resource")
         except FhirInputError as error:
             yield RowError(row, note_id, "FhirInputError", f"row {row}: {error}")
             continue
-        yield _row(row, note_id, text, "content", encoding)
+        note = _row(row, note_id, text, "content", encoding)
+        context = source.context()
+        yield NoteRow(note.row, note.id, note.text, context) if isinstance(note, NoteRow) and context else note
 
 
 def read_parquet(path: Path, text_col: str | None, id_col: str | None, encoding: str) -> Iterator[NoteRow | RowError]:

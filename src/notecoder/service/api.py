@@ -10,21 +10,25 @@ from a public CDN); the OpenAPI schema needs the token like every other path but
 
 import asyncio
 import json
+import uuid
 from collections.abc import Sequence
 from contextlib import asynccontextmanager
 from functools import cache
+from typing import Literal
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, ValidationError
+from starlette.exceptions import HTTPException
 
 from notecoder import __version__
 from notecoder.result import NoteResult, Setting
 from notecoder.service import cogstack, fhir_input
 from notecoder.service.access_log import AccessLog
 from notecoder.service.confidence import ConfidenceFloor
-from notecoder.service.errors import field_names, invalid_response, problem_response, safe_errors
+from notecoder.service.errors import FHIR_PATH, field_names, invalid_response, problem_response, safe_errors
 from notecoder.service.guard import App, Guard
 from notecoder.service.notes import check_request, holds_surrogate, note_problem
 from notecoder.service.pool import Job, Pool
@@ -41,7 +45,7 @@ class ExtractRequest(BaseModel):
     min_confidence: ConfidenceFloor | None = None
 
 
-_FIELDS = field_names([ExtractRequest, cogstack.ProcessInput, cogstack.BulkProcessInput, cogstack.Content])
+_FIELDS = field_names([ExtractRequest, cogstack.ProcessInput, cogstack.BulkProcessInput, cogstack.Content]) | {"bundle"}
 
 
 @cache
@@ -60,6 +64,7 @@ def _info() -> cogstack.ServiceInfo:
 
 
 FHIR_JSON = "application/fhir+json"
+_RESPONSES = uuid.UUID("5d3e9a41-7c2b-4e8f-a6d1-3b9c0e7f2a58")  # the ids of /v1/fhir's Bundles of results
 
 
 def _json(payload: bytes, media_type: str = "application/json") -> Response:
@@ -89,6 +94,23 @@ def create_app(settings: ServiceSettings | None = None, pool: Pool | None = None
     @app.exception_handler(Problem)
     async def problem(request: Request, error: Problem) -> JSONResponse:
         return problem_response(request.url.path, error)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        """FastAPI's own answers (a method not allowed, a path not found): on /v1/fhir an OperationOutcome."""
+        if request.url.path == FHIR_PATH:
+            body = fhir_input.outcome_of(error.status_code, str(error.detail))
+            return JSONResponse(body, error.status_code, error.headers, media_type=FHIR_JSON)
+        return await http_exception_handler(request, error)
+
+    @app.exception_handler(Exception)
+    async def unhandled(request: Request, error: Exception) -> Response:
+        """An error of notecoder's own: 500 saying nothing of the request (the access log names its type and place;
+        the exception goes on to it); on /v1/fhir an OperationOutcome."""
+        if request.url.path == FHIR_PATH:
+            said = "notecoder failed while answering the request (an internal error)"
+            return JSONResponse(fhir_input.outcome_of(500, said), 500, media_type=FHIR_JSON)
+        return PlainTextResponse("Internal Server Error", 500)
 
     async def code_many(jobs: list[Job | Problem]) -> list[bytes | Problem]:
         """Each job's JSON or its problem, in order, within one time budget: when it runs out, or the service is
@@ -188,26 +210,44 @@ def create_app(settings: ServiceSettings | None = None, pool: Pool | None = None
         return _json(await code_one(job))
 
     @app.post("/v1/fhir")
-    async def fhir(resource: dict) -> Response:
+    async def fhir(resource: dict, bundle: Literal["collection", "transaction"] = "collection") -> Response:
         """A DocumentReference (text/plain attachment) in, its result Bundle out; a Bundle of DocumentReferences in,
-        a collection Bundle out holding, for each in order, its result Bundle or an OperationOutcome. Needs the
-        [fhir] extra."""
+        a collection Bundle out holding, for each in order, its result Bundle or an OperationOutcome. `?bundle=
+        transaction`: each result Bundle a transaction, to POST to a FHIR server. Needs the [fhir] extra."""
+        from notecoder.fhir_r4 import bundle_id
+
         found = fhir_input.notes(resource, settings)
         check_request([note[1] for _, note in found if not isinstance(note, Problem)], settings)
-        jobs = [note if isinstance(note, Problem) else Job("fhir", (note[1], note[0], note[2]), len(note[1]))
+        jobs = [note if isinstance(note, Problem) else Job("fhir", (note[1], note[0], bundle), len(note[1]))
                 for _, note in found]  # fmt: skip
         if resource.get("resourceType") == "DocumentReference":
             if isinstance(jobs[0], Problem):
                 raise jobs[0]
             return _json(await code_one(jobs[0]), FHIR_JSON)
         results = await code_many(jobs)
-        entries = [result if isinstance(result, bytes) else json.dumps(fhir_input.outcome(left(path, result))).encode()
-                   for (path, _), result in zip(found, results, strict=True)]  # fmt: skip
-        resources = b",".join(b'{"resource":%s}' % entry for entry in entries)
-        return _json(b'{"resourceType":"Bundle","type":"collection","entry":[%s]}' % resources, FHIR_JSON)
+        entries: list[tuple[str, bytes]] = []
+        for (path, note), result in zip(found, results, strict=True):
+            if isinstance(result, bytes) and not isinstance(note, Problem):
+                entries.append((bundle_id(note[0], bundle), result))
+                continue
+            failed = fhir_input.outcome(left(path, result if isinstance(result, Problem) else Failed("no result")))
+            entries.append((failed["id"], json.dumps(failed).encode()))
+        own = str(uuid.uuid5(_RESPONSES, "|".join(name for name, _ in entries)))
+        resources = b",".join(b'{"fullUrl":"urn:uuid:%s","resource":%s}' % (name.encode(), entry)
+                              for name, entry in entries)  # fmt: skip
+        head = b'{"resourceType":"Bundle","id":"%s","type":"collection"' % own.encode()
+        return _json(b'%s,"entry":[%s]}' % (head, resources), FHIR_JSON)
 
     return AccessLog(
-        Guard(app, settings.token, OPEN_PATHS, settings.body_bytes, settings.body_seconds, settings.pending_body_bytes),
+        Guard(
+            app,
+            settings.token,
+            OPEN_PATHS,
+            settings.body_bytes,
+            settings.body_seconds,
+            settings.pending_body_bytes,
+            {FHIR_PATH: _fhir_refusal},
+        ),  # fmt: skip
         frozenset(route.path for route in app.routes),  # type: ignore[attr-defined]
     )
 
@@ -224,6 +264,11 @@ def _content(row: object, at: tuple[str | int, ...]) -> cogstack.Content | Probl
     except ValidationError as error:
         where = [(_field((*at, *d["loc"])), d["msg"]) for d in safe_errors([dict(e) for e in error.errors()], _FIELDS)]
         return Invalid("; ".join(f"{field}: {msg}" for field, msg in where), loc=("body", *at))
+
+
+def _fhir_refusal(status: int, message: str) -> tuple[bytes, bytes]:
+    """The guard's refusal of a /v1/fhir request (no token, a body too large or too slow) as an OperationOutcome."""
+    return json.dumps(fhir_input.outcome_of(status, message)).encode(), FHIR_JSON.encode()
 
 
 def _error_entry(problem: Problem) -> bytes:

@@ -47,10 +47,11 @@ def _cogstack(text: str, footer: str | dict | None, filters: list | None = None)
     return result.model_dump_json().encode()
 
 
-def _fhir(text: str, reference: str | None, subject: dict | None) -> bytes:
+def _fhir(text: str, source, bundle_type: str) -> bytes:
+    """The result Bundle of a note from a DocumentReference (`source`, a `fhir_r4.NoteSource`)."""
     from notecoder.extraction import extract
 
-    return extract(text).to_fhir(reference, subject).model_dump_json(exclude_none=True).encode()
+    return extract(text).to_fhir(source=source, bundle_type=bundle_type).model_dump_json(exclude_none=True).encode()
 
 
 JOBS: dict[str, Callable[..., bytes]] = {"extract": _extract, "cogstack": _cogstack, "fhir": _fhir}

@@ -27,10 +27,18 @@ class _Gone(Exception):
     """The client disconnected while sending its body."""
 
 
+Refusal = Callable[[int, str], tuple[bytes, bytes]]
+"""The body and content type a path answers a refusal with, from its status and message."""
+
+
 class Guard:
     def __init__(self, app: App, token: str | None, open_paths: frozenset[str], max_body_bytes: int,
-                 body_seconds: float, pending_bytes: int) -> None:  # fmt: skip
+                 body_seconds: float, pending_bytes: int,
+                 refusals: dict[str, Refusal] | None = None) -> None:  # fmt: skip
+        """`refusals`: the paths whose refusals take another form than `{"detail": message}` (FHIR's
+        OperationOutcome on /v1/fhir)."""
         self.app, self.token, self.open_paths = app, token, open_paths
+        self.refusals = refusals or {}
         self.max_body_bytes, self.body_seconds, self.pending_bytes = max_body_bytes, body_seconds, pending_bytes
         self.pending = 0
 
@@ -41,7 +49,7 @@ class Guard:
             self._authenticate(scope)
             body = await self._body(scope, receive)
         except _Refused as refusal:
-            return await _refuse(send, refusal)
+            return await _refuse(send, refusal, self.refusals.get(scope["path"]))
         except _Gone:
             return None
         await self.app(scope, _replay({"type": "http.request", "body": body, "more_body": False}, receive), send)
@@ -99,10 +107,11 @@ def _replay(message: Message, then: Receive) -> Receive:
     return receive
 
 
-async def _refuse(send: Send, refusal: _Refused) -> None:
+async def _refuse(send: Send, refusal: _Refused, form: Refusal | None = None) -> None:
     """Answer and close: the body, if any, is not read."""
-    body = json.dumps({"detail": refusal.message}).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+    body, kind = form(refusal.status, refusal.message) if form else (json.dumps({"detail": refusal.message}).encode(),
+                                                                     b"application/json")  # fmt: skip
+    headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode()),
                (b"connection", b"close"), *refusal.headers]  # fmt: skip
     await send({"type": "http.response.start", "status": refusal.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
