@@ -182,3 +182,29 @@ def test_a_heading_says_whose_diagnosis_it_holds(title, section):
     text = f"Exam: tender over the facets, neuro intact.\n{title}\n1. Right L4-5 facet syndrome."
     finding = next(f for f in notecoder.extract(text).findings if f.concept == "facet_syndrome")
     assert finding.section == section
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        ('Referral (Dr P. Lindqvist): "?thoracic instability T5-7, assess + treat."', Stance.UNCERTAIN),
+        ("Impression: upper thoracic posterior element syndrome, T3-T5 - tentative only.", Stance.UNCERTAIN),
+        ("L5-S1 instability is the question we are trying to answer, not a diagnosis yet.", Stance.UNCERTAIN),
+        ("You asked whether her arm pain represents a cervicobrachial syndrome.", Stance.UNCERTAIN),
+        ("Doctor's assessment: the L5-S1 instability was fixed by the fusion.", Stance.RESOLVED),
+        ('INACTIVATED TODAY: "Lumbosacral facet syndrome" (entered 2021 by urgent care) - taken off.', Stance.REJECTED),
+    ],
+)
+def test_round_four_wordings(text, stance):
+    findings = [f for f in notecoder.extract(text).findings if f.kind.value == "condition"]
+    assert stance in {f.stance for f in findings}
+    assert not {c.code for c in notecoder.extract(text).codes if c.code.startswith("M53")}
+
+
+def test_a_numbered_form_field_is_the_assessment():
+    text = (
+        "Part B - to be completed by the attending physician\n"
+        "1. Diagnosis (in words; no abbreviations): Dorsopathy - a disorder of the back, type not specified yet.\n"
+        "2. Date symptoms first appeared: 09/22/2026"
+    )
+    assert {c.code for c in notecoder.extract(text).codes} == {"M53.9"}

@@ -115,3 +115,25 @@ def test_tissue_strains_and_cord_cavities_are_coded_where_the_tabular_puts_them(
 )
 def test_a_strain_that_is_no_injury_is_not_coded(text):
     assert not {a.code for a in notecoder.extract(text).alternatives if a.code.startswith("S")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a synonym in brackets inside the name
+        ("Dx: 1. L T6-7 apophyseal (zygapophyseal) joint syndrome. 2. Segmental dysfunction C5.", {"M53.84"}),
+        ("This is a right T7/8 zygapophyseal (facet) joint syndrome; MBBs gave 80% relief.", {"M53.84"}),
+        # the sacroiliac joint: its syndrome is a sacrococcygeal disorder NEC, its instability the sacral region's
+        ("PRE-OP DX: Left sacroiliac joint syndrome\nPOST-OP DX: Same", {"M53.3"}),
+        ("A: R sacroiliac joint instability (hypermobile SIJ).", {"M53.2X8"}),
+        # a plural named with each region's levels in brackets
+        ("1. Facet syndromes - cervical (C5-6 bilat) and lumbar (L4-5 bilat). MBBs >80% both regions.",
+         {"M53.82", "M53.86"}),
+    ],
+)  # fmt: skip
+def test_names_with_brackets_and_the_sacroiliac_joint(text, expected):
+    assert codes(text) == expected
+
+
+def test_a_facet_of_another_joint_is_not_the_spine():
+    assert not codes("Imp: R lateral patellar facet syndrome (patellofemoral pain with lateral tracking).")

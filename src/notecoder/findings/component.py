@@ -495,12 +495,16 @@ class FindingBuilder(SavedRules[FindingRules]):
             if not level.explicit:
                 continue
             between = note.doc[draft.end_token : level.start_token]
-            if not all(t.lower_ in after or t.is_space for t in between):
+            # a region word or a bracket may stand between ("syndromes - cervical (C5-6) and lumbar (L4-5)")
+            regions = self._qualifier_words
+            if not all(t.lower_ in after or t.lower_ in regions or t.is_space for t in between):
                 continue
             last, joins = level, self.rules.qualifier.joining
             for following in ordered[i + 1 :]:
                 joining = note.doc[last.end_token : following.start_token]
-                if not following.explicit or not all(t.lower_ in joins or t.is_space for t in joining):
+                if not following.explicit or not all(
+                    t.lower_ in joins or t.lower_ in regions or t.is_space for t in joining
+                ):
                     break
                 last = following
             union = parse_levels(note_text(note.doc)[level.start : last.end]) if last is not level else None

@@ -79,7 +79,7 @@ class SectionStage(SavedRules[SectionRules]):
             self.others.update((head, (frozenset(words.not_before), others_key)) for head in words.heads)
         heads = "|".join(sorted(map(re.escape, self.qualified), key=len, reverse=True))
         qualified = (
-            rf"[ \t]*((?:[A-Za-z][\w'’.-]*[ \t]+){{0,3}}?({heads})"
+            rf"[ \t]*(?:\d{{1,2}}[.)][ \t]*)?((?:[A-Za-z][\w'’.-]*[ \t]+){{0,3}}?({heads})"
             r"(?:[ \t]*\([^()\n:]{1,40}\)|[ \t]*,[^:\n]{1,60}|(?:[ \t]+[A-Za-z][\w'.-]*){1,2})?[ \t]*:)"
         )
         self.qualified_re = re.compile(qualified, re.IGNORECASE)

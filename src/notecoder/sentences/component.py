@@ -43,6 +43,7 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         self._colon = strings.add(":")
         self._period = strings.add(".")
         self._question = strings.add("?")
+        self._openers = _table([strings.add(t) for t in (":", "):", "(", "[", '"', "\u201c", "'")])
         self._paren = strings.add(")")
         self._line_breaks: dict[int, int] = {}  # whitespace token (its ORTH) -> line breaks in it
         self._load_rules(rules)
@@ -86,9 +87,11 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         opens = (
             (previous < 0)
             | _isin(orth[np.maximum(previous, 0)], self._terminal)
-            | (orth[np.maximum(previous, 0)] == self._colon)
+            | _isin(orth[np.maximum(previous, 0)], self._openers)
         )
-        asks = (orth == self._question) & (~glued | _shift(space[before])) & trailing & opens
+        # ... or glued to the word it asks about ("Referral: ?thoracic instability")
+        glued_after = ~trailing & np.append(is_alpha[1:], False)
+        asks = (orth == self._question) & (trailing | glued_after) & opens
         closer = _isin(orth, self._closers) & ~asks
         content = ~(space | closer)
         # next_content[i]: the first content token at or after i (n when none)
