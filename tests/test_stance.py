@@ -208,3 +208,17 @@ def test_a_numbered_form_field_is_the_assessment():
         "2. Date symptoms first appeared: 09/22/2026"
     )
     assert {c.code for c in notecoder.extract(text).codes} == {"M53.9"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What the patient told us: urgent care told her it was cervicobrachial syndrome three weeks ago.",
+        "You kindly referred Imogen under the heading of cervicobrachial syndrome, for eight months of arm heaviness.",
+        # a claimed condition beside the physician's own diagnosis of another part of the spine
+        "Condition claimed on application: Cervicobrachial syndrome, right\nSection B\n"
+        "Diagnosis: L4-5 stenosis with neurogenic claudication.",
+    ],
+)
+def test_another_sources_diagnosis_is_not_the_authors(text):
+    assert not {c.code for c in notecoder.extract(text).codes if c.code.startswith("M53")}

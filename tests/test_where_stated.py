@@ -119,3 +119,28 @@ def test_what_the_patient_denies_and_what_the_plan_will_examine_are_no_exam():
 def test_a_condition_word_in_a_compound_adjective_is_not_the_condition():
     text = "Neck pain. She did 12 weeks of hypermobility-informed physiotherapy for the neck, which helped."
     assert not [f for f in notecoder.extract(text).findings if f.concept == "spinal_instability"]
+
+
+def test_an_empty_checkbox_negates_what_it_labels_and_a_ticked_one_does_not():
+    text = (
+        "Pain location: low back; left leg\n[x] low back pain [ ] neck pain [x] leg pain [ ] bowel/bladder changes\n"
+        "Assessment: low back pain with left-sided sciatica."
+    )
+    findings = {f.text.lower(): f.assertion for f in notecoder.extract(text).findings if f.kind.value != "spinal_level"}
+    assert findings["neck pain"] == "negated" and findings["leg pain"] == "present"
+    assert "M54.2" not in {a.code for a in notecoder.extract(text).alternatives}
+
+
+@pytest.mark.parametrize(
+    ("title", "section"),
+    [
+        ("Dx on original order:", "referral"),
+        ("Condition claimed on application:", "referral"),
+        ("INACTIVATED TODAY", "inactive_problems"),
+        ("1. Primary diagnosis:", "assessment"),
+    ],
+)
+def test_form_and_problem_list_headings(title, section):
+    text = f"Exam: tender over the L4-5 facets.\n{title}\n- Lumbar facet syndrome L4-5, bilateral."
+    finding = next(f for f in notecoder.extract(text).findings if f.concept == "facet_syndrome")
+    assert finding.section == section

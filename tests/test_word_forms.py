@@ -137,3 +137,16 @@ def test_names_with_brackets_and_the_sacroiliac_joint(text, expected):
 
 def test_a_facet_of_another_joint_is_not_the_spine():
     assert not codes("Imp: R lateral patellar facet syndrome (patellofemoral pain with lateral tracking).")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[x] Other: chronic posterior joint syndrome, L4-L5, bilateral", {"M53.86"}),
+        ("Assessment colon right L4 5 faucet joint syndrome period.", {"M53.86"}),
+        ("Impression colon lumbo sacral in stability at L5 S1 comma mechanical period.", {"M53.2X7"}),
+        ("Dx: M53.87 - Left L5-S1 posterior element (facet) syndrome", {"M53.87"}),
+    ],
+)
+def test_round_five_forms(text, expected):
+    assert codes(text) == expected

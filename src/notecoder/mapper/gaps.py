@@ -60,7 +60,10 @@ def _neuro_exam(draft: Draft, facts: Facts) -> list[Finding] | None:
     exams, told = facts.rules.exam_concepts, facts.rules.history_sections
     examined = (Assertion.PRESENT, Assertion.NEGATED)  # "no clonus" is an exam; "will examine" is not
     documented = any(
-        f.value and f.concept in exams and f.section not in told and f.assertion in examined
+        f.value
+        and f.concept in exams
+        and f.assertion in examined
+        and not (f.assertion == Assertion.NEGATED and f.section in told)  # "denies weakness" is a report
         for f in facts.note.by_kind[K.NEURO_EXAM]
     )
     return None if documented else draft.evidence

@@ -72,9 +72,10 @@ class NoteIndex:
         return finding.assertion
 
     def adopted(self, finding: Finding) -> bool:
-        """A referral's diagnosis that the author neither rejects nor replaces: no other diagnosis of its part of
-        the spine in the author's assessment ("Referral dx: lumbar instability" beside "A: sacroiliitis" is not
-        taken up; beside "A: as per referral, treating" it is)."""
+        """A referral's diagnosis that the author takes up: restated in the assessment, or an assessment with no spine
+        diagnosis of its own ("A: as per referral, treating"). Not when rejected anywhere, nor beside the author's
+        own diagnosis of its part of the spine ("A: sacroiliitis") or of another part only (a disability form's
+        claimed cervical condition beside the physician's lumbar stenosis)."""
         region, near = self.region(finding), self.rules.region_neighbours.near
         if any(
             f.concept == finding.concept and f.assertion == _NEGATED and near(self.region(f), region)
@@ -82,18 +83,17 @@ class NoteIndex:
         ):
             return False  # "instability NOT demonstrated", wherever the form says it
         concepts = self.rules.concepts
-        for other in self.by_kind[_CONDITION]:
-            concept = concepts.get(other.concept)
-            if (
-                other.assertion == _PRESENT
-                and other.section in ASSESSMENT_SECTIONS
-                and other.concept != finding.concept
-                and concept is not None
-                and concept.role in _DIAGNOSTIC_ROLES | {"pain"}
-                and near(self.region(other), region)
-            ):
-                return False
-        return True
+        authors = [
+            f
+            for f in self.by_kind[_CONDITION]
+            if f.assertion == _PRESENT
+            and f.section in ASSESSMENT_SECTIONS
+            and (concept := concepts.get(f.concept)) is not None
+            and concept.role in _DIAGNOSTIC_ROLES | {"pain"}
+        ]
+        if any(f.concept == finding.concept and near(self.region(f), region) for f in authors):
+            return True
+        return not authors
 
     def rejected(self, finding: Finding) -> bool:
         """The author rejects or resolves the diagnosis ('I do not think this is facet syndrome', 'referral

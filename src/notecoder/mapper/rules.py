@@ -281,7 +281,7 @@ class MapperRules(RulesFile):
     exam_concepts: frozenset[str]
     not_imaging_concepts: frozenset[str]
     history_sections: frozenset[str] = frozenset()
-    """Sections where the patient tells ("no weakness" in the history): what they deny there is no exam."""
+    """Sections where the patient tells: what they deny there ("no new weakness") is a report, not an exam."""
     """Studies found as imaging that do not answer imaging-not-documented (an EMG shows no structure)."""
     region_lenders: dict[str, frozenset[str]] = {}
     """A condition written without its region takes the one region these other concepts of the note name ('back

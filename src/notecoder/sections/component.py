@@ -70,17 +70,21 @@ class SectionStage(SavedRules[SectionRules]):
         self.qualified: dict[str, int] = {}
         """Head words of `title_words`, by their words: a title that qualifies one ("Diagnoses (billing block):",
         "Clinician's assessment, as said in the room:") is that head's section."""
-        self.others: dict[str, tuple[frozenset[str], int | None]] = {}
-        """Per head: the words that make it someone else's, and the section it is then (None: no title)."""
+        self.others: dict[str, list[tuple[frozenset[str], int]]] = {}
+        """Per head: the words that make it another section's, and that section's title key."""
         for words in rules.title_words:
             self.qualified.update((head, titled[head]) for head in words.heads if head in titled)
-            others = next((s.titles[0] for s in rules.sections if s.category == words.others), None)
-            others_key = titled.get(others) if others else None
-            self.others.update((head, (frozenset(words.not_before), others_key)) for head in words.heads)
+            others = [
+                (frozenset(marks), titled[first])
+                for category, marks in words.others.items()
+                for first in (next(s.titles[0] for s in rules.sections if s.category == category),)
+                if first in titled
+            ]
+            self.others.update((head, others) for head in words.heads)
         heads = "|".join(sorted(map(re.escape, self.qualified), key=len, reverse=True))
         qualified = (
             rf"[ \t]*(?:\d{{1,2}}[.)][ \t]*)?((?:[A-Za-z][\w'’.-]*[ \t]+){{0,3}}?({heads})"
-            r"(?:[ \t]*\([^()\n:]{1,40}\)|[ \t]*,[^:\n]{1,60}|(?:[ \t]+[A-Za-z][\w'.-]*){1,2})?[ \t]*:)"
+            r"(?:[ \t]*\([^()\n:]{1,40}\)|[ \t]*,[^:\n]{1,60}|(?:[ \t]+[A-Za-z][\w'.-]*){1,4})?[ \t]*:)"
         )
         self.qualified_re = re.compile(qualified, re.IGNORECASE)
         self.after_break_qualified_re = re.compile(rf"\n{qualified}", re.IGNORECASE)
@@ -151,10 +155,10 @@ class SectionStage(SavedRules[SectionRules]):
         for match in (*((first,) if first else ()), *self.after_break_qualified_re.finditer(text)):
             head = match.group(2).lower()
             key = self.qualified.get(head)
-            not_before, others = self.others.get(head, (frozenset(), None))
             qualifiers = text[match.start(1) : match.start(2)] + " " + text[match.end(2) : match.end(1)]
-            if not not_before.isdisjoint(re.findall(r"[\w']+", qualifiers.lower())):
-                key = others  # "Diagnoses (treating physician, per records):" is someone else's
+            words = set(re.findall(r"[\w']+", qualifiers.lower()))
+            # "Diagnoses (treating physician, per records):" is the records', "Dx on original order:" the referral's
+            key = next((other for marks, other in self.others.get(head, ()) if not marks.isdisjoint(words)), key)
             span = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
             if key is not None and span is not None:
                 found.append((key, span.start, span.end))

@@ -16,11 +16,10 @@ class _TitleWords(RulesModel):
     category: str
     heads: tuple[str, ...]
     before: tuple[str, ...] = ()
-    not_before: tuple[str, ...] = ()
-    """Words, before the head or in its qualifier, that make it someone else's ("Diagnoses (treating physician, per
-    records):" is not the author's assessment)."""
-    others: str | None = None
-    """The section of a head qualified as someone else's (the records reviewed); none: not a title."""
+    others: dict[str, tuple[str, ...]] = {}
+    """Per section, the words that, before the head or in its qualifier, make it that section's rather than the
+    author's ("Diagnoses (treating physician, per records):" is the records', "Dx on original order:" the
+    referral's)."""
     after: tuple[str, ...] = ()
 
     def titles(self) -> list[str]:
