@@ -222,3 +222,25 @@ def test_a_numbered_form_field_is_the_assessment():
 )
 def test_another_sources_diagnosis_is_not_the_authors(text):
     assert not {c.code for c in notecoder.extract(text).codes if c.code.startswith("M53")}
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        ("A: R C2-3 facet syndrome - PROVISIONAL.", Stance.UNCERTAIN),
+        ("I'm inclined to think this is facet-mediated pain at C5-6, pending a pair of medial branch blocks.",
+         Stance.UNCERTAIN),
+        ("Bilateral L4-5 facet-mediated pain is the hypothesis this block series is meant to test.", Stance.UNCERTAIN),
+        ("C5-6 instability neither established nor excluded - dynamic radiographs recommended.", Stance.UNCERTAIN),
+        ("If a fusion were done, years from now she might develop a thoracolumbar junction syndrome.",
+         Stance.HYPOTHETICAL),
+        ("His chiropractor's records carry a diagnosis of L4-5 segmental instability.", Stance.REFERRAL_ONLY),
+        ("Referred by his chiropractor whose letter says lumbosacral facet syndrome.", Stance.REFERRAL_ONLY),
+        ("I reviewed him fourteen months after T8-9 radiofrequency denervation for his thoracic facet syndrome.",
+         Stance.HISTORICAL),
+    ],
+)  # fmt: skip
+def test_round_six_wordings(text, stance):
+    findings = [f for f in notecoder.extract(text).findings if f.kind.value == "condition"]
+    assert stance in {f.stance for f in findings}
+    assert not {c.code for c in notecoder.extract(text).codes if c.code.startswith("M53")}

@@ -84,7 +84,7 @@ class SectionStage(SavedRules[SectionRules]):
         heads = "|".join(sorted(map(re.escape, self.qualified), key=len, reverse=True))
         qualified = (
             rf"[ \t]*(?:\d{{1,2}}[.)][ \t]*)?((?:[A-Za-z][\w'’.-]*[ \t]+){{0,3}}?({heads})"
-            r"(?:[ \t]*\([^()\n:]{1,40}\)|[ \t]*,[^:\n]{1,60}|(?:[ \t]+[A-Za-z][\w'.-]*){1,4})?[ \t]*:)"
+            r"(?:[ \t]*\([^()\n:]{1,40}\)|[ \t]*,[^:\n]{1,60}|(?:[ \t]+[A-Za-z][\w'./-]*){1,4})?[ \t]*:)"
         )
         self.qualified_re = re.compile(qualified, re.IGNORECASE)
         self.after_break_qualified_re = re.compile(rf"\n{qualified}", re.IGNORECASE)
