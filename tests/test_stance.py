@@ -40,9 +40,9 @@ def mention(text: str, concept: str, setting: str = "outpatient"):
         ("My leading hypothesis is C1/2 instability; flexion-extension films requested.",
          "spinal_instability", Stance.UNCERTAIN, "leading hypothesis"),
         # referral-only: the referral's diagnosis, which this author reports and does not take up
-        ("You kindly referred Callum, a joiner, with a diagnosis of thoracolumbar junction syndrome and asked "
+        ("You kindly referred Callum, a joiner, with a query of thoracolumbar junction syndrome and asked "
          "whether anything inflammatory was going on.", "thoracolumbar_junction_syndrome", Stance.REFERRAL_ONLY,
-         "referred Callum, a joiner, with a diagnosis of"),
+         "with a query of"),
         ("I saw Mr Reyes at your request with a referral diagnosis of lumbar instability.",
          "spinal_instability", Stance.REFERRAL_ONLY, "referral diagnosis of"),
     ],
@@ -62,7 +62,7 @@ def test_each_mention_has_its_stance_and_the_cue_that_set_it(text, concept, stan
         "A: LBP. ? L5-S1 instability.\nP: flex/ext films ordered.",
         "Prior authorization. Clinical indication: suspected bilateral lumbar facet-mediated pain, to be confirmed "
         "or excluded by this diagnostic block. Facet syndrome not yet established.",
-        "You kindly referred Callum with a diagnosis of thoracolumbar junction syndrome. From a rheumatological "
+        "You kindly referred Callum with a query of thoracolumbar junction syndrome. From a rheumatological "
         "standpoint this is non-specific low back pain.",
         "The C5-6 segmental instability the fusion was done for is now behind her.",
     ],
