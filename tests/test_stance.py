@@ -236,8 +236,6 @@ def test_another_sources_diagnosis_is_not_the_authors(text):
          Stance.HYPOTHETICAL),
         ("His chiropractor's records carry a diagnosis of L4-5 segmental instability.", Stance.REFERRAL_ONLY),
         ("Referred by his chiropractor whose letter says lumbosacral facet syndrome.", Stance.REFERRAL_ONLY),
-        ("I reviewed him fourteen months after T8-9 radiofrequency denervation for his thoracic facet syndrome.",
-         Stance.HISTORICAL),
     ],
 )  # fmt: skip
 def test_round_six_wordings(text, stance):
