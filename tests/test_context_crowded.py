@@ -1,26 +1,15 @@
 """A sentence crowded with ConText cues (a flattened export, a template's negation list with no full stop) is taken
 in windows so that ConText stays linear: what it asserts is still what medSpaCy's ConText asserts."""
 
-from medspacy.context import ConText
-
-from notecoder.context import SentenceConText
 from notecoder.context.component import CROWDED_CUES
 from notecoder.pipeline import load
+from tests.stock_context import stock_pipeline
 
 ROUND = "no neck pain, denies arm numbness, possible cervical radiculopathy, history of lumbar strain, "
 
 
-def stock_pipeline():
-    stock = load()
-    pipe = stock.get_pipe("notecoder_context")
-    assert isinstance(pipe, SentenceConText)
-    pipe.__class__ = type("StockConText", (ConText,), {})
-    pipe.prune_on_modifier_overlap = pipe._ConText__matcher._prune = True
-    return stock
-
-
 def assertions(nlp, text):
-    return [(f.text, f.start, f.assertion.value) for f in nlp(text)._.findings]
+    return [(f.text, f.start, f.assertion.value) for f in nlp(text)._.notecoder_findings]
 
 
 def test_a_crowded_sentence_asserts_what_stock_context_asserts():

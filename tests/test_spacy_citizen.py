@@ -187,17 +187,17 @@ def test_kept_targets_stay_for_medspacys_dependency_view():
 def test_span_values_are_what_spacys_underscore_reads_and_writes():
     """The stages read and write span extensions straight in user_data (`span_values`); spaCy's `span._` must see
     the same values, for every target of a note, so that a spaCy that stores them otherwise fails here."""
-    from notecoder.doc_keys import TARGETS_KEY
+    from notecoder.doc_keys import MODIFIERS_EXTENSION, TARGET_RULE_EXTENSION, TARGETS_KEY
     from notecoder.span_values import set_span_value, span_value
 
     nlp = notecoder.load()
     nlp.get_pipe("notecoder_findings").keep_targets = True
     doc = nlp("Denies numbness. A: cervical facet syndrome C5-6, no radiculopathy. Hx of lumbar fusion.")
     targets = list(doc.spans[TARGETS_KEY])
-    assert targets and any(span_value(s, "modifiers") for s in targets)
+    assert targets and any(span_value(s, MODIFIERS_EXTENSION) for s in targets)
     for span in targets:
-        assert span_value(span, "target_rule") is span._.target_rule is not None
-        assert span_value(span, "modifiers") == span._.modifiers
+        assert span_value(span, TARGET_RULE_EXTENSION) is span._.notecoder_target_rule is not None
+        assert span_value(span, MODIFIERS_EXTENSION) == span._.notecoder_modifiers == span._.modifiers
     untouched = doc[0:1]
     assert span_value(untouched, "modifiers") == untouched._.modifiers == ()
     set_span_value(untouched, "modifiers", ("x",))

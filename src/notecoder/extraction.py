@@ -35,7 +35,7 @@ def extract_rules(text: str, setting: Setting | str = Setting.OUTPATIENT) -> Not
         return NoteResult(setting=setting).with_text(text)
     check_length(text)
     doc = for_note()(text)
-    findings = doc._.findings
+    findings = doc._.notecoder_findings
     proposal = propose(findings, setting.value, assessed=assessed(doc, ASSESSMENT_SECTIONS))
     result = NoteResult(
         setting=setting,

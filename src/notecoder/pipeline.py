@@ -26,7 +26,7 @@ TOKENIZER = {"@tokenizers": "notecoder.NoteTokenizer.v1"}
 
 
 def load() -> Language:
-    """A fresh `Language` with notecoder's components; `doc._.findings` holds the typed findings.
+    """A fresh `Language` with notecoder's components; `doc._.notecoder_findings` holds the typed findings.
 
     A spaCy pipeline like any other: `nlp.to_disk(path)` then `spacy.load(path)` rebuilds it in another process
     (the components and the tokenizer are entry points of the installed package)."""

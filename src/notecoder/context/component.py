@@ -24,16 +24,18 @@ from collections import defaultdict
 from medspacy.context import ConText, ConTextGraph, ConTextModifier
 from medspacy.context.context import DEFAULT_ATTRIBUTES
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from notecoder.context.rules import ContextRules, medspacy_context_rules
-from notecoder.doc_keys import TARGETS_KEY
+from notecoder.doc_keys import MODIFIERS_EXTENSION, TARGETS_KEY
 from notecoder.overlaps import prune_overlapping
 from notecoder.rules_disk import SavedRules
 from notecoder.sentences.bounds import sentence_bounds
-from notecoder.span_values import set_span_value, span_value
+from notecoder.span_values import plain_extension, set_span_value, span_value
 from notecoder.stance import stance_rules
 from notecoder.targets import FINDING_KINDS, MODIFIER_KINDS, rule_matches
+
+Span.set_extension(MODIFIERS_EXTENSION, default=(), force=True)
 
 CROWDED_CUES = 48
 WINDOW_TOKENS = 64
@@ -104,8 +106,12 @@ class SentenceConText(ConText, SavedRules[ContextRules]):
                     modifier._scope_start, modifier._scope_end = scope_start, scope_end
                 graph.apply_modifiers()
                 edges += graph.edges
+        medspacys = plain_extension(Span, "modifiers")  # medSpaCy's own name: written unless a host took it
         for target, modifier in edges:
-            set_span_value(target, "modifiers", (*span_value(target, "modifiers"), modifier))
+            modifiers = (*span_value(target, MODIFIERS_EXTENSION), modifier)
+            set_span_value(target, MODIFIERS_EXTENSION, modifiers)
+            if medspacys:
+                set_span_value(target, "modifiers", modifiers)
         if self.context_attributes_mapping:
             self.set_context_attributes(edges)
         doc._.context_graph = ConTextGraph(targets=spans, modifiers=all_modifiers, edges=edges)

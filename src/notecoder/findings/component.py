@@ -17,7 +17,16 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from notecoder.doc_keys import FINDINGS_KEY, TARGETS_KEY
+from notecoder.doc_keys import (
+    FINDING_ATTRIBUTES,
+    FINDING_EXTENSION,
+    FINDINGS_EXTENSION,
+    FINDINGS_KEY,
+    MODIFIERS_EXTENSION,
+    SECTIONS_EXTENSION,
+    TARGET_RULE_EXTENSION,
+    TARGETS_KEY,
+)
 from notecoder.doctext import forget_note_text, note_text
 from notecoder.findings.durations import duration_days, iso_duration, onset_year
 from notecoder.findings.rules import FindingRules
@@ -38,7 +47,7 @@ _SPINAL_LEVEL, _CONDITION, _IMAGING = FindingKind.SPINAL_LEVEL, FindingKind.COND
 _CHRONICITY, _NEURO_EXAM, _TRAUMA = FindingKind.CHRONICITY, FindingKind.NEURO_EXAM, FindingKind.TRAUMA
 _PRESENT, _POSSIBLE, _NEGATED = Assertion.PRESENT, Assertion.POSSIBLE, Assertion.NEGATED
 _KINDS = {kind.value: kind for kind in FindingKind}
-_STAGE_VALUES = frozenset({"target_rule", MATCH_TEXT})
+_STAGE_VALUES = frozenset({TARGET_RULE_EXTENSION, MODIFIERS_EXTENSION, MATCH_TEXT})
 """`FindingKind(label)` by lookup."""
 
 _LEVEL_TOKEN = re.compile(r"^(?:[ctls]-?\d{1,2}|occ|occiput|\d{1,2})$")
@@ -169,7 +178,7 @@ def _around(spans: list, start: int) -> list:
 
 
 class FindingBuilder(SavedRules[FindingRules]):
-    """The last stage: typed findings in `doc._.findings` and as spans (`doc.spans[span_key]`, `doc.ents`).
+    """The last stage: typed findings in `doc._.notecoder_findings` and as spans (`doc.spans[span_key]`, `doc.ents`).
 
     Unless `keep_targets`, it then drops what only the stages needed (the raw target group, its rule objects,
     ConText's graph), so that the Doc serializes: `doc.to_bytes()`, `DocBin`, `nlp.pipe(n_process=2)`."""
@@ -254,7 +263,7 @@ class FindingBuilder(SavedRules[FindingRules]):
         section_categories: list[str | None] = []
         section_titles: list[tuple[int, int]] = []
         title_tokens: set[int] = set()
-        for section in doc._.sections:
+        for section in doc._.notecoder_sections or ():
             section_starts.append(section.title_start)
             section_categories.append(section.category)
             title = doc[section.title_start : section.title_end]
@@ -270,7 +279,7 @@ class FindingBuilder(SavedRules[FindingRules]):
         titles, kept_in_titles = note.title_tokens, self.rules.title_kinds_kept
         for span in spans:
             kind, start, end = span.label_, span.start, span.end
-            rule = span_value(span, "target_rule")
+            rule = span_value(span, TARGET_RULE_EXTENSION)
             meta = rule.metadata
             if kind == "exclusion":
                 note.excluded_tokens.update(range(start, end))
@@ -301,7 +310,7 @@ class FindingBuilder(SavedRules[FindingRules]):
     def _assertion(self, span: Span, kind: str, note: _Note) -> tuple[Assertion, AssertionCause | None]:
         """The finding's assertion and what set it: the first stance class of the ConText cues that reach it, else
         its section's."""
-        modifiers = span_value(span, "modifiers")
+        modifiers = span_value(span, MODIFIERS_EXTENSION)
         cause: AssertionCause | None = None
         found = None
         if modifiers:
@@ -647,7 +656,7 @@ class FindingBuilder(SavedRules[FindingRules]):
 
 def release_stage_data(doc: Doc, targets_key: str) -> None:
     """Drop what only the stages needed and cannot be serialized: the raw target spans (their helper labels too)
-    with medSpaCy's rule objects on them, ConText's graph of spans, and the cached note text. ConText's modifiers and
+    with medSpaCy's rule objects on them, ConText's graph of spans and the cached note text. ConText's modifiers and
     flags stay, shared by the finding spans of the same words (`span._.is_negated`, `span._.modifiers`)."""
     if targets_key in doc.spans:
         del doc.spans[targets_key]
@@ -662,7 +671,7 @@ def _finding_of(span: Span) -> Finding | None:
     return next(
         (
             f
-            for f in span.doc._.findings
+            for f in span.doc._.notecoder_findings
             if f.start == span.start_char and f.end == span.end_char and f.kind == span.label_
         ),
         None,
@@ -694,21 +703,25 @@ def _decode_finding(obj, chain=None):
     return obj if chain is None else chain(obj)
 
 
-if not Doc.has_extension("notecoder_findings"):
-    Doc.set_extension("notecoder_findings", default=())  # stored; a list once read back from bytes
+# notecoder's own names, registered whatever a host did with them (`force`: the names are notecoder's)
+Doc.set_extension(FINDINGS_EXTENSION, default=(), force=True)  # stored; a list once read back from bytes
+Span.set_extension(FINDING_EXTENSION, getter=_finding_of, force=True)
+for _name in FINDING_ATTRIBUTES:
+    Span.set_extension(f"{FINDING_EXTENSION}_{_name}", getter=_attribute(_name), force=True)
+# the short names of earlier releases, only where no one else took them: nothing of notecoder's reads them
 if not Doc.has_extension("findings"):
     Doc.set_extension("findings", getter=lambda doc: tuple(doc._.notecoder_findings))
 if not Span.has_extension("finding"):
     Span.set_extension("finding", getter=_finding_of)
-for _name in ("kind", "assertion", "concept", "region", "value"):
+for _name in FINDING_ATTRIBUTES:
     if not Span.has_extension(f"finding_{_name}"):
         Span.set_extension(f"finding_{_name}", getter=_attribute(_name))
 
 
 @Language.factory(
     "notecoder_findings",
-    assigns=["doc._.findings", "doc.spans", "doc.ents"],
-    requires=["doc.spans", "doc._.sections"],
+    assigns=[f"doc._.{FINDINGS_EXTENSION}", "doc.spans", "doc.ents"],
+    requires=["doc.spans", f"doc._.{SECTIONS_EXTENSION}"],
     default_config={"rules": None, "targets_key": TARGETS_KEY, "span_key": FINDINGS_KEY, "keep_targets": False},
 )
 def make_findings(

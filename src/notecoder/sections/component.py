@@ -1,4 +1,5 @@
-"""Sections: titles (data) found in one PhraseMatcher pass, as medSpaCy `Section`s in `doc._.sections`.
+"""Sections: titles (data) found in one PhraseMatcher pass, as medSpaCy `Section`s in `doc._.notecoder_sections` (and
+medSpaCy's own `doc._.sections`, unless a host program registered that name for its own).
 
 This does what medSpaCy's Sectionizer does for flat (non-nested) titles, without setting `token._.section` on
 every token, which cost more than finding the titles; medSpaCy's section tooling reads the same `Section`s."""
@@ -8,15 +9,27 @@ import notecoder.medspacy_import  # noqa: F401  (medSpaCy without its process-wi
 import re
 from itertools import islice
 
+import medspacy
 from medspacy.section_detection import Section, SectionRule
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from notecoder.doc_keys import SECTIONS_EXTENSION
 from notecoder.doctext import note_text
 from notecoder.misreadings import misread_forms
 from notecoder.rules_disk import SavedRules
 from notecoder.sections.rules import SectionRules, all_sections
+
+Doc.set_extension(SECTIONS_EXTENSION, default=None, force=True)
+_MEDSPACY_SECTIONS = medspacy.get_doc_extensions()["sections"]
+
+
+def _medspacys_sections() -> bool:
+    """`doc._.sections` is medSpaCy's (its plain list default), not a name a host registered for its own."""
+    extension = Doc.get_extension("sections")
+    return extension is not None and extension == (_MEDSPACY_SECTIONS.get("default"), None, None, None)
+
 
 _UNTITLED = SectionRule(literal="", category="untitled")
 """The rule of the text before the first title (its category stays None): medSpaCy 1.3.1 cannot read a Section
@@ -95,7 +108,9 @@ class SectionStage(SavedRules[SectionRules]):
         for i, (key, start, end) in enumerate(titles):
             body_end = titles[i + 1][1] if i + 1 < len(titles) else len(doc)
             sections.append(Section(categories[i], start, end, end, body_end, None, self.rules[key]))
-        doc._.sections = sections
+        doc._.notecoder_sections = sections
+        if _medspacys_sections():
+            doc._.sections = sections
         return doc
 
     def _categories(self, rules: list[SectionRule]) -> list[str]:
@@ -196,7 +211,7 @@ def _start(match: re.Match[str]) -> int:
 _BOUNDARY_MARKS = frozenset({".", ",", ";", ":", "?", "!", ")", "]", "-", "*", "•", "/"})  # "Diagnóstico / Assessment:"
 
 
-@Language.factory("notecoder_sections", assigns=["doc._.sections"], default_config={"rules": None})
+@Language.factory("notecoder_sections", assigns=[f"doc._.{SECTIONS_EXTENSION}"], default_config={"rules": None})
 def make_sections(nlp: Language, name: str, rules: str | None) -> SectionStage:
     """`rules`: a section rules file to use instead of the package's."""
     return SectionStage(nlp, rules)
@@ -205,7 +220,7 @@ def make_sections(nlp: Language, name: str, rules: str | None) -> SectionStage:
 def assessed(doc: Doc, categories: frozenset[str], min_words: int = 3) -> bool:
     """The note has an assessment of its author's with words in it, whatever it names: an impression of
     "Sickle cell crisis" says the history's back pain is not today's spine diagnosis, though no finding is there."""
-    for section in doc._.sections:
+    for section in doc._.notecoder_sections or ():
         if section.category in categories:
             words = (token for token in doc[section.body_start : section.body_end] if token.is_alpha)
             if sum(1 for _ in islice(words, min_words)) == min_words:

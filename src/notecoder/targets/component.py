@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from notecoder.doc_keys import TARGETS_KEY
+from notecoder.doc_keys import TARGET_RULE_EXTENSION, TARGETS_KEY
 from notecoder.doctext import note_text
 from notecoder.overlaps import prune_overlapping
 from notecoder.result import FindingKind
@@ -29,8 +29,9 @@ from notecoder.targets.rules import TargetGroup, TargetRules, expanded_rules
 
 MATCH_TEXT = "notecoder_match_text"
 """A regex finding's whole match when its span is a part of it ('VAS 8/10 ... now (?P<span>4/10)')."""
-if not Span.has_extension(MATCH_TEXT):
-    Span.set_extension(MATCH_TEXT, default=None)
+Span.set_extension(MATCH_TEXT, default=None, force=True)
+Span.set_extension(TARGET_RULE_EXTENSION, default=None, force=True)
+"""Each raw target's rule, in notecoder's name: medSpaCy's `span._.target_rule` may be a host program's."""
 
 AnchorHits = dict[str | tuple, list[tuple[int, int]]]
 """A note's anchor occurrences by anchor (a string, or "re:" and a pattern), and the windows around them by a rule's
@@ -272,7 +273,7 @@ class TargetStage(SavedRules[TargetRules]):
         for key, start, end in self.cased(doc):
             rule = self.cased_rules[key]
             span = Span(doc, start, end, label=rule.category)
-            set_span_value(span, "target_rule", rule)
+            set_span_value(span, TARGET_RULE_EXTENSION, rule)
             spans.append(span)
         text = note_text(doc)
         lower, seen = text.lower(), AnchorHits()
@@ -282,7 +283,7 @@ class TargetStage(SavedRules[TargetRules]):
                 start, end = match.span(regex.span_group)
                 found = doc.char_span(start, end, label=regex.rule.category, alignment_mode="expand")
                 if found is not None:
-                    set_span_value(found, "target_rule", regex.rule)
+                    set_span_value(found, TARGET_RULE_EXTENSION, regex.rule)
                     if regex.span_group:  # the context the span needed, for a value read from all of it
                         set_span_value(found, MATCH_TEXT, match.group(0))
                     spans.append(found)
@@ -295,7 +296,7 @@ class TargetStage(SavedRules[TargetRules]):
         for match_id, start, end in prune_overlapping(rule_matches(self._phrases, doc)):
             rule, label = self._phrase_rules[match_id]
             span = Span(doc, start, end, label=label)
-            set_span_value(span, "target_rule", rule)
+            set_span_value(span, TARGET_RULE_EXTENSION, rule)
             spans.append(span)
         return spans
 
@@ -326,7 +327,7 @@ class TargetStage(SavedRules[TargetRules]):
                 start, end = kept[span.start].i, kept[span.end - 1].i + 1
                 if end - start > len(span):  # it spans a removed break: a match the note's own tokens could not give
                     own = Span(doc, start, end, label=span.label_)
-                    set_span_value(own, "target_rule", span_value(span, "target_rule"))
+                    set_span_value(own, TARGET_RULE_EXTENSION, span_value(span, TARGET_RULE_EXTENSION))
                     spans.append(own)
         return spans
 
