@@ -204,3 +204,31 @@ def test_span_values_are_what_spacys_underscore_reads_and_writes():
     assert untouched._.modifiers == ("x",)
     with pytest.raises(ValueError, match="not registered"):
         span_value(untouched, "no_such_extension")
+
+
+def test_the_findings_take_section_assertions_from_the_sections_stage_in_use(tmp_path):
+    """The assertion a section lends its findings is what the pipeline's own sections stage was configured with (it
+    travels on the Doc), not what the package's rules file says."""
+    from notecoder.sections import section_rules
+
+    rules = section_rules().model_dump(mode="json")
+    rules["sections"].append({"category": "chart_excerpt", "titles": ["chart excerpt"]})
+    rules["assertions"]["chart_excerpt"] = "historical"
+    path = tmp_path / "sections.json"
+    path.write_text(json.dumps(rules), encoding="utf-8")
+    text = "Chart excerpt: lumbar facet syndrome."
+    nlp = notecoder.load()
+    nlp.replace_pipe("notecoder_sections", "notecoder_sections", config={"rules": str(path)})
+    finding = nlp(text)._.notecoder_findings[0]
+    assert (finding.concept, finding.section, finding.assertion) == ("facet_syndrome", "chart_excerpt", "historical")
+    assert finding.assertion_cause is not None and finding.assertion_cause.source == "section"
+    assert finding.assertion_cause.text == "Chart excerpt:"
+    # the package's pipeline is untouched, and a saved copy of the configured one keeps its sections' assertions
+    shipped = notecoder.load()(text)._.notecoder_findings[0]
+    assert (shipped.section, shipped.assertion) == (None, Assertion.PRESENT)
+    nlp.to_disk(tmp_path / "pipeline")
+    path.unlink()
+    assert spacy.load(tmp_path / "pipeline")(text)._.notecoder_findings == (finding,)
+    # the stage's data is dropped with the rest once the findings are built: the Doc serializes as before
+    doc = nlp(text)
+    assert not doc.has_extension("notecoder_section_assertions") or doc._.notecoder_section_assertions is None

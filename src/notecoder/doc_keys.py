@@ -18,6 +18,9 @@ FINDING_ATTRIBUTES = ("kind", "assertion", "concept", "region", "value")
 SECTIONS_EXTENSION = "notecoder_sections"
 """`doc._.notecoder_sections`: the note's sections (medSpaCy `Section`s), also in medSpaCy's `doc._.sections` unless
 another program registered that name for its own."""
+SECTION_ASSERTIONS_EXTENSION = "notecoder_section_assertions"
+"""`doc._.notecoder_section_assertions`: the assertion each section category lends its findings, as the sections
+stage's own rules say; left for the findings stage, which drops it."""
 TARGET_RULE_EXTENSION = "notecoder_target_rule"
 """`span._.notecoder_target_rule`: the medSpaCy `TargetRule` a raw target span matched."""
 MODIFIERS_EXTENSION = "notecoder_modifiers"

@@ -23,6 +23,7 @@ from notecoder.doc_keys import (
     FINDINGS_EXTENSION,
     FINDINGS_KEY,
     MODIFIERS_EXTENSION,
+    SECTION_ASSERTIONS_EXTENSION,
     SECTIONS_EXTENSION,
     TARGET_RULE_EXTENSION,
     TARGETS_KEY,
@@ -34,7 +35,6 @@ from notecoder.findings.scores import score_response
 from notecoder.levels import Levels, is_non_spinal, parse_levels, region_groups, vocabulary
 from notecoder.result import Assertion, AssertionCause, Finding, FindingKind, Region, RegionSource
 from notecoder.rules_disk import SavedRules
-from notecoder.sections import section_rules
 from notecoder.sentences.bounds import sentence_bounds
 from notecoder.span_values import span_value
 from notecoder.stance import stance_rules
@@ -104,6 +104,8 @@ class _Note:
     section_titles: list[tuple[int, int]]
     """The character span of each section's title (empty for the untitled opening)."""
     title_tokens: set[int]
+    section_assertions: dict[str, Assertion]
+    """What each section category lends its findings, as the sections stage that found them was told."""
     excluded_tokens: set[int] = field(default_factory=set)
     claimed_tokens: set[int] = field(default_factory=set)
     """Tokens of findings other than levels: a qualifier walk never takes them ("MRI C-spine: C5-6 ...")."""
@@ -196,7 +198,6 @@ class FindingBuilder(SavedRules[FindingRules]):
     ) -> None:
         self.nlp = nlp
         self.targets_key, self.span_key, self.keep_targets = targets_key, span_key, keep_targets
-        self._section_assertions = section_rules().assertions
         self._stances = stance_rules()
         self._stance_classes = self._stances.by_category()
         self._stance_order = {cls.stance: i for i, cls in enumerate(self._stances.classes)}
@@ -269,9 +270,9 @@ class FindingBuilder(SavedRules[FindingRules]):
             title = doc[section.title_start : section.title_end]
             section_titles.append((title.start_char, title.end_char))
             title_tokens.update(range(section.title_start, section.title_end))
-        return _Note(
-            doc, sentence_starts, sentence_chars, section_starts, section_categories, section_titles, title_tokens
-        )
+        assertions = doc._.notecoder_section_assertions or {}
+        return _Note(doc, sentence_starts, sentence_chars, section_starts, section_categories, section_titles,
+                     title_tokens, assertions)  # fmt: skip
 
     def _drafts(self, note: _Note, spans) -> list[_Draft]:
         drafts: list[_Draft] = []
@@ -329,7 +330,7 @@ class FindingBuilder(SavedRules[FindingRules]):
                 return _PRESENT, None  # "Plan: continue PT": a treatment under way, not a plan
             section = note.section_of(span.start) or ""
             by_kind = self.rules.section_kind_assertions.get(section)
-            default = self._section_assertions.get(section, _PRESENT)
+            default = note.section_assertions.get(section, _PRESENT)
             # the kind's label finds its FindingKind key (a StrEnum) without building the enum member
             assertion = by_kind.get(kind, default) if by_kind else default  # type: ignore[call-overload]
             if assertion != _PRESENT:
@@ -656,14 +657,16 @@ class FindingBuilder(SavedRules[FindingRules]):
 
 def release_stage_data(doc: Doc, targets_key: str) -> None:
     """Drop what only the stages needed and cannot be serialized: the raw target spans (their helper labels too)
-    with medSpaCy's rule objects on them, ConText's graph of spans and the cached note text. ConText's modifiers and
-    flags stay, shared by the finding spans of the same words (`span._.is_negated`, `span._.modifiers`)."""
+    with medSpaCy's rule objects on them, ConText's graph of spans, the sections' assertions and the cached note
+    text. ConText's modifiers and flags stay, shared by the finding spans of the same words (`span._.is_negated`,
+    `span._.modifiers`)."""
     if targets_key in doc.spans:
         del doc.spans[targets_key]
     for key in [k for k in doc.user_data if isinstance(k, tuple) and len(k) == 4 and k[1] in _STAGE_VALUES]:
         del doc.user_data[key]
     if Doc.has_extension("context_graph"):
         doc._.context_graph = None
+    doc._.notecoder_section_assertions = None
     forget_note_text(doc)
 
 
@@ -721,7 +724,7 @@ for _name in FINDING_ATTRIBUTES:
 @Language.factory(
     "notecoder_findings",
     assigns=[f"doc._.{FINDINGS_EXTENSION}", "doc.spans", "doc.ents"],
-    requires=["doc.spans", f"doc._.{SECTIONS_EXTENSION}"],
+    requires=["doc.spans", f"doc._.{SECTIONS_EXTENSION}", f"doc._.{SECTION_ASSERTIONS_EXTENSION}"],
     default_config={"rules": None, "targets_key": TARGETS_KEY, "span_key": FINDINGS_KEY, "keep_targets": False},
 )
 def make_findings(

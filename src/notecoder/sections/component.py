@@ -15,13 +15,14 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from notecoder.doc_keys import SECTIONS_EXTENSION
+from notecoder.doc_keys import SECTION_ASSERTIONS_EXTENSION, SECTIONS_EXTENSION
 from notecoder.doctext import note_text
 from notecoder.misreadings import misread_forms
 from notecoder.rules_disk import SavedRules
 from notecoder.sections.rules import SectionRules, all_sections
 
 Doc.set_extension(SECTIONS_EXTENSION, default=None, force=True)
+Doc.set_extension(SECTION_ASSERTIONS_EXTENSION, default=None, force=True)
 _MEDSPACY_SECTIONS = medspacy.get_doc_extensions()["sections"]
 
 
@@ -47,6 +48,9 @@ class SectionStage(SavedRules[SectionRules]):
     def _build(self, rules: SectionRules) -> None:
         nlp = self.nlp
         self.pasted = rules.pasted_reports
+        self.assertions = dict(rules.assertions)
+        """The assertion each category lends the findings under it: left on each Doc for the findings stage, so
+        that a pipeline's own section rules, not the package's, say it."""
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.rules: dict[int, SectionRule] = {}
         bare: dict[str, int] = {}
@@ -109,6 +113,7 @@ class SectionStage(SavedRules[SectionRules]):
             body_end = titles[i + 1][1] if i + 1 < len(titles) else len(doc)
             sections.append(Section(categories[i], start, end, end, body_end, None, self.rules[key]))
         doc._.notecoder_sections = sections
+        doc._.notecoder_section_assertions = self.assertions
         if _medspacys_sections():
             doc._.sections = sections
         return doc
@@ -211,7 +216,11 @@ def _start(match: re.Match[str]) -> int:
 _BOUNDARY_MARKS = frozenset({".", ",", ";", ":", "?", "!", ")", "]", "-", "*", "•", "/"})  # "Diagnóstico / Assessment:"
 
 
-@Language.factory("notecoder_sections", assigns=[f"doc._.{SECTIONS_EXTENSION}"], default_config={"rules": None})
+@Language.factory(
+    "notecoder_sections",
+    assigns=[f"doc._.{SECTIONS_EXTENSION}", f"doc._.{SECTION_ASSERTIONS_EXTENSION}"],
+    default_config={"rules": None},
+)
 def make_sections(nlp: Language, name: str, rules: str | None) -> SectionStage:
     """`rules`: a section rules file to use instead of the package's."""
     return SectionStage(nlp, rules)
