@@ -24,3 +24,32 @@ def test_a_long_negation_list_with_no_full_stop_is_negated_to_the_end():
     text = "no neck pain " * 800
     found = assertions(load(), text)
     assert len(found) == 800 and {a for _, _, a in found} == {"negated"}
+
+
+def test_sentence_context_uses_medspacys_public_api_and_pins_what_it_mirrors():
+    """`SentenceConText` reads no private attribute of medSpaCy; what it repeats of medSpaCy's code is pinned by the
+    source's hash, so a medSpaCy release that changes that code fails here, naming it, instead of drifting."""
+    from notecoder.context.component import SentenceConText, upstream_changes
+
+    assert upstream_changes() == [], "medSpaCy changed code SentenceConText mirrors: carry it over, pin it anew"
+    pipe = load().get_pipe("notecoder_context")
+    assert isinstance(pipe, SentenceConText)
+    assert len(pipe.matcher.rules) == len(pipe.rules)  # ConText.add and our matcher hold the same rules
+    assert pipe.prune_on_modifier_overlap is False
+    import inspect
+
+    import notecoder.context.component as context
+    import notecoder.targets.component as targets
+
+    for module in (context, targets):
+        assert "__matcher" not in inspect.getsource(module) and "_scope_start" not in inspect.getsource(module)
+
+
+def test_rules_added_through_the_component_are_matched():
+    from medspacy.context import ConTextRule
+
+    nlp = load()
+    text = "Zorbly neck pain."
+    assert assertions(nlp, text)[0][2] == "present"
+    nlp.get_pipe("notecoder_context").add(ConTextRule("zorbly", "NEGATED_EXISTENCE", direction="FORWARD"))
+    assert assertions(nlp, text)[0][2] == "negated"
