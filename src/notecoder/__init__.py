@@ -28,12 +28,13 @@ __all__ = [
     "NoteResult",
     "Region",
     "Setting",
+    "displacy_options",
     "extract",
     "load",
 ]
 __version__ = version("notecoder")
 
-_LAZY = {"extract": "notecoder.extraction", "load": "notecoder.pipeline"}
+_LAZY = {"extract": "notecoder.extraction", "load": "notecoder.pipeline", "displacy_options": "notecoder.display"}
 
 
 def __getattr__(name: str):
