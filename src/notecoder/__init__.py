@@ -23,6 +23,7 @@ __all__ = [
     "Alternative",
     "Assertion",
     "CodeProposal",
+    "Coder",
     "Finding",
     "FindingKind",
     "Gap",
@@ -35,7 +36,12 @@ __all__ = [
 ]
 __version__ = version("notecoder")
 
-_LAZY = {"extract": "notecoder.extraction", "load": "notecoder.pipeline", "displacy_options": "notecoder.display"}
+_LAZY = {
+    "Coder": "notecoder.extraction",
+    "extract": "notecoder.extraction",
+    "load": "notecoder.pipeline",
+    "displacy_options": "notecoder.display",
+}
 
 
 def _note_html(text, result):
