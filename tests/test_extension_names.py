@@ -103,3 +103,17 @@ def test_every_extension_notecoder_registers_is_namespaced():
     for names in out.values():
         assert all(name.startswith("notecoder_") or name in old for name in names), out
     assert "notecoder_findings" in out["Doc"] and "notecoder_finding" in out["Span"]
+
+
+def test_a_hosts_plain_sections_with_an_empty_list_default_is_not_written():
+    out = run(
+        f"""
+        import json
+        from spacy.tokens import Doc
+        Doc.set_extension("sections", default=[])  # the host's, before medSpaCy: equal to medSpaCy's, not medSpaCy's
+        import notecoder
+        doc = notecoder.load()({NOTE!r})
+        print(json.dumps({{"sections": doc._.sections, "ours": [s.category for s in doc._.notecoder_sections]}}))
+        """
+    )
+    assert out["sections"] == [] and "assessment" in out["ours"]

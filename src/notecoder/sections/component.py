@@ -27,9 +27,12 @@ _MEDSPACY_SECTIONS = medspacy.get_doc_extensions()["sections"]
 
 
 def _medspacys_sections() -> bool:
-    """`doc._.sections` is medSpaCy's (its plain list default), not a name a host registered for its own."""
+    """`doc._.sections` is medSpaCy's (its own default list object, no getter), not a name a host registered for its
+    own, even with an empty list of its own as default."""
     extension = Doc.get_extension("sections")
-    return extension is not None and extension == (_MEDSPACY_SECTIONS.get("default"), None, None, None)
+    if extension is None or any(part is not None for part in extension[1:]):
+        return False
+    return extension[0] is _MEDSPACY_SECTIONS.get("default")
 
 
 _UNTITLED = SectionRule(literal="", category="untitled")
