@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from notecoder.batch import run_batch
-from notecoder.pipeline import shared
+from notecoder.extraction import default_coder
 
 DEFAULT_INPUT = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "mtsamples" / "mtsamples.csv"
 
@@ -71,7 +71,7 @@ def main() -> None:
         rates: dict[int, float] = {}
         for _ in range(args.rounds):
             for processes in (1, 2):
-                shared.cache_clear()  # one process codes in this one: a fresh pipeline, as a worker has
+                default_coder().discard()  # one process codes in this one: a fresh pipeline, as a worker has
                 summary = run_batch(source, Path(folder) / f"out{processes}.jsonl", processes=processes)
                 rates[processes] = max(rates.get(processes, 0.0), summary.notes_per_second)
                 memory = ", ".join(f"{mb:.0f} MB" for mb in sorted(summary.peak_rss_mb.values()))

@@ -80,7 +80,7 @@ def notecoder_attributes(nlp):
         doc.spans[SPAN_GROUP] = [span]
         context(doc)
         attributes = _attributes(span)
-        section = next((s.category for s in doc._.sections if s.body_start <= span.start < s.body_end), None)
+        section = next((s.category for s in doc._.notecoder_sections if s.body_start <= span.start < s.body_end), None)
         from_section = by_section.get(section or "")
         attributes["historical"] |= from_section == Assertion.HISTORICAL
         attributes["other"] |= from_section == Assertion.FAMILY

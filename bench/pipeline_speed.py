@@ -110,7 +110,7 @@ def stage_times(texts: list[str], repeat: int) -> dict[str, float]:
                 doc = component(doc)
                 now = time.perf_counter()
                 spent[name] += now - clock
-            findings = doc._.findings
+            findings = doc._.notecoder_findings
             proposal = propose(findings)
             clock, now = now, time.perf_counter()
             spent["mapper"] += now - clock

@@ -1,13 +1,12 @@
 """Real transcribed notes nobody on the team wrote: robustness, exact spans, nothing spinal invented."""
 
 import pytest
-from medspacy.context import ConText
 
 import notecoder
 from notecoder import FindingKind
-from notecoder.context import SentenceConText
 from notecoder.pipeline import load
 from tests.conftest import spine_notes
+from tests.stock_context import stock_pipeline
 
 
 @pytest.fixture(scope="module")
@@ -39,13 +38,8 @@ def test_uterine_cervix_notes_have_no_spinal_findings(results):
 def test_per_sentence_context_matches_medspacy_context():
     """`SentenceConText` is an optimisation: it must assert exactly what medSpaCy's ConText asserts."""
     rows = spine_notes()[:60]
-    fast, stock = load(), load()
-    pipe = stock.get_pipe("notecoder_context")
-    assert isinstance(pipe, SentenceConText)
-    pipe.__class__ = type("StockConText", (ConText,), {})
-    # stock ConText prunes overlapping modifiers in its matcher (ours prunes them in SentenceConText)
-    pipe.prune_on_modifier_overlap = pipe._ConText__matcher._prune = True
+    fast, stock = load(), stock_pipeline()
     for row in rows:
-        ours = [(f.start, f.end, f.assertion) for f in fast(row["text"])._.findings]
-        theirs = [(f.start, f.end, f.assertion) for f in stock(row["text"])._.findings]
+        ours = [(f.start, f.end, f.assertion) for f in fast(row["text"])._.notecoder_findings]
+        theirs = [(f.start, f.end, f.assertion) for f in stock(row["text"])._.notecoder_findings]
         assert ours == theirs, row["id"]

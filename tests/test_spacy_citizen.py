@@ -187,20 +187,48 @@ def test_kept_targets_stay_for_medspacys_dependency_view():
 def test_span_values_are_what_spacys_underscore_reads_and_writes():
     """The stages read and write span extensions straight in user_data (`span_values`); spaCy's `span._` must see
     the same values, for every target of a note, so that a spaCy that stores them otherwise fails here."""
-    from notecoder.doc_keys import TARGETS_KEY
+    from notecoder.doc_keys import MODIFIERS_EXTENSION, TARGET_RULE_EXTENSION, TARGETS_KEY
     from notecoder.span_values import set_span_value, span_value
 
     nlp = notecoder.load()
     nlp.get_pipe("notecoder_findings").keep_targets = True
     doc = nlp("Denies numbness. A: cervical facet syndrome C5-6, no radiculopathy. Hx of lumbar fusion.")
     targets = list(doc.spans[TARGETS_KEY])
-    assert targets and any(span_value(s, "modifiers") for s in targets)
+    assert targets and any(span_value(s, MODIFIERS_EXTENSION) for s in targets)
     for span in targets:
-        assert span_value(span, "target_rule") is span._.target_rule is not None
-        assert span_value(span, "modifiers") == span._.modifiers
+        assert span_value(span, TARGET_RULE_EXTENSION) is span._.notecoder_target_rule is not None
+        assert span_value(span, MODIFIERS_EXTENSION) == span._.notecoder_modifiers == span._.modifiers
     untouched = doc[0:1]
     assert span_value(untouched, "modifiers") == untouched._.modifiers == ()
     set_span_value(untouched, "modifiers", ("x",))
     assert untouched._.modifiers == ("x",)
     with pytest.raises(ValueError, match="not registered"):
         span_value(untouched, "no_such_extension")
+
+
+def test_the_findings_take_section_assertions_from_the_sections_stage_in_use(tmp_path):
+    """The assertion a section lends its findings is what the pipeline's own sections stage was configured with (it
+    travels on the Doc), not what the package's rules file says."""
+    from notecoder.sections import section_rules
+
+    rules = section_rules().model_dump(mode="json")
+    rules["sections"].append({"category": "chart_excerpt", "titles": ["chart excerpt"]})
+    rules["assertions"]["chart_excerpt"] = "historical"
+    path = tmp_path / "sections.json"
+    path.write_text(json.dumps(rules), encoding="utf-8")
+    text = "Chart excerpt: lumbar facet syndrome."
+    nlp = notecoder.load()
+    nlp.replace_pipe("notecoder_sections", "notecoder_sections", config={"rules": str(path)})
+    finding = nlp(text)._.notecoder_findings[0]
+    assert (finding.concept, finding.section, finding.assertion) == ("facet_syndrome", "chart_excerpt", "historical")
+    assert finding.assertion_cause is not None and finding.assertion_cause.source == "section"
+    assert finding.assertion_cause.text == "Chart excerpt:"
+    # the package's pipeline is untouched, and a saved copy of the configured one keeps its sections' assertions
+    shipped = notecoder.load()(text)._.notecoder_findings[0]
+    assert (shipped.section, shipped.assertion) == (None, Assertion.PRESENT)
+    nlp.to_disk(tmp_path / "pipeline")
+    path.unlink()
+    assert spacy.load(tmp_path / "pipeline")(text)._.notecoder_findings == (finding,)
+    # the stage's data is dropped with the rest once the findings are built: the Doc serializes as before
+    doc = nlp(text)
+    assert not doc.has_extension("notecoder_section_assertions") or doc._.notecoder_section_assertions is None

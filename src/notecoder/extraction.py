@@ -1,9 +1,19 @@
-"""`extract(text)`: the library's front door."""
+"""`extract(text)`: the library's front door, and the `Coder` behind it.
 
-from notecoder.mapper import ASSESSMENT_SECTIONS, propose
-from notecoder.pipeline import MAX_NOTE_CHARS, for_note
+A `Coder` holds everything coding a note needs in one process: the spaCy pipeline (built on first use, rebuilt
+after `recycle_after` notes and when discarded), the mapper and the confidence model. `extract()` codes with the
+process's default coder; a batch worker, a service extraction process and a Spark executor each code through the
+coder they are handed (by default that same one), and nothing else keeps coding state in a module."""
+
+import gc
+from functools import cache
+
+from spacy.language import Language
+
+from notecoder.mapper import ASSESSMENT_SECTIONS, Mapper, default_mapper
+from notecoder.pipeline import MAX_NOTE_CHARS, RECYCLE_AFTER, load
 from notecoder.result import NoteResult, Setting
-from notecoder.scoring import score
+from notecoder.scoring import ConfidenceModel, score
 from notecoder.sections import assessed
 
 
@@ -13,35 +23,90 @@ def check_length(text: str) -> None:
         raise ValueError(f"note is {len(text):,} characters; notecoder reads at most {MAX_NOTE_CHARS:,}")
 
 
+class Coder:
+    """Codes notes: `extract(text, setting)`. `model`: the confidence model (None: the bundled one, or the folder
+    `NOTECODER_MODEL` names when a note is scored); `mapper`: the code mapper (None: the package's rules);
+    `recycle_after`: notes coded with one pipeline before it is rebuilt (`pipeline.RECYCLE_AFTER`)."""
+
+    def __init__(
+        self,
+        *,
+        model: ConfidenceModel | None = None,
+        mapper: Mapper | None = None,
+        recycle_after: int = RECYCLE_AFTER,
+    ) -> None:
+        self.model = model
+        self.mapper = mapper or default_mapper()
+        self.recycle_after = recycle_after
+        self._nlp: Language | None = None
+        self._coded = 0
+
+    def pipeline(self) -> Language:
+        """The pipeline the next note is coded with: built now when there is none, or when the one there has coded
+        `recycle_after` notes (spaCy keeps every new string, an MRN or a date, in its vocabulary for good)."""
+        if self._nlp is not None and self._coded >= self.recycle_after:
+            self._nlp = None
+            gc.collect()  # the old pipeline's objects hold reference cycles: free them now, not at some later pass
+        if self._nlp is None:
+            self._nlp = load()
+            self._coded = 0
+        return self._nlp
+
+    def discard(self) -> None:
+        """Drop the pipeline (a note interrupted mid-stage may have left it half-way): the next note builds one."""
+        self._nlp = None
+
+    def warm(self) -> None:
+        """Build the pipeline now (a worker's start), not on its first note."""
+        self.pipeline()
+
+    def extract(self, text: str, setting: Setting | str = Setting.OUTPATIENT) -> NoteResult:
+        """Findings, codes, alternatives and gaps of one note, each proposal with its confidence."""
+        result = self.extract_rules(text, setting)
+        return score(result, len(text), self.model).with_text(text)
+
+    def extract_rules(self, text: str, setting: Setting | str = Setting.OUTPATIENT) -> NoteResult:
+        """What the rules alone propose, without confidence: what the confidence model is trained on."""
+        if not isinstance(text, str):
+            raise TypeError(f"extract() takes the note as str, not {type(text).__name__}")
+        text = str(text)  # a str subclass (numpy.str_, a pandas cell) is read as the plain string it holds
+        try:
+            setting = Setting(setting)
+        except ValueError:
+            choices = ", ".join(s.value for s in Setting)
+            raise ValueError(f"setting must be one of {choices}, not {setting!r}") from None
+        if not text.strip():
+            return NoteResult(setting=setting).with_text(text)
+        check_length(text)
+        nlp = self.pipeline()
+        self._coded += 1
+        doc = nlp(text)
+        findings = doc._.notecoder_findings
+        proposal = self.mapper.propose(findings, setting.value, assessed=assessed(doc, ASSESSMENT_SECTIONS))
+        result = NoteResult(
+            setting=setting,
+            findings=findings,
+            codes=proposal.codes,
+            alternatives=proposal.alternatives,
+            gaps=proposal.gaps,
+        )
+        return result.with_text(text)
+
+
+@cache
+def default_coder() -> Coder:
+    """The process's coder, which `extract()` and, unless handed another, batch rows, the service and Spark use."""
+    return Coder()
+
+
 def extract(text: str, setting: Setting | str = Setting.OUTPATIENT) -> NoteResult:
     """Findings, codes, alternatives and gaps of one note, each proposal with its confidence.
 
     `setting` is the encounter's: "outpatient" (default) codes an uncertain diagnosis as its symptoms, "inpatient"
     (a discharge summary of an admission) codes one still documented in the discharge diagnoses as established."""
-    result = extract_rules(text, setting)
-    return score(result, len(text)).with_text(text)
+    return default_coder().extract(text, setting)
 
 
 def extract_rules(text: str, setting: Setting | str = Setting.OUTPATIENT) -> NoteResult:
     """What the rules alone propose, without confidence: what the confidence model is trained on."""
-    if not isinstance(text, str):
-        raise TypeError(f"extract() takes the note as str, not {type(text).__name__}")
-    text = str(text)  # a str subclass (numpy.str_, a pandas cell) is read as the plain string it holds
-    try:
-        setting = Setting(setting)
-    except ValueError:
-        raise ValueError(f"setting must be one of {', '.join(s.value for s in Setting)}, not {setting!r}") from None
-    if not text.strip():
-        return NoteResult(setting=setting).with_text(text)
-    check_length(text)
-    doc = for_note()(text)
-    findings = doc._.findings
-    proposal = propose(findings, setting.value, assessed=assessed(doc, ASSESSMENT_SECTIONS))
-    result = NoteResult(
-        setting=setting,
-        findings=findings,
-        codes=proposal.codes,
-        alternatives=proposal.alternatives,
-        gaps=proposal.gaps,
-    )
-    return result.with_text(text)
+    return default_coder().extract_rules(text, setting)

@@ -31,7 +31,7 @@ import hashlib
 import re
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Literal
 
 from notecoder.result import Alternative, CodeProposal, Gap, NoteResult
@@ -324,6 +324,23 @@ def bundle_id(source: NoteSource, bundle_type: BundleType = "collection") -> str
     if source.note_hash is None:
         raise ValueError("the note's hash is needed")
     return _id(_seed(source, source.note_hash), "bundle", bundle_type)
+
+
+def to_fhir(
+    result: NoteResult,
+    document: str | None = None,
+    subject: dict | None = None,
+    *,
+    source: NoteSource | None = None,
+    bundle_type: BundleType = "collection",
+):
+    """`result` as a FHIR R4 Bundle (what `NoteResult.to_fhir` gives): `document` the source DocumentReference's
+    reference, `subject` the patient's Reference as JSON, or `source` saying all of it; `bundle_type` collection or
+    transaction."""
+    source = source or NoteSource()
+    if document is not None or subject is not None:
+        source = replace(source, document=document or source.document, subject=subject or source.subject)
+    return result_bundle(result, source, bundle_type)
 
 
 def result_bundle(result: NoteResult, source: NoteSource | None = None, bundle_type: BundleType = "collection"):

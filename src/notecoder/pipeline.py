@@ -2,11 +2,15 @@
 
 import notecoder.medspacy_import  # noqa: F401  (medSpaCy without its process-wide warnings filter)
 
-import gc
-from functools import cache
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
-import spacy
+import srsly
+from spacy import util
 from spacy.language import Language
+from spacy.vocab import Vocab
+from thinc.api import Config
 
 from notecoder import __version__, context, findings, sections, sentences, targets  # noqa: F401  (the factories)
 from notecoder.rules_check import check_shipped_rules
@@ -23,54 +27,49 @@ MAX_NOTE_CHARS = 5_000_000
 
 
 TOKENIZER = {"@tokenizers": "notecoder.NoteTokenizer.v1"}
+META_FILE = Path(__file__).with_name("meta.json")
+"""The pipeline's meta, where spaCy looks for a pipeline package's (`spacy info notecoder`)."""
 
 
-def load() -> Language:
-    """A fresh `Language` with notecoder's components; `doc._.findings` holds the typed findings.
+def pipeline_config() -> Config:
+    """The spaCy config of notecoder's pipeline: its tokenizer and its components with their defaults."""
+    return Config(
+        {
+            "nlp": {"lang": "en", "pipeline": list(PIPELINE), "tokenizer": TOKENIZER},
+            "components": {name: {"factory": name} for name in PIPELINE},
+        }
+    )
+
+
+def load(
+    *,
+    vocab: Vocab | bool = True,
+    disable: str | Iterable[str] = (),
+    enable: str | Iterable[str] = (),
+    exclude: str | Iterable[str] = (),
+    config: dict[str, Any] | Config | None = None,
+) -> Language:
+    """A fresh `Language` with notecoder's components; `doc._.notecoder_findings` holds the typed findings.
+
+    The `load()` of a spaCy pipeline package, so `spacy.load("notecoder", ...)` calls it with spaCy's options:
+    `disable`, `enable`, `exclude` (component names), `vocab` (a Vocab to share), `config` (overrides, nested or in
+    dot notation: `{"components.notecoder_sections.rules": "my_sections.json"}`).
 
     A spaCy pipeline like any other: `nlp.to_disk(path)` then `spacy.load(path)` rebuilds it in another process
     (the components and the tokenizer are entry points of the installed package)."""
     check_shipped_rules()
-    nlp = spacy.blank("en", config={"nlp": {"tokenizer": TOKENIZER}})
-    nlp.max_length = MAX_NOTE_CHARS
-    nlp.meta.update(
-        name="notecoder",
-        version=__version__,
-        description="ICD-10-CM M53.x dorsopathy findings, with evidence spans and assertions, from clinical notes",
-        license="MIT",
-        requirements=[f"notecoder=={__version__}"],
+    settings = pipeline_config()
+    if config:
+        settings = util.load_config_from_str(settings.to_str(), overrides=util.dict_to_dot(config, for_overrides=True))
+    meta = {**srsly.read_json(META_FILE), "version": __version__, "requirements": [f"notecoder=={__version__}"]}
+    nlp = util.load_model_from_config(
+        settings, meta=meta, vocab=vocab, disable=disable, enable=enable, exclude=exclude, auto_fill=True
     )
-    for name in PIPELINE:
-        nlp.add_pipe(name)
+    nlp.max_length = MAX_NOTE_CHARS
     return nlp
-
-
-@cache
-def shared() -> Language:
-    """The process-wide pipeline `extract()` uses; building it takes about a second."""
-    return load()
 
 
 RECYCLE_AFTER = 10_000
-"""Notes coded with one pipeline before it is rebuilt: spaCy keeps every new string (an MRN, a date) in its
+"""Notes coded with one pipeline before a `Coder` rebuilds it: spaCy keeps every new string (an MRN, a date) in its
 vocabulary for good, so a long batch of notes full of identifiers would grow without bound (335 -> 978 MB over
 30,000 such notes); a rebuild costs about a second."""
-_coded = 0
-
-
-def ready() -> Language:
-    """The shared pipeline, rebuilt first when it has coded RECYCLE_AFTER notes."""
-    global _coded
-    if _coded >= RECYCLE_AFTER:
-        shared.cache_clear()
-        gc.collect()  # the old pipeline's objects hold reference cycles: free them now, not at some later pass
-        _coded = 0
-    return shared()
-
-
-def for_note() -> Language:
-    """The pipeline for the next note, counted towards its recycling."""
-    global _coded
-    nlp = ready()
-    _coded += 1
-    return nlp

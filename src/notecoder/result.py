@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import IntEnum, StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
@@ -234,18 +235,11 @@ class NoteResult(_Frozen):
 
     def to_fhir(self, document: str | None = None, subject: dict | None = None, *, source=None,
                 bundle_type: str = "collection"):  # fmt: skip
-        """This result as a FHIR R4 Bundle (`notecoder.fhir_r4`; needs the [fhir] extra): a provisional Condition per
-        code and alternative, a Task per gap. `document`: the source DocumentReference's reference ("Document
-        Reference/123"), `subject` the patient's Reference as JSON; or `source`, a `fhir_r4.NoteSource` saying all
-        of it. `bundle_type` "transaction" gives a Bundle to POST to a FHIR server."""
-        from dataclasses import replace
-
-        from notecoder.fhir_r4 import NoteSource, result_bundle
-
-        source = source or NoteSource()
-        if document is not None or subject is not None:
-            source = replace(source, document=document or source.document, subject=subject or source.subject)
-        return result_bundle(self, source, bundle_type)  # type: ignore[arg-type]
+        """This result as a FHIR R4 Bundle (`notecoder.fhir_r4.to_fhir`; needs the [fhir] extra): a provisional
+        Condition per code and alternative, a Task per gap. `document`: the source DocumentReference's reference
+        ("DocumentReference/123"), `subject` the patient's Reference as JSON; or `source`, a `fhir_r4.NoteSource`
+        saying all of it. `bundle_type` "transaction" gives a Bundle to POST to a FHIR server."""
+        return _presenter("fhir")(self, document, subject, source=source, bundle_type=bundle_type)
 
     def with_text(self, text: str) -> NoteResult:
         """This result holding its note, for `_repr_html_` (results read back from JSON have none)."""
@@ -254,6 +248,22 @@ class NoteResult(_Frozen):
         return copy
 
     def _repr_html_(self) -> str:
-        from notecoder.review import note_html
+        return _presenter("html")(self._text, self)
 
-        return note_html(self._text, self)
+
+Presenter = Callable[..., Any]
+_PRESENTERS: dict[str, Presenter] = {}
+
+
+def present_with(name: str, presenter: Presenter) -> None:
+    """How results are shown as `name`: "html" (`presenter(text, result)`, a notebook's view) or "fhir"
+    (`presenter(result, document, subject, source=..., bundle_type=...)`). The package's root wires in the review
+    page and the FHIR Bundle, so that this module, the data model every layer imports, imports none of them."""
+    _PRESENTERS[name] = presenter
+
+
+def _presenter(name: str) -> Presenter:
+    try:
+        return _PRESENTERS[name]
+    except KeyError:
+        raise RuntimeError(f"no {name} presenter is set: import notecoder, which sets them") from None

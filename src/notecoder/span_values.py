@@ -23,6 +23,13 @@ def set_span_value(span: Span, name: str, value: Any) -> None:
     data[("._.", name, span.start_char, span.end_char)] = value
 
 
+def plain_extension(cls: type, name: str) -> bool:
+    """Whether `cls` (Doc, Span or Token) has an extension `name` with a plain default: one notecoder can write to
+    a name another library registered (medSpaCy's `span._.modifiers`) only when no host made it a getter."""
+    extension = cls.get_extension(name)  # type: ignore[attr-defined]
+    return extension is not None and all(part is None for part in extension[1:])
+
+
 _MISSING = object()
 _DEFAULTS: dict[str, Any] = {}
 

@@ -1,10 +1,10 @@
 """notecoder on Spark: a DataFrame of notes in, a DataFrame of results out (`pip install "notecoder[spark]"`).
 
-`mapInPandas` hands each Python worker a stream of Arrow batches; the pipeline is built once per worker process
-(`notecoder.pipeline.shared`) and reused for every batch. Failed rows come back as rows with an error, not as a
-failed job. What the driver chose travels with the job: the confidence model (`NOTECODER_MODEL`, a folder every
-executor can read) and the setting. Each input row gets a `row` number unique across partitions
-(`monotonically_increasing_id`, not contiguous), which error messages name."""
+`mapInPandas` hands each Python worker a stream of Arrow batches; each worker process codes them with its one
+`Coder` (`notecoder.extraction.default_coder`: the pipeline built once, reused for every batch). Failed rows come
+back as rows with an error, not as a failed job. What the driver chose travels with the job: the confidence model
+(`NOTECODER_MODEL`, a folder every executor can read) and the setting. Each input row gets a `row` number unique
+across partitions (`monotonically_increasing_id`, not contiguous), which error messages name."""
 
 import os
 from collections.abc import Iterator
@@ -20,7 +20,7 @@ RESULT_SCHEMA = (
 _ROW = "__notecoder_row"
 
 
-def _rows(batch, id_col: str, text_col: str, setting: str) -> list[dict]:
+def _rows(batch, id_col: str, text_col: str, setting: str, coder=None) -> list[dict]:
     rows = []
     for number, note_id, text in zip(batch[_ROW], batch[id_col], batch[text_col], strict=True):
         row = int(number) + 1
@@ -30,7 +30,7 @@ def _rows(batch, id_col: str, text_col: str, setting: str) -> list[dict]:
             item = RowError(row, note_id, "EmptyText", f"row {row}: column {text_col!r} is empty")
         else:
             item = NoteRow(row, note_id, text)
-        result = outcome(item, setting)
+        result = outcome(item, setting, coder=coder)
         if isinstance(result, RowError):
             rows.append({"row": row, "id": note_id, "status": "error", "codes": [], "alternatives": [], "gaps": [],
                          "error_type": result.type, "error_message": result.message, "result": None})  # fmt: skip
@@ -59,8 +59,11 @@ def code_dataframe(notes, id_col: str = "id", text_col: str = "text", setting: s
     def code_batches(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         if model is not None:
             os.environ["NOTECODER_MODEL"] = model
+        from notecoder.extraction import default_coder
+
+        coder = default_coder()  # the worker's: its pipeline outlives this task, for the worker's next one
         for batch in batches:
-            rows = _rows(batch, id_col, text_col, setting)
+            rows = _rows(batch, id_col, text_col, setting, coder)
             yield pd.DataFrame(rows, columns=[c.split()[0] for c in RESULT_SCHEMA.split(", ")])
 
     numbered = notes.select(functions.monotonically_increasing_id().alias(_ROW), id_col, text_col)

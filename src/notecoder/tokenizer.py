@@ -41,8 +41,8 @@ class NoteTokenizer(Tokenizer):
         not seen before is tokenized once on its own before the note, which caches it; the note is then split by
         lookups, into the same tokens.
 
-        The chunks seen are kept for the tokenizer's life, like spaCy's own cache and vocabulary (the shared
-        pipeline is rebuilt every `pipeline.RECYCLE_AFTER` notes)."""
+        The chunks seen are kept for the tokenizer's life, like spaCy's own cache and vocabulary (a `Coder`
+        rebuilds its pipeline every `pipeline.RECYCLE_AFTER` notes)."""
         seen = self.__dict__.setdefault("_chunks_seen", set())
         chunks = text.split()
         if seen.issuperset(chunks):

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from notecoder.batch.budget import DEFAULT_SECONDS, NoteTimeout, time_budget
 from notecoder.batch.journal import FHIR_CONTEXT, TEXT_HASH, Journal, journal_path, text_hash
@@ -23,6 +24,9 @@ from notecoder.batch.outputs import detect_output_format, publish
 from notecoder.batch.paths import check_output, output_lock
 from notecoder.batch.sources import NoteRow, RowError, count_rows, read_notes
 from notecoder.result import NoteResult, Setting
+
+if TYPE_CHECKING:
+    from notecoder.extraction import Coder  # spaCy: imported by a worker, not by the batch's writer
 
 _IN_FLIGHT_PER_PROCESS = 192  # rows handed to workers ahead of the writer: bounds memory whatever the input size
 _CHUNK = 48  # rows per message to a worker: the writer shares the cores (at 4 it took twice the CPU it takes now)
@@ -121,20 +125,24 @@ class CodedRow:
 
 
 def outcome(
-    item: NoteRow | RowError, setting: str = "outpatient", note_timeout: float | None = DEFAULT_SECONDS
+    item: NoteRow | RowError,
+    setting: str = "outpatient",
+    note_timeout: float | None = DEFAULT_SECONDS,
+    coder: "Coder | None" = None,
 ) -> NoteResult | RowError:
-    """A row's result, or the error that names the row and the failure (never the note's text). Never raises."""
+    """A row's result, coded by `coder` (the process's default coder when None), or the error that names the row
+    and the failure (never the note's text). Never raises."""
     if isinstance(item, RowError):
         return item
-    from notecoder.extraction import extract
-    from notecoder.pipeline import ready, shared
+    from notecoder.extraction import default_coder
 
-    ready()  # a pipeline rebuilt (after a timeout, or to bound memory) is built here, outside the note's budget
+    coder = coder or default_coder()
+    coder.pipeline()  # a pipeline rebuilt (after a timeout, or to bound memory) is built here, outside the budget
     try:
         with time_budget(note_timeout):
-            return extract(item.text, setting)
+            return coder.extract(item.text, setting)
     except NoteTimeout as error:
-        shared.cache_clear()  # the interrupted pipeline may be mid-stage: the next note gets a fresh one
+        coder.discard()  # the interrupted pipeline may be mid-stage: the next note gets a fresh one
         return RowError(item.row, item.id, "NoteTimeout", f"row {item.row}: {error}; the batch goes on")
     except Exception as error:  # a bug on one note must not stop the batch
         message = f"row {item.row}: {_safe_message(error, item.text)}"
@@ -197,9 +205,9 @@ def _warm_up() -> None:
     """A worker's start: Ctrl-C is the writer's to handle (a terminal sends it to every process of the batch; a
     worker that took it would print its traceback), then the pipeline."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from notecoder.pipeline import shared
+    from notecoder.extraction import default_coder
 
-    shared()
+    default_coder().warm()
 
 
 @contextmanager

@@ -20,27 +20,38 @@ import notecoder.medspacy_import  # noqa: F401  (medSpaCy without its process-wi
 
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
 
-from medspacy.context import ConText, ConTextGraph, ConTextModifier
+from medspacy.common.medspacy_matcher import MedspacyMatcher
+from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
 from medspacy.context.context import DEFAULT_ATTRIBUTES
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from notecoder.context.rules import ContextRules, medspacy_context_rules
-from notecoder.doc_keys import TARGETS_KEY
+from notecoder.doc_keys import MODIFIERS_EXTENSION, TARGETS_KEY
 from notecoder.overlaps import prune_overlapping
 from notecoder.rules_disk import SavedRules
 from notecoder.sentences.bounds import sentence_bounds
-from notecoder.span_values import set_span_value, span_value
+from notecoder.span_values import plain_extension, set_span_value, span_value
 from notecoder.stance import stance_rules
-from notecoder.targets import FINDING_KINDS, MODIFIER_KINDS, rule_matches
+from notecoder.targets import FINDING_KINDS, MODIFIER_KINDS, quiet_matchers
+
+Span.set_extension(MODIFIERS_EXTENSION, default=(), force=True)
 
 CROWDED_CUES = 48
 WINDOW_TOKENS = 64
 
 
 class SentenceConText(ConText, SavedRules[ContextRules]):
-    # ConText first: the object keeps ConText's layout, so a test can make it stock ConText to compare the two
+    """medSpaCy's ConText (its rules, `add`, flags and extensions), whose graph is built one sentence at a time.
+
+    Only medSpaCy's public API is used: its rules go through `ConText.add` (which gives each rule the global
+    allowed, excluded and terminating types) and, from there, into a `MedspacyMatcher` of this component's own
+    (`matcher`); each sentence's graph is a `ConTextGraph` of `ConTextModifier`s. `__call__` takes the place of
+    `ConText.__call__`, whose steps it repeats per sentence: `UPSTREAM` pins the medSpaCy code it mirrors, and a test
+    fails when a medSpaCy release changes any of it."""
+
     rules_package = "notecoder.context"
     rules_model = ContextRules
 
@@ -62,22 +73,42 @@ class SentenceConText(ConText, SavedRules[ContextRules]):
             prune_on_modifier_overlap=False,  # the matcher's overlaps are pruned in `__call__`, the same way, faster
             terminating_types={k: list(v) for k, v in rules.terminating_types.items()},
         )
+        self.matcher = MedspacyMatcher(nlp, name=name, phrase_matcher_attr="LOWER", prune=False)
+        """The rules' matcher, this component's own: ConText keeps its own private."""
+        self._token_rules = False
         self.add(medspacy_context_rules(rules, self.DEFAULT_RULES_FILEPATH))
         # medSpaCy's flags for its own categories, and for the stance classes' others (REJECTED is negated)
         self.context_attributes_mapping = {**DEFAULT_ATTRIBUTES, **stance_rules().context_attributes()}
         self._whole_sentence = frozenset(rules.whole_sentence)
 
+    def add(self, rules: ConTextRule | Iterable[ConTextRule]) -> None:
+        """`ConText.add`, the rules then matched by this component's matcher too."""
+        rules = [rules] if isinstance(rules, ConTextRule) else list(rules)
+        ConText.add(self, rules)
+        self.matcher.add(rules)
+        # spaCy's token Matcher warns (W036) on every call while it holds no pattern: silenced only then
+        self._token_rules = self._token_rules or any(isinstance(rule.pattern, list) for rule in rules)
+
+    def _matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        if self._token_rules:
+            return self.matcher(doc)
+        with quiet_matchers():
+            return self.matcher(doc)
+
     def __call__(self, doc: Doc, targets: str | None = None) -> Doc:
         # read once: a span group makes a new Span (and Tokens for its bounds) each time it is iterated
-        spans = list(doc.spans[self.span_group_name]) if self.span_group_name in doc.spans else []
+        if targets:
+            spans = list(getattr(doc._, targets))
+        else:
+            spans = list(doc.spans[self.span_group_name]) if self.span_group_name in doc.spans else []
         starts, _ = sentence_bounds(doc)
         targets_by_sentence = defaultdict(list)
         for span in spans:
             if span.label_ in FINDING_KINDS:
                 targets_by_sentence[bisect_right(starts, span.start)].append(span)
-        matcher = self._ConText__matcher  # medSpaCy keeps its rule matcher private (pinned: medspacy==1.3.1)
+        rule_map, strings = self.matcher.rule_map, self.nlp.vocab.strings
         matches_by_sentence = defaultdict(list)
-        matches = prune_overlapping(rule_matches(matcher, doc))
+        matches = prune_overlapping(self._matches(doc))
         for match_id, start, end in matches:
             sentence = bisect_right(starts, start)
             if sentence in targets_by_sentence:
@@ -93,7 +124,7 @@ class SentenceConText(ConText, SavedRules[ContextRules]):
                 graph.modifiers = [
                     ConTextModifier(rule, start, end, doc, *_scope(rule, start, end, first, last))
                     for match_id, start, end in cues
-                    for rule in (matcher.rule_map[self.nlp.vocab[match_id].text],)
+                    for rule in (rule_map[strings[match_id]],)
                     # a terminating word inside a finding ("neurologic examination") ends no other cue's scope
                     if not (rule.direction.upper() == "TERMINATE" and inside.issuperset(range(start, end)))
                 ]
@@ -101,15 +132,44 @@ class SentenceConText(ConText, SavedRules[ContextRules]):
                 whole = [(m, m.scope_span) for m in graph.modifiers if m.category in self._whole_sentence]
                 graph.update_scopes()
                 for modifier, (scope_start, scope_end) in whole:  # no other cue ends their scope
-                    modifier._scope_start, modifier._scope_end = scope_start, scope_end
+                    modifier.update_scope(doc[scope_start:scope_end])
                 graph.apply_modifiers()
                 edges += graph.edges
+        medspacys = plain_extension(Span, "modifiers")  # medSpaCy's own name: written unless a host took it
         for target, modifier in edges:
-            set_span_value(target, "modifiers", (*span_value(target, "modifiers"), modifier))
+            modifiers = (*span_value(target, MODIFIERS_EXTENSION), modifier)
+            set_span_value(target, MODIFIERS_EXTENSION, modifiers)
+            if medspacys:
+                set_span_value(target, "modifiers", modifiers)
         if self.context_attributes_mapping:
             self.set_context_attributes(edges)
         doc._.context_graph = ConTextGraph(targets=spans, modifiers=all_modifiers, edges=edges)
         return doc
+
+
+UPSTREAM = {
+    "ConText.__call__": (ConText.__call__, "37a03a8d2e20c45217a3bba5c3ac6c6081bba89fcbea5860255f8ad0b0bea16f"),
+    "ConText.add": (ConText.add, "a675e8653ff76195dc09e6f27fc0e289c22b34f86bd1908b6182ff73ff4fe5d4"),
+    "ConTextModifier": (ConTextModifier, "42ba895b474aebeddb7d4d05e2f52bde93ed8e60594cd8733f3ec5de03120aab"),
+    "ConTextGraph": (ConTextGraph, "47e38200fc41f47bdfa8638275de33dcf662aef7f3abf8ea2f9f016047f822ad"),
+    "MedspacyMatcher": (MedspacyMatcher, "93ae6ffcced77086e4107f1fbc41cef569c3c7ddf399479963ec0f3f6768cf3f"),
+}
+"""The medSpaCy code `SentenceConText` mirrors or builds on, by the SHA-256 of its source in medSpaCy 1.3.1:
+`ConText.__call__` (repeated per sentence in `SentenceConText.__call__`), how `ConTextModifier` sets its scope
+(`_scope`), how `ConTextGraph` limits scopes and links targets, and `MedspacyMatcher`'s matching. A medSpaCy release
+that changes any of them fails `upstream_changes()`'s test: carry the change over here, then pin the new source."""
+
+
+def upstream_changes() -> list[str]:
+    """The names in `UPSTREAM` whose medSpaCy source is no longer the one pinned."""
+    import hashlib
+    import inspect
+
+    return [
+        name
+        for name, (code, pinned) in UPSTREAM.items()
+        if hashlib.sha256(inspect.getsource(code).encode()).hexdigest() != pinned
+    ]
 
 
 @Language.factory(

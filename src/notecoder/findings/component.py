@@ -17,7 +17,17 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from notecoder.doc_keys import FINDINGS_KEY, TARGETS_KEY
+from notecoder.doc_keys import (
+    FINDING_ATTRIBUTES,
+    FINDING_EXTENSION,
+    FINDINGS_EXTENSION,
+    FINDINGS_KEY,
+    MODIFIERS_EXTENSION,
+    SECTION_ASSERTIONS_EXTENSION,
+    SECTIONS_EXTENSION,
+    TARGET_RULE_EXTENSION,
+    TARGETS_KEY,
+)
 from notecoder.doctext import forget_note_text, note_text
 from notecoder.findings.durations import duration_days, iso_duration, onset_year
 from notecoder.findings.rules import FindingRules
@@ -25,7 +35,6 @@ from notecoder.findings.scores import score_response
 from notecoder.levels import Levels, is_non_spinal, parse_levels, region_groups, vocabulary
 from notecoder.result import Assertion, AssertionCause, Finding, FindingKind, Region, RegionSource
 from notecoder.rules_disk import SavedRules
-from notecoder.sections import section_rules
 from notecoder.sentences.bounds import sentence_bounds
 from notecoder.span_values import span_value
 from notecoder.stance import stance_rules
@@ -38,7 +47,7 @@ _SPINAL_LEVEL, _CONDITION, _IMAGING = FindingKind.SPINAL_LEVEL, FindingKind.COND
 _CHRONICITY, _NEURO_EXAM, _TRAUMA = FindingKind.CHRONICITY, FindingKind.NEURO_EXAM, FindingKind.TRAUMA
 _PRESENT, _POSSIBLE, _NEGATED = Assertion.PRESENT, Assertion.POSSIBLE, Assertion.NEGATED
 _KINDS = {kind.value: kind for kind in FindingKind}
-_STAGE_VALUES = frozenset({"target_rule", MATCH_TEXT})
+_STAGE_VALUES = frozenset({TARGET_RULE_EXTENSION, MODIFIERS_EXTENSION, MATCH_TEXT})
 """`FindingKind(label)` by lookup."""
 
 _LEVEL_TOKEN = re.compile(r"^(?:[ctls]-?\d{1,2}|occ|occiput|\d{1,2})$")
@@ -95,6 +104,8 @@ class _Note:
     section_titles: list[tuple[int, int]]
     """The character span of each section's title (empty for the untitled opening)."""
     title_tokens: set[int]
+    section_assertions: dict[str, Assertion]
+    """What each section category lends its findings, as the sections stage that found them was told."""
     excluded_tokens: set[int] = field(default_factory=set)
     claimed_tokens: set[int] = field(default_factory=set)
     """Tokens of findings other than levels: a qualifier walk never takes them ("MRI C-spine: C5-6 ...")."""
@@ -169,7 +180,7 @@ def _around(spans: list, start: int) -> list:
 
 
 class FindingBuilder(SavedRules[FindingRules]):
-    """The last stage: typed findings in `doc._.findings` and as spans (`doc.spans[span_key]`, `doc.ents`).
+    """The last stage: typed findings in `doc._.notecoder_findings` and as spans (`doc.spans[span_key]`, `doc.ents`).
 
     Unless `keep_targets`, it then drops what only the stages needed (the raw target group, its rule objects,
     ConText's graph), so that the Doc serializes: `doc.to_bytes()`, `DocBin`, `nlp.pipe(n_process=2)`."""
@@ -187,7 +198,6 @@ class FindingBuilder(SavedRules[FindingRules]):
     ) -> None:
         self.nlp = nlp
         self.targets_key, self.span_key, self.keep_targets = targets_key, span_key, keep_targets
-        self._section_assertions = section_rules().assertions
         self._stances = stance_rules()
         self._stance_classes = self._stances.by_category()
         self._stance_order = {cls.stance: i for i, cls in enumerate(self._stances.classes)}
@@ -254,15 +264,15 @@ class FindingBuilder(SavedRules[FindingRules]):
         section_categories: list[str | None] = []
         section_titles: list[tuple[int, int]] = []
         title_tokens: set[int] = set()
-        for section in doc._.sections:
+        for section in doc._.notecoder_sections or ():
             section_starts.append(section.title_start)
             section_categories.append(section.category)
             title = doc[section.title_start : section.title_end]
             section_titles.append((title.start_char, title.end_char))
             title_tokens.update(range(section.title_start, section.title_end))
-        return _Note(
-            doc, sentence_starts, sentence_chars, section_starts, section_categories, section_titles, title_tokens
-        )
+        assertions = doc._.notecoder_section_assertions or {}
+        return _Note(doc, sentence_starts, sentence_chars, section_starts, section_categories, section_titles,
+                     title_tokens, assertions)  # fmt: skip
 
     def _drafts(self, note: _Note, spans) -> list[_Draft]:
         drafts: list[_Draft] = []
@@ -270,7 +280,7 @@ class FindingBuilder(SavedRules[FindingRules]):
         titles, kept_in_titles = note.title_tokens, self.rules.title_kinds_kept
         for span in spans:
             kind, start, end = span.label_, span.start, span.end
-            rule = span_value(span, "target_rule")
+            rule = span_value(span, TARGET_RULE_EXTENSION)
             meta = rule.metadata
             if kind == "exclusion":
                 note.excluded_tokens.update(range(start, end))
@@ -301,7 +311,7 @@ class FindingBuilder(SavedRules[FindingRules]):
     def _assertion(self, span: Span, kind: str, note: _Note) -> tuple[Assertion, AssertionCause | None]:
         """The finding's assertion and what set it: the first stance class of the ConText cues that reach it, else
         its section's."""
-        modifiers = span_value(span, "modifiers")
+        modifiers = span_value(span, MODIFIERS_EXTENSION)
         cause: AssertionCause | None = None
         found = None
         if modifiers:
@@ -320,7 +330,7 @@ class FindingBuilder(SavedRules[FindingRules]):
                 return _PRESENT, None  # "Plan: continue PT": a treatment under way, not a plan
             section = note.section_of(span.start) or ""
             by_kind = self.rules.section_kind_assertions.get(section)
-            default = self._section_assertions.get(section, _PRESENT)
+            default = note.section_assertions.get(section, _PRESENT)
             # the kind's label finds its FindingKind key (a StrEnum) without building the enum member
             assertion = by_kind.get(kind, default) if by_kind else default  # type: ignore[call-overload]
             if assertion != _PRESENT:
@@ -647,14 +657,16 @@ class FindingBuilder(SavedRules[FindingRules]):
 
 def release_stage_data(doc: Doc, targets_key: str) -> None:
     """Drop what only the stages needed and cannot be serialized: the raw target spans (their helper labels too)
-    with medSpaCy's rule objects on them, ConText's graph of spans, and the cached note text. ConText's modifiers and
-    flags stay, shared by the finding spans of the same words (`span._.is_negated`, `span._.modifiers`)."""
+    with medSpaCy's rule objects on them, ConText's graph of spans, the sections' assertions and the cached note
+    text. ConText's modifiers and flags stay, shared by the finding spans of the same words (`span._.is_negated`,
+    `span._.modifiers`)."""
     if targets_key in doc.spans:
         del doc.spans[targets_key]
     for key in [k for k in doc.user_data if isinstance(k, tuple) and len(k) == 4 and k[1] in _STAGE_VALUES]:
         del doc.user_data[key]
     if Doc.has_extension("context_graph"):
         doc._.context_graph = None
+    doc._.notecoder_section_assertions = None
     forget_note_text(doc)
 
 
@@ -662,7 +674,7 @@ def _finding_of(span: Span) -> Finding | None:
     return next(
         (
             f
-            for f in span.doc._.findings
+            for f in span.doc._.notecoder_findings
             if f.start == span.start_char and f.end == span.end_char and f.kind == span.label_
         ),
         None,
@@ -694,21 +706,25 @@ def _decode_finding(obj, chain=None):
     return obj if chain is None else chain(obj)
 
 
-if not Doc.has_extension("notecoder_findings"):
-    Doc.set_extension("notecoder_findings", default=())  # stored; a list once read back from bytes
+# notecoder's own names, registered whatever a host did with them (`force`: the names are notecoder's)
+Doc.set_extension(FINDINGS_EXTENSION, default=(), force=True)  # stored; a list once read back from bytes
+Span.set_extension(FINDING_EXTENSION, getter=_finding_of, force=True)
+for _name in FINDING_ATTRIBUTES:
+    Span.set_extension(f"{FINDING_EXTENSION}_{_name}", getter=_attribute(_name), force=True)
+# the short names of earlier releases, only where no one else took them: nothing of notecoder's reads them
 if not Doc.has_extension("findings"):
     Doc.set_extension("findings", getter=lambda doc: tuple(doc._.notecoder_findings))
 if not Span.has_extension("finding"):
     Span.set_extension("finding", getter=_finding_of)
-for _name in ("kind", "assertion", "concept", "region", "value"):
+for _name in FINDING_ATTRIBUTES:
     if not Span.has_extension(f"finding_{_name}"):
         Span.set_extension(f"finding_{_name}", getter=_attribute(_name))
 
 
 @Language.factory(
     "notecoder_findings",
-    assigns=["doc._.findings", "doc.spans", "doc.ents"],
-    requires=["doc.spans", "doc._.sections"],
+    assigns=[f"doc._.{FINDINGS_EXTENSION}", "doc.spans", "doc.ents"],
+    requires=["doc.spans", f"doc._.{SECTIONS_EXTENSION}", f"doc._.{SECTION_ASSERTIONS_EXTENSION}"],
     default_config={"rules": None, "targets_key": TARGETS_KEY, "span_key": FINDINGS_KEY, "keep_targets": False},
 )
 def make_findings(

@@ -485,11 +485,12 @@ def _category(template: str) -> str:
 
 
 @cache
-def _mapper() -> Mapper:
+def default_mapper() -> Mapper:
+    """The mapper of the package's rules, built once per process (its rules are read-only: coders share it)."""
     return Mapper(mapper_rules())
 
 
 def propose(findings: Sequence[Finding], setting: str = "outpatient", assessed: bool = False) -> Proposal:
     """Codes, alternatives and gaps for a note's findings; `setting` decides how uncertain diagnoses are coded;
     `assessed`: the note has an assessment of its author's, even one that names no finding."""
-    return _mapper().propose(findings, setting, assessed)
+    return default_mapper().propose(findings, setting, assessed)

@@ -1,4 +1,4 @@
-"""Sections: note titles (data) found in one pass, as medSpaCy `Section`s in `doc._.sections`."""
+"""Sections: note titles (data) found in one pass, as medSpaCy `Section`s in `doc._.notecoder_sections`."""
 
 from notecoder.sections.component import SectionStage, assessed, make_sections
 from notecoder.sections.rules import SectionRules, section_rules

@@ -1,4 +1,5 @@
-"""Sections: titles (data) found in one PhraseMatcher pass, as medSpaCy `Section`s in `doc._.sections`.
+"""Sections: titles (data) found in one PhraseMatcher pass, as medSpaCy `Section`s in `doc._.notecoder_sections` (and
+medSpaCy's own `doc._.sections`, unless a host program registered that name for its own).
 
 This does what medSpaCy's Sectionizer does for flat (non-nested) titles, without setting `token._.section` on
 every token, which cost more than finding the titles; medSpaCy's section tooling reads the same `Section`s."""
@@ -8,15 +9,31 @@ import notecoder.medspacy_import  # noqa: F401  (medSpaCy without its process-wi
 import re
 from itertools import islice
 
+import medspacy
 from medspacy.section_detection import Section, SectionRule
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from notecoder.doc_keys import SECTION_ASSERTIONS_EXTENSION, SECTIONS_EXTENSION
 from notecoder.doctext import note_text
 from notecoder.misreadings import misread_forms
 from notecoder.rules_disk import SavedRules
 from notecoder.sections.rules import SectionRules, all_sections
+
+Doc.set_extension(SECTIONS_EXTENSION, default=None, force=True)
+Doc.set_extension(SECTION_ASSERTIONS_EXTENSION, default=None, force=True)
+_MEDSPACY_SECTIONS = medspacy.get_doc_extensions()["sections"]
+
+
+def _medspacys_sections() -> bool:
+    """`doc._.sections` is medSpaCy's (its own default list object, no getter), not a name a host registered for its
+    own, even with an empty list of its own as default."""
+    extension = Doc.get_extension("sections")
+    if extension is None or any(part is not None for part in extension[1:]):
+        return False
+    return extension[0] is _MEDSPACY_SECTIONS.get("default")
+
 
 _UNTITLED = SectionRule(literal="", category="untitled")
 """The rule of the text before the first title (its category stays None): medSpaCy 1.3.1 cannot read a Section
@@ -34,6 +51,9 @@ class SectionStage(SavedRules[SectionRules]):
     def _build(self, rules: SectionRules) -> None:
         nlp = self.nlp
         self.pasted = rules.pasted_reports
+        self.assertions = dict(rules.assertions)
+        """The assertion each category lends the findings under it: left on each Doc for the findings stage, so
+        that a pipeline's own section rules, not the package's, say it."""
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.rules: dict[int, SectionRule] = {}
         bare: dict[str, int] = {}
@@ -99,7 +119,10 @@ class SectionStage(SavedRules[SectionRules]):
         for i, (key, start, end) in enumerate(titles):
             body_end = titles[i + 1][1] if i + 1 < len(titles) else len(doc)
             sections.append(Section(categories[i], start, end, end, body_end, None, self.rules[key]))
-        doc._.sections = sections
+        doc._.notecoder_sections = sections
+        doc._.notecoder_section_assertions = self.assertions
+        if _medspacys_sections():
+            doc._.sections = sections
         return doc
 
     def _categories(self, rules: list[SectionRule]) -> list[str]:
@@ -200,7 +223,11 @@ def _start(match: re.Match[str]) -> int:
 _BOUNDARY_MARKS = frozenset({".", ",", ";", ":", "?", "!", ")", "]", "-", "*", "•", "/"})  # "Diagnóstico / Assessment:"
 
 
-@Language.factory("notecoder_sections", assigns=["doc._.sections"], default_config={"rules": None})
+@Language.factory(
+    "notecoder_sections",
+    assigns=[f"doc._.{SECTIONS_EXTENSION}", f"doc._.{SECTION_ASSERTIONS_EXTENSION}"],
+    default_config={"rules": None},
+)
 def make_sections(nlp: Language, name: str, rules: str | None) -> SectionStage:
     """`rules`: a section rules file to use instead of the package's."""
     return SectionStage(nlp, rules)
@@ -209,7 +236,7 @@ def make_sections(nlp: Language, name: str, rules: str | None) -> SectionStage:
 def assessed(doc: Doc, categories: frozenset[str], min_words: int = 3) -> bool:
     """The note has an assessment of its author's with words in it, whatever it names: an impression of
     "Sickle cell crisis" says the history's back pain is not today's spine diagnosis, though no finding is there."""
-    for section in doc._.sections:
+    for section in doc._.notecoder_sections or ():
         if section.category in categories:
             words = (token for token in doc[section.body_start : section.body_end] if token.is_alpha)
             if sum(1 for _ in islice(words, min_words)) == min_words:

@@ -21,6 +21,7 @@ from spacy.attrs import (
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from notecoder.doc_keys import SECTIONS_EXTENSION
 from notecoder.rules_disk import SavedRules
 from notecoder.sentences.rules import SentenceRules
 
@@ -134,7 +135,7 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         )
         starts[marks[numbered]] = True
 
-        for section in doc._.sections:
+        for section in doc._.notecoder_sections or ():
             if section.category is not None:
                 starts[section.title_start] = True
                 starts[next_content[section.title_end]] = True
@@ -155,7 +156,10 @@ def _shift(values: np.ndarray) -> np.ndarray:
 
 
 @Language.factory(
-    "notecoder_sentences", assigns=["token.is_sent_start"], requires=["doc._.sections"], default_config={"rules": None}
+    "notecoder_sentences",
+    assigns=["token.is_sent_start"],
+    requires=[f"doc._.{SECTIONS_EXTENSION}"],
+    default_config={"rules": None},
 )
 def make_sentences(nlp: Language, name: str, rules: str | None) -> ClinicalSentenceSplitter:
     """`rules`: a sentence rules file to use instead of the package's."""

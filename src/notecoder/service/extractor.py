@@ -12,7 +12,10 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from typing import BinaryIO, cast
+from typing import TYPE_CHECKING, BinaryIO, cast
+
+if TYPE_CHECKING:
+    from notecoder.extraction import Coder
 
 HEADER_BYTES = 8
 
@@ -29,32 +32,31 @@ def frame(message: object) -> bytes:
     return len(payload).to_bytes(HEADER_BYTES, "big") + payload
 
 
-def _extract(text: str, setting: str, floor: float | None) -> bytes:
-    from notecoder.extraction import extract
-
-    result = extract(text, setting)
+def _extract(coder: "Coder", text: str, setting: str, floor: float | None) -> bytes:
+    result = coder.extract(text, setting)
     return (result.above(floor) if floor is not None else result).model_dump_json().encode()
 
 
-def _cogstack(text: str, footer: str | dict | None, filters: list | None = None) -> bytes:
-    from notecoder.extraction import extract
+def _cogstack(coder: "Coder", text: str, footer: str | dict | None, filters: list | None = None) -> bytes:
     from notecoder.service import cogstack
 
     start = time.perf_counter()
-    annotations = cogstack.annotations(extract(text), filters)
+    annotations = cogstack.annotations(coder.extract(text), filters)
     result = cogstack.ProcessResult(text=text, annotations=annotations, success=True, timestamp=cogstack.now(),
                                     elapsed_time=time.perf_counter() - start, footer=footer)  # fmt: skip
     return result.model_dump_json().encode()
 
 
-def _fhir(text: str, source, bundle_type: str) -> bytes:
+def _fhir(coder: "Coder", text: str, source, bundle_type: str) -> bytes:
     """The result Bundle of a note from a DocumentReference (`source`, a `fhir_r4.NoteSource`)."""
-    from notecoder.extraction import extract
+    from notecoder.fhir_r4 import to_fhir
 
-    return extract(text).to_fhir(source=source, bundle_type=bundle_type).model_dump_json(exclude_none=True).encode()
+    bundle = to_fhir(coder.extract(text), source=source, bundle_type=bundle_type)  # type: ignore[arg-type]
+    return bundle.model_dump_json(exclude_none=True).encode()
 
 
 JOBS: dict[str, Callable[..., bytes]] = {"extract": _extract, "cogstack": _cogstack, "fhir": _fhir}
+"""Each job's function, called with the process's coder, then the job's arguments."""
 
 
 def main() -> None:
@@ -63,15 +65,16 @@ def main() -> None:
     os.nice(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a library's stray print goes to the log, not into a frame
-    from notecoder.extraction import extract
+    from notecoder.extraction import Coder
 
-    extract("warm-up: neck pain.")
+    coder = Coder()  # this process's: its pipeline, mapper and model
+    coder.extract("warm-up: neck pain.")
     replies.write(frame(("ready", None)))
     replies.flush()
     while (message := read_frame(sys.stdin.buffer)) is not None:
         job, args = cast(tuple[str, tuple], message)
         try:
-            reply: tuple[str, object] = ("ok", JOBS[job](*args))
+            reply: tuple[str, object] = ("ok", JOBS[job](coder, *args))
         except Exception as error:
             reply = ("error", type(error).__name__)
         replies.write(frame(reply))

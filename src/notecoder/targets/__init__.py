@@ -8,7 +8,6 @@ from notecoder.targets.component import (
     medspacy_rules,
     quiet_matchers,
     resolve_overlaps,
-    rule_matches,
 )
 from notecoder.targets.rules import FINDING_KINDS, MODIFIER_KINDS, TargetRules, target_rules
 
@@ -23,6 +22,5 @@ __all__ = [
     "quiet_matchers",
     "medspacy_rules",
     "resolve_overlaps",
-    "rule_matches",
     "target_rules",
 ]

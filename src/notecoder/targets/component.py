@@ -1,5 +1,5 @@
-"""Targets: medSpaCy's TargetMatcher loaded with notecoder's rules, plus exact-case words and regexes run once
-over the text. Every matched span goes into one span group (`doc_keys.TARGETS_KEY`)."""
+"""Targets: notecoder's phrase rules matched as medSpaCy's TargetMatcher matches them, plus exact-case words and
+regexes run once over the text. Every matched span goes into one span group (`doc_keys.TARGETS_KEY`)."""
 
 import notecoder.medspacy_import  # noqa: F401  (medSpaCy without its process-wide warnings filter)
 
@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 import numpy as np
-from medspacy.common.medspacy_matcher import MedspacyMatcher
-from medspacy.target_matcher import TargetMatcher, TargetRule
+from medspacy.target_matcher import TargetRule
 from spacy.attrs import IS_SPACE, LOWER, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from notecoder.doc_keys import TARGETS_KEY
+from notecoder.doc_keys import TARGET_RULE_EXTENSION, TARGETS_KEY
 from notecoder.doctext import note_text
 from notecoder.overlaps import prune_overlapping
 from notecoder.result import FindingKind
@@ -29,8 +28,9 @@ from notecoder.targets.rules import TargetGroup, TargetRules, expanded_rules
 
 MATCH_TEXT = "notecoder_match_text"
 """A regex finding's whole match when its span is a part of it ('VAS 8/10 ... now (?P<span>4/10)')."""
-if not Span.has_extension(MATCH_TEXT):
-    Span.set_extension(MATCH_TEXT, default=None)
+Span.set_extension(MATCH_TEXT, default=None, force=True)
+Span.set_extension(TARGET_RULE_EXTENSION, default=None, force=True)
+"""Each raw target's rule, in notecoder's name: medSpaCy's `span._.target_rule` may be a host program's."""
 
 AnchorHits = dict[str | tuple, list[tuple[int, int]]]
 """A note's anchor occurrences by anchor (a string, or "re:" and a pattern), and the windows around them by a rule's
@@ -217,19 +217,8 @@ def quiet_matchers() -> Iterator[None]:
         yield
 
 
-def rule_matches(matcher: MedspacyMatcher, doc: Doc) -> list[tuple[int, int, int]]:
-    """What medSpaCy's `MedspacyMatcher.__call__` gives (pinned: medspacy==1.3.1): its token, phrase and regex
-    matches, pruned if it prunes. notecoder's rules are all phrases: the token Matcher, holding none, warns (W036)
-    on every call, and silencing that (`quiet_matchers`) costs more per note than matching; a matcher with no token
-    or regex rule is asked for its phrase matches alone. Read on every call: a host may add rules of any kind."""
-    if matcher._prune or len(matcher._MedspacyMatcher__matcher) or matcher._MedspacyMatcher__regex_matcher._patterns:
-        with quiet_matchers():
-            return matcher(doc)
-    return matcher._MedspacyMatcher__phrase_matcher(doc)
-
-
 class TargetStage(SavedRules[TargetRules]):
-    """medSpaCy's TargetMatcher for phrases, plus regex rules run once over the text.
+    """Phrase rules matched as medSpaCy's TargetMatcher matches them, plus regex rules run once over the text.
 
     medSpaCy's RegexMatcher rebuilds the document text for every pattern; with levels, durations and timing
     expressed as regexes that alone cost more than the rest of the pipeline."""
@@ -246,13 +235,17 @@ class TargetStage(SavedRules[TargetRules]):
 
     def _build(self, rules: TargetRules) -> None:
         nlp = self.nlp
-        self.matcher = TargetMatcher(nlp, name=self.name, result_type=None, prune=False)
-        self.matcher.add(medspacy_rules(rules))
-        # `_matched` reads medSpaCy's matcher under the TargetMatcher (private; pinned: medspacy==1.3.1) so that
+        # medSpaCy's TargetMatcher holds its rules in a MedspacyMatcher of its own (private), whose token Matcher,
+        # holding none of these phrase rules, would warn (W036) on every note: the phrases go straight into a
+        # PhraseMatcher, as MedspacyMatcher adds them (the lower-cased literal, under "<category>_<n>"), so that
         # only the matches kept after pruning become Spans
-        self._phrases = self.matcher._TargetMatcher__matcher
         strings = nlp.vocab.strings
-        self._phrase_rules = {strings.add(k): (r, strings.add(r.category)) for k, r in self._phrases.rule_map.items()}
+        self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._phrase_rules: dict[int, tuple[TargetRule, int]] = {}
+        for i, rule in enumerate(medspacy_rules(rules)):
+            key = f"{rule.category}_{i}"
+            self._phrase_rules[strings.add(key)] = (rule, strings.add(rule.category))
+            self._phrases.add(key, [nlp.tokenizer(rule.literal.lower())])
         # spaCy's token Matcher costs a pass per pattern; exact-case words ("PT", "HA") need only a hash lookup
         self.cased = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.cased_rules: dict[int, TargetRule] = {}
@@ -272,7 +265,7 @@ class TargetStage(SavedRules[TargetRules]):
         for key, start, end in self.cased(doc):
             rule = self.cased_rules[key]
             span = Span(doc, start, end, label=rule.category)
-            set_span_value(span, "target_rule", rule)
+            set_span_value(span, TARGET_RULE_EXTENSION, rule)
             spans.append(span)
         text = note_text(doc)
         lower, seen = text.lower(), AnchorHits()
@@ -282,7 +275,7 @@ class TargetStage(SavedRules[TargetRules]):
                 start, end = match.span(regex.span_group)
                 found = doc.char_span(start, end, label=regex.rule.category, alignment_mode="expand")
                 if found is not None:
-                    set_span_value(found, "target_rule", regex.rule)
+                    set_span_value(found, TARGET_RULE_EXTENSION, regex.rule)
                     if regex.span_group:  # the context the span needed, for a value read from all of it
                         set_span_value(found, MATCH_TEXT, match.group(0))
                     spans.append(found)
@@ -292,10 +285,10 @@ class TargetStage(SavedRules[TargetRules]):
     def _matched(self, doc: Doc) -> list[Span]:
         """The phrase matches as medSpaCy's TargetMatcher gives them: overlaps pruned, each with its rule."""
         spans = []
-        for match_id, start, end in prune_overlapping(rule_matches(self._phrases, doc)):
+        for match_id, start, end in prune_overlapping(self._phrases(doc)):
             rule, label = self._phrase_rules[match_id]
             span = Span(doc, start, end, label=label)
-            set_span_value(span, "target_rule", rule)
+            set_span_value(span, TARGET_RULE_EXTENSION, rule)
             spans.append(span)
         return spans
 
@@ -326,7 +319,7 @@ class TargetStage(SavedRules[TargetRules]):
                 start, end = kept[span.start].i, kept[span.end - 1].i + 1
                 if end - start > len(span):  # it spans a removed break: a match the note's own tokens could not give
                     own = Span(doc, start, end, label=span.label_)
-                    set_span_value(own, "target_rule", span_value(span, "target_rule"))
+                    set_span_value(own, TARGET_RULE_EXTENSION, span_value(span, TARGET_RULE_EXTENSION))
                     spans.append(own)
         return spans
 
