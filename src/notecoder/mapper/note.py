@@ -82,18 +82,21 @@ class NoteIndex:
             for f in self.by_kind[_CONDITION]
         ):
             return False  # "instability NOT demonstrated", wherever the form says it
-        concepts = self.rules.concepts
-        authors = [
-            f
-            for f in self.by_kind[_CONDITION]
-            if f.assertion == _PRESENT
-            and f.section in ASSESSMENT_SECTIONS
-            and (concept := concepts.get(f.concept)) is not None
-            and concept.role in _DIAGNOSTIC_ROLES | {"pain"}
-        ]
+        authors = self._assessed_diagnoses
         if any(f.concept == finding.concept and near(self.region(f), region) for f in authors):
             return True
         return not authors
+
+    @cached_property
+    def _assessed_diagnoses(self) -> list[Finding]:
+        """The spine diagnoses and pains the author asserts in the assessment, from the role index, once a note."""
+        by_role = self._conditions_by_role
+        return [
+            finding
+            for role in (*_DIAGNOSTIC_ROLES, "pain")
+            for finding, _ in by_role.get(role, ())
+            if finding.assertion == _PRESENT and finding.section in ASSESSMENT_SECTIONS
+        ]
 
     def rejected(self, finding: Finding) -> bool:
         """The author rejects or resolves the diagnosis ('I do not think this is facet syndrome', 'referral
