@@ -5,6 +5,9 @@ import pytest
 
 import notecoder
 
+# browser and spark tests skip without Chromium or PySpark, and fail instead where NOTECODER_REQUIRE names them
+pytest_plugins = ["tests.required"]
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 MTSAMPLES_SPINE = SHARED / "data" / "mtsamples" / "spine_notes_dedup.jsonl"
 WRITTEN = SHARED / "data" / "written"

@@ -1,6 +1,7 @@
 """`notecoder extract`: JSON out, files and standard input in, clear errors that name the input."""
 
 import json
+import sys
 
 from typer.testing import CliRunner
 
@@ -60,3 +61,11 @@ def test_non_utf8_file_is_reported_without_its_content(tmp_path):
 def test_file_and_sample_together_is_a_usage_error(tmp_path):
     out = runner.invoke(app, ["extract", "x.txt", "--sample"])
     assert out.exit_code == 2
+
+
+def test_a_missing_extra_says_to_install_it_from_the_clone(monkeypatch):
+    """notecoder is not on PyPI: `pip install notecoder[server]` would fetch nothing, or someone else's package."""
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # an import of it raises ImportError
+    out = runner.invoke(app, ["serve"], env={"NOTECODER_TOKEN": "t" * 40})
+    assert out.exit_code != 0
+    assert "pip install '.[server]' in the notecoder clone" in out.output

@@ -1,9 +1,7 @@
 """Review views: evidence highlighted, assertions visible, codes linked to spans, and note text always inert."""
 
 import json
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,6 +11,7 @@ import notecoder
 from notecoder import Assertion, NoteResult
 from notecoder.review import TAGS, ReportItem, note_html, report_html, sample_notes
 from notecoder.review.report import write_report
+from tests.required import CHROMIUM
 
 HOSTILE = (
     "A: cervical facet syndrome C5-6. <script>document.body.setAttribute('data-pwned','script')</script>"
@@ -89,10 +88,8 @@ def test_report_command_from_batch_results(tmp_path):
     assert sum('<pre class="nc-text">' in view for view in views) == len(sample_notes())
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-needs_browser = pytest.mark.skipif(
-    CHROMIUM is None and not os.environ.get("CI"), reason="no headless Chromium here (CI installs it)"
-)
+# skipped without Chromium; .ci/run installs it and sets NOTECODER_REQUIRE=browser, which fails such a skip
+needs_browser = pytest.mark.browser
 
 
 def browser(*args: str, profile: Path) -> str:

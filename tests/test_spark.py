@@ -1,26 +1,33 @@
 """The Spark path on local[2]: one result row per input row, failures as rows, the pipeline built per worker."""
 
 import json
+import os
+import re
+import sys
+import warnings
 
 import pytest
 
-pyspark = pytest.importorskip("pyspark")
+from notecoder import NoteResult
+from notecoder.spark import code_dataframe
 
-from pyspark.sql import SparkSession  # noqa: E402
-
-from notecoder import NoteResult  # noqa: E402
-from notecoder.spark import code_dataframe  # noqa: E402
+# skipped without PySpark; .ci/run sets NOTECODER_REQUIRE=spark, which fails such a skip
+pytestmark = pytest.mark.spark
 
 
 @pytest.fixture(scope="module")
 def spark():
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("notecoder-test")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .getOrCreate()
-    )
+    sql = pytest.importorskip("pyspark.sql")
+    with pytest.MonkeyPatch.context() as patch:
+        # executors start PYSPARK_PYTHON, else `python3` from PATH: without a venv on PATH, that Python has no notecoder
+        patch.setenv("PYSPARK_PYTHON", os.environ.get("PYSPARK_PYTHON", sys.executable))
+        session = (
+            sql.SparkSession.builder.master("local[2]")
+            .appName("notecoder-test")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .getOrCreate()
+        )
     yield session
     session.stop()
 
@@ -79,3 +86,13 @@ def test_the_drivers_model_choice_reaches_the_executors(spark, tmp_path, monkeyp
     notes = spark.createDataFrame([("a", "Assessment: C5-6 facet syndrome.")], "id string, text string")
     (row,) = code_dataframe(notes).collect()
     assert row.status == "error" and row.error_type == "ModelError"  # scored with the driver's model, not the bundled
+
+
+def test_local_executors_that_would_run_another_python_are_warned_about(spark, monkeypatch):
+    notes = spark.createDataFrame([("a", "Dx: LBP.")], "id string, text string")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # the fixture's PYSPARK_PYTHON is this Python: no warning
+        code_dataframe(notes)
+    monkeypatch.setattr(spark.sparkContext, "pythonExec", "python3-not-on-this-machine")
+    with pytest.warns(RuntimeWarning, match=f"set PYSPARK_PYTHON={re.escape(sys.executable)} before"):
+        code_dataframe(notes)

@@ -5,20 +5,17 @@ query, and hostile note text still inert after all of it."""
 import csv
 import io
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 import notecoder
 from notecoder.review import ReportItem, report_html
+from tests.required import CHROMIUM
 from tests.test_review import HOSTILE
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-if CHROMIUM is None and not os.environ.get("CI"):
-    pytest.skip("no headless Chromium here (CI installs it)", allow_module_level=True)
-from playwright.sync_api import sync_playwright  # noqa: E402  (a dev dependency: CI must have it)
+# skipped without Chromium; .ci/run installs it and sets NOTECODER_REQUIRE=browser, which fails such a skip
+pytestmark = pytest.mark.browser
 
 NOTES = {
     "sure": "Assessment: cervical facet syndrome C5-6, chronic. MRI: C5-6 facet arthropathy. Failed PT.",
@@ -41,6 +38,7 @@ def report(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def chromium():
     assert CHROMIUM is not None, "CI must install Debian's chromium (see .ci/run)"
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright  # a dev dependency
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         yield browser

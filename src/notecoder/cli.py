@@ -17,6 +17,7 @@ import typer
 from notecoder.batch.budget import DEFAULT_SECONDS
 from notecoder.batch.paths import OutputError, WriteFailed
 from notecoder.batch.sources import SourceError
+from notecoder.extras import install_extra
 from notecoder.result import Setting
 from notecoder.service.confidence import confidence_floor
 from notecoder.service.settings import ServiceSettings
@@ -195,12 +196,16 @@ def _write(output: str, rendered: str) -> None:
         handle.write(rendered + "\n")
 
 
+def _missing_extra(extra: str, purpose: str):
+    return fail(ExitCode.USAGE, f"{purpose} needs the [{extra}] extra: {install_extra(extra)}")
+
+
 def _fhir_note(raw: str):
     """The one note of a FHIR DocumentReference (a Bundle must hold exactly one for `extract`)."""
     try:
         from notecoder.fhir_r4 import FhirInputError, document_notes
     except ImportError:
-        raise fail(ExitCode.USAGE, "FHIR needs the [fhir] extra: pip install 'notecoder[fhir]'") from None
+        raise _missing_extra("fhir", "FHIR") from None
     try:
         notes = list(document_notes(json.loads(raw)))
     except json.JSONDecodeError:
@@ -217,7 +222,7 @@ def _fhir_bundle(result, source, bundle_type: str):
     try:
         return result.to_fhir(source=source, bundle_type=bundle_type)
     except ImportError:
-        raise fail(ExitCode.USAGE, "FHIR needs the [fhir] extra: pip install 'notecoder[fhir]'") from None
+        raise _missing_extra("fhir", "FHIR") from None
 
 
 def _output_format(output: Path) -> OutputFormat:
@@ -431,7 +436,7 @@ def serve_command(
     try:
         import uvicorn
     except ImportError:
-        raise fail(ExitCode.USAGE, "serving needs the [server] extra: pip install 'notecoder[server]'") from None
+        raise _missing_extra("server", "serving") from None
     from notecoder.service.access_log import log_config
     from notecoder.service.settings import TOKEN_VARIABLE, check_exposure
 
@@ -560,7 +565,7 @@ def train_command(
         from notecoder.scoring.train import train
     except ImportError as error:
         raise typer.BadParameter(
-            f"training needs the [train] extra ({error.name} is not installed): pip install 'notecoder[train]'"
+            f"training needs the [train] extra ({error.name} is not installed): {install_extra('train')}"
         ) from None
 
     from notecoder.scoring.feedback import FeedbackError, labelled_proposals, notes_from_results, read_decisions

@@ -15,6 +15,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from notecoder.evaluation import GoldNote, as_gold
 from notecoder.extraction import extract_rules
+from notecoder.extras import install_extra
 from notecoder.scoring.features import FEATURES, proposal_features
 from notecoder.scoring.model import ConfidenceModel, Fold, save
 
@@ -169,7 +170,7 @@ def _calibration_figure(splits: dict[str, tuple[list[int], list[float]]], output
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        raise RuntimeError("the calibration figure needs matplotlib: pip install 'notecoder[train]'") from None
+        raise RuntimeError(f"the calibration figure needs matplotlib: {install_extra('train')}") from None
     figure, axes = plt.subplots(figsize=(4.5, 4.5), dpi=100)
     axes.plot([0, 1], [0, 1], linestyle=":", color="grey", label="perfectly calibrated")
     for name, (labels, confidences) in splits.items():
