@@ -20,6 +20,7 @@ from notecoder.doctext import note_text
 from notecoder.misreadings import misread_forms
 from notecoder.rules_disk import SavedRules
 from notecoder.sections.rules import SectionRules, all_sections
+from notecoder.spoken import dictated, spoken_rules
 
 Doc.set_extension(SECTIONS_EXTENSION, default=None, force=True)
 Doc.set_extension(SECTION_ASSERTIONS_EXTENSION, default=None, force=True)
@@ -51,10 +52,15 @@ class SectionStage(SavedRules[SectionRules]):
     def _build(self, rules: SectionRules) -> None:
         nlp = self.nlp
         self.pasted = rules.pasted_reports
+        self.superseded = rules.superseded
+        self.field_words = rules.field_words
         self.assertions = dict(rules.assertions)
         """The assertion each category lends the findings under it: left on each Doc for the findings stage, so
         that a pipeline's own section rules, not the package's, say it."""
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        spoken = spoken_rules()
+        self.spoken_colon = nlp.vocab.strings.add(spoken.colon)
+        self.spoken_stops = frozenset(spoken.stops)
         self.rules: dict[int, SectionRule] = {}
         bare: dict[str, int] = {}
         titled: dict[str, int] = {}  # each title's key: the first section that writes it
@@ -66,7 +72,10 @@ class SectionStage(SavedRules[SectionRules]):
                 titled.setdefault(title, key)
                 self.rules[key] = rule
                 forms = [title, *misread_forms(title, rules.misreadings)]
-                self.matcher.add(name, [nlp.make_doc(f"{form}:") for form in forms])
+                if title.isalpha() and 2 <= len(title) <= 3:  # dictation spells an abbreviation out: "D X colon"
+                    forms.append(" ".join(title))
+                marks = (":", f" {spoken.colon}")  # "history colon" in a dictation that spells its marks
+                self.matcher.add(name, [nlp.make_doc(f"{form}{mark}") for form in forms for mark in marks])
                 if len(title) >= _BARE_TITLE_CHARS:  # a short word ("s", "plan") alone on a line is often not a title
                     bare.update((" ".join(form.split()), key) for form in forms)
         self.bare = bare
@@ -103,8 +112,10 @@ class SectionStage(SavedRules[SectionRules]):
             self.others.update((head, others) for head in words.heads)
         heads = "|".join(sorted(map(re.escape, self.qualified), key=len, reverse=True))
         qualified = (
-            rf"[ \t]*(?:\d{{1,2}}[.)][ \t]*)?((?:[A-Za-z][\w'’.-]*[ \t]+){{0,3}}?({heads})"
-            r"(?:[ \t]*\([^()\n:]{1,40}\)|[ \t]*,[^:\n]{1,60}|(?:[ \t]+[A-Za-z][\w'./-]*){1,4})?[ \t]*:)"
+            # a number, a form's other field and a slash ("Body part / diagnosis on file:"), up to three words, the head
+            rf"[ \t]*(?:\d{{1,2}}[.)][ \t]*)?((?:[A-Za-z][^\n:/]{{0,40}}/[ \t]*)?"
+            rf"(?:[A-Za-z][\w'’.-]*[ \t]+){{0,3}}?({heads})"
+            r"(?:[ \t]*\([^()\n:]{1,60}\)|[ \t]*,[^:\n]{1,60}|(?:[ \t]+[A-Za-z][\w'./-]*){1,4})?[ \t]*:)"
         )
         self.qualified_re = re.compile(qualified, re.IGNORECASE)
         self.after_break_qualified_re = re.compile(rf"\n{qualified}", re.IGNORECASE)
@@ -127,9 +138,10 @@ class SectionStage(SavedRules[SectionRules]):
 
     def _categories(self, rules: list[SectionRule]) -> list[str]:
         """Each title's category; a study's impression pasted into a note whose author assesses the patient in a
-        section of their own is the study's (imaging), not the author's assessment."""
+        section of their own is the study's (imaging), not the author's assessment; an admission diagnosis before
+        the author's discharge diagnoses is history."""
         pasted = self.pasted
-        categories = [rule.category for rule in rules]
+        categories = self._superseded([rule.category for rule in rules])
         own = any(c in pasted.authors for c, r in zip(categories, rules, strict=True) if r.literal not in pasted.titles)
         if not own:
             return categories
@@ -138,6 +150,17 @@ class SectionStage(SavedRules[SectionRules]):
                 categories[i] = pasted.category
         return categories
 
+    def _superseded(self, categories: list[str]) -> list[str]:
+        rule = self.superseded
+        if rule is None or rule.category not in categories:
+            return categories
+        out, later = list(categories), False
+        for i in range(len(out) - 1, -1, -1):  # from the end: whether an assessment follows each title
+            if out[i] == rule.category:
+                out[i] = rule.then if later else rule.alone
+            later = later or out[i] in rule.by
+        return out
+
     def _titles(self, doc: Doc) -> list[tuple[int, int, int]]:
         """Non-overlapping title matches, longest first ("past medical history:" over "history:").
 
@@ -145,7 +168,11 @@ class SectionStage(SavedRules[SectionRules]):
         lower-case title word inside a sentence is prose ("Flexion-extension radiographs: 5 mm ...")."""
         kept: list[tuple[int, int, int]] = []
         taken = bytearray(len(doc))  # tokens inside a kept title: linear however many titles a note has
-        matches = [m for m in self.matcher(doc) if self._is_title(doc, m[1], m[2])] + self._bare_titles(doc)
+        matches = [m for m in self.matcher(doc) if self._is_title(doc, m[1], m[2])]
+        spoken = [m for m in matches if doc[m[2] - 1].lower == self.spoken_colon]
+        if spoken and not dictated(doc):  # "Diagnosis colon cancer" is not dictated punctuation in a typed note
+            matches = [m for m in matches if doc[m[2] - 1].lower != self.spoken_colon]
+        matches += self._bare_titles(doc)
         matches += self._qualified_titles(doc)
         for key, start, end in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):
             if not any(taken[start:end]):
@@ -178,8 +205,10 @@ class SectionStage(SavedRules[SectionRules]):
         for match in (*((first,) if first else ()), *self.after_break_qualified_re.finditer(text)):
             head = match.group(2).lower()
             key = self.qualified.get(head)
-            qualifiers = text[match.start(1) : match.start(2)] + " " + text[match.end(2) : match.end(1)]
-            words = set(re.findall(r"[\w']+", qualifiers.lower()))
+            before = set(re.findall(r"[\w']+", text[match.start(1) : match.start(2)].lower()))
+            if not before.isdisjoint(self.field_words):
+                continue  # "Date of exam: 11/17/2026" is a form's field
+            words = before | set(re.findall(r"[\w']+", text[match.end(2) : match.end(1)].lower()))
             # "Diagnoses (treating physician, per records):" is the records', "Dx on original order:" the referral's
             key = next((other for marks, other in self.others.get(head, ()) if not marks.isdisjoint(words)), key)
             span = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
@@ -202,13 +231,14 @@ class SectionStage(SavedRules[SectionRules]):
         rest = sorted((m for pattern in self.after_mark_res for m in pattern.finditer(text, start)), key=_start)
         return [first, *rest] if first else rest
 
-    @staticmethod
-    def _is_title(doc: Doc, start: int, end: int) -> bool:
+    def _is_title(self, doc: Doc, start: int, end: int) -> bool:
         if start == 0:
             return True
         before = doc[start - 1]  # read first: a title after a line break or a mark needs no look at its words
         if (before.is_space and "\n" in before.text) or before.text in _BOUNDARY_MARKS:
             return True
+        if before.lower_ in self.spoken_stops and doc[end - 1].lower == self.spoken_colon:
+            return True  # "... period history colon": a dictated title after a dictated full stop
         return all(t.is_upper or not t.is_alpha for t in doc[start:end])
 
 

@@ -41,11 +41,26 @@ class _PastedReports(RulesModel):
     category: str
 
 
+class _Superseded(RulesModel):
+    about: str = ""
+    category: str
+    """The section a later assessment supersedes (an admission diagnosis)."""
+    by: frozenset[str]
+    """The categories of the author's assessment that supersede it when they come after it."""
+    then: str
+    """Its category when superseded."""
+    alone: str
+    """Its category when not."""
+
+
 class SectionRules(RulesFile):
     sections: tuple[_Section, ...]
     title_words: tuple[_TitleWords, ...] = ()
     assertions: dict[str, Assertion]
     pasted_reports: _PastedReports
+    superseded: _Superseded | None = None
+    field_words: frozenset[str] = frozenset()
+    """Words that, before a head, make the title a form's field ("Date of exam:"), not a section."""
     misreadings: tuple[tuple[str, str], ...] = ()
     """Letter groups a scanned note misreads ('I' read as 'l'): titles match in those forms too."""
 

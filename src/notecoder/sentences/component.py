@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 from notecoder.doc_keys import SECTIONS_EXTENSION
 from notecoder.rules_disk import SavedRules
 from notecoder.sentences.rules import SentenceRules
+from notecoder.spoken import dictated, spoken_rules
 
 _MAX_REMEMBERED = 10_000  # whitespace tokens whose line breaks are remembered (distinct runs of spaces)
 _ATTRS = [ORTH, LOWER, LENGTH, IS_SPACE, IS_LOWER, IS_UPPER, IS_ALPHA, IS_DIGIT, IS_TITLE, SPACY]
@@ -55,6 +56,7 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         self._abbreviations = _table([strings.add(a) for a in rules.abbreviations])
         self._words = _table([strings.add(w) for w in rules.not_abbreviations])
         self._before_numbers = _table([strings.add(w) for w in rules.before_numbers])
+        self._spoken_stops = _table([strings.add(w) for w in spoken_rules().stops])
 
     def __call__(self, doc: Doc) -> Doc:
         if len(doc):
@@ -108,7 +110,10 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         initial = _shift(is_alpha[before] & is_upper[before] & (length[before] == 1)) & glued  # "J. Smith"
         next_title = np.append(is_title[1:], False)
         list_mark = _shift(is_digit[before] & (length[before] <= 2)) & next_title  # "1. Facet syndrome"
-        ends = np.flatnonzero(terminal & ~asks & ~((abbreviation | initial | list_mark) & (orth == self._period)))
+        ends = terminal & ~asks & ~((abbreviation | initial | list_mark) & (orth == self._period))
+        if dictated(doc, lower):  # "no injury period": the recogniser wrote the full stop as a word
+            ends |= _isin(lower, self._spoken_stops)
+        ends = np.flatnonzero(ends)
         starts[next_content[ends + 1]] = True
 
         spaces = np.flatnonzero(space)
