@@ -567,6 +567,11 @@ class FindingBuilder(SavedRules[FindingRules]):
                     draft.value = _StudyResults(self._report(note, draft, by_start)).value(draft.start)
             if draft.value is None:
                 draft.value = self._linked_value(note, draft)
+            if draft.value is None and draft.sentence + 1 < len(note.sentence_starts):
+                draft.value = self._value_pointed_back(note, draft)
+            if draft.value and draft.cause is not None and draft.cause.source == "section":
+                if draft.kind in self.rules.given_when_valued:
+                    draft.assertion, draft.cause = _PRESENT, None  # a plan section's treatment with its response
             if draft.kind == _IMAGING and draft.value and draft.assertion == _NEGATED:
                 draft.assertion, draft.cause = _PRESENT, None  # "X-rays: no fracture": a study was done
             if draft.value is None and draft.kind == _TRAUMA:
@@ -608,6 +613,16 @@ class FindingBuilder(SavedRules[FindingRules]):
             if draft.kind == _CONDITION and note.section_of(draft.start_token) == self.rules.report_section:
                 report.append(draft)
         return report
+
+    def _value_pointed_back(self, note: _Note, draft: _Draft) -> str | None:
+        """The value of the next sentence when it opens with a word pointing back at this one ("Each gave ...")."""
+        link = self.rules.value_links.get(_KINDS[draft.kind])
+        if link is None or not link.pointing_back:
+            return None
+        first = note.doc[note.sentence_starts[draft.sentence + 1]]
+        if first.lower_ not in link.pointing_back:
+            return None
+        return self._linked_value(note, replace(draft, sentence=draft.sentence + 1))
 
     def _linked_value(self, note: _Note, draft: _Draft) -> str | None:
         link = self.rules.value_links.get(_KINDS[draft.kind])

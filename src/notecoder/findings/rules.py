@@ -19,6 +19,9 @@ class _ValueLink(RulesModel):
     injuries' is a sequela, though 'today' stands nearer."""
     fallback_values: frozenset[str] = frozenset()
     """Values that link only when no other does: 'injuries of 05/16/03': a date says when, not which encounter."""
+    pointing_back: frozenset[str] = frozenset()
+    """Words that open the next sentence to give this one's findings their value ('Two courses of PT and
+    naproxen. Each gave some temporary relief.'): a finding with no value of its own sentence takes that one's."""
 
 
 class _ValuePattern(RulesModel):
@@ -102,6 +105,9 @@ class FindingRules(RulesFile):
     leading_cause: _LeadingCause
     root_levels: _RootLevels
     value_links: dict[FindingKind, _ValueLink]
+    given_when_valued: frozenset[FindingKind] = frozenset()
+    """Kinds that a plan section makes planned unless they carry a value: a treatment with a response was given
+    ('Treatment: PT 12 visits (no lasting change)')."""
     value_patterns: tuple[_ValuePattern, ...]
     negated_exam_value: str
     acute_trauma_value: str

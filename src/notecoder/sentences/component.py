@@ -56,6 +56,7 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         self._abbreviations = _table([strings.add(a) for a in rules.abbreviations])
         self._words = _table([strings.add(w) for w in rules.not_abbreviations])
         self._before_numbers = _table([strings.add(w) for w in rules.before_numbers])
+        self._before_lower = _table([strings.add(w) for w in rules.before_lower])
         self._spoken_stops = _table([strings.add(w) for w in spoken_rules().stops])
 
     def __call__(self, doc: Doc) -> Doc:
@@ -107,6 +108,8 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         abbreviation = _shift(_isin(lower[before], self._abbreviations) & ~_isin(orth[before], self._words)) & glued
         number_next = np.append(is_digit, False)[next_content[1:]]  # the next content token after each is a number
         abbreviation &= ~_shift(_isin(lower[before], self._before_numbers)) | number_next
+        lower_next = np.append(is_lower | is_digit, False)[next_content[1:]]  # "sx. Tried PT" ends; "hx. of" not
+        abbreviation &= ~_shift(_isin(lower[before], self._before_lower)) | lower_next
         initial = _shift(is_alpha[before] & is_upper[before] & (length[before] == 1)) & glued  # "J. Smith"
         next_title = np.append(is_title[1:], False)
         list_mark = _shift(is_digit[before] & (length[before] <= 2)) & next_title  # "1. Facet syndrome"

@@ -11,6 +11,9 @@ class SentenceRules(RulesFile):
     numbness? No. Facet syndrome L4-5.')."""
     """Exact (cased) forms of an abbreviation's letters that are words ending a sentence: 'PT.' is physical
     therapy, 'Pt.' the patient."""
+    before_lower: frozenset[str] = frozenset()
+    """Shorthand mostly written without a period ('sx', 'neg'): its period ends the sentence unless a lower-case
+    word or a number follows ('No B/B sx. Tried PT', 'SLR neg. Reflexes 2+'; 'hx. of falls' goes on)."""
     closers: frozenset[str]
 
 

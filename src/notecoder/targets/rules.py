@@ -88,6 +88,17 @@ class TabularTerms(RulesModel):
     """Terms not taken, each with the reason (another concept's wording, or not the spine in notes)."""
 
 
+class ResponseWords(RulesModel):
+    """A treatment's response in words: a qualifier, up to one filler, a noun ("only transient benefit", "no
+    meaningful relief", "little lasting change"): phrases made from the words, added to the response group whose
+    concept each qualifier names."""
+
+    about: str = ""
+    nouns: tuple[str, ...]
+    fillers: tuple[str, ...]
+    qualifiers: dict[str, tuple[str, ...]]
+
+
 class TargetRules(RulesFile):
     tabular: tuple[TabularTerms, ...] = ()
     misreadings: tuple[tuple[str, str], ...] = ()
@@ -100,6 +111,7 @@ class TargetRules(RulesFile):
     compounds: tuple[tuple[str, str], ...] = ()
     """Combining forms that dictation and typists split off ('cervico' + 'cranial', 'zyg' heard 'zygo'): a
     condition word starting with the first also matches as the second, a space or hyphen, then the rest."""
+    response_words: ResponseWords | None = None
     groups: tuple[TargetGroup, ...]
 
     @model_validator(mode="after")
@@ -148,7 +160,24 @@ def expanded_rules(raw: dict, where: str) -> TargetRules:
         raise ValueError(f"{where} is not valid: {error}") from None
     add_misread_forms(raw)
     add_word_forms(raw)
+    add_response_forms(raw)
     return validate_rules(TargetRules, raw, where)
+
+
+def add_response_forms(raw: dict) -> None:
+    """The response phrases `response_words` makes, each in the response group of its qualifier's value, unless a
+    group already writes it."""
+    words = raw.get("response_words")
+    if not words:
+        return
+    taken = {p.lower() for group in raw["groups"] for p in group.get("phrases", ())}
+    groups = {g["concept"]: g for g in raw["groups"] if g["kind"] == "response"}
+    fillers = ("", *(f"{filler} " for filler in words["fillers"]))
+    for value, qualifiers in words["qualifiers"].items():
+        made = [f"{q} {f}{n}" for q in qualifiers for f in fillers for n in words["nouns"]]
+        new = [phrase for phrase in dict.fromkeys(made) if phrase not in taken]
+        groups[value]["phrases"] = [*groups[value]["phrases"], *new]
+        taken.update(new)
 
 
 def add_word_forms(raw: dict) -> None:
