@@ -75,6 +75,19 @@ def test_context_rules_keep_medspacy_defaults_and_add_ours():
     assert all(r.pattern is None or isinstance(r.pattern, list) for r in rules)
 
 
+def test_one_context_rule_per_phrase_and_ours_win():
+    """Two rules on one phrase both match it, and the overlap pruning kept whichever hashed first: adding any rule
+    could flip a negation elsewhere. Ours replace medSpaCy's spelling of the same phrase."""
+    nlp = notecoder.load()
+    rules = medspacy_context_rules(context_rules(), nlp.get_pipe("notecoder_context").DEFAULT_RULES_FILEPATH)
+    phrases = [r.literal.lower() for r in rules if r.pattern is None]
+    assert len(phrases) == len(set(phrases))
+    resolved = next(r for r in rules if r.literal.lower() == "resolved")
+    assert resolved.direction.upper() == "BACKWARD"  # ours; medSpaCy's looks forward
+    evaluate = [r for r in rules if r.literal.lower() == "evaluate for"]
+    assert [r.category for r in evaluate] == ["POSSIBLE_EXISTENCE"]  # ours; medSpaCy's negates
+
+
 @pytest.mark.parametrize(
     ("pattern", "forms"),
     [

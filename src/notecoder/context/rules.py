@@ -5,6 +5,7 @@ import notecoder.medspacy_import  # noqa: F401  (medSpaCy without its process-wi
 
 import itertools
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from medspacy.context import ConTextRule
@@ -67,6 +68,19 @@ def _expanded(rule: dict) -> list[dict]:
     return [{**rule, "literal": form, "pattern": None} for form in forms]
 
 
+def _first_per_phrase(rules: Iterable[dict]) -> list[dict]:
+    seen: set[str] = set()
+    out = []
+    for rule in rules:
+        if rule.get("pattern") is None:
+            phrase = rule["literal"].lower()
+            if phrase in seen:
+                continue
+            seen.add(phrase)
+        out.append(rule)
+    return out
+
+
 def medspacy_context_rules(rules: ContextRules, default_rules_path: str | Path) -> list[ConTextRule]:
     """medSpaCy's default rules followed by notecoder's, each expanded to literals where it can be."""
     replaced = set(rules.replace_defaults)
@@ -79,7 +93,17 @@ def medspacy_context_rules(rules: ContextRules, default_rules_path: str | Path) 
         else rule
         for rule in rules.context_rules
     ]
-    expanded = [r for rule in (*kept, *written) for r in _expanded(dict(rule))]
+    # one rule per phrase, ours before medSpaCy's and the first written before a later pattern's expansion: two rules
+    # on one phrase both match it, and which the overlap pruning kept followed the rules' match-id hashes, which
+    # shift whenever a rule is added
+    ours = _first_per_phrase(r for rule in written for r in _expanded(dict(rule)))
+    taken = {r["literal"].lower() for r in ours if r.get("pattern") is None}
+    theirs = [
+        r
+        for r in _first_per_phrase(r for rule in kept for r in _expanded(dict(rule)))
+        if r.get("pattern") is not None or r["literal"].lower() not in taken
+    ]
+    expanded = [*theirs, *ours]
     return [ConTextRule.from_dict(r) for r in (*expanded, *_dash_joined(rules, expanded))]
 
 

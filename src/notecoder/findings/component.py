@@ -201,6 +201,9 @@ class FindingBuilder(SavedRules[FindingRules]):
         self._stances = stance_rules()
         self._stance_classes = self._stances.by_category()
         self._stance_order = {cls.stance: i for i, cls in enumerate(self._stances.classes)}
+        self._stance_first = frozenset(cls.categories[0] for cls in self._stances.classes)
+        """Each class's first category names the cue before the class's others ("is not confirmed and I am
+        withdrawing it" is a rejection, not a bare negation)."""
         self._load_rules(rules)
 
     def _build(self, rules: FindingRules) -> None:
@@ -318,7 +321,9 @@ class FindingBuilder(SavedRules[FindingRules]):
             # the first stance class (in the stance rules' order) that a cue reaching the span belongs to
             by_category = self._stance_classes
             reached = [(by_category[m.category], m) for m in modifiers if m.category in by_category]
-            found = min(reached, key=lambda pair: self._stance_order[pair[0].stance], default=None)
+            first = self._stance_first
+            order = self._stance_order
+            found = min(reached, key=lambda pair: (order[pair[0].stance], pair[1].category not in first), default=None)
         if found is not None:
             stance_class, modifier = found
             assertion = stance_class.assertion

@@ -56,10 +56,17 @@ class NoteIndex:
                     continue
                 concept = concepts.get(finding.concept)
                 role = concept.role if concept is not None else None
-                if (role in _DIAGNOSTIC_ROLES and finding.section in AUTHOR_SECTIONS) or (
+                if (role in _DIAGNOSTIC_ROLES and (finding.section in AUTHOR_SECTIONS or self._explicit(finding))) or (
                     role == "pain" and finding.section in ASSESSMENT_SECTIONS  # "the thoracic pain is cardiac"
                 ):
                     self.rejections.append(finding)
+
+    def _explicit(self, finding: Finding) -> bool:
+        """The author rejects or resolves the diagnosis in so many words, in a section of the author's own voice."""
+        stances, cause = self.rules.explicit_stances, finding.assertion_cause
+        if stances is None or cause is None or cause.source != "context" or finding.section in stances.not_in:
+            return False
+        return cause.rule.split(":", 1)[0] in stances.categories
 
     def assertion(self, finding: Finding) -> Assertion:
         """The assertion a diagnosis has for coding: an uncertain diagnosis still documented in an inpatient

@@ -250,6 +250,17 @@ class RegionNeighbours(RulesModel):
         return (self.model_extra or {}).get(str(region))
 
 
+class ExplicitStances(RulesModel):
+    """The author's rejection or resolution said in so many words ("I am withdrawing it", "coccydynia resolved"):
+    it outweighs the earlier mentions of the diagnosis wherever the author says it, not only in the assessment (a
+    procedure note's addendum, a discharge status line, a letter's closing paragraph)."""
+
+    categories: frozenset[str]
+    """The ConText categories of such cues."""
+    not_in: frozenset[str]
+    """Sections that lend their findings someone else's voice or another time (records, history, family)."""
+
+
 class MapperRules(RulesFile):
     tabular: str
     decisions: tuple[Decision, ...]
@@ -280,17 +291,18 @@ class MapperRules(RulesFile):
     is old: not a current injury."""
     exam_concepts: frozenset[str]
     not_imaging_concepts: frozenset[str]
+    """Studies found as imaging that do not answer imaging-not-documented (an EMG shows no structure)."""
     history_sections: frozenset[str] = frozenset()
     """Sections where the patient tells: what they deny there ("no new weakness") is a report, not an exam."""
-    """Studies found as imaging that do not answer imaging-not-documented (an EMG shows no structure)."""
     region_lenders: dict[str, frozenset[str]] = {}
     """A condition written without its region takes the one region these other concepts of the note name ('back
     pain' in the assessment, 'lower back pain' in the history)."""
     exclusion_concepts: frozenset[str]
     operative_sections: frozenset[str]
+    """Sections of an operative or procedure note: such a note is not asked for the conservative care before it."""
     referral_sections: frozenset[str] = frozenset()
     """Sections holding a referral's or payer form's diagnosis: adopted when the author takes it up."""
-    """Sections of an operative or procedure note: such a note is not asked for the conservative care before it."""
+    explicit_stances: ExplicitStances | None = None
     gaps: dict[str, GapText]
 
     @model_validator(mode="after")

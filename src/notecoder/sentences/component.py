@@ -47,6 +47,7 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         self._question = strings.add("?")
         self._openers = _table([strings.add(t) for t in (":", "):", "(", "[", '"', "\u201c", "'")])
         self._paren = strings.add(")")
+        self._bracket = strings.add("[")
         self._line_breaks: dict[int, int] = {}  # whitespace token (its ORTH) -> line breaks in it
         self._load_rules(rules)
 
@@ -57,6 +58,7 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         self._words = _table([strings.add(w) for w in rules.not_abbreviations])
         self._before_numbers = _table([strings.add(w) for w in rules.before_numbers])
         self._before_lower = _table([strings.add(w) for w in rules.before_lower])
+        self._continuing = _table([strings.add(w) for w in rules.continuing_fields])
         self._spoken_stops = _table([strings.add(w) for w in spoken_rules().stops])
 
     def __call__(self, doc: Doc) -> Doc:
@@ -88,11 +90,14 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         # instability", "A: ? facet syndrome") asks about it: it opens the sentence of what it asks about
         previous_word = np.maximum.accumulate(np.where(~space, np.arange(n), -1))
         previous = np.concatenate(([-1], previous_word[:-1]))  # the last non-space token before each token
+        spoken = dictated(doc, lower)
         opens = (
             (previous < 0)
             | _isin(orth[np.maximum(previous, 0)], self._terminal)
             | _isin(orth[np.maximum(previous, 0)], self._openers)
         )
+        if spoken:  # "... period ? left T7 T8 facet syndrome": after a spoken full stop
+            opens |= _isin(lower[np.maximum(previous, 0)], self._spoken_stops) & (previous >= 0)
         # ... or glued to the word it asks about ("Referral: ?thoracic instability")
         glued_after = ~trailing & np.append(is_alpha[1:], False)
         asks = (orth == self._question) & (trailing | glued_after) & opens
@@ -114,7 +119,13 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         next_title = np.append(is_title[1:], False)
         list_mark = _shift(is_digit[before] & (length[before] <= 2)) & next_title  # "1. Facet syndrome"
         ends = terminal & ~asks & ~((abbreviation | initial | list_mark) & (orth == self._period))
-        if dictated(doc, lower):  # "no injury period": the recogniser wrote the full stop as a word
+        for i in np.flatnonzero(orth == self._question).tolist():
+            # a form's question answered by its boxes on the same line ("Disc disease?  [ ] Yes  [X] No") is one
+            # sentence with its answer
+            j = int(next_content[i + 1])
+            if j < n and orth[j] == self._bracket and "\n" not in doc.text[doc[i].idx + 1 : doc[j].idx]:
+                ends[i] = False
+        if spoken:  # "no injury period": the recogniser wrote the full stop as a word
             ends |= _isin(lower, self._spoken_stops)
         ends = np.flatnonzero(ends)
         starts[next_content[ends + 1]] = True
@@ -123,7 +134,11 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         breaks = np.array([self._breaks_in(doc, o) for o in orth[spaces].tolist()], dtype=np.int64)
         after = next_content[spaces + 1]
         lower_after = np.append(is_lower, True)[after]  # past the end counts as lower case: no start there
-        starts[after[(breaks >= 2) | ((breaks == 1) & ~lower_after)]] = True
+        # "Status: [X] Provisional" under a diagnosis field qualifies it: its line goes on with the field's sentence
+        field = np.append(_isin(lower, self._continuing), False)[after]
+        is_colon = np.append(orth == self._colon, [False] * 4)
+        colon_next = is_colon[after + 1] | is_colon[after + 2] | is_colon[after + 3]  # "Status of diagnosis:"
+        starts[after[(breaks >= 2) | ((breaks == 1) & ~lower_after & ~(field & colon_next))]] = True
 
         capital_word = is_upper & is_alpha
         colons = np.flatnonzero(orth[1:] == self._colon) + 1

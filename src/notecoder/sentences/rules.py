@@ -14,6 +14,9 @@ class SentenceRules(RulesFile):
     before_lower: frozenset[str] = frozenset()
     """Shorthand mostly written without a period ('sx', 'neg'): its period ends the sentence unless a lower-case
     word or a number follows ('No B/B sx. Tried PT', 'SLR neg. Reflexes 2+'; 'hx. of falls' goes on)."""
+    continuing_fields: frozenset[str] = frozenset()
+    """Form fields whose line qualifies the field above it ("Status: [X] Provisional" under "Diagnosis: ..."): such
+    a line continues the sentence before it."""
     closers: frozenset[str]
 
 
