@@ -53,6 +53,10 @@ class SectionStage(SavedRules[SectionRules]):
         nlp = self.nlp
         self.pasted = rules.pasted_reports
         self.superseded = rules.superseded
+        self.inline = rules.inline_assessments
+        self.inline_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        if self.inline is not None:
+            self.inline_matcher.add("inline", [nlp.make_doc(phrase) for phrase in self.inline.phrases])
         self.field_words = rules.field_words
         self.assertions = dict(rules.assertions)
         """The assertion each category lends the findings under it: left on each Doc for the findings stage, so
@@ -130,11 +134,42 @@ class SectionStage(SavedRules[SectionRules]):
         for i, (key, start, end) in enumerate(titles):
             body_end = titles[i + 1][1] if i + 1 < len(titles) else len(doc)
             sections.append(Section(categories[i], start, end, end, body_end, None, self.rules[key]))
+        if self.inline is not None:
+            sections = self._with_inline_assessments(doc, sections)
         doc._.notecoder_sections = sections
         doc._.notecoder_section_assertions = self.assertions
         if _medspacys_sections():
             doc._.sections = sections
         return doc
+
+    def _with_inline_assessments(self, doc: Doc, sections: list[Section]) -> list[Section]:
+        """A letter's "My diagnosis is ..." inside its examination paragraph is the author's assessment, to the end
+        of its line; the section it interrupts goes on after it."""
+        inline = self.inline
+        matches = sorted((start, end) for _, start, end in self.inline_matcher(doc))
+        if inline is None or not matches:
+            return sections
+        rule = SectionRule(literal="", category=inline.category)
+        out: list[Section] = []
+        for section in sections:
+            inside = [m for m in matches if section.body_start <= m[0] and m[1] <= section.body_end]
+            if section.category is None or section.category in inline.not_in or not inside:
+                out.append(section)
+                continue
+            current = section
+            for start, end in inside:
+                if start < current.body_start:
+                    continue  # inside the line an earlier phrase already took
+                line_end = next(
+                    (t.i + 1 for t in doc[end : current.body_end] if t.is_space and "\n" in t.text), current.body_end
+                )
+                head = Section(current.category, current.title_start, current.title_end, current.body_start, start,
+                               None, current.rule)  # fmt: skip
+                out += [head, Section(inline.category, start, end, end, line_end, None, rule)]
+                current = Section(current.category, line_end, line_end, line_end, current.body_end, None, current.rule)
+            if current.body_end > current.body_start:
+                out.append(current)
+        return out
 
     def _categories(self, rules: list[SectionRule]) -> list[str]:
         """Each title's category; a study's impression pasted into a note whose author assesses the patient in a

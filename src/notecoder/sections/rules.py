@@ -53,12 +53,22 @@ class _Superseded(RulesModel):
     """Its category when not."""
 
 
+class _InlineAssessments(RulesModel):
+    about: str = ""
+    phrases: tuple[str, ...]
+    """First-person openings of the author's diagnosis in prose ("My diagnosis is", "I am satisfied this is")."""
+    not_in: frozenset[str]
+    """Sections where such words are already the author's assessment, or are someone else's."""
+    category: str
+
+
 class SectionRules(RulesFile):
     sections: tuple[_Section, ...]
     title_words: tuple[_TitleWords, ...] = ()
     assertions: dict[str, Assertion]
     pasted_reports: _PastedReports
     superseded: _Superseded | None = None
+    inline_assessments: _InlineAssessments | None = None
     field_words: frozenset[str] = frozenset()
     """Words that, before a head, make the title a form's field ("Date of exam:"), not a section."""
     misreadings: tuple[tuple[str, str], ...] = ()
