@@ -64,3 +64,20 @@ def test_a_joints_pain_is_part_of_the_instability_that_explains_it():
         "A: R sacroiliac joint instability (hypermobile SIJ)."
     )
     assert m53(text) == {"M53.2X8"}
+
+
+def test_an_examiners_opinions_are_the_assessment_and_outweigh_the_claim():
+    text = (
+        "IME -- opinions\nClaimed condition: 'chronic lumbar facet syndrome secondary to work injury of 05/2021'\n"
+        "Records: 05/2021 lumbar sprain, MMI with no residuals 02/2022.\n"
+        "Examination: facet loading negative, no radicular signs, reflexes and strength normal.\n"
+        "Opinions:\n1. The 2021 lumbar sprain resolved by 02/2022.\n"
+        "2. I find no evidence of a lumbar facet syndrome; that diagnosis is not supported.\n"
+        "3. Current diagnosis: non-specific low back pain."
+    )
+    assert not m53(text)
+    assert {"M54.50"} <= {a.code for a in notecoder.extract(text).alternatives}
+
+
+def test_dorsolumbar_is_the_thoracolumbar_junction():
+    assert m53("My diagnosis is a dorsolumbar junction syndrome, left T12-L1, for two years.") == {"M53.85"}
