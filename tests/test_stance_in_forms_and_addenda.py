@@ -150,3 +150,49 @@ def test_a_referring_physicians_diagnosis_the_examiner_concurs_with_is_coded():
         "Prior care: PT 12 sessions, NSAIDs - minimal lasting benefit. Pain continuous for 3 years."
     )
     assert m53(text) == {"M53.2X6"}
+
+
+def test_a_forms_diagnosis_status_line_and_a_working_qualifier_are_doubt():
+    status = (
+        "ATTENDING PHYSICIAN'S REPORT\nDiagnosis: L4-5 segmental instability   ICD-10: M53.2X6\n"
+        "Diagnosis status: [X] Provisional  [ ] Final\nTreatment to date: PT x 4 weeks - minimal change"
+    )
+    working = (
+        "ATTENDING PHYSICIAN STATEMENT\nPrimary diagnosis (working): lumbosacral posterior element syndrome, L5-S1\n"
+        "Symptoms: low back pain across the belt line.\nDiagnosis will be confirmed or revised after: [X] MRI"
+    )
+    for text in (status, working):
+        assert not m53(text)
+        assert "uncertain-diagnosis" in {g.id for g in notecoder.extract(text).gaps}
+
+
+def test_symptoms_under_a_working_diagnosis_field_are_still_the_patients():
+    text = (
+        "Clinical indication / working diagnosis: r/o cervicocranial syndrome\n"
+        "Symptoms:  [X] Neck pain  [X] Headache (occipital)\nDuration: 6-12 wk"
+    )
+    neck = next(f for f in notecoder.extract(text).findings if f.concept == "neck_pain")
+    assert neck.assertion == Assertion.PRESENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "assessment colon number 1 right sided neck pain comma question mark right C2 3 facet syndrome period "
+        "plan colon diagnostic medial branch block period",
+        "Impression: mechanical low back pain. Segmental instability at L5-S1 is a strong contender, but I would not "
+        "label him with it until standing flexion-extension radiographs have been done.",
+    ],
+)
+def test_a_spoken_question_mark_and_a_contender_are_doubt(text):
+    assert not m53(text)
+
+
+def test_an_examiners_answer_not_present_rejects_the_treaters_diagnosis():
+    text = (
+        "INDEPENDENT MEDICAL EVALUATION\nQuestion 1 - Diagnosis. The treating chiropractor has diagnosed "
+        "cervicocranial syndrome after the collision.\nImaging: cervical MRI 08/2024 normal.\n"
+        "Answers: 1) Cervical sprain/strain: resolved. 2) Cervicocranial syndrome: not present; the headaches are "
+        "migrainous."
+    )
+    assert not m53(text)

@@ -240,10 +240,10 @@ class SectionStage(SavedRules[SectionRules]):
         for match in (*((first,) if first else ()), *self.after_break_qualified_re.finditer(text)):
             head = match.group(2).lower()
             key = self.qualified.get(head)
-            before = set(re.findall(r"[\w']+", text[match.start(1) : match.start(2)].lower()))
-            if not before.isdisjoint(self.field_words):
-                continue  # "Date of exam: 11/17/2026" is a form's field
-            words = before | set(re.findall(r"[\w']+", text[match.end(2) : match.end(1)].lower()))
+            qualifiers = text[match.start(1) : match.start(2)] + " " + text[match.end(2) : match.end(1)]
+            words = set(re.findall(r"[\w']+", qualifiers.lower()))
+            if not words.isdisjoint(self.field_words):
+                continue  # "Date of exam: 11/17/2026", "Diagnosis status: [X] Provisional" are a form's fields
             # "Diagnoses (treating physician, per records):" is the records', "Dx on original order:" the referral's
             key = next((other for marks, other in self.others.get(head, ()) if not marks.isdisjoint(words)), key)
             span = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")

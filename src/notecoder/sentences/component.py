@@ -135,7 +135,8 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         after = next_content[spaces + 1]
         lower_after = np.append(is_lower, True)[after]  # past the end counts as lower case: no start there
         # "Status: [X] Provisional" under a diagnosis field qualifies it: its line goes on with the field's sentence
-        field = np.append(_isin(lower, self._continuing), False)[after]
+        continuing = np.append(_isin(lower, self._continuing), [False, False, False])
+        field = continuing[after] | continuing[after + 1]  # "Status:", "Diagnosis status:"
         is_colon = np.append(orth == self._colon, [False] * 4)
         colon_next = is_colon[after + 1] | is_colon[after + 2] | is_colon[after + 3]  # "Status of diagnosis:"
         starts[after[(breaks >= 2) | ((breaks == 1) & ~lower_after & ~(field & colon_next))]] = True
