@@ -79,3 +79,18 @@ def test_a_denied_symptom_before_the_care_leaves_the_care_documented():
     care = [f for f in notecoder.extract(text).findings if f.kind.value == "conservative_care"]
     assert care and all(f.assertion == "present" for f in care)
     assert GAP not in gaps(text)
+
+
+@pytest.mark.parametrize(
+    "consent",
+    [
+        "CONSENT: Risks, benefits and alternatives were discussed, including bleeding, infection, nerve injury and "
+        "worsening pain. Signed.",
+        "Consent: Risks incl. bleeding, infection, dural tear, nerve injury and failure of relief discussed.",
+    ],
+)
+def test_a_consents_nerve_injury_is_a_risk_not_an_injury_to_date(consent):
+    text = "PROCEDURE NOTE - R L4-5 medial branch block\n" + consent + DIAGNOSIS
+    found = [f for f in notecoder.extract(text).findings if f.kind.value == "trauma"]
+    assert not found
+    assert "injury-timeline-unclear" not in gaps(text)
