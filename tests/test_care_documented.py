@@ -94,3 +94,15 @@ def test_a_consents_nerve_injury_is_a_risk_not_an_injury_to_date(consent):
     found = [f for f in notecoder.extract(text).findings if f.kind.value == "trauma"]
     assert not found
     assert "injury-timeline-unclear" not in gaps(text)
+
+
+@pytest.mark.parametrize(
+    "care",
+    [
+        "CHIROPRACTIC RE-EXAMINATION\nSubjective: Pt reports ~60% overall improvement since starting care.",
+        "Ganglion impar block 06/18/2025 -> ~70% relief x 4 mo, then gradual return.",
+    ],
+)
+def test_the_response_to_care_under_way_or_to_a_named_block_is_documented_care(care):
+    text = care + DIAGNOSIS
+    assert GAP not in gaps(text)
