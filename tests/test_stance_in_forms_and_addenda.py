@@ -196,3 +196,21 @@ def test_an_examiners_answer_not_present_rejects_the_treaters_diagnosis():
         "migrainous."
     )
     assert not m53(text)
+
+
+def test_a_label_named_before_the_first_heading_gives_way_to_the_authors_own_assessment():
+    text = (
+        "Ms R, 52, referred by her chiropractor, who diagnosed lumbar instability and has been adjusting L4-5.\n"
+        "Exam: reflexes 2+, SLR negative. Flexion-extension films: no abnormal motion.\n"
+        "Assessment: L4-5 degenerative disc disease with discogenic low back pain, 2 years."
+    )
+    assert not m53(text)
+
+
+def test_the_preambles_diagnosis_stands_when_the_assessment_restates_it_or_names_none():
+    restated = (
+        "Referred for right L4-5 facet syndrome, 9 months; PT without benefit.\nExam: facet loading positive.\n"
+        "Assessment: right L4-5 facet syndrome."
+    )
+    none_named = "Right L4-5 facet syndrome, 9 months; PT without benefit.\nExam: facet loading positive.\nPlan: MBB."
+    assert m53(restated) == m53(none_named) == {"M53.86"}

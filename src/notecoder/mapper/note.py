@@ -94,6 +94,16 @@ class NoteIndex:
             return True
         return not authors
 
+    def _set_aside(self, finding: Finding) -> bool:
+        """A dorsopathy named only before the note's first heading (a referral's reason, another clinician's
+        label) beside an assessment that names the author's own spine diagnoses and not this one: the author's
+        final statement is what is coded."""
+        authors = [f for f in self._assessed_diagnoses if self.rules.concepts[f.concept].role != "pain"]
+        if not authors:
+            return False
+        region, near = self.region(finding), self.rules.region_neighbours.near
+        return not any(f.concept == finding.concept and near(self.region(f), region) for f in authors)
+
     @cached_property
     def _assessed_diagnoses(self) -> list[Finding]:
         """The spine diagnoses and pains the author asserts in the assessment, from the role index, once a note."""
@@ -155,6 +165,8 @@ class NoteIndex:
             if section not in AUTHOR_SECTIONS and (
                 concept.stated_as_diagnosis or (concept.from_assessment and not anywhere and self.has_assessment)
             ):
+                continue
+            if section is None and concept.role == "m53" and self._set_aside(finding):
                 continue
             out.append((finding, concept))
         return out
