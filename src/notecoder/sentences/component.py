@@ -119,12 +119,15 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         next_title = np.append(is_title[1:], False)
         list_mark = _shift(is_digit[before] & (length[before] <= 2)) & next_title  # "1. Facet syndrome"
         ends = terminal & ~asks & ~((abbreviation | initial | list_mark) & (orth == self._period))
-        for i in np.flatnonzero(orth == self._question).tolist():
-            # a form's question answered by its boxes on the same line ("Disc disease?  [ ] Yes  [X] No") is one
-            # sentence with its answer
-            j = int(next_content[i + 1])
-            if j < n and orth[j] == self._bracket and "\n" not in doc.text[doc[i].idx + 1 : doc[j].idx]:
-                ends[i] = False
+        # a form's question answered by its boxes on the same line ("Disc disease?  [ ] Yes  [X] No") is one sentence
+        # with its answer: the next content token is a box's bracket, and the tokens between break no line
+        questions = np.flatnonzero(orth == self._question)
+        if len(questions):
+            following = next_content[questions + 1]
+            boxed = questions[(following < n) & (orth[np.minimum(following, n - 1)] == self._bracket)]
+            for i in boxed.tolist():
+                if not any(self._breaks_in(doc, orth[k]) for k in range(i + 1, int(next_content[i + 1])) if space[k]):
+                    ends[i] = False
         if spoken:  # "no injury period": the recogniser wrote the full stop as a word
             ends |= _isin(lower, self._spoken_stops)
         ends = np.flatnonzero(ends)
