@@ -7,10 +7,7 @@ import pytest
 
 import notecoder
 from notecoder.result import Assertion, Stance
-
-
-def m53(text: str, setting: str = "outpatient") -> set[str]:
-    return {c.code for c in notecoder.extract(text, setting=setting).codes if c.code.startswith("M53")}
+from tests.coding import m53_codes
 
 
 def finding(text: str, concept: str):
@@ -29,7 +26,7 @@ def test_a_withdrawal_in_a_procedure_addendum_outweighs_the_diagnosis_lines():
     withdrawn = finding(text, "facet_syndrome")[-1]
     assert withdrawn.stance == Stance.REJECTED and withdrawn.assertion_cause is not None
     assert withdrawn.assertion_cause.rule.startswith("REJECTED")  # the withdrawal, not the bare negation, is named
-    assert not m53(text)
+    assert not m53_codes(text)
 
 
 def test_a_resolution_in_a_discharge_status_line_outweighs_the_referral():
@@ -38,7 +35,7 @@ def test_a_resolution_in_a_discharge_status_line_outweighs_the_referral():
         "Treatment: 7 sessions of coccygeal mobilisation and a wedge cushion.\n"
         "Status at discharge: Coccydynia resolved. Sits two hours without pain.\nPlan: discharged."
     )
-    assert not m53(text)
+    assert not m53_codes(text)
 
 
 def test_a_resolution_in_the_history_does_not_outweigh_todays_diagnosis():
@@ -47,7 +44,7 @@ def test_a_resolution_in_the_history_does_not_outweigh_todays_diagnosis():
         "HPI: 4 months of recurrent right L4-5 facet pain; PT without benefit; MRI no herniation; reflexes 2+.\n"
         "Assessment: Recurrent right L4-5 facet syndrome."
     )
-    assert m53(text) == {"M53.86"}
+    assert m53_codes(text) == {"M53.86"}
 
 
 @pytest.mark.parametrize(
@@ -61,7 +58,7 @@ def test_a_ticked_provisional_box_under_the_diagnosis_makes_it_uncertain(status)
     )
     syndrome = finding(text, "cervicobrachial_syndrome")[0]
     assert syndrome.assertion == Assertion.POSSIBLE and syndrome.stance == Stance.UNCERTAIN
-    assert not m53(text)
+    assert not m53_codes(text)
     assert "uncertain-diagnosis" in {g.id for g in notecoder.extract(text).gaps}
 
 
@@ -70,7 +67,7 @@ def test_a_confirmed_box_leaves_the_diagnosis_asserted():
         "ATTENDING PHYSICIAN STATEMENT\n1. Diagnosis: Right C5-6 facet syndrome\n   Status: [ ] Provisional  "
         "[X] Confirmed\n2. Symptoms: neck pain for 9 months; MRI no disc herniation; reflexes 2+; PT - partial relief."
     )
-    assert m53(text) == {"M53.82"}
+    assert m53_codes(text) == {"M53.82"}
 
 
 def test_a_form_question_answered_no_negates_what_it_asks():
@@ -90,7 +87,7 @@ def test_a_form_question_answered_no_negates_what_it_asks():
 
 def test_a_form_question_answered_yes_keeps_the_condition():
     text = "Neck disorder now?   [X] Yes   [ ] No\nDiagnosis: cervicobrachial syndrome, right, for 3 months."
-    assert m53(text) == {"M53.1"}
+    assert m53_codes(text) == {"M53.1"}
 
 
 @pytest.mark.parametrize(
@@ -107,7 +104,7 @@ def test_a_form_question_answered_yes_keeps_the_condition():
 def test_more_words_for_doubt_and_rejection(text, stance):
     mention = next(f for f in notecoder.extract(text).findings if f.kind.value == "condition")
     assert mention.stance == stance
-    assert not m53(text)
+    assert not m53_codes(text)
 
 
 def test_a_dictated_question_mark_after_a_spoken_full_stop():
@@ -118,7 +115,7 @@ def test_a_dictated_question_mark_after_a_spoken_full_stop():
     )
     facet = finding(text, "facet_syndrome")[0]
     assert facet.stance == Stance.UNCERTAIN
-    assert not m53(text)
+    assert not m53_codes(text)
 
 
 def test_a_cause_the_author_excludes_is_negated():
@@ -128,7 +125,7 @@ def test_a_cause_the_author_excludes_is_negated():
     )
     herniations = finding(text, "disc_displacement") or finding(text, "disc_herniation")
     assert herniations and all(f.assertion == Assertion.NEGATED for f in herniations)
-    assert m53(text) == {"M53.83"}
+    assert m53_codes(text) == {"M53.83"}
 
 
 def test_a_claims_referral_on_file_beside_the_requesting_physicians_own_diagnosis():
@@ -139,7 +136,7 @@ def test_a_claims_referral_on_file_beside_the_requesting_physicians_own_diagnosi
     )
     instability = finding(text, "spinal_instability")[0]
     assert instability.section == "referral"
-    assert not m53(text)
+    assert not m53_codes(text)
 
 
 def test_a_referring_physicians_diagnosis_the_examiner_concurs_with_is_coded():
@@ -149,7 +146,7 @@ def test_a_referring_physicians_diagnosis_the_examiner_concurs_with_is_coded():
         "Findings: flexion-extension films 14 degrees angulation at L4-5; MRI no disc herniation; DTR 2+.\n"
         "Prior care: PT 12 sessions, NSAIDs - minimal lasting benefit. Pain continuous for 3 years."
     )
-    assert m53(text) == {"M53.2X6"}
+    assert m53_codes(text) == {"M53.2X6"}
 
 
 def test_a_forms_diagnosis_status_line_and_a_working_qualifier_are_doubt():
@@ -162,7 +159,7 @@ def test_a_forms_diagnosis_status_line_and_a_working_qualifier_are_doubt():
         "Symptoms: low back pain across the belt line.\nDiagnosis will be confirmed or revised after: [X] MRI"
     )
     for text in (status, working):
-        assert not m53(text)
+        assert not m53_codes(text)
         assert "uncertain-diagnosis" in {g.id for g in notecoder.extract(text).gaps}
 
 
@@ -185,7 +182,7 @@ def test_symptoms_under_a_working_diagnosis_field_are_still_the_patients():
     ],
 )
 def test_a_spoken_question_mark_and_a_contender_are_doubt(text):
-    assert not m53(text)
+    assert not m53_codes(text)
 
 
 def test_an_examiners_answer_not_present_rejects_the_treaters_diagnosis():
@@ -195,7 +192,7 @@ def test_an_examiners_answer_not_present_rejects_the_treaters_diagnosis():
         "Answers: 1) Cervical sprain/strain: resolved. 2) Cervicocranial syndrome: not present; the headaches are "
         "migrainous."
     )
-    assert not m53(text)
+    assert not m53_codes(text)
 
 
 def test_a_label_named_before_the_first_heading_gives_way_to_the_authors_own_assessment():
@@ -204,7 +201,7 @@ def test_a_label_named_before_the_first_heading_gives_way_to_the_authors_own_ass
         "Exam: reflexes 2+, SLR negative. Flexion-extension films: no abnormal motion.\n"
         "Assessment: L4-5 degenerative disc disease with discogenic low back pain, 2 years."
     )
-    assert not m53(text)
+    assert not m53_codes(text)
 
 
 def test_the_preambles_diagnosis_stands_when_the_assessment_restates_it_or_names_none():
@@ -213,4 +210,4 @@ def test_the_preambles_diagnosis_stands_when_the_assessment_restates_it_or_names
         "Assessment: right L4-5 facet syndrome."
     )
     none_named = "Right L4-5 facet syndrome, 9 months; PT without benefit.\nExam: facet loading positive.\nPlan: MBB."
-    assert m53(restated) == m53(none_named) == {"M53.86"}
+    assert m53_codes(restated) == m53_codes(none_named) == {"M53.86"}

@@ -84,6 +84,11 @@ class AssertionCause(_Frozen):
     rule: str
     """The ConText category and rule ("NEGATED_EXISTENCE: denies"), or the section's category."""
 
+    @property
+    def category(self) -> str | None:
+        """The ConText category of a cue ("NEGATED_EXISTENCE"); None for a section's title."""
+        return self.rule.split(":", 1)[0] if self.source == "context" else None
+
 
 class Finding(_Frozen):
     """One mention in the note. `text == note[start:end]` always holds: the span is the evidence."""

@@ -582,9 +582,7 @@ class FindingBuilder(SavedRules[FindingRules]):
             if draft.value is None and draft.kind == _TRAUMA:
                 draft.value = self._trauma_timing(chronicity[draft.sentence])
             if draft.kind == _NEURO_EXAM and draft.assertion == _NEGATED:
-                not_done = (
-                    draft.cause is not None and draft.cause.rule.split(":", 1)[0] in self.rules.not_done_categories
-                )
+                not_done = draft.cause is not None and draft.cause.category in self.rules.not_done_categories
                 draft.value = None if not_done else self.rules.negated_exam_value
         cause = self.rules.leading_cause
         for draft in drafts:

@@ -2,7 +2,7 @@
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 
 from notecoder.mapper.rules import Concept, MapperRules
@@ -64,9 +64,9 @@ class NoteIndex:
     def _explicit(self, finding: Finding) -> bool:
         """The author rejects or resolves the diagnosis in so many words, in a section of the author's own voice."""
         stances, cause = self.rules.explicit_stances, finding.assertion_cause
-        if stances is None or cause is None or cause.source != "context" or finding.section in stances.not_in:
+        if stances is None or cause is None or finding.section in stances.not_in:
             return False
-        return cause.rule.split(":", 1)[0] in stances.categories
+        return cause.category in stances.categories
 
     def assertion(self, finding: Finding) -> Assertion:
         """The assertion a diagnosis has for coding: an uncertain diagnosis still documented in an inpatient
@@ -83,26 +83,22 @@ class NoteIndex:
         diagnosis of its own ("A: as per referral, treating"). Not when rejected anywhere, nor beside the author's
         own diagnosis of its part of the spine ("A: sacroiliitis") or of another part only (a disability form's
         claimed cervical condition beside the physician's lumbar stenosis)."""
-        region, near = self.region(finding), self.rules.region_neighbours.near
-        if any(
-            f.concept == finding.concept and f.assertion == _NEGATED and near(self.region(f), region)
-            for f in self.by_kind[_CONDITION]
-        ):
+        if self._named_among(finding, (f for f in self.by_kind[_CONDITION] if f.assertion == _NEGATED)):
             return False  # "instability NOT demonstrated", wherever the form says it
         authors = self._assessed_diagnoses
-        if any(f.concept == finding.concept and near(self.region(f), region) for f in authors):
-            return True
-        return not authors
+        return self._named_among(finding, authors) or not authors
+
+    def _named_among(self, finding: Finding, others: Iterable[Finding]) -> bool:
+        """One of `others` names the finding's condition, in its region or a neighbouring one."""
+        region, near = self.region(finding), self.rules.region_neighbours.near
+        return any(f.concept == finding.concept and near(self.region(f), region) for f in others)
 
     def _set_aside(self, finding: Finding) -> bool:
         """A dorsopathy named only before the note's first heading (a referral's reason, another clinician's
         label) beside an assessment that names the author's own spine diagnoses and not this one: the author's
         final statement is what is coded."""
         authors = [f for f in self._assessed_diagnoses if self.rules.concepts[f.concept].role != "pain"]
-        if not authors:
-            return False
-        region, near = self.region(finding), self.rules.region_neighbours.near
-        return not any(f.concept == finding.concept and near(self.region(f), region) for f in authors)
+        return bool(authors) and not self._named_among(finding, authors)
 
     @cached_property
     def _assessed_diagnoses(self) -> list[Finding]:

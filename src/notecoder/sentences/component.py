@@ -145,7 +145,7 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         starts[after[(breaks >= 2) | ((breaks == 1) & ~lower_after & ~(field & colon_next))]] = True
 
         capital_word = is_upper & is_alpha
-        colons = np.flatnonzero(orth[1:] == self._colon) + 1
+        colons = np.flatnonzero(is_colon[1:n]) + 1
         for i in colons[capital_word[colons - 1] & (length[colons - 1] > 1)].tolist():
             # "EXTREMITIES:" run into text: the header starts a sentence and so does what follows it
             j = i - 1

@@ -57,7 +57,7 @@ class StanceRules(RulesFile):
         if cause is not None:
             if cause.source == "section" and cause.rule in self.sections:
                 return self.sections[cause.rule]
-            category = cause.rule.split(":", 1)[0]
+            category = cause.category
             for cls in self.classes:
                 if category in cls.categories and cls.assertion == assertion:
                     return cls.stance
