@@ -72,6 +72,8 @@ class _Draft:
     segments: tuple[str, ...] = ()
     region: Region | None = None
     region_source: RegionSource | None = None
+    defaulted: bool = False
+    """The region is the concept's default ('sciatica': L1-S1), not the note's words: it lends no other finding."""
     explicit: bool = False
     extended: bool = False
     required: bool = False
@@ -396,6 +398,7 @@ class FindingBuilder(SavedRules[FindingRules]):
                 stated = parsed is not None  # disc levels only from the phrase's own words, never a default
                 if parsed is None and part.concept in self.rules.concept_levels:
                     parsed = parse_levels(self.rules.concept_levels[part.concept])
+                    part.defaulted = True
                 if parsed is None and part.concept in self.rules.limb_qualifiers.concepts:
                     parsed = self._limb_levels(text, part.start)
                 if parsed is None and part.kind in self.rules.trailing_region.kinds:
@@ -439,7 +442,9 @@ class FindingBuilder(SavedRules[FindingRules]):
                 draft.segments = following.segments
             elif draft.region is None and draft.concept not in borrowing.except_concepts:
                 lenders = levels or [
-                    d for d in by_condition_sentence.get(draft.sentence, ()) if d.region_source == "phrase"
+                    d
+                    for d in by_condition_sentence.get(draft.sentence, ())
+                    if d.region_source == "phrase" and not d.defaulted
                 ]
                 if lenders:
                     nearest = min(
@@ -622,7 +627,10 @@ class FindingBuilder(SavedRules[FindingRules]):
         link = self.rules.value_links.get(_KINDS[draft.kind])
         if link is None or not link.pointing_back:
             return None
-        first = note.doc[note.sentence_starts[draft.sentence + 1]]
+        start = note.sentence_starts[draft.sentence + 1]
+        first = note.doc[start]
+        if first.lower_ in link.pointing_back_leads and start + 1 < len(note.doc):
+            first = note.doc[start + 1]
         if first.lower_ not in link.pointing_back:
             return None
         return self._linked_value(note, replace(draft, sentence=draft.sentence + 1))

@@ -22,6 +22,8 @@ class _ValueLink(RulesModel):
     pointing_back: frozenset[str] = frozenset()
     """Words that open the next sentence to give this one's findings their value ('Two courses of PT and
     naproxen. Each gave some temporary relief.'): a finding with no value of its own sentence takes that one's."""
+    pointing_back_leads: frozenset[str] = frozenset()
+    """Words that may come before the pointing word ('With that care, ...', 'After these, ...')."""
 
 
 class _ValuePattern(RulesModel):

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from notecoder.mapper.decisions import Draft
-from notecoder.mapper.note import K, NoteIndex
+from notecoder.mapper.note import TOLD, K, NoteIndex
 from notecoder.mapper.registry import registrar
 from notecoder.mapper.rules import MapperRules
 from notecoder.result import Assertion, Finding
@@ -46,10 +46,12 @@ def _condition_not_named(draft: Draft, facts: Facts) -> list[Finding] | None:
 
 @gap_test("imaging-not-documented")
 def _imaging(draft: Draft, facts: Facts) -> list[Finding] | None:
-    near = facts.rules.region_neighbours.near
+    # a study reviewed from the records is documented as much as one done today; one study may image several
+    # regions ("XR C-spine & T-spine")
+    near, note = facts.rules.region_neighbours.near, facts.note
     documented = any(
-        f.value and f.assertion == Assertion.PRESENT and near(f.region, draft.region)
-        for f in facts.note.by_kind[K.IMAGING]
+        f.value and f.assertion in TOLD and any(near(region, draft.region) for region in note.imaged_regions(f))
+        for f in note.by_kind[K.IMAGING]
         if f.concept not in facts.rules.not_imaging_concepts
     )
     return None if documented else draft.evidence
@@ -74,8 +76,7 @@ def _conservative_care(draft: Draft, facts: Facts) -> list[Finding] | None:
     note = facts.note
     if any(f.section in facts.rules.operative_sections for f in note.findings):
         return None  # an operative note documents the operation, not the care that came before it
-    prior = (Assertion.PRESENT, Assertion.HISTORICAL)
-    documented = any(f.value and f.assertion in prior for f in note.by_kind[K.CONSERVATIVE_CARE])
+    documented = any(f.value and f.assertion in TOLD for f in note.by_kind[K.CONSERVATIVE_CARE])
     return None if documented else draft.evidence
 
 

@@ -240,6 +240,13 @@ class NoteIndex:
         named, spanning = self._sentence_regions.get(finding.sentence_start, (frozenset(), False))
         return len(named | ({int(finding.region)} if finding.region else set())) > 1 or spanning
 
+    def imaged_regions(self, study: Finding) -> frozenset[int | None]:
+        """The regions a study images: its own, and the others its sentence names ("XR C-spine & T-spine")."""
+        if study.region is None:
+            return frozenset({None})
+        named, _ = self._sentence_regions.get(study.sentence_start, (frozenset(), False))
+        return named | {int(study.region)}
+
     @cached_property
     def _sentence_regions(self) -> dict[int, tuple[frozenset[int], bool]]:
         """Per sentence: the regions its levels name, and whether one level runs across regions ("C7-T2")."""

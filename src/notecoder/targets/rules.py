@@ -90,13 +90,16 @@ class TabularTerms(RulesModel):
 
 class ResponseWords(RulesModel):
     """A treatment's response in words: a qualifier, up to one filler, a noun ("only transient benefit", "no
-    meaningful relief", "little lasting change"): phrases made from the words, added to the response group whose
-    concept each qualifier names."""
+    meaningful relief", "little lasting change"), or a verb of effect and an adverb of degree ("helps partly",
+    "works every time"): phrases made from the words, added to the response group whose concept each qualifier or
+    adverb names."""
 
     about: str = ""
     nouns: tuple[str, ...]
     fillers: tuple[str, ...]
     qualifiers: dict[str, tuple[str, ...]]
+    verbs: tuple[str, ...] = ()
+    adverbs: dict[str, tuple[str, ...]] = {}
 
 
 class TargetRules(RulesFile):
@@ -173,8 +176,11 @@ def add_response_forms(raw: dict) -> None:
     taken = {p.lower() for group in raw["groups"] for p in group.get("phrases", ())}
     groups = {g["concept"]: g for g in raw["groups"] if g["kind"] == "response"}
     fillers = ("", *(f"{filler} " for filler in words["fillers"]))
-    for value, qualifiers in words["qualifiers"].items():
+    values = set(words["qualifiers"]) | set(words.get("adverbs", {}))
+    for value in sorted(values):
+        qualifiers, adverbs = words["qualifiers"].get(value, ()), words.get("adverbs", {}).get(value, ())
         made = [f"{q} {f}{n}" for q in qualifiers for f in fillers for n in words["nouns"]]
+        made += [f"{verb} {adverb}" for verb in words.get("verbs", ()) for adverb in adverbs]
         new = [phrase for phrase in dict.fromkeys(made) if phrase not in taken]
         groups[value]["phrases"] = [*groups[value]["phrases"], *new]
         taken.update(new)
