@@ -70,6 +70,32 @@ def test_a_response_in_other_words_documents_care(care):
 
 
 @pytest.mark.parametrize(
+    "history",
+    [
+        "Eight sessions of physio over the spring. Since then she gardens again; overall much better.",
+        "Chiropractic weekly x 6 (Jan-Feb).\nPt reports: 'the first few helped, then nothing.'\nNo meds.",
+        "Course of PT 10/2025, 12 visits.\nNDI at intake 42%, at discharge 24%.",
+    ],
+)
+def test_a_response_told_after_the_treatment_documents_care(history):
+    text = f"HPI: lumbar facet syndrome since 2022. {history}\nA: Lumbar facet syndrome."
+    assert "conservative-care-not-documented" not in gap_ids(text)
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        "Tried PT in 2024. Pain is worse with sitting and driving.",
+        "PT in 2024.\nPMH: HTN. Meds: lisinopril.\nSocial: smoker.\nFamily: none.\nROS: neg.\nPain improved today.",
+        "Plan: PT 2x/wk for 6 wks. Expect improvement.",
+    ],
+)
+def test_a_response_far_from_the_treatment_or_a_worsening_is_not_its_response(history):
+    text = f"HPI: lumbar facet syndrome since 2022. {history}\nA: Lumbar facet syndrome."
+    assert "conservative-care-not-documented" in gap_ids(text)
+
+
+@pytest.mark.parametrize(
     "care",
     [
         "Will start PT 2x/wk; if it helps partly we will add naproxen.",
@@ -159,3 +185,26 @@ def test_a_pain_name_lends_no_region_to_a_fracture_of_another_bone():
 def test_a_level_in_the_sentence_still_places_an_unqualified_fracture():
     text = "A: probable pathological fracture at L2, metastatic workup pending."
     assert "uncertain-diagnosis" in gap_ids(text)
+
+
+# -- a trauma told without its date -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        "He was rear-ended in his truck 'not that long ago' and cannot give a date.",
+        "Says his back \"went out\" at work; could not say which day or how long ago.",
+        "She slipped on a wet floor at home at some point, not sure whether before or after the pain began.",
+        "Bumped the back of her head on a cupboard door a while back.",
+        "Nursing to find the incident report for the wheelchair slide and its date.",
+    ],
+)
+def test_a_trauma_told_without_its_date_is_unclear(told):
+    text = f"S: low back pain, 3 months, 4/10. {told}\nA: Lumbar facet syndrome L4-5."
+    assert "injury-timeline-unclear" in gap_ids(text)
+
+
+def test_an_idiom_for_a_back_injury_with_a_year_is_dated():
+    text = "S: threw out his back shoveling snow in 2019, fully recovered.\nA: Lumbar facet syndrome L4-5 x 8 months."
+    assert "injury-timeline-unclear" not in gap_ids(text)

@@ -35,7 +35,7 @@ from notecoder.rules_disk import SavedRules
 from notecoder.sentences.bounds import sentence_bounds
 from notecoder.span_values import plain_extension, set_span_value, span_value
 from notecoder.stance import stance_rules
-from notecoder.targets import FINDING_KINDS, MODIFIER_KINDS, quiet_matchers
+from notecoder.targets import CONTEXT_KINDS, MODIFIER_KINDS, quiet_matchers
 
 Span.set_extension(MODIFIERS_EXTENSION, default=(), force=True)
 
@@ -104,7 +104,7 @@ class SentenceConText(ConText, SavedRules[ContextRules]):
         starts, _ = sentence_bounds(doc)
         targets_by_sentence = defaultdict(list)
         for span in spans:
-            if span.label_ in FINDING_KINDS:
+            if span.label_ in CONTEXT_KINDS:
                 targets_by_sentence[bisect_right(starts, span.start)].append(span)
         rule_map, strings = self.matcher.rule_map, self.nlp.vocab.strings
         matches_by_sentence = defaultdict(list)

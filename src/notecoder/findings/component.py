@@ -38,7 +38,7 @@ from notecoder.rules_disk import SavedRules
 from notecoder.sentences.bounds import sentence_bounds
 from notecoder.span_values import span_value
 from notecoder.stance import stance_rules
-from notecoder.targets import FINDING_KINDS
+from notecoder.targets import FINDING_KINDS, REFERENCE_KIND
 from notecoder.targets.component import MATCH_TEXT
 
 # enum members read in the loops over every span and draft, looked up once: a member read from its class costs
@@ -46,6 +46,7 @@ from notecoder.targets.component import MATCH_TEXT
 _SPINAL_LEVEL, _CONDITION, _IMAGING = FindingKind.SPINAL_LEVEL, FindingKind.CONDITION, FindingKind.IMAGING
 _CHRONICITY, _NEURO_EXAM, _TRAUMA = FindingKind.CHRONICITY, FindingKind.NEURO_EXAM, FindingKind.TRAUMA
 _PRESENT, _POSSIBLE, _NEGATED = Assertion.PRESENT, Assertion.POSSIBLE, Assertion.NEGATED
+_TOLD = frozenset({Assertion.PRESENT, Assertion.HISTORICAL})
 _KINDS = {kind.value: kind for kind in FindingKind}
 _STAGE_VALUES = frozenset({TARGET_RULE_EXTENSION, MODIFIERS_EXTENSION, MATCH_TEXT})
 """`FindingKind(label)` by lookup."""
@@ -86,6 +87,16 @@ class _Levels:
     segments: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class _Reference:
+    """A stance said of "that diagnosis": its sentence, where it stands, and the assertion and cue it gives."""
+
+    sentence: int
+    start: int
+    assertion: Assertion
+    cause: AssertionCause
+
+
 @dataclass
 class _Modifier:
     kind: str
@@ -112,6 +123,7 @@ class _Note:
     claimed_tokens: set[int] = field(default_factory=set)
     """Tokens of findings other than levels: a qualifier walk never takes them ("MRI C-spine: C5-6 ...")."""
     modifiers: dict[int, list[_Modifier]] = field(default_factory=lambda: defaultdict(list))
+    references: list[_Reference] = field(default_factory=list)
 
     def sentence_of(self, token: int) -> int:
         return bisect_right(self.sentence_starts, token) - 1
@@ -252,6 +264,8 @@ class FindingBuilder(SavedRules[FindingRules]):
             return (), []
         note = self._index(doc)
         drafts = self._drafts(note, spans)
+        if note.references:
+            self._point_back(note, drafts)
         self._take_trailing_qualifiers(note, drafts)
         self._resolve_regions(note, drafts)
         drafts = self._absorb_levels(drafts)
@@ -291,6 +305,14 @@ class FindingBuilder(SavedRules[FindingRules]):
                 note.excluded_tokens.update(range(start, end))
                 continue
             sentence = note.sentence_of(start)
+            if kind == REFERENCE_KIND:
+                references = self.rules.references
+                if end < len(note.doc) and note.doc[end].lower_ in references.naming_next:
+                    continue
+                assertion, cause = self._assertion(span, kind, note)
+                if cause is not None and cause.source == "context" and assertion in references.assertions:
+                    note.references.append(_Reference(sentence, span.start_char, assertion, cause))
+                continue
             if kind not in FINDING_KINDS:
                 value = meta["value"]
                 if value == self.rules.scored.value:  # an outcome scale before and after: its value is computed
@@ -312,6 +334,26 @@ class FindingBuilder(SavedRules[FindingRules]):
         for draft in qualified:  # once every exclusion and claimed token is known
             self._qualify(note, draft)
         return drafts
+
+    def _point_back(self, note: _Note, drafts: list[_Draft]) -> None:
+        """A stance said of "that diagnosis" in a sentence that names no condition of its own ("I do not accept that
+        diagnosis") is the stance of the diagnosis named just before it, a few sentences back at most."""
+        rule = self.rules.references
+        named = [d for d in drafts if d.kind == _CONDITION]
+        own = {d.sentence for d in named}
+        diagnoses = [d for d in named if d.concept not in rule.not_diagnoses]
+        for reference in note.references:
+            if reference.sentence in own:
+                continue
+            before = [
+                d
+                for d in diagnoses
+                if d.end <= reference.start and reference.sentence - d.sentence <= rule.reach_sentences
+            ]
+            if before:
+                target = max(before, key=lambda d: d.start)
+                if target.assertion == _PRESENT:
+                    target.assertion, target.cause = reference.assertion, reference.cause
 
     def _assertion(self, span: Span, kind: str, note: _Note) -> tuple[Assertion, AssertionCause | None]:
         """The finding's assertion and what set it: the first stance class of the ConText cues that reach it, else
@@ -578,7 +620,7 @@ class FindingBuilder(SavedRules[FindingRules]):
             if draft.value is None:
                 draft.value = self._linked_value(note, draft)
             if draft.value is None and draft.sentence + 1 < len(note.sentence_starts):
-                draft.value = self._value_pointed_back(note, draft)
+                draft.value = self._value_pointed_back(note, draft) or self._value_told_later(note, draft)
             if draft.value and draft.cause is not None and draft.cause.source == "section":
                 if draft.kind in self.rules.given_when_valued:
                     draft.assertion, draft.cause = _PRESENT, None  # a plan section's treatment with its response
@@ -634,6 +676,22 @@ class FindingBuilder(SavedRules[FindingRules]):
         if first.lower_ not in link.pointing_back:
             return None
         return self._linked_value(note, replace(draft, sentence=draft.sentence + 1))
+
+    def _value_told_later(self, note: _Note, draft: _Draft) -> str | None:
+        """The first value of its kind told in the next few sentences of the finding's section, for a finding told
+        as done: the response reported after the treatment."""
+        link = self.rules.value_links.get(_KINDS[draft.kind])
+        if link is None or not link.later_sentences or draft.assertion not in _TOLD:
+            return None
+        section = note.section_of(draft.start_token)
+        last = min(draft.sentence + link.later_sentences, len(note.sentence_starts) - 1)
+        for sentence in range(draft.sentence + 1, last + 1):
+            if note.section_of(note.sentence_starts[sentence]) != section:
+                break
+            for modifier in note.modifiers.get(sentence, ()):
+                if modifier.kind == link.kind and modifier.value in link.later_values:
+                    return modifier.value
+        return None
 
     def _linked_value(self, note: _Note, draft: _Draft) -> str | None:
         link = self.rules.value_links.get(_KINDS[draft.kind])

@@ -24,6 +24,11 @@ class _ValueLink(RulesModel):
     naproxen. Each gave some temporary relief.'): a finding with no value of its own sentence takes that one's."""
     pointing_back_leads: frozenset[str] = frozenset()
     """Words that may come before the pointing word ('With that care, ...', 'After these, ...')."""
+    later_sentences: int = 0
+    """How many sentences after a finding with no value of its own may still give it one, in its section: a
+    treatment's response is often told after it ('PT 8 visits in the spring. She can garden again and is much
+    better.'). Only for findings told as done, and only values of `later_values`."""
+    later_values: frozenset[str] = frozenset()
 
 
 class _ValuePattern(RulesModel):
@@ -91,6 +96,19 @@ class _RootLevels(RulesModel):
     roots: dict[str, str]
 
 
+class _References(RulesModel):
+    """A stance said of "that diagnosis" (targets of kind 'reference') reaches the diagnosis named just before."""
+
+    assertions: frozenset[Assertion]
+    """The assertions a reference passes on: a rejection or resolution (negated), a doubt (possible)."""
+    reach_sentences: int
+    naming_next: frozenset[str]
+    """Words after a reference that make it name its own diagnosis ('this diagnosis of diffuse axonal injury')."""
+    not_diagnoses: frozenset[str]
+    """Concepts a reference does not point at: pain named as a symptom ('Assessment: neck pain. I cannot confirm
+    that diagnosis' is about the diagnosis named before the pain)."""
+
+
 class FindingRules(RulesFile):
     not_done_categories: frozenset[str] = frozenset()
     """ConText categories saying an exam or study was not done: no result, where a negated sign is a normal one."""
@@ -121,6 +139,7 @@ class FindingRules(RulesFile):
     """The section whose conditions after a study are its report's findings."""
     trauma_current_max_days: int
     qualifier: _Qualifier
+    references: _References
 
 
 def finding_rules(path: str | None = None) -> FindingRules:

@@ -9,11 +9,20 @@ from notecoder.targets.component import (
     quiet_matchers,
     resolve_overlaps,
 )
-from notecoder.targets.rules import FINDING_KINDS, MODIFIER_KINDS, TargetRules, target_rules
+from notecoder.targets.rules import (
+    CONTEXT_KINDS,
+    FINDING_KINDS,
+    MODIFIER_KINDS,
+    REFERENCE_KIND,
+    TargetRules,
+    target_rules,
+)
 
 __all__ = [
+    "CONTEXT_KINDS",
     "FINDING_KINDS",
     "MODIFIER_KINDS",
+    "REFERENCE_KIND",
     "TargetRules",
     "TargetStage",
     "cased_rules",

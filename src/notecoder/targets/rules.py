@@ -19,9 +19,13 @@ from notecoder.word_forms import plural
 
 MODIFIER_KINDS = ("result", "response", "timing", "exclusion")
 FINDING_KINDS = frozenset(k.value for k in FindingKind)
+REFERENCE_KIND = "reference"
+"""Words that point back at a diagnosis ("that diagnosis"): ConText reads them as it reads findings, so a stance
+said of one in a later sentence reaches the diagnosis it names."""
+CONTEXT_KINDS = FINDING_KINDS | {REFERENCE_KIND}
 Kind = Literal[
     "spinal_level", "condition", "imaging", "neuro_exam", "conservative_care", "symptom", "trauma", "chronicity",
-    "result", "response", "timing", "exclusion",
+    "result", "response", "timing", "exclusion", "reference",
 ]  # fmt: skip
 
 

@@ -1,0 +1,59 @@
+"""The author's stance said in a later sentence about "that diagnosis": a rejection, a resolution or a doubt whose
+sentence names no condition of its own is about the diagnosis named just before it."""
+
+import pytest
+
+import notecoder
+from tests.coding import m53_codes
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "HPI: 52M, neck pain 1 yr. Dr. Patel diagnosed right C5-6 facet syndrome in March.\n"
+        "Exam: non-focal, full ROM.\nAssessment: Chronic neck pain. I am not able to confirm that diagnosis.",
+        "A: Thoracolumbar junction syndrome was suggested by the chiropractor. That label does not fit: the pain is "
+        "diffuse and non-mechanical.",
+        "Assessment: Coccygodynia after the fall in 2019. This diagnosis no longer applies; she has been pain free "
+        "since the ganglion impar block.",
+        "IME opinion: the treating chiropractor records cervicocranial syndrome. Having examined her, I do not accept "
+        "that diagnosis.",
+    ],
+)
+def test_a_rejection_of_that_diagnosis_leaves_it_uncoded(note):
+    assert m53_codes(note) == set()
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Impression: L5-S1 segmental instability. This diagnosis remains provisional until flexion-extension films "
+        "are done.",
+        "Impression: R C3-4 facet syndrome.\nThat diagnosis remains to be confirmed by a medial branch block.",
+    ],
+)
+def test_a_doubt_about_that_diagnosis_makes_it_uncertain(note):
+    result = notecoder.extract(note)
+    assert not [c for c in result.codes if c.code.startswith("M53")]
+    assert "uncertain-diagnosis" in {g.id for g in result.gaps}
+
+
+def test_the_stance_names_its_cue():
+    result = notecoder.extract("A: Coccygodynia. That diagnosis is not supported by today's exam.")
+    found = [f for f in result.findings if f.concept == "coccygodynia"]
+    assert found and found[0].assertion.value == "negated"
+    assert found[0].assertion_cause is not None and "not supported" in found[0].assertion_cause.text
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        ("A: Cervicocranial syndrome. That diagnosis explains her occipital headaches and dizziness.", "M53.0"),
+        ("A: C5-6 facet syndrome. The diagnosis of radiculopathy is not supported.", "M53.82"),
+        ("A: L4-5 facet syndrome. No radicular findings, and that diagnosis fits the exam.", "M53.86"),
+        ("A: Coccygodynia.\nPlan: ganglion impar block. That diagnosis is not in doubt.", "M53.3"),
+        ("A: Coccygodynia.\nCT head: changes possibly compatible with this diagnosis of axonal injury.", "M53.3"),
+    ],
+)
+def test_that_diagnosis_without_a_stance_or_beside_its_own_condition_changes_nothing(note, code):
+    assert code in m53_codes(note)
