@@ -104,6 +104,17 @@ def test_token_patterns_expand_to_the_phrases_they_match(pattern, forms):
     assert literal_forms(pattern) == forms
 
 
+def test_every_shipped_context_pattern_is_a_phrase_list():
+    """One token pattern the phrase matcher cannot hold puts every note through spaCy's token Matcher as well (a
+    third of ConText's time): a shipped rule writes its words with LOWER, IN and '?' only."""
+    token_rules = [
+        rule["literal"]
+        for rule in context_rules().context_rules
+        if isinstance(rule.get("pattern"), list) and literal_forms(rule["pattern"]) is None
+    ]
+    assert token_rules == []
+
+
 def test_load_returns_the_spacy_pipeline():
     nlp = notecoder.load()
     assert isinstance(nlp, Language)
