@@ -131,6 +131,31 @@ def test_an_onset_given_as_a_date_documents_chronicity(onset):
     assert "chronicity-not-documented" not in gap_ids(text)
 
 
+@pytest.mark.parametrize(
+    "onset",
+    [
+        "Onset: 2 months ago    Mechanism: none    Radiation: none",
+        "pt w/ pain at base of neck for abt 8 mos, worse at computer.",
+        "LBP 2 yrs, back feels like it slips on bending.",
+        "Neck pain 6-8 weeks, worse with typing.",
+    ],
+)
+def test_an_onset_in_a_template_or_shorthand_documents_chronicity(onset):
+    text = f"{onset}\nA: Cervical facet syndrome, C5-6."
+    assert "chronicity-not-documented" not in gap_ids(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "S: neck pain, stiff in the mornings.\nA: C5-6 facet syndrome.\nPlan: ibuprofen 400 mg tid x 7 days, PT x 4 wks.",
+        "S: neck pain. Physio and massage each gave relief for a day or two only.\nA: C5-6 facet syndrome.",
+    ],
+)
+def test_a_duration_of_the_plan_or_of_a_relief_is_not_the_conditions(text):
+    assert "chronicity-not-documented" in gap_ids(text)
+
+
 # -- what is not a trauma the patient had ---------------------------------------------------------------------------
 
 

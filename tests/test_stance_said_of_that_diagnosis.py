@@ -57,3 +57,47 @@ def test_the_stance_names_its_cue():
 )
 def test_that_diagnosis_without_a_stance_or_beside_its_own_condition_changes_nothing(note, code):
     assert code in m53_codes(note)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "PRE-PROCEDURE DIAGNOSIS: L4-5 facet syndrome.\nPOST-PROCEDURE DIAGNOSIS: Same - not yet confirmed; "
+        "comparative block to follow.",
+        "Pre-op dx: R C3-4 facet syndrome\nPost-op dx: same as pre-op, unconfirmed pending the second block",
+        "A: L4-5 segmental instability (presumptive) - to be confirmed on standing films.",
+        "Dx: R C5-6 facet syndrome (query dx), MBB planned.",
+    ],
+)
+def test_a_procedure_diagnosis_still_to_be_confirmed_is_uncertain(note):
+    result = notecoder.extract(note)
+    assert not [c for c in result.codes if c.code.startswith("M53")]
+    assert "uncertain-diagnosis" in {g.id for g in result.gaps}
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        'Insurer\'s form lists "cervicobrachial syndrome" as the claimed condition.\nToday: R carpal tunnel syndrome, '
+        "EMG confirmed.",
+        "Condition per the insurer: cervicobrachial syndrome.\nA: R carpal tunnel syndrome, splint.",
+        "Employer's paperwork says lumbar facet syndrome.\nAssessment: right hip osteoarthritis.",
+    ],
+)
+def test_a_payers_or_employers_diagnosis_is_theirs(note):
+    assert m53_codes(note) == set()
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        ("PRE-PROCEDURE DIAGNOSIS: L4-5 facet syndrome.\nPOST-PROCEDURE DIAGNOSIS: Same.", "M53.86"),
+        ("A: L4-5 facet syndrome, same side as last year; not radiating.", "M53.86"),
+        (
+            "Insurer's form lists cervicobrachial syndrome.\nA: Cervicobrachial syndrome, confirmed on exam; PT.",
+            "M53.1",
+        ),
+    ],
+)
+def test_a_confirmed_procedure_diagnosis_or_an_adopted_claim_is_coded(note, code):
+    assert code in m53_codes(note)

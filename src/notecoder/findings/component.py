@@ -309,6 +309,8 @@ class FindingBuilder(SavedRules[FindingRules]):
                 references = self.rules.references
                 if end < len(note.doc) and note.doc[end].lower_ in references.naming_next:
                     continue
+                if span.text.lower() in references.openers_only and start != note.sentence_starts[sentence]:
+                    continue
                 assertion, cause = self._assertion(span, kind, note)
                 if cause is not None and cause.source == "context" and assertion in references.assertions:
                     note.references.append(_Reference(sentence, span.start_char, assertion, cause))

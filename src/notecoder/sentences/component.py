@@ -59,6 +59,7 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         self._before_numbers = _table([strings.add(w) for w in rules.before_numbers])
         self._before_lower = _table([strings.add(w) for w in rules.before_lower])
         self._continuing = _table([strings.add(w) for w in rules.continuing_fields])
+        self._joined = _table([strings.add(w) for w in rules.joined_fields])
         self._spoken_stops = _table([strings.add(w) for w in spoken_rules().stops])
 
     def __call__(self, doc: Doc) -> Doc:
@@ -143,6 +144,11 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         is_colon = np.append(orth == self._colon, [False] * 4)
         colon_next = is_colon[after + 1] | is_colon[after + 2] | is_colon[after + 3]  # "Status of diagnosis:"
         starts[after[(breaks >= 2) | ((breaks == 1) & ~lower_after & ~(field & colon_next))]] = True
+        # "Onset: 2 months ago    Mechanism: none": a template's fields side by side on one line, set apart by a run of
+        # spaces, are sentences of their own (the second's "none" does not negate the first)
+        wide = (breaks == 0) & (length[spaces] >= 2) & ~lower_after & colon_next
+        wide &= ~_isin(np.append(lower, 0)[after], self._joined)
+        starts[after[wide]] = True
 
         capital_word = is_upper & is_alpha
         colons = np.flatnonzero(is_colon[1:n]) + 1

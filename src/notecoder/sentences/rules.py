@@ -17,6 +17,9 @@ class SentenceRules(RulesFile):
     continuing_fields: frozenset[str] = frozenset()
     """Form fields whose line qualifies the field above it ("Status: [X] Provisional" under "Diagnosis: ..."): such
     a line continues the sentence before it."""
+    joined_fields: frozenset[str] = frozenset()
+    """Fields that belong with the field before them on the same line ("Diagnosis: ...   ICD-10: M53.2X6"): a run of
+    spaces before them starts no sentence, as it does before another field ("Onset: 2 months ago    Mechanism:")."""
     closers: frozenset[str]
 
 

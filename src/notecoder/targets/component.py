@@ -26,6 +26,8 @@ from notecoder.span_values import set_span_value, span_value
 from notecoder.targets.prefilter import with_first_characters
 from notecoder.targets.rules import TargetGroup, TargetRules, expanded_rules
 
+_RESPONSE = "response"
+
 MATCH_TEXT = "notecoder_match_text"
 """A regex finding's whole match when its span is a part of it ('VAS 8/10 ... now (?P<span>4/10)')."""
 Span.set_extension(MATCH_TEXT, default=None, force=True)
@@ -189,10 +191,14 @@ def regex_rules(rules: TargetRules) -> list[CompiledRegex]:
 
 def resolve_overlaps(spans: list[Span]) -> list[Span]:
     """Overlaps resolve to the longest span, except that a duration or onset may overlap what it dates:
-    "since a fall" is both when the pain began and a fall."""
+    "since a fall" is both when the pain began and a fall. A duration inside a treatment's response ("relief for a
+    day or two") is how long the relief lasted, not how long the condition has."""
     timing = [s for s in spans if s.label_ == FindingKind.CHRONICITY]
-    others = [s for s in spans if s.label_ != FindingKind.CHRONICITY]
-    return sorted(longest_first(others) + longest_first(timing), key=lambda s: (s.start, s.end))
+    others = longest_first([s for s in spans if s.label_ != FindingKind.CHRONICITY])
+    responses = [(s.start, s.end) for s in others if s.label_ == _RESPONSE]
+    if responses:
+        timing = [s for s in timing if not any(a <= s.start and s.end <= b for a, b in responses)]
+    return sorted(others + longest_first(timing), key=lambda s: (s.start, s.end))
 
 
 def longest_first(spans: list[Span]) -> list[Span]:
