@@ -150,6 +150,7 @@ def test_an_onset_in_a_template_or_shorthand_documents_chronicity(onset):
     [
         "S: neck pain, stiff in the mornings.\nA: C5-6 facet syndrome.\nPlan: ibuprofen 400 mg tid x 7 days, PT x 4 wks.",
         "S: neck pain. Physio and massage each gave relief for a day or two only.\nA: C5-6 facet syndrome.",
+        "A: C5-6 facet syndrome. MBB done. The patient was told to rest for 1 day, then resume activity.",
     ],
 )
 def test_a_duration_of_the_plan_or_of_a_relief_is_not_the_conditions(text):
