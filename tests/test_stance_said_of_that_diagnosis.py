@@ -101,3 +101,45 @@ def test_a_payers_or_employers_diagnosis_is_theirs(note):
 )
 def test_a_confirmed_procedure_diagnosis_or_an_adopted_claim_is_coded(note, code):
     assert code in m53_codes(note)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Opinion: the C4-C5 instability diagnosed by the treating surgeon, repeated in four reports and used to justify "
+        "the fusion request, is not a diagnosis that I can support on these films.",
+        "Problem list: cervicobrachial syndrome - removed; never fit the picture.",
+        "Problem list update: cervicobrachial syndrome is not a current diagnosis and was retired.",
+        "Consent: we discussed that cervical instability could develop after the laminectomy.",
+    ],
+)
+def test_a_rejection_in_a_relative_clause_a_retired_entry_or_a_risk_is_not_coded(note):
+    assert m53_codes(note) == set()
+
+
+def test_a_working_diagnosis_that_needs_confirmation_is_uncertain():
+    result = notecoder.extract("Working dx T8-T9 facet syndrome - needs confirmation.")
+    assert not [c for c in result.codes if c.code.startswith("M53")]
+    assert "uncertain-diagnosis" in {g.id for g in result.gaps}
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        ("A: L4-5 facet syndrome, a diagnosis that I can support on today's exam.", "M53.86"),
+        ("A: C5-6 facet syndrome. Radicular pain never fit; no radiculopathy.", "M53.82"),
+        ("Problem list: C5-6 facet syndrome (active). Hypertension - retired.", "M53.82"),
+    ],
+)
+def test_support_a_rejection_of_something_else_or_another_retired_entry_keep_the_code(note, code):
+    assert code in m53_codes(note)
+
+
+def test_a_disc_removed_at_operation_was_there():
+    from tests.coding import alternatives
+
+    text = (
+        "PREOPERATIVE DIAGNOSIS: Herniated cervical disk C5-C6 with radiculopathy.\n"
+        "PROCEDURE: I encountered herniated disk material, which was removed in large pieces; the C6 root was freed."
+    )
+    assert any(code.startswith("M50.1") for code in alternatives(text))

@@ -19,11 +19,14 @@ def spoken_rules() -> SpokenRules:
     return read_rules(SpokenRules, "notecoder", name="spoken.json")
 
 
-def dictated(doc: Doc, lower: np.ndarray | None = None) -> bool:
-    """The note writes its punctuation as words; `lower`: the doc's LOWER array, when the caller has it."""
+def dictated(doc: Doc) -> bool:
+    """The note writes its punctuation as words."""
     rules = spoken_rules()
     strings = doc.vocab.strings
-    if lower is None:
-        lower = doc.to_array([LOWER])
     signs = np.array([strings.add(sign) for sign in rules.signs], dtype=np.uint64)
-    return int(np.isin(lower, signs).sum()) >= rules.min_signs
+    return enough_signs(int(np.isin(doc.to_array([LOWER]), signs).sum()))
+
+
+def enough_signs(count: int) -> bool:
+    """Spoken punctuation words enough to read the note as dictated: a typed note says "period" now and then."""
+    return count >= spoken_rules().min_signs

@@ -229,6 +229,12 @@ class FindingBuilder(SavedRules[FindingRules]):
         self._qualifier_words = frozenset(qualifier_words - set(rules.qualifier.inside))
         self._value_patterns: dict[str, list[tuple[re.Pattern[str], str]]] = defaultdict(list)
         """Each kind's value patterns in the rules' order: a draft tries only its own kind's."""
+        planned: dict[str, set[str]] = defaultdict(set)
+        for section, kinds in rules.section_kind_assertions.items():
+            for kind in kinds:
+                planned[kind].add(section)
+        self._planned_sections = {kind: frozenset(sections) for kind, sections in planned.items()}
+        """By finding kind, the sections that make it planned: a response told there is no treatment's."""
         for p in rules.value_patterns:
             self._value_patterns[p.kind].append((re.compile(p.pattern, re.I), p.value))
         limbs = sorted(rules.limb_qualifiers.words, key=len, reverse=True)
@@ -680,16 +686,17 @@ class FindingBuilder(SavedRules[FindingRules]):
         return self._linked_value(note, replace(draft, sentence=draft.sentence + 1))
 
     def _value_told_later(self, note: _Note, draft: _Draft) -> str | None:
-        """The first value of its kind told in the next few sentences of the finding's section, for a finding told
-        as done: the response reported after the treatment."""
+        """The first value of its kind told in the sentences after the finding, for a finding told as done: the
+        response reported after the treatment, in the history, a records list's discussion or the patient's words;
+        not in a section that makes its kind planned ("Plan: ... if not better")."""
         link = self.rules.value_links.get(_KINDS[draft.kind])
         if link is None or not link.later_sentences or draft.assertion not in _TOLD:
             return None
-        section = note.section_of(draft.start_token)
+        planned = self._planned_sections.get(draft.kind, frozenset())
         last = min(draft.sentence + link.later_sentences, len(note.sentence_starts) - 1)
         for sentence in range(draft.sentence + 1, last + 1):
-            if note.section_of(note.sentence_starts[sentence]) != section:
-                break
+            if note.section_of(note.sentence_starts[sentence]) in planned:
+                continue
             for modifier in note.modifiers.get(sentence, ()):
                 if modifier.kind == link.kind and modifier.value in link.later_values:
                     return modifier.value

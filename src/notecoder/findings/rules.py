@@ -25,9 +25,10 @@ class _ValueLink(RulesModel):
     pointing_back_leads: frozenset[str] = frozenset()
     """Words that may come before the pointing word ('With that care, ...', 'After these, ...')."""
     later_sentences: int = 0
-    """How many sentences after a finding with no value of its own may still give it one, in its section: a
-    treatment's response is often told after it ('PT 8 visits in the spring. She can garden again and is much
-    better.'). Only for findings told as done, and only values of `later_values`."""
+    """How many sentences after a finding with no value of its own may still give it one, outside the sections that
+    make its kind planned: a treatment's response is often told after it ('PT 8 visits in the spring. She can garden
+    again and is much better.'), or in a discussion after a records list. Only for findings told as done, and only
+    values of `later_values`."""
     later_values: frozenset[str] = frozenset()
 
 

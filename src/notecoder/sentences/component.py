@@ -24,14 +24,25 @@ from spacy.tokens import Doc
 from notecoder.doc_keys import SECTIONS_EXTENSION
 from notecoder.rules_disk import SavedRules
 from notecoder.sentences.rules import SentenceRules
-from notecoder.spoken import dictated, spoken_rules
+from notecoder.spoken import enough_signs, spoken_rules
 
 _MAX_REMEMBERED = 10_000  # whitespace tokens whose line breaks are remembered (distinct runs of spaces)
 _ATTRS = [ORTH, LOWER, LENGTH, IS_SPACE, IS_LOWER, IS_UPPER, IS_ALPHA, IS_DIGIT, IS_TITLE, SPACY]
 
 
-def _table(hashes) -> np.ndarray:
-    return np.unique(np.array(hashes, dtype=np.uint64))
+# what a token's ORTH or LOWER is, as bits: one binary search per note and attribute instead of one per word list
+_TERMINAL, _OPENER, _CLOSER, _WORD = 1, 2, 4, 8
+_ABBREVIATION, _BEFORE_NUMBER, _BEFORE_LOWER, _CONTINUING, _JOINED, _SPOKEN_STOP, _SPOKEN_SIGN = 1, 2, 4, 8, 16, 32, 64
+
+
+def _flag_table(groups: dict[int, list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted hashes and, for each, the bits of the word lists that hold it."""
+    bits: dict[int, int] = {}
+    for bit, hashes in groups.items():
+        for h in hashes:
+            bits[h] = bits.get(h, 0) | bit
+    keys = np.array(sorted(bits), dtype=np.uint64)
+    return keys, np.array([bits[int(k)] for k in keys], dtype=np.int64)
 
 
 class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
@@ -41,11 +52,11 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
     def __init__(self, nlp: Language, rules: str | None = None) -> None:
         self.nlp = nlp
         strings = nlp.vocab.strings
-        self._terminal = _table([strings.add(t) for t in (".", "?", "!")])
+        self._terminal = [strings.add(t) for t in (".", "?", "!")]
         self._colon = strings.add(":")
         self._period = strings.add(".")
         self._question = strings.add("?")
-        self._openers = _table([strings.add(t) for t in (":", "):", "(", "[", '"', "\u201c", "'")])
+        self._openers = [strings.add(t) for t in (":", "):", "(", "[", '"', "\u201c", "'")]
         self._paren = strings.add(")")
         self._bracket = strings.add("[")
         self._line_breaks: dict[int, int] = {}  # whitespace token (its ORTH) -> line breaks in it
@@ -53,14 +64,28 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
 
     def _build(self, rules: SentenceRules) -> None:
         strings = self.nlp.vocab.strings
-        self._closers = _table([strings.add(t) for t in rules.closers])
-        self._abbreviations = _table([strings.add(a) for a in rules.abbreviations])
-        self._words = _table([strings.add(w) for w in rules.not_abbreviations])
-        self._before_numbers = _table([strings.add(w) for w in rules.before_numbers])
-        self._before_lower = _table([strings.add(w) for w in rules.before_lower])
-        self._continuing = _table([strings.add(w) for w in rules.continuing_fields])
-        self._joined = _table([strings.add(w) for w in rules.joined_fields])
-        self._spoken_stops = _table([strings.add(w) for w in spoken_rules().stops])
+        def hashes(words) -> list[int]:
+            return [strings.add(w) for w in words]
+
+        self._by_orth = _flag_table(
+            {
+                _TERMINAL: self._terminal,
+                _OPENER: self._openers,
+                _CLOSER: hashes(rules.closers),
+                _WORD: hashes(rules.not_abbreviations),
+            }
+        )
+        self._by_lower = _flag_table(
+            {
+                _ABBREVIATION: hashes(rules.abbreviations),
+                _BEFORE_NUMBER: hashes(rules.before_numbers),
+                _BEFORE_LOWER: hashes(rules.before_lower),
+                _CONTINUING: hashes(rules.continuing_fields),
+                _JOINED: hashes(rules.joined_fields),
+                _SPOKEN_STOP: hashes(spoken_rules().stops),
+                _SPOKEN_SIGN: hashes(spoken_rules().signs),
+            }
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         if len(doc):
@@ -82,6 +107,7 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         n = len(doc)
         arr = doc.to_array(_ATTRS)
         orth, lower, length = arr[:, 0], arr[:, 1], arr[:, 2]
+        by_orth, by_lower = _flags(orth, *self._by_orth), _flags(lower, *self._by_lower)
         space, is_lower, is_upper, is_alpha, is_digit, is_title, trailing = (
             arr[:, k].astype(bool) for k in range(3, 10)
         )
@@ -91,18 +117,17 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         # instability", "A: ? facet syndrome") asks about it: it opens the sentence of what it asks about
         previous_word = np.maximum.accumulate(np.where(~space, np.arange(n), -1))
         previous = np.concatenate(([-1], previous_word[:-1]))  # the last non-space token before each token
-        spoken = dictated(doc, lower)
+        spoken = enough_signs(int(np.count_nonzero(by_lower & _SPOKEN_SIGN)))
         opens = (
             (previous < 0)
-            | _isin(orth[np.maximum(previous, 0)], self._terminal)
-            | _isin(orth[np.maximum(previous, 0)], self._openers)
+            | (by_orth[np.maximum(previous, 0)] & (_TERMINAL | _OPENER) != 0)
         )
         if spoken:  # "... period ? left T7 T8 facet syndrome": after a spoken full stop
-            opens |= _isin(lower[np.maximum(previous, 0)], self._spoken_stops) & (previous >= 0)
+            opens |= (by_lower[np.maximum(previous, 0)] & _SPOKEN_STOP != 0) & (previous >= 0)
         # ... or glued to the word it asks about ("Referral: ?thoracic instability")
         glued_after = ~trailing & np.append(is_alpha[1:], False)
         asks = (orth == self._question) & (trailing | glued_after) & opens
-        closer = _isin(orth, self._closers) & ~asks
+        closer = (by_orth & _CLOSER != 0) & ~asks
         content = ~(space | closer)
         # next_content[i]: the first content token at or after i (n when none)
         next_content = np.minimum.accumulate(np.where(content, np.arange(n), n)[::-1])[::-1]
@@ -110,12 +135,12 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         starts = np.zeros(n + 1, dtype=bool)
         starts[0] = True
 
-        terminal = _isin(orth, self._terminal)
-        abbreviation = _shift(_isin(lower[before], self._abbreviations) & ~_isin(orth[before], self._words)) & glued
+        terminal = by_orth & _TERMINAL != 0
+        abbreviation = _shift((by_lower[before] & _ABBREVIATION != 0) & (by_orth[before] & _WORD == 0)) & glued
         number_next = np.append(is_digit, False)[next_content[1:]]  # the next content token after each is a number
-        abbreviation &= ~_shift(_isin(lower[before], self._before_numbers)) | number_next
+        abbreviation &= ~_shift(by_lower[before] & _BEFORE_NUMBER != 0) | number_next
         lower_next = np.append(is_lower | is_digit, False)[next_content[1:]]  # "sx. Tried PT" ends; "hx. of" not
-        abbreviation &= ~_shift(_isin(lower[before], self._before_lower)) | lower_next
+        abbreviation &= ~_shift(by_lower[before] & _BEFORE_LOWER != 0) | lower_next
         initial = _shift(is_alpha[before] & is_upper[before] & (length[before] == 1)) & glued  # "J. Smith"
         next_title = np.append(is_title[1:], False)
         list_mark = _shift(is_digit[before] & (length[before] <= 2)) & next_title  # "1. Facet syndrome"
@@ -130,7 +155,7 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
                 if not any(self._breaks_in(doc, orth[k]) for k in range(i + 1, int(next_content[i + 1])) if space[k]):
                     ends[i] = False
         if spoken:  # "no injury period": the recogniser wrote the full stop as a word
-            ends |= _isin(lower, self._spoken_stops)
+            ends |= by_lower & _SPOKEN_STOP != 0
         ends = np.flatnonzero(ends)
         starts[next_content[ends + 1]] = True
 
@@ -139,7 +164,7 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         after = next_content[spaces + 1]
         lower_after = np.append(is_lower, True)[after]  # past the end counts as lower case: no start there
         # "Status: [X] Provisional" under a diagnosis field qualifies it: its line goes on with the field's sentence
-        continuing = np.append(_isin(lower, self._continuing), [False, False, False])
+        continuing = np.append(by_lower & _CONTINUING != 0, [False, False, False])
         field = continuing[after] | continuing[after + 1]  # "Status:", "Diagnosis status:"
         is_colon = np.append(orth == self._colon, [False] * 4)
         colon_next = is_colon[after + 1] | is_colon[after + 2] | is_colon[after + 3]  # "Status of diagnosis:"
@@ -147,7 +172,7 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         # "Onset: 2 months ago    Mechanism: none": a template's fields side by side on one line, set apart by a run of
         # spaces, are sentences of their own (the second's "none" does not negate the first)
         wide = (breaks == 0) & (length[spaces] >= 2) & ~lower_after & colon_next
-        wide &= ~_isin(np.append(lower, 0)[after], self._joined)
+        wide &= np.append(by_lower, 0)[after] & _JOINED == 0
         starts[after[wide]] = True
 
         capital_word = is_upper & is_alpha
@@ -175,12 +200,12 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         return starts[:n]
 
 
-def _isin(values: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """`np.isin` for a small sorted table: a binary search per value, without np.isin's sort of both arrays."""
-    if not len(table):
-        return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(table, values), len(table) - 1)
-    return table[at] == values
+def _flags(values: np.ndarray, keys: np.ndarray, bits: np.ndarray) -> np.ndarray:
+    """The bits of each value's word lists (0 for a word in none): one binary search per value."""
+    if not len(keys):
+        return np.zeros(len(values), dtype=np.int64)
+    at = np.minimum(np.searchsorted(keys, values), len(keys) - 1)
+    return np.where(keys[at] == values, bits[at], 0)
 
 
 def _shift(values: np.ndarray) -> np.ndarray:
