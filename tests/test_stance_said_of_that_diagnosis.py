@@ -143,3 +143,8 @@ def test_a_disc_removed_at_operation_was_there():
         "PROCEDURE: I encountered herniated disk material, which was removed in large pieces; the C6 root was freed."
     )
     assert any(code.startswith("M50.1") for code in alternatives(text))
+
+
+def test_a_status_field_after_the_diagnosis_gives_its_stance():
+    assert m53_codes("Diagnosis: cervicocranial syndrome. Current status: resolved, no residual symptoms.") == set()
+    assert m53_codes("Diagnosis: C5-6 facet syndrome. Current status: improving with PT.") == {"M53.82"}

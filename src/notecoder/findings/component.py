@@ -313,10 +313,11 @@ class FindingBuilder(SavedRules[FindingRules]):
             sentence = note.sentence_of(start)
             if kind == REFERENCE_KIND:
                 references = self.rules.references
-                if end < len(note.doc) and note.doc[end].lower_ in references.naming_next:
-                    continue
-                if span.text.lower() in references.openers_only and start != note.sentence_starts[sentence]:
-                    continue
+                if " ".join(t.lower_ for t in span) in references.openers_only:
+                    if start != note.sentence_starts[sentence]:
+                        continue  # "the same side": an ordinary word
+                elif end < len(note.doc) and note.doc[end].lower_ in references.naming_next:
+                    continue  # "this diagnosis of X", "that diagnosis: X" name their own
                 assertion, cause = self._assertion(span, kind, note)
                 if cause is not None and cause.source == "context" and assertion in references.assertions:
                     note.references.append(_Reference(sentence, span.start_char, assertion, cause))

@@ -106,7 +106,7 @@ class _References(RulesModel):
     naming_next: frozenset[str]
     openers_only: frozenset[str] = frozenset()
     """References that point back only when they open their sentence ('Post-procedure diagnosis: Same, not yet
-    confirmed'); elsewhere the word is an ordinary one ('the same side')."""
+    confirmed'); elsewhere the word is an ordinary one ('the same side'). Written as tokens ('status :')."""
     """Words after a reference that make it name its own diagnosis ('this diagnosis of diffuse axonal injury')."""
     not_diagnoses: frozenset[str]
     """Concepts a reference does not point at: pain named as a symptom ('Assessment: neck pain. I cannot confirm
