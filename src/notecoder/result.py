@@ -18,6 +18,10 @@ class Assertion(StrEnum):
     FAMILY = "family"
 
 
+TOLD = frozenset({Assertion.PRESENT, Assertion.HISTORICAL})
+"""What a note tells as so, now or in the past: a treatment given, a study done, a trauma that happened."""
+
+
 class Stance(StrEnum):
     """The author's stance toward a diagnosis mention (coding brief v3): only an asserted diagnosis of today is
     coded, and inpatient at discharge an uncertain one."""

@@ -33,7 +33,7 @@ from notecoder.findings.durations import duration_days, iso_duration, onset_year
 from notecoder.findings.rules import FindingRules
 from notecoder.findings.scores import score_response
 from notecoder.levels import Levels, is_non_spinal, parse_levels, region_groups, vocabulary
-from notecoder.result import Assertion, AssertionCause, Finding, FindingKind, Region, RegionSource
+from notecoder.result import TOLD, Assertion, AssertionCause, Finding, FindingKind, Region, RegionSource
 from notecoder.rules_disk import SavedRules
 from notecoder.sentences.bounds import sentence_bounds
 from notecoder.span_values import span_value
@@ -46,7 +46,6 @@ from notecoder.targets.component import MATCH_TEXT
 _SPINAL_LEVEL, _CONDITION, _IMAGING = FindingKind.SPINAL_LEVEL, FindingKind.CONDITION, FindingKind.IMAGING
 _CHRONICITY, _NEURO_EXAM, _TRAUMA = FindingKind.CHRONICITY, FindingKind.NEURO_EXAM, FindingKind.TRAUMA
 _PRESENT, _POSSIBLE, _NEGATED = Assertion.PRESENT, Assertion.POSSIBLE, Assertion.NEGATED
-_TOLD = frozenset({Assertion.PRESENT, Assertion.HISTORICAL})
 _KINDS = {kind.value: kind for kind in FindingKind}
 _STAGE_VALUES = frozenset({TARGET_RULE_EXTENSION, MODIFIERS_EXTENSION, MATCH_TEXT})
 """`FindingKind(label)` by lookup."""
@@ -691,7 +690,7 @@ class FindingBuilder(SavedRules[FindingRules]):
         response reported after the treatment, in the history, a records list's discussion or the patient's words;
         not in a section that makes its kind planned ("Plan: ... if not better")."""
         link = self.rules.value_links.get(_KINDS[draft.kind])
-        if link is None or not link.later_sentences or draft.assertion not in _TOLD:
+        if link is None or not link.later_sentences or draft.assertion not in TOLD:
             return None
         planned = self._planned_sections.get(draft.kind, frozenset())
         last = min(draft.sentence + link.later_sentences, len(note.sentence_starts) - 1)

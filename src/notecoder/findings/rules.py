@@ -104,10 +104,10 @@ class _References(RulesModel):
     """The assertions a reference passes on: a rejection or resolution (negated), a doubt (possible)."""
     reach_sentences: int
     naming_next: frozenset[str]
+    """Words after a reference that make it name its own diagnosis ('this diagnosis of diffuse axonal injury')."""
     openers_only: frozenset[str] = frozenset()
     """References that point back only when they open their sentence ('Post-procedure diagnosis: Same, not yet
     confirmed'); elsewhere the word is an ordinary one ('the same side'). Written as tokens ('status :')."""
-    """Words after a reference that make it name its own diagnosis ('this diagnosis of diffuse axonal injury')."""
     not_diagnoses: frozenset[str]
     """Concepts a reference does not point at: pain named as a symptom ('Assessment: neck pain. I cannot confirm
     that diagnosis' is about the diagnosis named before the pain)."""

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from notecoder.mapper.decisions import Draft
-from notecoder.mapper.note import TOLD, K, NoteIndex
+from notecoder.mapper.note import K, NoteIndex
 from notecoder.mapper.registry import registrar
 from notecoder.mapper.rules import MapperRules
-from notecoder.result import Assertion, Finding
+from notecoder.result import TOLD, Assertion, Finding
 
 
 @dataclass

@@ -6,13 +6,12 @@ from collections.abc import Iterable, Sequence
 from functools import cached_property
 
 from notecoder.mapper.rules import Concept, MapperRules
-from notecoder.result import Assertion, Finding, FindingKind, Stance
+from notecoder.result import TOLD, Assertion, Finding, FindingKind, Stance
 
 K = FindingKind
 ASSESSMENT_SECTIONS = frozenset({"assessment", "assessment_and_plan", "provisional_diagnosis"})
 AUTHOR_SECTIONS = ASSESSMENT_SECTIONS | {None}  # where the author states today's diagnoses (a letter has no titles)
 _DIAGNOSTIC_ROLES = frozenset({"m53", "specific", "injury"})
-TOLD = frozenset({Assertion.PRESENT, Assertion.HISTORICAL})  # what a note tells as so, now or in the past
 _STUDY_REACH = 200  # characters: a dictation run into one sentence reports a study far from its diagnosis
 # the members read in loops over every finding, once: an enum member looked up on its class costs a few lookups each
 _PRESENT, _NEGATED, _POSSIBLE = Assertion.PRESENT, Assertion.NEGATED, Assertion.POSSIBLE

@@ -17,9 +17,9 @@ from notecoder.mapper.decisions import Draft, Gaps, unique
 from notecoder.mapper.exclusions import apply_exclusions
 from notecoder.mapper.gaps import GAP_TESTS, Facts, check_tests
 from notecoder.mapper.icd import MISSING, block_excludes1, category, emittable, placeholders, templates, title
-from notecoder.mapper.note import ASSESSMENT_SECTIONS, TOLD, K, NoteIndex
+from notecoder.mapper.note import ASSESSMENT_SECTIONS, K, NoteIndex
 from notecoder.mapper.rules import Concept, MapperRules, Role, mapper_rules
-from notecoder.result import Alternative, Assertion, CodeProposal, Finding, Gap
+from notecoder.result import TOLD, Alternative, Assertion, CodeProposal, Finding, Gap
 
 _Mentions = dict[tuple[str | None, int | None], list[Finding]]
 """A note's injury mentions by family and region."""

@@ -64,6 +64,7 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
 
     def _build(self, rules: SentenceRules) -> None:
         strings = self.nlp.vocab.strings
+
         def hashes(words) -> list[int]:
             return [strings.add(w) for w in words]
 
@@ -118,10 +119,7 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         previous_word = np.maximum.accumulate(np.where(~space, np.arange(n), -1))
         previous = np.concatenate(([-1], previous_word[:-1]))  # the last non-space token before each token
         spoken = enough_signs(int(np.count_nonzero(by_lower & _SPOKEN_SIGN)))
-        opens = (
-            (previous < 0)
-            | (by_orth[np.maximum(previous, 0)] & (_TERMINAL | _OPENER) != 0)
-        )
+        opens = (previous < 0) | (by_orth[np.maximum(previous, 0)] & (_TERMINAL | _OPENER) != 0)
         if spoken:  # "... period ? left T7 T8 facet syndrome": after a spoken full stop
             opens |= (by_lower[np.maximum(previous, 0)] & _SPOKEN_STOP != 0) & (previous >= 0)
         # ... or glued to the word it asks about ("Referral: ?thoracic instability")
