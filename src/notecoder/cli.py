@@ -584,3 +584,33 @@ def train_command(
     except (OSError, ValueError) as error:
         raise typer.BadParameter(str(error)) from None
     typer.echo(json.dumps(figures, indent=2))
+
+
+@app.command("train-stance")
+def train_stance_command(
+    snippets: Annotated[Path, typer.Argument(help="Labelled snippets: a snippets.jsonl, or a folder of them.")],
+    corpus: Annotated[Path, typer.Argument(help="The annotated corpus (corpora/gold): its condition spans too.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The model's folder (models/stance/).")],
+    split: Annotated[str, typer.Option(help="The corpus split fitted on.")] = "train",
+    dev: Annotated[str, typer.Option(help="The corpus split reported, never fitted on.")] = "dev",
+) -> None:
+    """Train the stance model (the diagnosis mentions no cue reaches); writes model.json, its checksum, its model
+    card and figures.json. Each folder of snippets is one writer's, held out together when the threshold is chosen."""
+    from notecoder.evaluation import read_corpus
+
+    try:
+        from notecoder.stance.train import train
+    except ImportError as error:
+        raise typer.BadParameter(
+            f"training needs the [train] extra ({error.name} is not installed): {install_extra('train')}"
+        ) from None
+    files_ = sorted(snippets.glob("*/snippets.jsonl")) + sorted(snippets.glob("snippets.jsonl"))
+    if snippets.is_file():
+        files_ = [snippets]
+    if not files_:
+        raise fail(ExitCode.INPUT, f"no snippets.jsonl at {snippets}")
+    try:
+        figures = train(files_, read_corpus(corpus, split), read_corpus(corpus, dev), output)
+    except (OSError, ValueError) as error:
+        raise typer.BadParameter(str(error)) from None
+    typer.echo(json.dumps(figures, indent=2))

@@ -1,4 +1,4 @@
-"""The spaCy pipeline: tokenizer -> sections -> sentences -> targets -> context -> findings."""
+"""The spaCy pipeline: tokenizer -> sections -> sentences -> targets -> context -> findings -> stance."""
 
 import notecoder.medspacy_import  # noqa: F401  (medSpaCy without its process-wide warnings filter)
 
@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.vocab import Vocab
 from thinc.api import Config
 
-from notecoder import __version__, context, findings, sections, sentences, targets  # noqa: F401  (the factories)
+from notecoder import __version__, context, findings, sections, sentences, stance, targets  # noqa: F401  (the factories)
 from notecoder.rules_check import check_shipped_rules
 from notecoder.tokenizer import create_tokenizer  # noqa: F401  (registers notecoder.NoteTokenizer.v1)
 
@@ -22,6 +22,7 @@ PIPELINE = (
     "notecoder_targets",
     "notecoder_context",
     "notecoder_findings",
+    "notecoder_stance",
 )
 MAX_NOTE_CHARS = 5_000_000
 

@@ -77,21 +77,23 @@ class _Frozen(BaseModel):
 
 
 class AssertionCause(_Frozen):
-    """Why a finding is not simply present: the ConText cue that modifies it ("denies"), or the section whose
-    title lends it its assertion ("Family history:"). A coder's first question is "negated by what?"."""
+    """Why a finding is not simply present: the ConText cue that modifies it ("denies"), the section whose title
+    lends it its assertion ("Family history:"), or, for a diagnosis in words no cue holds, the stance model's
+    reading with the words that weighed most. A coder's first question is "negated by what?"."""
 
-    source: Literal["context", "section"]
+    source: Literal["context", "section", "model"]
     text: str
     """The cue's words, or the section title, as written in the note."""
     start: int
     end: int
     rule: str
-    """The ConText category and rule ("NEGATED_EXISTENCE: denies"), or the section's category."""
+    """The ConText category and rule ("NEGATED_EXISTENCE: denies"), the section's category, or the category of the
+    model's stance class and its probability ("REJECTED: stance model 0.91")."""
 
     @property
     def category(self) -> str | None:
-        """The ConText category of a cue ("NEGATED_EXISTENCE"); None for a section's title."""
-        return self.rule.split(":", 1)[0] if self.source == "context" else None
+        """The ConText category of a cue or of the model's class ("NEGATED_EXISTENCE"); None for a section's title."""
+        return None if self.source == "section" else self.rule.split(":", 1)[0]
 
 
 class Finding(_Frozen):

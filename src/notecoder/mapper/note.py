@@ -61,9 +61,10 @@ class NoteIndex:
                     self.rejections.append(finding)
 
     def _explicit(self, finding: Finding) -> bool:
-        """The author rejects or resolves the diagnosis in so many words, in a section of the author's own voice."""
+        """The author rejects or resolves the diagnosis in so many words, in a section of the author's own voice. A
+        stance model's reading is not in so many words: it does not outweigh the note's other mentions."""
         stances, cause = self.rules.explicit_stances, finding.assertion_cause
-        if stances is None or cause is None or finding.section in stances.not_in:
+        if stances is None or cause is None or cause.source == "model" or finding.section in stances.not_in:
             return False
         return cause.category in stances.categories
 

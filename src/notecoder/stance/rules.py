@@ -15,6 +15,14 @@ class StanceClass(RulesModel):
     assertion: Assertion
     categories: tuple[str, ...]
     """ConText categories whose cues put a mention in this class."""
+    model_concepts: frozenset[str] | None = None
+    """The concepts the stance model may put in this class, when not all: it reads words, not what a condition is."""
+    about: str = ""
+
+
+class ModelSkips(RulesModel):
+    concepts: frozenset[str] = frozenset()
+    """Concepts the stance model does not read (symptoms: their stance is the cues' alone)."""
     about: str = ""
 
 
@@ -26,6 +34,7 @@ class StanceRules(RulesFile):
     dx:" the referral's)."""
     kinds: frozenset[FindingKind]
     """The finding kinds that are diagnosis mentions and get a stance."""
+    model_skips: ModelSkips = ModelSkips()
 
     @model_validator(mode="after")
     def _categories_are_in_one_class(self) -> "StanceRules":

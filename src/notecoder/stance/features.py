@@ -1,0 +1,119 @@
+"""The words around a diagnosis mention, as the stance model reads them.
+
+The mention's own words are left out and every other diagnosis in reach is one placeholder word (`OTHER`), so the
+model learns how authors speak of a diagnosis, not which diagnoses they doubt: "I do not think this is <dx>" reads
+the same whatever the diagnosis. Words are lower case with digits as 0. Each feature keeps the tokens of its first
+occurrence, so the words that weighed most can be shown as the cue."""
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+
+from spacy.tokens import Doc
+
+OTHER = "<dx>"
+NEAR = 4
+"""Tokens each side of the mention that also count as near ("not <dx>", "<dx> ?")."""
+
+FUNCTION_WORDS = frozenset(
+    "the a an of in to for with on at and or by as from he she his her it its is was be this that . , ; : - ( )".split()
+)
+"""Words that alone say nothing of a stance and weigh as noise in a small model; in a pair they may ("of <dx>")."""
+
+_DIGITS = re.compile(r"\d+")
+
+Features = dict[str, tuple[int, int]]
+"""Feature name -> the token span (start, end) of its first occurrence."""
+
+
+class Words(Sequence[str]):
+    """A note's words as the model reads them, made on first use: the model reads a few sentences of a note."""
+
+    def __init__(self, doc: Doc) -> None:
+        self._doc = doc
+        self._made: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._doc)
+
+    def __getitem__(self, i):  # the features read single words only
+        word = self._made.get(i)
+        if word is None:
+            word = self._made[i] = _DIGITS.sub("0", self._doc[i].lower_)
+        return word
+
+
+def mention_features(
+    words: Sequence[str],
+    sentence_starts: Sequence[int],
+    mention: tuple[int, int],
+    others: Sequence[tuple[int, int]],
+) -> Features:
+    """The features of the mention's token span `mention`: the words before and after it in its sentence (all of
+    them, and the nearest apart), the next sentence's (a stance said after: "I do not agree with that").
+    `others`: the token spans of the note's other diagnosis mentions. Not the section: the snippets it learns from have
+    none, so a section-less note would look like theirs, and a section's stance is the rules'."""
+    start, end = mention
+    sentence = bisect_right(sentence_starts, start) - 1
+    first = sentence_starts[sentence]
+    last = sentence_starts[sentence + 1] if sentence + 1 < len(sentence_starts) else len(words)
+    after = sentence_starts[sentence + 2] if sentence + 2 < len(sentence_starts) else len(words)
+    near = [(s, e) for s, e in others if e > first and s < after]
+    other_tokens = {i for s, e in near for i in range(s, e)}
+    owned = _owned_by_others(mention, near, first, after)
+    features: Features = {}
+    left = _sequence(words, range(first, start), other_tokens, owned)
+    right = _sequence(words, range(end, last), other_tokens, owned)
+    _grams(features, "L", left)
+    _grams(features, "R", right)
+    _grams(features, "LN", left[-NEAR:], bigrams=False)
+    _grams(features, "RN", right[:NEAR], bigrams=False)
+    if last < after:
+        _grams(features, "N", _sequence(words, range(last, after), other_tokens, owned))
+    return features
+
+
+def _owned_by_others(mention: tuple[int, int], others: Sequence[tuple[int, int]], first: int, after: int) -> set[int]:
+    """The tokens nearer another diagnosis mention than this one: as ConText's scope ends at the next target, a
+    cue beside another diagnosis ("X; I find no evidence of <dx>") speaks of that one."""
+    owned: set[int] = set()
+    if not others:
+        return owned
+    for i in range(first, after):
+        own = _distance(i, mention)
+        if any(_distance(i, other) < own for other in others):
+            owned.add(i)
+    return owned
+
+
+def _distance(token: int, span: tuple[int, int]) -> int:
+    start, end = span
+    return start - token if token < start else max(token - end + 1, 0)
+
+
+def _sequence(
+    words: Sequence[str], tokens: range, others: set[int], owned: AbstractSet[int] = frozenset()
+) -> list[tuple[str, int, int]]:
+    """The words of `tokens`, each other diagnosis one `OTHER`, without the words another diagnosis owns."""
+    out: list[tuple[str, int, int]] = []
+    for i in tokens:
+        if i in owned and i not in others:
+            continue
+        if i in others:
+            if out and out[-1][0] == OTHER and out[-1][2] == i:
+                out[-1] = (OTHER, out[-1][1], i + 1)
+                continue
+            out.append((OTHER, i, i + 1))
+        elif not words[i].isspace():
+            out.append((words[i], i, i + 1))
+    return out
+
+
+def _grams(features: Features, prefix: str, sequence: list[tuple[str, int, int]], bigrams: bool = True) -> None:
+    for i, (word, start, end) in enumerate(sequence):
+        if word not in FUNCTION_WORDS:
+            features.setdefault(f"{prefix}:{word}", (start, end))
+        if bigrams and i:
+            before, before_start, _ = sequence[i - 1]
+            features.setdefault(f"{prefix}:{before} {word}", (before_start, end))

@@ -1,0 +1,75 @@
+"""The stance model as plain numbers in JSON: a multinomial logistic regression over the words around a mention
+(`features.py`), one weight per stance class for each feature it kept, checked against its checksum when loaded.
+
+The cue classes decide first; the model reads only the diagnosis mentions they leave asserted, and takes one away
+from asserted only when the probability of asserted falls below `threshold` (chosen when it was trained so that few
+asserted mentions of its held-out folds are lost)."""
+
+import math
+from collections.abc import Mapping
+
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+from notecoder.result import Stance
+
+MODEL_NAME = "stance"
+
+
+class StanceModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    format: int = 1
+    name: str = MODEL_NAME
+    classes: tuple[Stance, ...]
+    intercepts: tuple[float, ...]
+    weights: dict[str, tuple[float, ...]]
+    """Feature name -> its weight for each class, in `classes` order."""
+    threshold: float
+    """A mention is read as not asserted when its probability of asserted is below this."""
+    trained_on: dict[str, str | int | float]
+
+    @field_validator("intercepts", "threshold")
+    @classmethod
+    def _finite(cls, value):
+        numbers = value if isinstance(value, tuple) else (value,)
+        if not all(math.isfinite(v) for v in numbers):
+            raise ValueError("a coefficient is NaN or infinite")
+        return value
+
+    @model_validator(mode="after")
+    def _one_weight_per_class(self) -> "StanceModel":
+        if Stance.ASSERTED not in self.classes:
+            raise ValueError("the model has no asserted class")
+        width = len(self.classes)
+        if len(self.intercepts) != width:
+            raise ValueError(f"{len(self.intercepts)} intercepts for {width} classes")
+        for name, row in self.weights.items():
+            if len(row) != width or not all(math.isfinite(w) for w in row):
+                raise ValueError(f"feature {name!r} needs {width} finite weights")
+        return self
+
+    def probabilities(self, features: Mapping[str, object]) -> list[float]:
+        scores = list(self.intercepts)
+        for name in features:
+            row = self.weights.get(name)
+            if row is not None:
+                for i, w in enumerate(row):
+                    scores[i] += w
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return [e / total for e in exps]
+
+    def read(self, features: Mapping[str, tuple[int, int]]) -> tuple[Stance, float, tuple[int, int]] | None:
+        """The stance the words give when it is not asserted: the class, its probability, and the token span of
+        the feature that weighed most toward it against asserted (the cue a coder is shown)."""
+        probabilities = self.probabilities(features)
+        asserted = self.classes.index(Stance.ASSERTED)
+        if probabilities[asserted] >= self.threshold:
+            return None
+        best = max((i for i in range(len(self.classes)) if i != asserted), key=probabilities.__getitem__)
+        cue, weight = (0, 0), -math.inf
+        for name, span in features.items():
+            row = self.weights.get(name)
+            if row is not None and row[best] - row[asserted] > weight:
+                cue, weight = span, row[best] - row[asserted]
+        return self.classes[best], probabilities[best], cue
