@@ -4,7 +4,7 @@ states the findings a note would give, so a rule can be checked without writing 
 import pytest
 
 from notecoder.mapper import Mapper, mapper_rules, propose
-from notecoder.result import Assertion, Finding, FindingKind, Region
+from notecoder.result import Assertion, AssertionCause, Finding, FindingKind, Region
 
 K = FindingKind
 
@@ -155,3 +155,12 @@ def test_a_family_gap_without_a_test_is_refused_when_the_mapper_is_built():
     broken = rules.model_copy(update={"gaps": {**rules.gaps, "no-such-gap": untested}})
     with pytest.raises(ValueError, match="no-such-gap"):
         Mapper(broken)
+
+
+@pytest.mark.parametrize(("source", "coded"), [("context", False), ("model", True)])
+def test_only_a_rejection_in_so_many_words_outweighs_the_assessment(source, coded):
+    """"I do not accept that diagnosis" said after the assessment, in a later paragraph, retires the diagnosis; the
+    stance model's reading of a later mention is not in so many words and leaves the assessment's diagnosis coded."""
+    cause = AssertionCause(source=source, text="not accept", start=310, end=320, rule="REJECTED: not accept")
+    later = facet(start=300, section="discussion", assertion=Assertion.NEGATED, assertion_cause=cause)
+    assert ("M53.82" in codes([facet(start=200), later])) is coded
