@@ -14,9 +14,9 @@ from notecoder.extraction import Coder
 from notecoder.model_files import CHECKSUM_FILE, MODEL_FILE, ModelError, save
 from notecoder.pipeline import load
 from notecoder.result import Assertion, Stance
-from notecoder.sentences.bounds import sentence_bounds
-from notecoder.stance.component import _tokens, model_folder
-from notecoder.stance.features import Words, mention_features
+from notecoder.stance import stance_rules
+from notecoder.stance.component import model_folder
+from notecoder.stance.features import Mentions
 from notecoder.stance.model import StanceModel
 from notecoder.stance.train import train
 
@@ -57,16 +57,22 @@ def test_a_diagnosis_stated_beside_negations_of_other_things_stays_coded(text, c
     assert not [f for f in result.findings if f.assertion_cause is not None and f.assertion_cause.source == "model"]
 
 
+def features_of(text: str, concept: str) -> set[str]:
+    doc = load(exclude=["notecoder_stance"])(text)
+    findings = doc._.notecoder_findings
+    mentions = Mentions(doc, findings, stance_rules().kinds)
+    return set(mentions.features(next(i for i in mentions.indices if findings[i].concept == concept)))
+
+
 def test_a_cue_beside_another_diagnosis_speaks_of_that_one():
-    nlp = load(exclude=["notecoder_stance"])
-    doc = nlp("Diagnosis: cervicocranial syndrome. I found no radiculopathy.")
-    findings = [f for f in doc._.notecoder_findings if f.kind.value == "condition"]
-    spans = [_tokens(doc, f) for f in findings]
-    mine = next(i for i, f in enumerate(findings) if f.concept == "cervicocranial_syndrome")
-    others = spans[:mine] + spans[mine + 1 :]
-    features = mention_features(Words(doc), sentence_bounds(doc)[0], spans[mine], others)
-    assert {"N:i", "N:<dx>"} <= set(features)  # the next sentence is read...
-    assert not {"N:no", "N:no <dx>"} & set(features)  # ...but not the negation beside the other diagnosis
+    features = features_of("Diagnosis: cervicocranial syndrome. I found no radiculopathy.", "cervicocranial_syndrome")
+    assert {"N:i", "N:<dx>"} <= features  # the next sentence is read...
+    assert not {"N:no", "N:no <dx>"} & features  # ...but not the negation beside the other diagnosis
+
+
+def test_the_words_that_name_a_region_are_the_diagnosis_not_a_stance():
+    features = features_of("Dx: spinal arthrosis of the lumbar spine, worse on standing.", "spondylosis")
+    assert "R:worse" in features and not {"R:lumbar", "R:spine", "R:lumbar spine"} & features
 
 
 def always(stance: Stance) -> StanceModel:
@@ -74,7 +80,7 @@ def always(stance: Stance) -> StanceModel:
     return StanceModel(
         classes=(Stance.ASSERTED, stance),
         intercepts=(0.0, 9.0),
-        weights={"S:-": (0.0, 0.0)},
+        weights={"R:treated": (0.0, 1.0), "R:worse": (0.0, 1.0), "R:mri": (0.0, 1.0)},
         threshold=0.5,
         trained_on={"note": "test"},
     )

@@ -17,8 +17,7 @@ from spacy.tokens import Doc
 from notecoder import model_files
 from notecoder.doc_keys import FINDINGS_EXTENSION
 from notecoder.result import AssertionCause, Finding, Stance
-from notecoder.sentences.bounds import sentence_bounds
-from notecoder.stance.features import Words, mention_features
+from notecoder.stance.features import Mentions
 from notecoder.stance.model import MODEL_NAME, StanceModel
 from notecoder.stance.rules import stance_rules
 
@@ -37,17 +36,13 @@ class StanceReader:
 
     def __call__(self, doc: Doc) -> Doc:
         findings: tuple[Finding, ...] = getattr(doc._, FINDINGS_EXTENSION)
-        mentions = [i for i, f in enumerate(findings) if f.kind in self._kinds]
-        unread = [i for i in mentions if unread_by_cues(findings[i], self._skips)]
+        unread = [i for i, f in enumerate(findings) if f.kind in self._kinds and unread_by_cues(f, self._skips)]
         if not unread:
             return doc
-        spans = {i: _tokens(doc, findings[i]) for i in mentions}
-        note_words, (starts, _) = Words(doc), sentence_bounds(doc)
+        mentions = Mentions(doc, findings, self._kinds)
         read = list(findings)
         for i in unread:
-            others = [spans[j] for j in mentions if j != i]
-            features = mention_features(note_words, starts, spans[i], others)
-            reading = self.model.read(features)
+            reading = self.model.read(mentions.features(i))
             if reading is not None and self._may_read(reading[0], findings[i].concept):
                 read[i] = self._read(doc, findings[i], *reading)
         setattr(doc._, FINDINGS_EXTENSION, tuple(read))
@@ -79,11 +74,6 @@ class StanceReader:
 def unread_by_cues(finding: Finding, skips: frozenset[str]) -> bool:
     """A diagnosis mention the model reads: asserted because no cue reached it, and not a symptom it skips."""
     return finding.stance == Stance.ASSERTED and finding.assertion_cause is None and finding.concept not in skips
-
-
-def _tokens(doc: Doc, finding: Finding) -> tuple[int, int]:
-    span = doc.char_span(finding.start, finding.end, alignment_mode="expand")
-    return (span.start, span.end) if span is not None else (0, 0)
 
 
 def model_folder() -> Path:

@@ -12,6 +12,9 @@ from collections.abc import Set as AbstractSet
 
 from spacy.tokens import Doc
 
+from notecoder.result import Finding, FindingKind
+from notecoder.sentences.bounds import sentence_bounds
+
 OTHER = "<dx>"
 NEAR = 4
 """Tokens each side of the mention that also count as near ("not <dx>", "<dx> ?")."""
@@ -49,11 +52,14 @@ def mention_features(
     sentence_starts: Sequence[int],
     mention: tuple[int, int],
     others: Sequence[tuple[int, int]],
+    named_with: AbstractSet[int] = frozenset(),
 ) -> Features:
     """The features of the mention's token span `mention`: the words before and after it in its sentence (all of
     them, and the nearest apart), the next sentence's (a stance said after: "I do not agree with that").
-    `others`: the token spans of the note's other diagnosis mentions. Not the section: the snippets it learns from have
-    none, so a section-less note would look like theirs, and a section's stance is the rules'."""
+    `others`: the token spans of the note's other diagnosis mentions; `named_with`: tokens that name a level or a
+    region, which are a diagnosis's words, not the author's stance ("of the lumbar spine"). Not the section: the
+    snippets it learns from have none, so a section-less note would look like theirs; a section's stance is the
+    rules'."""
     start, end = mention
     sentence = bisect_right(sentence_starts, start) - 1
     first = sentence_starts[sentence]
@@ -61,7 +67,7 @@ def mention_features(
     after = sentence_starts[sentence + 2] if sentence + 2 < len(sentence_starts) else len(words)
     near = [(s, e) for s, e in others if e > first and s < after]
     other_tokens = {i for s, e in near for i in range(s, e)}
-    owned = _owned_by_others(mention, near, first, after)
+    owned = _owned_by_others(mention, near, first, after) | named_with
     features: Features = {}
     left = _sequence(words, range(first, start), other_tokens, owned)
     right = _sequence(words, range(end, last), other_tokens, owned)
@@ -74,7 +80,9 @@ def mention_features(
     return features
 
 
-def _owned_by_others(mention: tuple[int, int], others: Sequence[tuple[int, int]], first: int, after: int) -> set[int]:
+def _owned_by_others(
+    mention: tuple[int, int], others: Sequence[tuple[int, int]], first: int, after: int
+) -> AbstractSet[int]:
     """The tokens nearer another diagnosis mention than this one: as ConText's scope ends at the next target, a
     cue beside another diagnosis ("X; I find no evidence of <dx>") speaks of that one."""
     owned: set[int] = set()
@@ -117,3 +125,26 @@ def _grams(features: Features, prefix: str, sequence: list[tuple[str, int, int]]
         if bigrams and i:
             before, before_start, _ = sequence[i - 1]
             features.setdefault(f"{prefix}:{before} {word}", (before_start, end))
+
+
+class Mentions:
+    """A note's diagnosis mentions as token spans, and the words the model reads around each."""
+
+    def __init__(self, doc: Doc, findings: Sequence[Finding], kinds: AbstractSet[FindingKind]) -> None:
+        self.indices = [i for i, f in enumerate(findings) if f.kind in kinds]
+        self.spans = {i: token_span(doc, findings[i]) for i in self.indices}
+        self._named_with = {
+            token for f in findings if f.kind == FindingKind.SPINAL_LEVEL for token in range(*token_span(doc, f))
+        }
+        self._words = Words(doc)
+        self._starts = sentence_bounds(doc)[0]
+
+    def features(self, i: int) -> Features:
+        """The features of finding `i`, one of the mentions."""
+        others = [self.spans[j] for j in self.indices if j != i]
+        return mention_features(self._words, self._starts, self.spans[i], others, self._named_with)
+
+
+def token_span(doc: Doc, finding: Finding) -> tuple[int, int]:
+    span = doc.char_span(finding.start, finding.end, alignment_mode="expand")
+    return (span.start, span.end) if span is not None else (0, 0)

@@ -25,6 +25,9 @@ class StanceModel(BaseModel):
     """Feature name -> its weight for each class, in `classes` order."""
     threshold: float
     """A mention is read as not asserted when its probability of asserted is below this."""
+    min_cue: float = 0.0
+    """...and some word weighs at least this much (log-odds) toward the class against asserted: a reading needs words
+    to show the coder, not only the prior of snippets written to be hard."""
     trained_on: dict[str, str | int | float]
 
     @field_validator("intercepts", "threshold")
@@ -59,17 +62,23 @@ class StanceModel(BaseModel):
         total = sum(exps)
         return [e / total for e in exps]
 
-    def read(self, features: Mapping[str, tuple[int, int]]) -> tuple[Stance, float, tuple[int, int]] | None:
-        """The stance the words give when it is not asserted: the class, its probability, and the token span of
-        the feature that weighed most toward it against asserted (the cue a coder is shown)."""
+    def reading(self, features: Mapping[str, tuple[int, int]]) -> tuple[float, Stance, float, tuple[int, int], float]:
+        """What the words say, whatever the threshold: the probability of asserted, the likeliest other class and
+        its probability, and the token span and weight (log-odds against asserted) of the feature that weighed most
+        toward it (the cue a coder is shown)."""
         probabilities = self.probabilities(features)
         asserted = self.classes.index(Stance.ASSERTED)
-        if probabilities[asserted] >= self.threshold:
-            return None
         best = max((i for i in range(len(self.classes)) if i != asserted), key=probabilities.__getitem__)
         cue, weight = (0, 0), -math.inf
         for name, span in features.items():
             row = self.weights.get(name)
             if row is not None and row[best] - row[asserted] > weight:
                 cue, weight = span, row[best] - row[asserted]
-        return self.classes[best], probabilities[best], cue
+        return probabilities[asserted], self.classes[best], probabilities[best], cue, weight
+
+    def read(self, features: Mapping[str, tuple[int, int]]) -> tuple[Stance, float, tuple[int, int]] | None:
+        """The stance the words give when it is not asserted: the class, its probability and the cue's span."""
+        p_asserted, stance, probability, cue, weight = self.reading(features)
+        if p_asserted >= self.threshold or weight < self.min_cue:
+            return None
+        return stance, probability, cue

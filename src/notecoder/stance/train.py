@@ -5,7 +5,7 @@ end."""
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,15 +14,13 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import LeaveOneGroupOut, cross_val_predict
 
 from notecoder import model_files
 from notecoder.evaluation import GoldNote
 from notecoder.pipeline import load
 from notecoder.result import Assertion, Stance
-from notecoder.sentences.bounds import sentence_bounds
-from notecoder.stance.component import _tokens, unread_by_cues
-from notecoder.stance.features import NEAR, Features, Words, mention_features
+from notecoder.stance.component import unread_by_cues
+from notecoder.stance.features import NEAR, Features, Mentions
 from notecoder.stance.model import StanceModel
 from notecoder.stance.rules import stance_rules
 
@@ -30,6 +28,8 @@ MAX_LOST = 0.02
 """The share of the held-out asserted mentions (those no cue reached) the threshold may take away."""
 MIN_COUNT = 2
 """A feature seen fewer times in training is dropped: one writer's phrasing is not a class's."""
+MIN_CUE = 1.0
+"""The least weight (log-odds) the words that decide a reading must carry toward its class against asserted."""
 REGULARIZATION = 1.0
 CORPUS = "corpus"
 """The writer of the annotated corpus's notes, held out as one."""
@@ -108,20 +108,16 @@ def dataset(snippets: Sequence[Snippet], notes: Sequence[GoldNote]) -> Dataset:
     ]
     for source, writer, text, labels in texts:
         doc = nlp(text)
-        findings = [f for f in doc._.notecoder_findings if f.kind in kinds]
-        spans = [_tokens(doc, f) for f in findings]
-        note_words, (starts, _) = Words(doc), sentence_bounds(doc)
+        findings = doc._.notecoder_findings
+        mentions = Mentions(doc, findings, kinds)
         for start, end, stance in labels:
-            overlaps = [(min(end, f.end) - max(start, f.start), i) for i, f in enumerate(findings)]
+            overlaps = [(min(end, findings[i].end) - max(start, findings[i].start), i) for i in mentions.indices]
             overlap, i = max(overlaps, default=(0, -1))
             if overlap <= 0:
                 data.unmatched += 1
                 continue
-            finding = findings[i]
-            others = spans[:i] + spans[i + 1 :]
-            features = mention_features(note_words, starts, spans[i], others)
-            unread = unread_by_cues(finding, rules.model_skips.concepts)
-            data.mentions.append(Mention(source, writer, features, stance, unread))
+            unread = unread_by_cues(findings[i], rules.model_skips.concepts)
+            data.mentions.append(Mention(source, writer, mentions.features(i), stance, unread))
     return data
 
 
@@ -149,51 +145,49 @@ def exported(vectorizer: DictVectorizer, model: LogisticRegression, threshold: f
         intercepts=tuple(round(float(b), 5) for b in intercepts),
         weights=weights,
         threshold=threshold,
+        min_cue=MIN_CUE,
         trained_on=trained_on,
     )
 
 
-def held_out_threshold(data: Dataset) -> tuple[float, dict[str, float]]:
-    """The highest threshold that takes away at most `MAX_LOST` of the unread asserted mentions, each predicted by
-    a model that saw nothing by its writer (the model meets other hands' notes); with what it gives on the unread
+def held_out_threshold(data: Dataset) -> tuple[float, dict[str, int]]:
+    """The highest threshold that takes away at most `MAX_LOST` of the unread asserted mentions, each read by a
+    model that saw nothing by its writer (the model meets other hands' notes); with what it gives on the unread
     mentions."""
-    labels = [m.stance.value for m in data.mentions]
-    counts = Counter(name for m in data.mentions for name in m.features)
-    rows = [{name: 1 for name in m.features if counts[name] >= MIN_COUNT} for m in data.mentions]
-    matrix = DictVectorizer(sparse=True).fit_transform(rows)
-    writers = [m.writer for m in data.mentions]
-    model = LogisticRegression(C=REGULARIZATION, max_iter=5000)
-    probabilities = cross_val_predict(
-        model, matrix, labels, groups=writers, cv=LeaveOneGroupOut(), method="predict_proba"
-    )
-    asserted = sorted(set(labels)).index(Stance.ASSERTED.value)
-    p_asserted = probabilities[:, asserted]
     unread = [i for i, m in enumerate(data.mentions) if m.unread]
-    kept = sorted(p_asserted[i] for i in unread if labels[i] == Stance.ASSERTED.value)
-    allowed = int(MAX_LOST * len(kept))
-    threshold = float(kept[allowed]) if kept else 0.5
-    return round(threshold, 4), figures_at(threshold, p_asserted, labels, unread)
+    evidence: dict[int, tuple[float, bool]] = {}
+    for writer in sorted({m.writer for m in data.mentions}):
+        others = Dataset([m for m in data.mentions if m.writer != writer])
+        model = exported(*fit(others), threshold=1.0, trained_on={})
+        for i in unread:
+            if data.mentions[i].writer == writer:
+                p_asserted, _, _, _, weight = model.reading(data.mentions[i].features)
+                evidence[i] = (p_asserted, weight >= MIN_CUE)
+    labels = [m.stance for m in data.mentions]
+    asserted = [i for i in unread if labels[i] == Stance.ASSERTED]
+    readable = sorted(evidence[i][0] for i in asserted if evidence[i][1])
+    allowed = int(MAX_LOST * len(asserted))
+    threshold = round(float(readable[allowed]), 4) if allowed < len(readable) else 1.0
+    read = {i: p < threshold and cue for i, (p, cue) in evidence.items()}
+    return threshold, figures_of(read, labels, unread)
 
 
-def figures_at(threshold: float, p_asserted, labels: Sequence[str], unread: Sequence[int]) -> dict[str, float]:
-    asserted = [i for i in unread if labels[i] == Stance.ASSERTED.value]
-    others = [i for i in unread if labels[i] != Stance.ASSERTED.value]
-    lost = sum(p_asserted[i] < threshold for i in asserted)
-    found = sum(p_asserted[i] < threshold for i in others)
+def figures_of(read: Mapping[int, bool], labels: Sequence[Stance], unread: Sequence[int]) -> dict[str, int]:
+    asserted = [i for i in unread if labels[i] == Stance.ASSERTED]
+    others = [i for i in unread if labels[i] != Stance.ASSERTED]
     return {
         "unread_asserted": len(asserted),
-        "unread_asserted_lost": int(lost),
+        "unread_asserted_lost": sum(read[i] for i in asserted),
         "unread_not_asserted": len(others),
-        "unread_not_asserted_found": int(found),
+        "unread_not_asserted_found": sum(read[i] for i in others),
     }
 
 
-def evaluate(model: StanceModel, data: Dataset) -> dict[str, float]:
+def evaluate(model: StanceModel, data: Dataset) -> dict[str, int]:
     """What the model does to mentions it never saw (the corpus's dev split), among those no cue reached."""
     unread = [i for i, m in enumerate(data.mentions) if m.unread]
-    asserted = model.classes.index(Stance.ASSERTED)
-    p_asserted = [model.probabilities(m.features)[asserted] for m in data.mentions]
-    return figures_at(model.threshold, p_asserted, [m.stance.value for m in data.mentions], unread)
+    read = {i: model.read(data.mentions[i].features) is not None for i in unread}
+    return figures_of(read, [m.stance for m in data.mentions], unread)
 
 
 def train(snippet_files: Sequence[Path], notes: Sequence[GoldNote], held: Sequence[GoldNote], output: Path) -> dict:
@@ -241,7 +235,8 @@ SHA-256 of `model.json`: `{figures["sha256"]}` (checked on every load; a file th
 ## What it does
 
 The cue classes (`stance/rules.json`, the ConText rules) decide first. A diagnosis mention they leave asserted is
-read by this model from the words around it; when the probability of asserted is below {model.threshold}, the mention
+read by this model from the words around it; when the probability of asserted is below {model.threshold} and a word
+weighs at least {model.min_cue} (log-odds) toward another class, the mention
 takes the likeliest other class (rejected, resolved, uncertain, hypothetical, family, referral-only, and historical for
 injuries only: `model_concepts` in the rules), and its `assertion_cause` has source "model" and names the words that
 weighed most. It adds no diagnosis, never makes a mention asserted, and leaves symptoms (`model_skips`) to the cues.
