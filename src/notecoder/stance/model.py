@@ -25,6 +25,8 @@ class StanceModel(BaseModel):
     """Feature name -> its weight for each class, in `classes` order."""
     threshold: float
     """A mention is read as not asserted when its probability of asserted is below this."""
+    min_probability: float = 0.0
+    """...and the class it reads is at least this likely: words that only make asserted unlikely name no stance."""
     min_cue: float = 0.0
     """...and some word weighs at least this much (log-odds) toward the class against asserted: a reading needs words
     to show the coder, not only the prior of snippets written to be hard."""
@@ -79,6 +81,6 @@ class StanceModel(BaseModel):
     def read(self, features: Mapping[str, tuple[int, int]]) -> tuple[Stance, float, tuple[int, int]] | None:
         """The stance the words give when it is not asserted: the class, its probability and the cue's span."""
         p_asserted, stance, probability, cue, weight = self.reading(features)
-        if p_asserted >= self.threshold or weight < self.min_cue:
+        if p_asserted >= self.threshold or probability < self.min_probability or weight < self.min_cue:
             return None
         return stance, probability, cue

@@ -28,6 +28,8 @@ MAX_LOST = 0.02
 """The share of the held-out asserted mentions (those no cue reached) the threshold may take away."""
 MIN_COUNT = 2
 """A feature seen fewer times in training is dropped: one writer's phrasing is not a class's."""
+MIN_PROBABILITY = 0.35
+"""The least probability of the class a reading names: words that only make asserted unlikely name no stance."""
 MIN_CUE = 1.0
 """The least weight (log-odds) the words that decide a reading must carry toward its class against asserted."""
 REGULARIZATION = 1.0
@@ -145,6 +147,7 @@ def exported(vectorizer: DictVectorizer, model: LogisticRegression, threshold: f
         intercepts=tuple(round(float(b), 5) for b in intercepts),
         weights=weights,
         threshold=threshold,
+        min_probability=MIN_PROBABILITY,
         min_cue=MIN_CUE,
         trained_on=trained_on,
     )
@@ -161,8 +164,8 @@ def held_out_threshold(data: Dataset) -> tuple[float, dict[str, int]]:
         model = exported(*fit(others), threshold=1.0, trained_on={})
         for i in unread:
             if data.mentions[i].writer == writer:
-                p_asserted, _, _, _, weight = model.reading(data.mentions[i].features)
-                evidence[i] = (p_asserted, weight >= MIN_CUE)
+                p_asserted, _, probability, _, weight = model.reading(data.mentions[i].features)
+                evidence[i] = (p_asserted, probability >= MIN_PROBABILITY and weight >= MIN_CUE)
     labels = [m.stance for m in data.mentions]
     asserted = [i for i in unread if labels[i] == Stance.ASSERTED]
     readable = sorted(evidence[i][0] for i in asserted if evidence[i][1])
@@ -235,11 +238,12 @@ SHA-256 of `model.json`: `{figures["sha256"]}` (checked on every load; a file th
 ## What it does
 
 The cue classes (`stance/rules.json`, the ConText rules) decide first. A diagnosis mention they leave asserted is
-read by this model from the words around it; when the probability of asserted is below {model.threshold} and a word
-weighs at least {model.min_cue} (log-odds) toward another class, the mention
-takes the likeliest other class (rejected, resolved, uncertain, hypothetical, family, referral-only, and historical for
-injuries only: `model_concepts` in the rules), and its `assertion_cause` has source "model" and names the words that
-weighed most. It adds no diagnosis, never makes a mention asserted, and leaves symptoms (`model_skips`) to the cues.
+read by this model from the words around it; when the probability of asserted is below {model.threshold}, another
+class is at least {model.min_probability} likely and a word weighs at least {model.min_cue} (log-odds) toward it, the
+mention takes the likeliest other class (rejected, resolved, uncertain, hypothetical, family, referral-only, and
+historical for injuries only: `model_concepts` in the rules), and its `assertion_cause` has source "model" and names
+the words that weighed most. It adds no diagnosis, never makes a mention asserted, and leaves symptoms (`model_skips`)
+to the cues.
 
 ## Data
 
