@@ -83,21 +83,17 @@ def mention_features(
 def _owned_by_others(
     mention: tuple[int, int], others: Sequence[tuple[int, int]], first: int, after: int
 ) -> AbstractSet[int]:
-    """The tokens nearer another diagnosis mention than this one: as ConText's scope ends at the next target, a
-    cue beside another diagnosis ("X; I find no evidence of <dx>") speaks of that one."""
+    """The tokens nearer another diagnosis mention than this one (a tie is this one's): as ConText's scope ends at
+    the next target, a cue beside another diagnosis ("X; I find no evidence of <dx>") speaks of that one. On a line,
+    what another mention owns is everything from the midpoint between the two outward."""
+    start, end = mention
     owned: set[int] = set()
-    if not others:
-        return owned
-    for i in range(first, after):
-        own = _distance(i, mention)
-        if any(_distance(i, other) < own for other in others):
-            owned.add(i)
+    for other_start, other_end in others:
+        if other_start >= end:  # after the mention: token i is nearer when other_start - i < i - end + 1
+            owned.update(range(max((other_start + end - 1) // 2 + 1, first), after))
+        elif other_end <= start:  # before it: nearer when i - other_end + 1 < start - i
+            owned.update(range(first, min((start + other_end) // 2, after)))
     return owned
-
-
-def _distance(token: int, span: tuple[int, int]) -> int:
-    start, end = span
-    return start - token if token < start else max(token - end + 1, 0)
 
 
 def _sequence(

@@ -69,18 +69,30 @@ class StanceModel(BaseModel):
         its probability, and the token span and weight (log-odds against asserted) of the feature that weighed most
         toward it (the cue a coder is shown)."""
         probabilities = self.probabilities(features)
+        asserted, best = self._asserted_and_best(probabilities)
+        cue, weight = self._cue(features, best, asserted)
+        return probabilities[asserted], self.classes[best], probabilities[best], cue, weight
+
+    def read(self, features: Mapping[str, tuple[int, int]]) -> tuple[Stance, float, tuple[int, int]] | None:
+        """The stance the words give when it is not asserted: the class, its probability and the cue's span. Most
+        mentions are asserted: they are settled before the cue is looked for."""
+        probabilities = self.probabilities(features)
+        asserted, best = self._asserted_and_best(probabilities)
+        if probabilities[asserted] >= self.threshold or probabilities[best] < self.min_probability:
+            return None
+        cue, weight = self._cue(features, best, asserted)
+        if weight < self.min_cue:
+            return None
+        return self.classes[best], probabilities[best], cue
+
+    def _asserted_and_best(self, probabilities: list[float]) -> tuple[int, int]:
         asserted = self.classes.index(Stance.ASSERTED)
-        best = max((i for i in range(len(self.classes)) if i != asserted), key=probabilities.__getitem__)
+        return asserted, max((i for i in range(len(self.classes)) if i != asserted), key=probabilities.__getitem__)
+
+    def _cue(self, features: Mapping[str, tuple[int, int]], best: int, asserted: int) -> tuple[tuple[int, int], float]:
         cue, weight = (0, 0), -math.inf
         for name, span in features.items():
             row = self.weights.get(name)
             if row is not None and row[best] - row[asserted] > weight:
                 cue, weight = span, row[best] - row[asserted]
-        return probabilities[asserted], self.classes[best], probabilities[best], cue, weight
-
-    def read(self, features: Mapping[str, tuple[int, int]]) -> tuple[Stance, float, tuple[int, int]] | None:
-        """The stance the words give when it is not asserted: the class, its probability and the cue's span."""
-        p_asserted, stance, probability, cue, weight = self.reading(features)
-        if p_asserted >= self.threshold or probability < self.min_probability or weight < self.min_cue:
-            return None
-        return stance, probability, cue
+        return cue, weight
