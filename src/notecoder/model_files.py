@@ -5,6 +5,10 @@ match its checksum is refused, so a model edited or damaged after training is ne
 
 import hashlib
 import json
+import math
+import os
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,6 +22,28 @@ M = TypeVar("M", bound=BaseModel)
 
 class ModelError(RuntimeError):
     """A model is missing, does not match its checksum, or was trained on other features."""
+
+
+def finite(value):
+    """A field validator for a model's numbers (one, or a tuple of them): a NaN or an infinity is no coefficient."""
+    numbers = value if isinstance(value, tuple) else (value,)
+    if not all(math.isfinite(v) for v in numbers):
+        raise ValueError("a coefficient is NaN or infinite")
+    return value
+
+
+def folder(variable: str, bundled: str) -> Path:
+    """The folder the environment `variable` names, or the bundled model `bundled` (in `notecoder.models`)."""
+    override = os.environ.get(variable)
+    if override is not None and not override.strip():
+        raise ModelError(f"{variable} is set but empty: unset it for the bundled model, or name a model folder")
+    return Path(override) if override else _bundled(bundled)
+
+
+@cache
+def _bundled(name: str) -> Path:
+    """Resolved once: importlib.resources and pathlib cost more per note than a model's arithmetic."""
+    return Path(str(files("notecoder.models").joinpath(name)))
 
 
 def checksum(data: bytes) -> str:

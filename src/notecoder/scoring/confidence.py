@@ -4,29 +4,19 @@ code is the one a coder would assign. Coders review the doubtful proposals first
 The model ships in `models/proposal-confidence/` (installed as `notecoder.models`); `NOTECODER_MODEL` names another
 folder. A missing or altered model is an error, not a silent fallback to unscored proposals."""
 
-import os
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
+from notecoder import model_files
 from notecoder.result import NoteResult
 from notecoder.scoring.features import proposal_features
-from notecoder.scoring.model import ConfidenceModel, ModelError, load
+from notecoder.scoring.model import ConfidenceModel, load
 
 DEFAULT_MODEL = "proposal-confidence"
 
 
 def model_folder() -> Path:
-    override = os.environ.get("NOTECODER_MODEL")
-    if override is not None and not override.strip():
-        raise ModelError("NOTECODER_MODEL is set but empty: unset it for the bundled model, or name a model folder")
-    return Path(override) if override else _bundled_folder()
-
-
-@cache
-def _bundled_folder() -> Path:
-    """Resolved once: importlib.resources and pathlib cost more per note than the model's arithmetic."""
-    return Path(str(files("notecoder.models").joinpath(DEFAULT_MODEL)))
+    return model_files.folder("NOTECODER_MODEL", DEFAULT_MODEL)
 
 
 @cache

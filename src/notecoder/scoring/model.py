@@ -25,13 +25,7 @@ class Fold(BaseModel):
     b: float
     """scikit-learn's sigmoid calibration: p = 1 / (1 + exp(a * decision + b))."""
 
-    @field_validator("coef", "intercept", "a", "b")
-    @classmethod
-    def _finite(cls, value):
-        numbers = value if isinstance(value, tuple) else (value,)
-        if not all(math.isfinite(v) for v in numbers):
-            raise ValueError("a coefficient is NaN or infinite")
-        return value
+    _finite = field_validator("coef", "intercept", "a", "b")(model_files.finite)
 
 
 class ConfidenceModel(BaseModel):

@@ -6,9 +6,7 @@ writers, reads the words around each such mention; where it is confident the men
 takes the class's assertion and an `assertion_cause` of source "model" naming the words that weighed most, so the
 coder sees why, as for a cue."""
 
-import os
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
 from spacy.language import Language
@@ -78,12 +76,7 @@ def unread_by_cues(finding: Finding, skips: frozenset[str]) -> bool:
 
 def model_folder() -> Path:
     """`NOTECODER_STANCE_MODEL` names another folder than the bundled model's."""
-    override = os.environ.get("NOTECODER_STANCE_MODEL")
-    if override is not None and not override.strip():
-        raise model_files.ModelError(
-            "NOTECODER_STANCE_MODEL is set but empty: unset it for the bundled model, or name a model folder"
-        )
-    return Path(override) if override else Path(str(files("notecoder.models").joinpath(MODEL_NAME)))
+    return model_files.folder("NOTECODER_STANCE_MODEL", MODEL_NAME)
 
 
 @cache

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
+from notecoder import model_files
 from notecoder.result import Stance
 
 MODEL_NAME = "stance"
@@ -32,13 +33,7 @@ class StanceModel(BaseModel):
     to show the coder, not only the prior of snippets written to be hard."""
     trained_on: dict[str, str | int | float]
 
-    @field_validator("intercepts", "threshold")
-    @classmethod
-    def _finite(cls, value):
-        numbers = value if isinstance(value, tuple) else (value,)
-        if not all(math.isfinite(v) for v in numbers):
-            raise ValueError("a coefficient is NaN or infinite")
-        return value
+    _finite = field_validator("intercepts", "threshold")(model_files.finite)
 
     @model_validator(mode="after")
     def _one_weight_per_class(self) -> "StanceModel":

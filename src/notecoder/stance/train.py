@@ -230,6 +230,11 @@ def card(model: StanceModel, figures: dict) -> str:
     heavy = sorted(model.weights.items(), key=lambda item: -max(abs(w) for w in item[1]))[:12]
     rows = "\n".join(f"| `{name}` | " + " | ".join(f"{w:+.2f}" for w in row) + " |" for name, row in heavy)
     header = " | ".join(c.value for c in model.classes)
+
+    def reading(label: str, part: str, whole: str) -> str:
+        counts = (f"{f['unread_' + part]} of {f['unread_' + whole]}" for f in (folds, dev))
+        return f"| {label} | " + " | ".join(counts) + " |"
+
     return f"""# Model card: stance
 
 The author's stance toward a diagnosis mention that no cue class reached, trained {trained["date"]}.
@@ -248,17 +253,17 @@ to the cues.
 ## Data
 
 {trained["snippets"]} labelled snippets by outside writers who read only the coding brief and the seeds
-(`corpora/stance/`, three sets in different styles), and the condition spans of the annotated corpus's `train` split
-({trained["corpus_notes"]} notes): {trained["mentions"]} mentions ({stances}); {trained["unmatched"]} labelled
-mentions the pipeline did not find as a diagnosis are left out.
+(`corpora/stance/`, one folder per writer, each in its own styles), and the condition spans of the annotated
+corpus's `train` split ({trained["corpus_notes"]} notes): {trained["mentions"]} mentions ({stances});
+{trained["unmatched"]} labelled mentions the pipeline did not find as a diagnosis are left out.
 
 ## Model
 
 Multinomial logistic regression (L2, C={REGULARIZATION}) over the words of the mention's sentence before and after
-it (unigrams and bigrams, the nearest {NEAR} apart), the next sentence's words; the mention's own words
-are left out, other diagnoses are one placeholder `<dx>`, words nearer another diagnosis are that one's, digits are 0,
-function words count only in pairs;
-features seen fewer than {MIN_COUNT} times are dropped ({len(model.weights)} kept). Exported as plain numbers.
+it (unigrams and bigrams, the nearest {NEAR} apart) and the next sentence's words. The mention's own words and the
+words naming a level or region are left out, other diagnoses are one placeholder `<dx>`, words nearer another
+diagnosis are that one's, digits are 0, function words count only in pairs; features seen fewer than {MIN_COUNT} times
+are dropped ({len(model.weights)} kept). Exported as plain numbers.
 
 Heaviest features (weight per class):
 
@@ -273,8 +278,8 @@ on the others', so that at most {MAX_LOST:.0%} of the asserted mentions no cue r
 
 | mentions no cue reached | held out by writer | corpus `dev` (never seen) |
 |---|---|---|
-| asserted, taken away | {_of(folds, "asserted_lost", "asserted")} | {_of(dev, "asserted_lost", "asserted")} |
-| not asserted, found | {_of(folds, *_FOUND)} | {_of(dev, *_FOUND)} |
+{reading("asserted, taken away", "asserted_lost", "asserted")}
+{reading("not asserted, found", "not_asserted_found", "not_asserted")}
 
 The cues already read almost every stance in `dev`; the blind batches (`corpora/blind/`) measure the rest.
 
@@ -286,10 +291,3 @@ snippets, many of them written to be hard, so its probabilities are not calibrat
 `notecoder train-stance corpora/stance corpora/gold --output models/stance/` whenever the cues, the findings or the
 material change: a test fails when the shipped model is not what the material trains.
 """
-
-
-def _of(figures: dict, part: str, whole: str) -> str:
-    return f"{figures['unread_' + part]} of {figures['unread_' + whole]}"
-
-
-_FOUND = ("not_asserted_found", "not_asserted")
