@@ -61,7 +61,6 @@ class Snippet(BaseModel):
 
 @dataclass
 class Mention:
-    source: str
     writer: str
     features: Features
     stance: Stance
@@ -103,12 +102,12 @@ def dataset(snippets: Sequence[Snippet], notes: Sequence[GoldNote]) -> Dataset:
     rules = stance_rules()
     kinds = rules.kinds
     data = Dataset()
-    texts = [(s.id, s.writer, s.text, [(*labelled_spans(s), s.stance)]) for s in snippets]
+    texts = [(s.writer, s.text, [(*labelled_spans(s), s.stance)]) for s in snippets]
     texts += [
-        (n.id, CORPUS, n.text, [(g.start, g.end, _FROM_ASSERTION[g.assertion]) for g in n.spans if g.kind in kinds])
+        (CORPUS, n.text, [(g.start, g.end, _FROM_ASSERTION[g.assertion]) for g in n.spans if g.kind in kinds])
         for n in notes
     ]
-    for source, writer, text, labels in texts:
+    for writer, text, labels in texts:
         doc = nlp(text)
         findings = doc._.notecoder_findings
         mentions = Mentions(doc, findings, kinds)
@@ -119,7 +118,7 @@ def dataset(snippets: Sequence[Snippet], notes: Sequence[GoldNote]) -> Dataset:
                 data.unmatched += 1
                 continue
             unread = unread_by_cues(findings[i], rules.model_skips.concepts)
-            data.mentions.append(Mention(source, writer, mentions.features(i), stance, unread))
+            data.mentions.append(Mention(writer, mentions.features(i), stance, unread))
     return data
 
 
@@ -161,11 +160,11 @@ def held_out_threshold(data: Dataset) -> tuple[float, dict[str, int]]:
     evidence: dict[int, tuple[float, bool]] = {}
     for writer in sorted({m.writer for m in data.mentions}):
         others = Dataset([m for m in data.mentions if m.writer != writer])
-        model = exported(*fit(others), threshold=1.0, trained_on={})
+        model = exported(*fit(others), threshold=1.0, trained_on={})  # every reading with its evidence is taken
         for i in unread:
             if data.mentions[i].writer == writer:
-                p_asserted, _, probability, _, weight = model.reading(data.mentions[i].features)
-                evidence[i] = (p_asserted, probability >= MIN_PROBABILITY and weight >= MIN_CUE)
+                features = data.mentions[i].features
+                evidence[i] = (model.reading(features)[0], model.read(features) is not None)
     labels = [m.stance for m in data.mentions]
     asserted = [i for i in unread if labels[i] == Stance.ASSERTED]
     readable = sorted(evidence[i][0] for i in asserted if evidence[i][1])
