@@ -1,9 +1,10 @@
-"""Tests that need more than the Python packages: `browser` (Debian's Chromium, run directly or through Playwright)
-and `spark` (PySpark on local[2], its executors running PYSPARK_PYTHON). On a machine without them they skip. Where
-NOTECODER_REQUIRE names them (`.ci/run` sets NOTECODER_REQUIRE=browser,spark), such a skip fails the run, and so does
-a run that selected none of them: a CI that lost its Chromium or its PySpark cannot pass green.
+"""Tests that need more than the Python packages: `browser` (Debian's Chromium, run directly or through Playwright),
+`spark` (PySpark on local[2], its executors running PYSPARK_PYTHON) and `postgresql` (a server the tests may create
+databases on, named by NOTECODER_TEST_POSTGRESQL). On a machine without them they skip. Where NOTECODER_REQUIRE names
+them (`.ci/run` sets NOTECODER_REQUIRE=browser,spark,postgresql), such a skip fails the run, and so does a run that
+selected none of them: a CI that lost its Chromium, its PySpark or its PostgreSQL cannot pass green.
 
-Loaded by tests/conftest.py; mark a test with `@pytest.mark.browser` or `@pytest.mark.spark`."""
+Loaded by tests/conftest.py; mark a test `@pytest.mark.browser`, `@pytest.mark.spark` or `@pytest.mark.postgresql`."""
 
 import os
 import shutil
@@ -11,7 +12,9 @@ import shutil
 import pytest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-KINDS = ("browser", "spark")
+KINDS = ("browser", "spark", "postgresql")
+POSTGRESQL_VARIABLE = "NOTECODER_TEST_POSTGRESQL"
+"""A PostgreSQL server's URL the worklist's tests may create databases on (`.ci/postgresql start` prints one)."""
 VARIABLE = "NOTECODER_REQUIRE"
 _ran: dict[str, int] = {}
 
@@ -32,6 +35,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("browser") is not None and CHROMIUM is None:
         pytest.skip("no headless Chromium here (Debian: apt-get install chromium; .ci/run installs it)")
+    if item.get_closest_marker("postgresql") is not None and not os.environ.get(POSTGRESQL_VARIABLE):
+        pytest.skip(f"no PostgreSQL server: set {POSTGRESQL_VARIABLE} (.ci/postgresql start DIR prints one)")
 
 
 @pytest.hookimpl(wrapper=True)

@@ -89,7 +89,7 @@ def test_the_oldest_supported_set_pins_the_declared_floors():
             name, _, version = line.partition("==")
             pins[canonical(name)] = version.strip()
     floors: dict[str, str] = {}
-    for name, specifiers, marker in declared("spark"):
+    for name, specifiers, marker in declared("spark", "worklist", "postgresql"):
         lowest = floor(specifiers)
         if lowest is not None and "python_version >= '3.12'" not in marker:  # the set is installed on Python 3.11
             floors[name] = lowest

@@ -45,4 +45,4 @@ def test_a_run_without_any_required_test_fails(tmp_path):
 
 def test_an_unknown_kind_is_refused(tmp_path):
     done = run(tmp_path, "browsr")
-    assert done.returncode == 4 and "it takes browser, spark" in done.stderr, done.stderr
+    assert done.returncode == 4 and "it takes browser, spark, postgresql" in done.stderr, done.stderr

@@ -7,7 +7,7 @@ import os
 import shutil
 import sys
 import tempfile
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
@@ -17,23 +17,12 @@ import typer
 from notecoder.batch.budget import DEFAULT_SECONDS
 from notecoder.batch.paths import OutputError, WriteFailed
 from notecoder.batch.sources import SourceError
+from notecoder.exits import ExitCode, fail
 from notecoder.extras import install_extra
 from notecoder.result import Setting
 from notecoder.service.confidence import confidence_floor
 from notecoder.service.settings import ServiceSettings
-
-
-class ExitCode(IntEnum):
-    """What a script can test after a command (also listed in `notecoder --help`)."""
-
-    OK = 0
-    ROWS_FAILED = 1  # `batch --fail-on-error` when any row is an error record
-    USAGE = 2  # a bad option or a missing argument (the message lists the choices)
-    INPUT = 3  # the input is missing, unreadable, not UTF-8, or not what the command reads
-    OUTPUT = 4  # the output cannot be written (a missing or read-only folder, another batch writing there, a full disk)
-    NOTE = 5  # the note cannot be coded as given (longer than notecoder reads)
-    INTERRUPTED = 130  # Ctrl-C; a batch says how to resume
-
+from notecoder.worklist import commands as worklist_commands
 
 HELP = """Propose ICD-10-CM M53 (other and unspecified dorsopathy) codes for clinical notes, each with the evidence in
 the note, the more specific codes the note supports instead, and the documentation a physician could add.
@@ -86,12 +75,6 @@ class OutputFormat(StrEnum):
     parquet = "parquet"
     fhir_ndjson = "fhir-ndjson"
     fhir_transaction_ndjson = "fhir-transaction-ndjson"
-
-
-def fail(code: ExitCode, message: str) -> typer.Exit:
-    """Say what went wrong (never with note text) and end with `code`; raise what this returns."""
-    typer.echo(f"notecoder: {message}", err=True)
-    return typer.Exit(int(code))
 
 
 def _read_note(path: str) -> str:
@@ -422,6 +405,13 @@ def serve_command(
             help="Largest request body; larger is 413. Default: 12 bytes a character of --max-request-chars, and 1 MB."
         ),  # fmt: skip
     ] = None,
+    worklist: Annotated[
+        str | None,
+        typer.Option(
+            help="Serve the team worklist at /worklist/ from this database URL (sqlite:///file.db or "
+            "postgresql+psycopg://...; `notecoder worklist upgrade` creates it). Needs the [worklist] extra."
+        ),  # fmt: skip
+    ] = None,
     insecure_no_token: Annotated[
         bool,
         typer.Option(
@@ -445,11 +435,14 @@ def serve_command(
             token=os.environ.get(TOKEN_VARIABLE), processes=processes, large_processes=large_processes, queue=queue,
             request_seconds=request_seconds,
             body_seconds=body_seconds, max_note_chars=max_note_chars, max_notes=max_notes,
-            max_request_chars=max_request_chars, max_body_bytes=max_body_bytes,
+            max_request_chars=max_request_chars, max_body_bytes=max_body_bytes, worklist_url=worklist,
         )  # fmt: skip
         check_exposure(host, settings.token, insecure_no_token)
     except ValueError as error:
         raise fail(ExitCode.USAGE, str(error)) from None
+    if worklist is not None:
+        with worklist_commands.opened(worklist):  # a database this notecoder can serve, or say why not
+            pass
     os.environ.update(settings.environment())  # read by each worker's app_factory
     # the service writes its own access log: uvicorn's would write query strings
     uvicorn.run("notecoder.service.api:app_factory", factory=True, host=host, port=port, workers=workers,
@@ -614,3 +607,7 @@ def train_stance_command(
     except (OSError, ValueError) as error:
         raise typer.BadParameter(str(error)) from None
     typer.echo(json.dumps(figures, indent=2))
+
+
+app.add_typer(worklist_commands.worklist, name="worklist")
+app.add_typer(worklist_commands.users, name="users")

@@ -219,7 +219,7 @@ def _row(item: ReportItem) -> dict:
     }
 
 
-def _page_tables() -> dict:
+def page_tables() -> dict:
     """The tabular titles of every code the rules can emit (a changed code is checked against them), and each gap's
     query answers."""
     rules = mapper_rules()
@@ -243,7 +243,7 @@ def report_html(items: Iterable[ReportItem], title: str = "notecoder review") ->
         else:
             views.append(note_html(item.text, result, standalone=False, uid=f"n{n}", withheld=item.withheld))
     script = files(__package__).joinpath("report.js").read_text(encoding="utf-8")
-    payload = {"rows": rows, "views": views, "formula": FORMULA_START, **_page_tables()}
+    payload = {"rows": rows, "views": views, "formula": FORMULA_START, **page_tables()}
     payload["report"] = hashlib.sha256(_script_json([r["id"] for r in rows]).encode()).hexdigest()[:16]
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'

@@ -87,9 +87,17 @@ def create_app(settings: ServiceSettings | None = None, pool: Pool | None = None
     app = FastAPI(title="notecoder", version=__version__, lifespan=lifespan, description=about, docs_url=None,
                   redoc_url=None)  # fmt: skip
 
+    fields, own_tokens = _FIELDS, None
+    if settings.worklist_url is not None:  # its users bring their own tokens (checked by the worklist)
+        from notecoder.worklist.api import PREFIX, REQUESTS, mount
+        from notecoder.worklist.database import open_database
+
+        mount(app, open_database(settings.worklist_url))
+        fields, own_tokens = fields | field_names(REQUESTS), PREFIX + "/"
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
-        return invalid_response(request.url.path, safe_errors(error.errors(), _FIELDS))
+        return invalid_response(request.url.path, safe_errors(error.errors(), fields))
 
     @app.exception_handler(Problem)
     async def problem(request: Request, error: Problem) -> JSONResponse:
@@ -247,6 +255,7 @@ def create_app(settings: ServiceSettings | None = None, pool: Pool | None = None
             settings.body_seconds,
             settings.pending_body_bytes,
             {FHIR_PATH: _fhir_refusal},
+            own_tokens,
         ),  # fmt: skip
         frozenset(route.path for route in app.routes),  # type: ignore[attr-defined]
     )

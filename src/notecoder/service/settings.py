@@ -29,6 +29,8 @@ class ServiceSettings(BaseModel):
     large_processes: int = Field(1, ge=1)
     """Processes for requests over pool.LARGE_CHARS, at a lower CPU priority."""
     queue: int = Field(8, ge=0)
+    worklist_url: str | None = None
+    """The team worklist's database (`--worklist`): served at /worklist/ when set."""
 
     @field_validator("token")
     @classmethod

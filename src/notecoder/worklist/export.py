@@ -1,0 +1,20 @@
+"""The team's decisions in the review report's export columns, so `notecoder train --feedback` and anything that
+read the report's CSV read the worklist's the same way."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from notecoder.worklist.tables import Item, Note
+
+COLUMNS = ("note_id", "item", "code", "gap", "decision", "new_code", "reason", "reviewer", "time")
+
+
+def decision_records(session: Session) -> list[dict]:
+    chosen = (select(Item, Note.note_id).join(Note, Note.id == Item.note).where(Item.decision.is_not(None))
+              .order_by(Note.note_id, Item.kind, Item.key))  # fmt: skip
+    return [
+        {"note_id": note_id, "item": item.kind, "code": item.code or "", "gap": item.gap or "",
+         "decision": item.decision, "new_code": item.new_code or "", "reason": item.reason or "",
+         "reviewer": item.decided_by, "time": item.decided_at.isoformat() if item.decided_at else ""}
+        for item, note_id in session.execute(chosen)
+    ]  # fmt: skip
