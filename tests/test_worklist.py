@@ -300,3 +300,20 @@ def test_the_decisions_export_is_what_train_feedback_reads(database, results, tm
     labels = {(d.note_id, d.code): d.label for d in read_decisions(tmp_path / "decisions.csv")}
     assert labels == {("enc-1006", "M53.3"): 1, ("enc-1002", "S16.1XX-"): 0}
     assert oct((tmp_path / "decisions.csv").stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_note_coded_through_the_api_is_queued_with_its_text_only_if_it_is_the_note(engine):
+    import notecoder
+
+    api, cdi, coder = client(engine), user(engine, "cora", "cdi"), user(engine, "carl", "coder")
+    text = NOTES["enc-1006"]
+    result = json.loads(notecoder.extract(text).model_dump_json())
+    body = {"id": "api-77", "result": result, "text": text}
+    assert api.post("/worklist/api/notes", json=body, headers=coder).status_code == 403
+    other = api.post("/worklist/api/notes", json={**body, "text": text.replace("coccyx", "sacrum")}, headers=cdi)
+    assert other.status_code == 400 and "evidence spans do not match" in other.json()["detail"]
+    assert "sacrum" not in other.text
+    queued_one = api.post("/worklist/api/notes", json=body, headers=cdi)
+    assert queued_one.json() == {"added": 1, "replaced": 0, "unchanged": 0, "kept": [], "failed": 0}
+    view = api.get("/worklist/api/note", params={"id": "api-77"}, headers=coder).json()
+    assert view["text_kept"] and [i["key"] for i in view["items"] if i["kind"] == "code"] == ["M53.3"]

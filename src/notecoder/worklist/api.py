@@ -16,7 +16,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException
 
+from notecoder.batch.journal import text_hash
 from notecoder.result import NoteResult
+from notecoder.review.html import matches
 from notecoder.worklist import decisions, queries
 from notecoder.worklist.errors import NotFound, Stale, WorklistError
 from notecoder.worklist.export import decision_records
@@ -167,8 +169,12 @@ def mount(app: FastAPI, engine: Engine) -> None:
     @app.post(PREFIX + "/api/notes")
     def queue_one(who: Coder, db: Db, request: QueueRequest) -> dict:
         allowed(who, "import")
+        if request.text is not None and not matches(request.text, request.result):
+            raise WorklistError("text is not the note the result was coded from (its evidence spans do not match)")
         summary = ImportSummary()
-        queue_note(db, summary, request.id, request.result, actor=who.name, source="api", text=request.text)
+        digest = None if request.text is None else text_hash(request.text)
+        queue_note(db, summary, request.id, request.result, actor=who.name, source="api", text=request.text,
+                   digest=digest)  # fmt: skip
         db.commit()
         return asdict(summary)
 

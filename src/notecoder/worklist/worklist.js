@@ -184,6 +184,8 @@
   // -- one note -----------------------------------------------------------------------------------------------------
   function open(id) {
     current = id;
+    note = null;  // until the note arrives, no key acts on the one before
+    $("nc-decisions").textContent = ""; $("nc-decisions").removeAttribute("data-note");
     writeHash();
     render();
     var tr = document.querySelector('#nc-rows tr[data-id="' + CSS.escape(id) + '"]');
@@ -267,7 +269,9 @@
   function showNote() {
     var panel = $("nc-decisions");
     panel.textContent = "";
-    if (!note || note.error) return;
+    if (!note) return;
+    panel.setAttribute("data-note", note.id);
+    if (note.error) return;
     var groups = [["Codes", "code"], ["Alternatives", "alternative"], ["Gaps", "gap"]];
     groups.forEach(function (group) {
       var items = note.items.filter(function (item) { return item.kind === group[1]; });
