@@ -94,3 +94,36 @@ def test_a_bad_decisions_file_is_refused_by_row(tmp_path, rows, says):
     out = runner.invoke(app, ["train", str(CORPUS), "-o", str(tmp_path / "m"), "--feedback", str(path)])
     assert out.exit_code == ExitCode.INPUT and says in out.output
     assert not (tmp_path / "m" / "model.json").exists()
+
+
+def test_the_team_worklist_s_decisions_retrain_the_model_as_the_export_does(tmp_path):
+    """`--feedback-db`: the decisions are read from the worklist's database, and the notes they are about from the
+    text it keeps (these ids are in no corpus and no results file)."""
+    from sqlalchemy.orm import Session
+
+    from notecoder.worklist.database import engine_for, migrate
+    from notecoder.worklist.decisions import decide
+    from notecoder.worklist.imports import ImportSummary, queue_note
+    from notecoder.worklist.tables import User
+
+    url = f"sqlite:///{tmp_path / 'team.db'}"
+    engine = engine_for(url)
+    migrate(engine)
+    coder = User(name="dee", role="coder")
+    with Session(engine) as session:
+        for note in read_corpus(CORPUS, "train")[:40]:
+            result = extract_rules(note.text, note.setting)
+            note_id = f"wl-{note.id}"
+            queue_note(session, ImportSummary(), note_id, result, actor="cli:test", source="corpus", text=note.text)
+            session.commit()
+            for item, proposals in (("code", result.codes), ("alternative", result.alternatives)):
+                for p in proposals:
+                    rejected = p.code.startswith(("M54.2", "M54.5", "M54.6", "M54.9"))
+                    decide(session, coder, note_id, item, p.code, "rejected" if rejected else "accepted", version=0,
+                           reason="not supported by the note" if rejected else None)  # fmt: skip
+    engine.dispose()
+    from_db = runner.invoke(app, ["train", str(CORPUS), "-o", str(tmp_path / "db"), "--feedback-db", url])
+    assert from_db.exit_code == 0, from_db.output
+    figures = json.loads(from_db.output)["decisions"]
+    assert figures["fitted"] + figures["held_out"] >= 40
+    assert figures["after"]["brier_model"] < figures["before"]["brier_model"]

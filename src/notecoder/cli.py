@@ -544,6 +544,10 @@ def train_command(
         Path | None,
         typer.Option(help="Coders' decisions exported from the review report (CSV or JSON): more labelled proposals."),
     ] = None,
+    feedback_db: Annotated[
+        str | None,
+        typer.Option(help="The team worklist's database URL: its coders' decisions, and the note text it keeps."),
+    ] = None,
     results: Annotated[
         Path | None,
         typer.Option(help="The batch results (with --include-text) the decisions are about; default: the corpus."),
@@ -551,7 +555,8 @@ def train_command(
 ) -> None:
     """Train the proposal-confidence model; writes model.json, its checksum, MODEL_CARD.md and calibration.png.
 
-    With --feedback, the coders' decisions train it too (one note in three held out, reported before and after)."""
+    With --feedback or --feedback-db, the coders' decisions train it too (one note in three held out, reported
+    before and after)."""
     from notecoder.evaluation import read_corpus
 
     try:
@@ -561,16 +566,31 @@ def train_command(
             f"training needs the [train] extra ({error.name} is not installed): {install_extra('train')}"
         ) from None
 
-    from notecoder.scoring.feedback import FeedbackError, labelled_proposals, notes_from_results, read_decisions
+    from notecoder.scoring.feedback import (
+        FeedbackError,
+        decisions_of,
+        labelled_proposals,
+        notes_from_results,
+        read_decisions,
+    )
 
     try:
         notes = read_corpus(corpus)
         labelled: list = []
+        decided, kept = [], {}
         if feedback is not None:
             if not feedback.is_file():
                 raise fail(ExitCode.INPUT, f"no such decisions file: {feedback}")
+            decided += read_decisions(feedback)
+        if feedback_db is not None:
+            from notecoder.worklist.export import decision_records, kept_texts
+
+            with worklist_commands.opened(feedback_db) as session:
+                decided += decisions_of(decision_records(session), "the worklist")
+                kept = kept_texts(session)
+        if decided:
             texts = notes_from_results(results) if results else {n.id: (n.text, n.setting.value) for n in notes}
-            labelled = list(labelled_proposals(read_decisions(feedback), texts))
+            labelled = list(labelled_proposals(decided, {**kept, **texts}))
         figures = train(notes, output, split, dev, test, seed, labelled)
     except (FeedbackError, SourceError) as error:
         raise fail(ExitCode.INPUT, str(error)) from None

@@ -179,6 +179,11 @@ class ReportItem:
     """Why the note's text is not shown (it is not the text the result was coded from)."""
 
 
+def shared_script() -> str:
+    """What the report and the served worklist share (sheets.js), put before each page's own script."""
+    return files(__package__).joinpath("sheets.js").read_text(encoding="utf-8") + "\n"
+
+
 def _script_json(value: object) -> str:
     """JSON safe inside <script>: no "<", ">" or "&" can close the element or open a comment."""
     raw = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
@@ -242,7 +247,7 @@ def report_html(items: Iterable[ReportItem], title: str = "notecoder review") ->
             views.append(f'<p class="nc-missing">Row failed: {_e(item.error or "unknown error")}</p>')
         else:
             views.append(note_html(item.text, result, standalone=False, uid=f"n{n}", withheld=item.withheld))
-    script = files(__package__).joinpath("report.js").read_text(encoding="utf-8")
+    script = shared_script() + files(__package__).joinpath("report.js").read_text(encoding="utf-8")
     payload = {"rows": rows, "views": views, "formula": FORMULA_START, **page_tables()}
     payload["report"] = hashlib.sha256(_script_json([r["id"] for r in rows]).encode()).hexdigest()[:16]
     return (

@@ -23,12 +23,7 @@
   reviewer.value = load(REVIEWER, "");
   reviewer.addEventListener("input", function () { save(REVIEWER, reviewer.value); });
 
-  function el(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = text;
-    if (className) node.className = className;
-    return node;
-  }
+  var el = NotecoderSheets.el;
   function options(select, values) {
     values.sort().forEach(function (value) { var o = el("option", value); o.value = value; select.appendChild(o); });
   }
@@ -211,7 +206,10 @@
         panel.appendChild(line);
       });
       var query = el("button", "Physician query (print)"); query.type = "button"; query.id = "nc-query-button";
-      query.addEventListener("click", function () { querySheet(row); window.print(); });
+      query.addEventListener("click", function () {
+        NotecoderSheets.querySheet($("nc-query-sheet"), row.id, row.gaps, data.answers);
+        window.print();
+      });
       panel.appendChild(query);
     }
   }
@@ -219,33 +217,6 @@
   function scrollToEvidence(link) {
     var detail = $("nc-detail"), target = detail.querySelector(".e-" + link);
     if (target) { target.scrollIntoView({block: "center"}); target.classList.add("nc-flash"); }
-  }
-
-  // -- the physician query: non-leading, the indicators quoted from the note, "other" and "undetermined" -----------
-  function querySheet(row) {
-    var sheet = $("nc-query-sheet");
-    sheet.textContent = "";
-    sheet.appendChild(el("h2", "Documentation query"));
-    sheet.appendChild(el("p", "Patient record: " + row.id + ". Please answer from your clinical judgment; any answer, "
-      + "including that it cannot be determined, is appropriate."));
-    row.gaps.forEach(function (g, n) {
-      var part = el("section", null, "nc-query-item");
-      part.appendChild(el("h3", (n + 1) + ". " + g.label));
-      if (g.indicators.length) {
-        part.appendChild(el("p", "Clinical indicators in the record:"));
-        var list = el("ul");
-        g.indicators.forEach(function (text) { list.appendChild(el("li", "\u201c" + text + "\u201d")); });
-        part.appendChild(list);
-      }
-      part.appendChild(el("p", g.query, "nc-query-question"));
-      var answers = (data.answers[g.id] || []).concat(["Other (please specify): ____________", "Clinically undetermined"]);
-      var choices = el("ul", null, "nc-choices");
-      answers.forEach(function (a) { choices.appendChild(el("li", "\u2610 " + a)); });
-      part.appendChild(choices);
-      sheet.appendChild(part);
-    });
-    sheet.appendChild(el("p", "Provider signature: ____________________   Date: ____________"));
-    sheet.hidden = false;
   }
 
   // -- export ------------------------------------------------------------------------------------------------------
@@ -261,25 +232,11 @@
     });
     return out;
   }
-  function csvCell(value) {
-    var text = String(value === undefined || value === null ? "" : value);
-    // a spreadsheet never runs a cell as a formula: the rule of every CSV notecoder writes (batch/csv_cells.py)
-    if (text && data.formula.indexOf(text.charAt(0)) >= 0) text = "'" + text;
-    return /[",\n\r]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
-  }
-  function download(name, type, body) {
-    var link = el("a"), url = URL.createObjectURL(new Blob([body], {type: type}));
-    link.href = url; link.download = name; document.body.appendChild(link); link.click();
-    setTimeout(function () { URL.revokeObjectURL(url); link.remove(); }, 0);
-  }
   $("nc-export-csv").addEventListener("click", function () {
-    var lines = [COLUMNS.join(",")].concat(flat().map(function (r) {
-      return COLUMNS.map(function (c) { return csvCell(r[c]); }).join(",");
-    }));
-    download("decisions.csv", "text/csv", lines.join("\r\n") + "\r\n");
+    NotecoderSheets.download("decisions.csv", "text/csv", NotecoderSheets.csv(COLUMNS, flat(), data.formula));
   });
   $("nc-export-json").addEventListener("click", function () {
-    download("decisions.json", "application/json", JSON.stringify(flat(), null, 2) + "\n");
+    NotecoderSheets.download("decisions.json", "application/json", JSON.stringify(flat(), null, 2) + "\n");
   });
 
   var list = el("datalist"); list.id = "nc-tabular";

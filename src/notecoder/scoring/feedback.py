@@ -46,16 +46,21 @@ def read_decisions(path: Path) -> list[Decision]:
             raise FeedbackError(f"{path.name} is not a list of decisions")
     else:
         records = list(csv.DictReader(text.splitlines()))
+    return decisions_of(records, path.name)
+
+
+def decisions_of(records: list[dict], where: str) -> list[Decision]:
+    """The proposal decisions among exported decision records (a file's, or the worklist's)."""
     latest: dict[tuple[str, str], Decision] = {}
     for number, record in enumerate(records, 1):
         missing = [c for c in DECISION_COLUMNS if not str(record.get(c) or "").strip()]
         if missing:
-            raise FeedbackError(f"{path.name} decision {number}: no {', '.join(missing)}")
+            raise FeedbackError(f"{where} decision {number}: no {', '.join(missing)}")
         if record["item"] not in ("code", "alternative"):
             continue
         if record["decision"] not in LABELS:
             raise FeedbackError(
-                f"{path.name} decision {number}: decision {record['decision']!r} is not one of {', '.join(LABELS)}"
+                f"{where} decision {number}: decision {record['decision']!r} is not one of {', '.join(LABELS)}"
             )
         key = (str(record["note_id"]), str(record["code"]))
         latest[key] = Decision(key[0], key[1], LABELS[record["decision"]])

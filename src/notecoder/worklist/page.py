@@ -6,7 +6,7 @@ from importlib.resources import files
 
 from notecoder.batch.csv_cells import FORMULA_START
 from notecoder.review.html import page_tables as review_tables
-from notecoder.review.html import stylesheet
+from notecoder.review.html import shared_script, stylesheet
 from notecoder.worklist.policy import policy
 
 CSP = ("default-src 'none'; connect-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
@@ -26,7 +26,7 @@ def page_tables() -> dict:
 
 def page_html() -> str:
     here = files(__package__)
-    script = here.joinpath("worklist.js").read_text(encoding="utf-8")
+    script = shared_script() + here.joinpath("worklist.js").read_text(encoding="utf-8")
     style = stylesheet() + here.joinpath("worklist.css").read_text(encoding="utf-8")
     keys = "".join(f"<li><kbd>{key}</kbd> {what}</li>" for key, what in HELP)
     columns = (("id", "id"), ("confidence", "confidence"), ("codes", "codes"), ("alternatives", "alternatives"),

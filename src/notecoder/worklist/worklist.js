@@ -9,12 +9,7 @@
   var me = null, rows = [], counts = {}, show = "all", sortKey = "", sortDir = 1, shown = [], current = null;
   var note = null, active = 0;
 
-  function el(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = text;
-    if (className) node.className = className;
-    return node;
-  }
+  var el = NotecoderSheets.el;
   function button(text, action) {
     var b = el("button", text); b.type = "button"; if (action) b.setAttribute("data-action", action); return b;
   }
@@ -313,7 +308,11 @@
     var kept = note.items.filter(function (item) { return item.kind === "gap" && item.decision !== "rejected"; });
     if (kept.length) {
       var print = button("Physician query (print)", "print"); print.id = "nc-query-button";
-      print.addEventListener("click", function () { querySheet(kept); window.print(); });
+      print.addEventListener("click", function () {
+        var gaps = kept.map(function (item) { return note.gaps.find(function (g) { return g.key === item.key; }); });
+        NotecoderSheets.querySheet($("nc-query-sheet"), note.id, gaps.filter(Boolean), me.gap_answers);
+        window.print();
+      });
       panel.appendChild(print);
     }
   }
@@ -356,36 +355,6 @@
     });
   }
 
-  // -- the physician query sheet: the gaps not rejected, non-leading, with "other" and "undetermined" ----------------
-  function querySheet(items) {
-    var sheet = $("nc-query-sheet");
-    sheet.textContent = "";
-    sheet.appendChild(el("h2", "Documentation query"));
-    sheet.appendChild(el("p", "Patient record: " + note.id + ". Please answer from your clinical judgment; any answer, "
-      + "including that it cannot be determined, is appropriate."));
-    items.forEach(function (item, n) {
-      var gap = note.gaps.find(function (g) { return g.key === item.key; });
-      if (!gap) return;
-      var part = el("section", null, "nc-query-item");
-      part.setAttribute("data-gap", gap.key);
-      part.appendChild(el("h3", (n + 1) + ". " + gap.label));
-      if (gap.indicators.length) {
-        part.appendChild(el("p", "Clinical indicators in the record:"));
-        var list = el("ul");
-        gap.indicators.forEach(function (text) { list.appendChild(el("li", "\u201c" + text + "\u201d")); });
-        part.appendChild(list);
-      }
-      part.appendChild(el("p", gap.query, "nc-query-question"));
-      var answers = (me.gap_answers[gap.id] || []).concat(["Other (please specify): ____________", "Clinically undetermined"]);
-      var choices = el("ul", null, "nc-choices");
-      answers.forEach(function (a) { choices.appendChild(el("li", "\u2610 " + a)); });
-      part.appendChild(choices);
-      sheet.appendChild(part);
-    });
-    sheet.appendChild(el("p", "Provider signature: ____________________   Date: ____________"));
-    sheet.hidden = false;
-  }
-
   // -- keyboard: j/k move, a/r accept or reject the active item, n/p move within the note, ? help ------------------
   function move(step) {
     var at = shown.findIndex(function (row) { return row.id === current; });
@@ -412,20 +381,10 @@
 
   // -- export -------------------------------------------------------------------------------------------------------
   var COLUMNS = ["note_id", "item", "code", "gap", "decision", "new_code", "reason", "reviewer", "time"];
-  function csvCell(value) {
-    var text = String(value === undefined || value === null ? "" : value);
-    if (text && me.formula.indexOf(text.charAt(0)) >= 0) text = "'" + text;  // batch/csv_cells.py's rule
-    return /[",\n\r]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
-  }
   $("wl-export").addEventListener("click", function () {
     api("GET", "decisions").then(function (answer) {
       if (answer.status !== 200) { notice(problem(answer)); return; }
-      var lines = [COLUMNS.join(",")].concat(answer.data.map(function (r) {
-        return COLUMNS.map(function (c) { return csvCell(r[c]); }).join(",");
-      }));
-      var link = el("a"), url = URL.createObjectURL(new Blob([lines.join("\r\n") + "\r\n"], {type: "text/csv"}));
-      link.href = url; link.download = "decisions.csv"; document.body.appendChild(link); link.click();
-      setTimeout(function () { URL.revokeObjectURL(url); link.remove(); }, 0);
+      NotecoderSheets.download("decisions.csv", "text/csv", NotecoderSheets.csv(COLUMNS, answer.data, me.formula));
     });
   });
 
