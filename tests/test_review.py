@@ -223,9 +223,20 @@ def test_the_decisions_export_writes_formulas_as_text_by_the_batch_rule(tmp_path
         page = chromium.new_context(accept_downloads=True).new_page()
         page.goto(path.as_uri())
         page.click("#nc-rows tr")
+        page.fill("#nc-reviewer", "coder-7")
         page.locator('[data-item="code:M53.82"] [data-action="accept"]').click()
         with page.expect_download() as got:
             page.click("#nc-export-csv")
         exported = Path(got.value.path()).read_text(encoding="utf-8")
         chromium.close()
     assert next(csv.DictReader(io.StringIO(exported)))["note_id"] == "'" + note_id
+
+
+def test_a_report_row_s_confidence_is_its_codes_not_a_lower_alternative_s():
+    result = notecoder.extract("A: Segmental instability C4-5 with C5 radiculopathy; deltoid 4/5, biceps reflex 1+.")
+    assert result.codes and result.alternatives
+    doubtful = result.model_copy(update={"alternatives": tuple(a.model_copy(update={"confidence": 0.05})
+                                                               for a in result.alternatives)})  # fmt: skip
+    page = report_html([ReportItem("n1", None, doubtful)])
+    data = json.loads(re.search(r'id="nc-data">(.*?)</script>', page).group(1))
+    assert data["rows"][0]["confidence"] == min(c.confidence for c in result.codes)

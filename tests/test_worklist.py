@@ -79,7 +79,8 @@ def test_a_batch_is_queued_with_its_results_and_without_its_text(engine, results
         assert notes["enc-empty"].error.startswith("EmptyText") and notes["enc-empty"].result is None
         instability = notes["enc-1005"]
         assert instability.confidence == min(c["confidence"] for c in instability.result["codes"])
-        assert notes["enc-1001"].confidence is None  # alternatives only: no code to be billed
+        only = notes["enc-1001"]  # alternatives only: their confidence
+        assert only.confidence == min(a["confidence"] for a in only.result["alternatives"])
         keys = set(session.scalars(select(Item.key).where(Item.note == instability.id)))
     assert {"M53.2X6", "imaging-not-documented:M53.2X6"} <= keys
     again = queued(engine, results)
@@ -88,13 +89,13 @@ def test_a_batch_is_queued_with_its_results_and_without_its_text(engine, results
 
 def test_a_note_s_confidence_is_its_codes_not_its_lowest_alternative(tmp_path):
     import notecoder
-    from notecoder.worklist.imports import row_confidence
+    from notecoder.review.html import note_confidence
 
     result = notecoder.extract("A: Segmental instability C4-5 with C5 radiculopathy; deltoid 4/5, biceps reflex 1+.")
     assert [c.code for c in result.codes] == ["M53.2X2"] and result.alternatives
     doubtful = result.model_copy(update={"alternatives": tuple(a.model_copy(update={"confidence": 0.05})
                                                                for a in result.alternatives)})  # fmt: skip
-    assert row_confidence(doubtful) == result.codes[0].confidence
+    assert note_confidence(doubtful) == result.codes[0].confidence
 
 
 def test_kept_text_must_be_the_text_that_was_coded(engine, tmp_path):
@@ -272,8 +273,7 @@ def test_the_queue_puts_undecided_codes_first_the_least_sure_first(engine, resul
     with_codes = [row for row in queue["rows"] if row["codes"]]
     alternatives = [row for row in queue["rows"] if row["alternatives"] and not row["codes"]]
     assert order == [row["id"] for row in sorted(with_codes, key=lambda r: r["confidence"])] + [
-        row["id"] for row in sorted(alternatives, key=lambda r: r["alternatives_confidence"])] + [
-        "enc-1004", "enc-empty"]  # fmt: skip
+        row["id"] for row in sorted(alternatives, key=lambda r: r["confidence"])] + ["enc-1004", "enc-empty"]
     assert len(with_codes) == 2 and len(alternatives) == 3
     assert queue["counts"] == {"all": 7, "undecided": 5, "decided": 0, "mine": 0, "queries": 0}
     for row in queue["rows"]:

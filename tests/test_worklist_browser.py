@@ -133,6 +133,20 @@ def test_accept_reject_change_are_kept_and_exported(page, report, tmp_path):
     assert page.inner_text("#nc-decided") == "2 decisions"
 
 
+def test_a_decision_names_its_reviewer_and_a_rejected_gap_is_not_queried(page, report):
+    page.goto(report.as_uri() + "#note=sure")
+    code = page.locator('[data-item="code:M53.82"]')
+    code.locator('[data-action="accept"]').click()  # no reviewer typed yet: nothing is recorded
+    assert "Type your name as reviewer first" in page.inner_text("#nc-notice")
+    assert "undecided" in code.inner_text() and page.inner_text("#nc-decided") == "0 decisions"
+    page.fill("#nc-reviewer", "coder-9")
+    page.locator('[data-item="gap:neuro-exam-not-documented:M53.82"] [data-action="reject"]').click()
+    assert page.inner_text("#nc-notice") == "" and page.inner_text("#nc-decided") == "1 decisions"
+    page.click("#nc-query-button")
+    sheet = page.inner_text("#nc-query-sheet")
+    assert "Other causes not addressed" in sheet and "Neurological exam not documented" not in sheet
+
+
 def test_the_physician_query_quotes_the_note_and_offers_every_answer(page, report):
     page.goto(report.as_uri() + "#note=sure")
     page.click("#nc-query-button")
@@ -145,6 +159,7 @@ def test_the_physician_query_quotes_the_note_and_offers_every_answer(page, repor
 
 def test_hostile_note_text_stays_inert_through_the_worklist(page, report):
     page.goto(report.as_uri() + "#note=hostile")
+    page.fill("#nc-reviewer", "coder-7")
     page.locator('[data-item="code:M53.82"] [data-action="accept"]').click()
     page.click("#nc-query-button")
     page.select_option("#nc-band", "high")

@@ -198,6 +198,16 @@ def _script_json(value: object) -> str:
     return raw
 
 
+def note_confidence(result: NoteResult) -> float | None:
+    """A note's confidence is its proposed codes' (the lowest), the codes that would be billed; a note without a code
+    takes its alternatives'. Never a lower alternative's beside a code: a sure M53.84 is not shown as doubtful."""
+    for proposals in (result.codes, result.alternatives):
+        scored = [p.confidence for p in proposals if p.confidence is not None]
+        if scored:
+            return min(scored)
+    return None
+
+
 def _proposal_row(proposal: CodeProposal | Alternative) -> dict:
     return {"code": proposal.code, "title": proposal.title, "confidence": proposal.confidence}
 
@@ -212,15 +222,13 @@ def _row(item: ReportItem) -> dict:
     result = item.result
     if result is None:
         return {"id": item.id, "codes": [], "alternatives": [], "gaps": [], "error": item.error, "confidence": None}
-    confidences = [c.confidence for c in result.codes] + [a.confidence for a in result.alternatives]
-    scored = [value for value in confidences if value is not None]
     return {
         "id": item.id,
         "codes": [_proposal_row(c) for c in result.codes],
         "alternatives": [_proposal_row(a) for a in result.alternatives],
         "gaps": [_gap_row(g) for g in result.gaps],
         "error": None,
-        "confidence": min(scored) if scored else None,
+        "confidence": note_confidence(result),
     }
 
 

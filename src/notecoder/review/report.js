@@ -130,6 +130,12 @@
 
   // -- decisions -------------------------------------------------------------------------------------------------
   function decide(row, key, item, decision) {
+    if (decision !== null && !reviewer.value.trim()) {  // a decision always says whose it is
+      $("nc-notice").textContent = "Type your name as reviewer first: a decision records who took it.";
+      reviewer.focus();
+      return;
+    }
+    $("nc-notice").textContent = "";
     var byNote = decisions[row.id] = decisions[row.id] || {};
     if (decision === null) delete byNote[key];
     else byNote[key] = Object.assign({item: item.kind, code: item.code || "", gap: item.gap || ""}, decision,
@@ -206,8 +212,13 @@
         panel.appendChild(line);
       });
       var query = el("button", "Physician query (print)"); query.type = "button"; query.id = "nc-query-button";
-      query.addEventListener("click", function () {
-        NotecoderSheets.querySheet($("nc-query-sheet"), row.id, row.gaps, data.answers);
+      query.addEventListener("click", function () {  // a gap the coder rejected is not asked about
+        var taken = decisions[row.id] || {};
+        var asked = row.gaps.filter(function (g) {
+          var d = taken["gap:" + g.id + ":" + (g.code || "")];
+          return !d || d.decision !== "rejected";
+        });
+        NotecoderSheets.querySheet($("nc-query-sheet"), row.id, asked, data.answers);
         window.print();
       });
       panel.appendChild(query);

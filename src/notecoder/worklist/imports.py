@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from notecoder.batch.journal import TEXT_HASH, text_hash
 from notecoder.batch.results import read_results
 from notecoder.result import NoteResult
+from notecoder.review.html import note_confidence
 from notecoder.worklist.audit import record
 from notecoder.worklist.tables import Item, Note, Query, now
 
@@ -37,13 +38,6 @@ def items_of(result: NoteResult) -> list[Item]:
     items += [Item(kind="gap", key=f"{g.id}:{g.code or ''}", code=g.code, gap=g.id, title=g.label or g.id,
                    confidence=None, version=0) for g in result.gaps]  # fmt: skip
     return items
-
-
-def row_confidence(result: NoteResult) -> float | None:
-    """The note's confidence is its proposed codes' (the lowest), not an alternative's or a gap's: a coder sorting by
-    it is sorting by how sure the codes to be billed are."""
-    scored = [c.confidence for c in result.codes if c.confidence is not None]
-    return min(scored) if scored else None
 
 
 def _touched(session: Session, note: Note) -> bool:
@@ -74,7 +68,7 @@ def queue_note(session: Session, summary: ImportSummary, note_id: str, result: N
         summary.added += 1
     note.source, note.result, note.error, note.text, note.text_sha256 = source, stored, error, text, digest
     note.notes_path, note.imported_at, note.imported_by = notes_path, now(), actor
-    note.confidence = None if result is None else row_confidence(result)
+    note.confidence = None if result is None else note_confidence(result)
     session.flush()
     if result is not None:
         for item in items_of(result):

@@ -1,8 +1,8 @@
 """The queue a coder works through: one row per note with what the list shows and sorts on, the counts at the top,
 and the default order (policy.json "order"): the notes with work left first; among them a proposed code before
 alternatives alone, before gaps alone; the least sure code first; then the most open gaps. A coder's first hour then
-goes on the codes most likely to be wrong, which are the ones that would be billed. Notes without a code are
-ordered by their least sure alternative."""
+goes on the codes most likely to be wrong, which are the ones that would be billed. A note's confidence is its codes'
+(without a code, its alternatives'): review.html.note_confidence."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -28,8 +28,6 @@ class Row:
     deciders: list[str]
     open_queries: int
     error: str | None
-    alternatives_confidence: float | None
-    """The lowest alternative's: orders the notes without a code among themselves."""
 
     def tier(self) -> int:
         if self.error:
@@ -39,8 +37,8 @@ class Row:
         return 1 if self.alternatives else 2 if self.gaps else 3
 
     def order(self) -> tuple:
-        sure = self.confidence if self.codes else self.alternatives_confidence
-        return (self.undecided == 0, self.tier(), 2.0 if sure is None else sure, -self.undecided, self.id)
+        sure = 2.0 if self.confidence is None else self.confidence
+        return (self.undecided == 0, self.tier(), sure, -self.undecided, self.id)
 
     def wanted(self, chosen: str, user: str) -> bool:
         if chosen == "undecided":
@@ -72,8 +70,6 @@ def rows(session: Session) -> list[Row]:
             decided=sum(i.decision is not None for i in own), undecided=sum(i.decision is None for i in own),
             deciders=sorted({i.decided_by for i in own if i.decided_by}), open_queries=pending.get(note.id, 0),
             error=note.error,
-            alternatives_confidence=min((i.confidence for i in own if i.kind == "alternative"
-                                         and i.confidence is not None), default=None),
         ))  # fmt: skip
     return sorted(found, key=Row.order)
 

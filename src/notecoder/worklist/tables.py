@@ -58,7 +58,7 @@ class Note(Base):
     notes_path: Mapped[str | None] = mapped_column(Text)
     """Where the text can be read instead, when it is not kept: the export the batch coded."""
     confidence: Mapped[float | None] = mapped_column(Float)
-    """The lowest confidence of the note's proposed codes (not of its alternatives or gaps)."""
+    """The note's proposed codes' (the lowest); without a code, its alternatives' (review.html.note_confidence)."""
     imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
     imported_by: Mapped[str] = mapped_column(String(120))
 
