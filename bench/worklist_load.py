@@ -1,8 +1,9 @@
-"""The team worklist under a department's morning: scripted coders, each on their own HTTP connection to a served
-worklist, read notes and decide on their items, often the same notes as another coder. Prints, per database:
-decisions acknowledged, stale writes refused (409) and retried, lost updates (an acknowledged decision that is
-neither the item's state nor superseded by a later acknowledged one: must be 0), audit rows against acknowledged
-decisions (must be equal), and the latency of a decision (p50, p95, max).
+"""The team worklist under a department's morning: scripted coders, each on their own HTTP connection to
+`notecoder serve --worklist` (a process of its own), read notes and decide on their items, often the same notes as
+another coder. Prints, per database: decisions acknowledged, stale writes refused (409, then reread and decided
+again), lost updates (an acknowledged decision that is neither the item's state nor superseded by a later
+acknowledged one: must be 0), audit rows against acknowledged decisions (must be equal), and the latency of a
+decision (p50, p95, max).
 
     python bench/worklist_load.py                        # SQLite, 20 coders, 10,000 decisions on 5,000 notes
     python bench/worklist_load.py --postgresql URL        # and PostgreSQL (`.ci/postgresql start DIR` prints one)
@@ -12,25 +13,25 @@ Notes: one batch of real results (the bundled sample notes, coded once) queued u
 import argparse
 import json
 import random
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import uvicorn
-from fastapi import FastAPI
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 import notecoder
 from notecoder.review import sample_notes
-from notecoder.worklist.api import mount
 from notecoder.worklist.database import engine_for, migrate
 from notecoder.worklist.imports import ImportSummary, queue_note
 from notecoder.worklist.tables import Audit, Item
@@ -50,19 +51,32 @@ def fill(engine, notes: int, coders: int) -> list[str]:
         return [add_user(session, f"coder{c:02d}", "coder", "bench") for c in range(coders)]
 
 
-def serve(engine) -> tuple[uvicorn.Server, str]:
-    app = FastAPI()
-    mount(app, engine)
-    import socket
-
+@contextmanager
+def serving(url: str):
+    """`notecoder serve --worklist URL` in a process of its own (the product as a team runs it, its extraction
+    processes idle), so the coders' clients here do not share its interpreter."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False))
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
-    return server, f"http://127.0.0.1:{port}/worklist/api/"
+    server = subprocess.Popen([sys.executable, "-m", "notecoder", "serve", "--worklist", url, "--port", str(port),
+                               "--processes", "1", "--large-processes", "1"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)  # fmt: skip
+    base = f"http://127.0.0.1:{port}/worklist/"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(base, timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit(f"the worklist server did not start ({url.split(':')[0]})")
+            time.sleep(0.2)
+        yield base + "api/"
+    finally:
+        server.terminate()
+        server.wait(30)
 
 
 def coder(base: str, token: str, notes: int, decisions: int, seed: int, acknowledged: list, latencies: list,
@@ -98,21 +112,20 @@ def run(label: str, url: str, notes: int, coders: int, decisions: int) -> dict:
     engine = engine_for(url)
     migrate(engine)
     tokens = fill(engine, notes, coders)
-    server, base = serve(engine)
     acknowledged: list = []
     latencies: list[float] = []
     counts = {"stale": 0, "errors": 0}
     lock = threading.Lock()
     each = decisions // coders
-    began = time.perf_counter()
-    threads = [threading.Thread(target=coder, args=(base, token, notes, each, n, acknowledged, latencies, counts,
-                                                    lock)) for n, token in enumerate(tokens)]  # fmt: skip
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - began
-    server.should_exit = True
+    with serving(url) as base:
+        began = time.perf_counter()
+        threads = [threading.Thread(target=coder, args=(base, token, notes, each, n, acknowledged, latencies, counts,
+                                                        lock)) for n, token in enumerate(tokens)]  # fmt: skip
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        seconds = time.perf_counter() - began
     latest: dict[tuple, tuple[int, str]] = {}
     for note_id, kind, key, version, choice in acknowledged:
         if version > latest.get((note_id, kind, key), (-1, ""))[0]:

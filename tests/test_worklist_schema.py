@@ -78,6 +78,12 @@ def test_a_team_s_first_commands(url, tmp_path):
     assert runner.invoke(cli, ["users", "add", "x", "--role", "boss", "--db", url]).exit_code == 2
     listed = runner.invoke(cli, ["users", "list", "--db", url]).output
     assert listed == "cora\tcdi\tactive\n" and token not in listed
+    bob = runner.invoke(cli, ["users", "add", "bob", "--role", "coder", "--db", url]).output.strip().splitlines()[-1]
+    assert runner.invoke(cli, ["users", "deactivate", "bob", "--db", url]).exit_code == 0
+    assert runner.invoke(cli, ["users", "list", "--db", url]).output.splitlines()[0] == "bob\tcoder\tinactive"
+    renewed = runner.invoke(cli, ["users", "token", "bob", "--db", url]).output.strip().splitlines()[-1]
+    assert renewed != bob
+    assert runner.invoke(cli, ["users", "token", "nobody", "--db", url]).exit_code == 2
     results = write_results(tmp_path)
     imported = runner.invoke(cli, ["worklist", "import", str(results), "--db", url])
     assert imported.exit_code == 0 and imported.output.startswith("7 notes added, 0 replaced")
@@ -102,6 +108,8 @@ def test_a_team_s_first_commands(url, tmp_path):
         me = client.get("/worklist/api/me", headers={"Authorization": f"Bearer {token}"})
         assert me.status_code == 200 and me.json()["name"] == "cora" and "query" in me.json()["may"]
         assert client.get("/worklist/api/me", headers={"Authorization": "Bearer service-token"}).status_code == 401
+        assert client.get("/worklist/api/me", headers={"Authorization": f"Bearer {bob}"}).status_code == 401
+        assert client.get("/worklist/api/me", headers={"Authorization": f"Bearer {renewed}"}).status_code == 200
         note = client.post("/v1/extract", json={"text": "neck pain"}, headers={"Authorization": f"Bearer {token}"})
         assert note.status_code == 401  # a worklist user's token is not the service's
         page = client.get("/worklist/")

@@ -167,3 +167,25 @@ def list_command(db: Db = None) -> None:
     with opened(db) as session:
         for user in list_users(session):
             typer.echo(f"{user.name}\t{user.role}\t{'active' if user.active else 'inactive'}")
+
+
+@users.command("deactivate")
+def deactivate_command(name: Annotated[str, typer.Argument(help="The user whose token stops working.")],
+                       db: Db = None) -> None:  # fmt: skip
+    """Stop a user's token at once (their decisions stay, under their name)."""
+    from notecoder.worklist.users import deactivate
+
+    with opened(db) as session:
+        deactivate(session, name, actor())
+    typer.echo(f"{name} deactivated")
+
+
+@users.command("token")
+def token_command(name: Annotated[str, typer.Argument(help="The user who needs a new token.")],
+                  db: Db = None) -> None:  # fmt: skip
+    """Give a user a new token (the old one stops working) and print it, once."""
+    from notecoder.worklist.users import new_token
+
+    with opened(db) as session:
+        token = new_token(session, name, actor())
+    typer.echo(f"{name}'s new token, shown this once:\n{token}")

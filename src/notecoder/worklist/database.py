@@ -38,6 +38,7 @@ def _sqlite_pragmas(connection, _record) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")  # coders writing at once wait for each other, they do not fail
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer (kept in the file once set)
     cursor.close()
 
 

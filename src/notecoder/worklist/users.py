@@ -49,3 +49,30 @@ def user_for(session: Session, token: str) -> User | None:
 
 def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.name)))
+
+
+def _named(session: Session, name: str) -> User:
+    found = session.scalars(select(User).where(User.name == name)).first()
+    if found is None:
+        raise UserError(f"there is no user named {name}")
+    return found
+
+
+def deactivate(session: Session, name: str, actor: str) -> None:
+    """The user's token stops working at once; their decisions and audit rows stay, under their name."""
+    user = _named(session, name)
+    user.active = False
+    record(
+        session, actor, "user.deactivate", before={"user": name, "active": True}, after={"user": name, "active": False}
+    )
+    session.commit()
+
+
+def new_token(session: Session, name: str, actor: str) -> str:
+    """A new token for the user (a lost or leaked one stops working), active again if they were not."""
+    user = _named(session, name)
+    token = secrets.token_urlsafe(32)
+    user.token_sha256, user.active = token_hash(token), True
+    record(session, actor, "user.token", after={"user": name})
+    session.commit()
+    return token
