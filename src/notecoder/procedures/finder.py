@@ -1,0 +1,140 @@
+"""The procedures a note names, read from the conservative-care findings that name an injection, a manipulation or
+physical therapy: which family and step (a medial branch block, a first or repeat ablation, an epidural, a
+sacroiliac injection, chiropractic manipulation), its state (performed, planned, requested, negated, historical: the
+finding's ConText assertion, its section and the words before it), region, levels, side and block number.
+
+The family is read from the mention's own words first, then from the words before it in its sentence: "right SI
+joint injection" is a sacroiliac injection, and "second MBB, then radiofrequency ablation" stays two procedures."""
+
+import json
+import re
+from functools import cache
+from importlib.resources import files
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from notecoder.result import Assertion, Finding, FindingKind, NoteResult
+
+BEFORE_CHARS = 60
+"""How far back in its sentence a mention's qualifiers are read ("proceed with a second", "bilateral L4-5")."""
+
+
+class ProcedureMention(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    family: Literal["facet", "esi", "si", "cmt", "pt"]
+    step: str
+    state: Literal["performed", "planned", "requested", "negated", "historical"]
+    region: str | None
+    levels: tuple[str, ...]
+    side: Literal["left", "right", "bilateral"] | None
+    block_number: int | None
+    repeat: bool
+    evidence: Finding
+    """The finding naming the procedure: `note[start:end]` is its mention."""
+
+
+@cache
+def _rules() -> dict:
+    raw = json.loads(files(__package__).joinpath("rules.json").read_text(encoding="utf-8"))
+    patterns = {key: value for key, value in raw.items() if isinstance(value, str) and key != "about"}
+    compiled: dict[str, Any] = {key: re.compile(value, re.IGNORECASE) for key, value in patterns.items()}
+    compiled["classes"] = [
+        {**c, "pattern": re.compile(c["pattern"], re.IGNORECASE) if "pattern" in c else None,
+         "unless": re.compile(c["unless"], re.IGNORECASE) if "unless" in c else None}
+        for c in raw["classes"]
+    ]  # fmt: skip
+    compiled["side"] = {name: re.compile(p, re.IGNORECASE) for name, p in raw["side"].items()}
+    compiled["regions"] = {name: re.compile(p, re.IGNORECASE) for name, p in raw["regions"].items()}
+    compiled["concepts"] = frozenset(raw["concepts"])
+    compiled["window_after_chars"] = raw["window_after_chars"]
+    compiled["performed_sections"] = frozenset(raw["performed_sections"])
+    compiled["planned_sections"] = frozenset(raw["planned_sections"])
+    return compiled
+
+
+def _class(finding: Finding, before: str) -> dict | None:
+    rules = _rules()
+    for words in (finding.text, before + finding.text):
+        for candidate in rules["classes"]:
+            if candidate.get("concept"):
+                if finding.concept == candidate["concept"]:
+                    return candidate
+                continue
+            if candidate["pattern"].search(words) and not (candidate["unless"] and candidate["unless"].search(words)):
+                return candidate
+    return None
+
+
+def _step(family: str, step: str, words: str) -> str:
+    rules = _rules()
+    if family == "facet" and step == "rfa":
+        return "rfa_repeat" if rules["repeat"].search(words) else "rfa_initial"
+    if family == "facet":
+        return "therapeutic_ia" if rules["therapeutic"].search(words) else "diagnostic_block"
+    if family == "si":
+        return "si_therapeutic" if rules["therapeutic"].search(words) else "si_diagnostic"
+    return step
+
+
+def _state(finding: Finding, before: str) -> str:
+    rules = _rules()
+    if finding.assertion == Assertion.NEGATED:
+        return "negated"
+    if finding.assertion == Assertion.HISTORICAL:
+        return "historical"
+    if rules["requested"].search(before):
+        return "requested"
+    if finding.section in rules["performed_sections"] and finding.assertion == Assertion.PRESENT:
+        return "performed"
+    if (finding.assertion in (Assertion.HYPOTHETICAL, Assertion.POSSIBLE) or finding.section in
+            rules["planned_sections"] or rules["planned"].search(before)):  # fmt: skip
+        return "planned"
+    return "performed"
+
+
+def _region(levels: tuple[str, ...], words: str) -> str | None:
+    if levels:
+        return {"C": "cervical", "T": "thoracic", "L": "lumbar", "S": "sacral"}.get(levels[0][0])
+    for name, pattern in _rules()["regions"].items():
+        if pattern.search(words):
+            return name
+    return None
+
+
+def _block_number(words: str) -> int | None:
+    rules = _rules()
+    if rules["second"].search(words):
+        return 2
+    if rules["first"].search(words):
+        return 1
+    return None
+
+
+def find_procedures(text: str, result: NoteResult) -> tuple[ProcedureMention, ...]:
+    rules = _rules()
+    levels_in = [f for f in result.findings if f.kind == FindingKind.SPINAL_LEVEL]
+    found = []
+    for finding in result.findings:
+        if finding.kind != FindingKind.CONSERVATIVE_CARE or finding.concept not in rules["concepts"]:
+            continue
+        before = text[max(finding.sentence_start, finding.start - BEFORE_CHARS) : finding.start]
+        chosen = _class(finding, before)
+        if chosen is None:
+            continue
+        words = before + finding.text
+        after = text[finding.end : min(finding.sentence_end, finding.end + rules["window_after_chars"])]
+        near = (
+            f.levels
+            for f in levels_in
+            if f.sentence_start == finding.sentence_start and abs(f.start - finding.start) < 80
+        )
+        levels = finding.levels or next(near, ())
+        side = next((name for name, pattern in rules["side"].items() if pattern.search(words + after)), None)
+        step = _step(chosen["family"], chosen["step"], words)
+        found.append(ProcedureMention(
+            family=chosen["family"], step=step, state=_state(finding, before), region=_region(levels, words),
+            levels=levels, side=side, block_number=_block_number(words) if step in ("diagnostic_block",
+            "si_diagnostic") else None, repeat=bool(rules["repeat"].search(words)), evidence=finding,
+        ))  # fmt: skip
+    return tuple(found)
