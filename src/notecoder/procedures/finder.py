@@ -40,10 +40,9 @@ def _rules() -> dict:
     patterns = {key: value for key, value in raw.items() if isinstance(value, str) and key != "about"}
     compiled: dict[str, Any] = {key: re.compile(value, re.IGNORECASE) for key, value in patterns.items()}
     compiled["classes"] = [
-        {**c, "pattern": re.compile(c["pattern"], re.IGNORECASE) if "pattern" in c else None,
-         "unless": re.compile(c["unless"], re.IGNORECASE) if "unless" in c else None}
+        {**c, **{key: re.compile(c[key], re.IGNORECASE) for key in ("pattern", "requires", "unless") if key in c}}
         for c in raw["classes"]
-    ]  # fmt: skip
+    ]
     compiled["side"] = {name: re.compile(p, re.IGNORECASE) for name, p in raw["side"].items()}
     compiled["regions"] = {name: re.compile(p, re.IGNORECASE) for name, p in raw["regions"].items()}
     compiled["concepts"] = frozenset(raw["concepts"])
@@ -53,16 +52,21 @@ def _rules() -> dict:
     return compiled
 
 
-def _class(finding: Finding, before: str) -> dict | None:
-    rules = _rules()
+def _class(finding: Finding, before: str, after: str) -> dict | None:
+    window = before + finding.text + after
     for words in (finding.text, before + finding.text):
-        for candidate in rules["classes"]:
-            if candidate.get("concept"):
+        for candidate in _rules()["classes"]:
+            if "concept" in candidate:
                 if finding.concept == candidate["concept"]:
                     return candidate
                 continue
-            if candidate["pattern"].search(words) and not (candidate["unless"] and candidate["unless"].search(words)):
-                return candidate
+            if not candidate["pattern"].search(words):
+                continue
+            if "requires" in candidate and not candidate["requires"].search(window):
+                continue
+            if "unless" in candidate and candidate["unless"].search(window):
+                continue
+            return candidate
     return None
 
 
@@ -119,11 +123,11 @@ def find_procedures(text: str, result: NoteResult) -> tuple[ProcedureMention, ..
         if finding.kind != FindingKind.CONSERVATIVE_CARE or finding.concept not in rules["concepts"]:
             continue
         before = text[max(finding.sentence_start, finding.start - BEFORE_CHARS) : finding.start]
-        chosen = _class(finding, before)
+        after = text[finding.end : min(finding.sentence_end, finding.end + rules["window_after_chars"])]
+        chosen = _class(finding, before, after)
         if chosen is None:
             continue
         words = before + finding.text
-        after = text[finding.end : min(finding.sentence_end, finding.end + rules["window_after_chars"])]
         near = (
             f.levels
             for f in levels_in
