@@ -37,7 +37,7 @@ class ProcedureMention(BaseModel):
 @cache
 def _rules() -> dict:
     raw = json.loads(files(__package__).joinpath("rules.json").read_text(encoding="utf-8"))
-    patterns = {key: value for key, value in raw.items() if isinstance(value, str) and key != "about"}
+    patterns = {key: value for key, value in raw.items() if isinstance(value, str) and not key.startswith("about")}
     compiled: dict[str, Any] = {key: re.compile(value, re.IGNORECASE) for key, value in patterns.items()}
     compiled["classes"] = [
         {**c, **{key: re.compile(c[key], re.IGNORECASE) for key in ("pattern", "requires", "unless") if key in c}}
@@ -47,6 +47,9 @@ def _rules() -> dict:
     compiled["regions"] = {name: re.compile(p, re.IGNORECASE) for name, p in raw["regions"].items()}
     compiled["concepts"] = frozenset(raw["concepts"])
     compiled["window_after_chars"] = raw["window_after_chars"]
+    compiled["history_sections"] = frozenset(raw["history_sections"])
+    compiled["plan_means_done"] = {"families": frozenset(raw["plan_means_done"]["families"]),
+                                   "future": re.compile(raw["plan_means_done"]["future"], re.IGNORECASE)}  # fmt: skip
     compiled["performed_sections"] = frozenset(raw["performed_sections"])
     compiled["planned_sections"] = frozenset(raw["planned_sections"])
     return compiled
@@ -81,7 +84,7 @@ def _step(family: str, step: str, words: str) -> str:
     return step
 
 
-def _state(finding: Finding, before: str) -> str:
+def _state(finding: Finding, family: str, before: str, after: str) -> str:
     rules = _rules()
     if finding.assertion == Assertion.NEGATED:
         return "negated"
@@ -90,6 +93,16 @@ def _state(finding: Finding, before: str) -> str:
     if rules["requested"].search(before):
         return "requested"
     if finding.section in rules["performed_sections"] and finding.assertion == Assertion.PRESENT:
+        return "performed"
+    if rules["today"].search(before + after):
+        return "performed"
+    if finding.section in rules["history_sections"] or rules["historical"].search(before):
+        return "historical"
+    if rules["told_after"].search(after):
+        return "historical"
+    done = rules["plan_means_done"]
+    if (family in done["families"] and finding.section in rules["planned_sections"]
+            and not done["future"].search(before + finding.text + after)):  # fmt: skip
         return "performed"
     if (finding.assertion in (Assertion.HYPOTHETICAL, Assertion.POSSIBLE) or finding.section in
             rules["planned_sections"] or rules["planned"].search(before)):  # fmt: skip
@@ -125,8 +138,8 @@ def find_procedures(text: str, result: NoteResult) -> tuple[ProcedureMention, ..
         before = text[max(finding.sentence_start, finding.start - BEFORE_CHARS) : finding.start]
         after = text[finding.end : min(finding.sentence_end, finding.end + rules["window_after_chars"])]
         chosen = _class(finding, before, after)
-        if chosen is None:
-            continue
+        if chosen is None or rules["note_type_after"].search(text[finding.end : finding.end + 30]):
+            continue  # "CHIROPRACTIC DAILY NOTE" names the note, not a procedure
         words = before + finding.text
         near = (
             f.levels
@@ -135,9 +148,10 @@ def find_procedures(text: str, result: NoteResult) -> tuple[ProcedureMention, ..
         )
         levels = finding.levels or next(near, ())
         side = next((name for name, pattern in rules["side"].items() if pattern.search(words + after)), None)
-        step = _step(chosen["family"], chosen["step"], words)
+        family = chosen["family"]
+        step = _step(family, chosen["step"], words + after)
         found.append(ProcedureMention(
-            family=chosen["family"], step=step, state=_state(finding, before), region=_region(levels, words),
+            family=family, step=step, state=_state(finding, family, before, after), region=_region(levels, words),
             levels=levels, side=side, block_number=_block_number(words) if step in ("diagnostic_block",
             "si_diagnostic") else None, repeat=bool(rules["repeat"].search(words)), evidence=finding,
         ))  # fmt: skip
