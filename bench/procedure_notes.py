@@ -8,11 +8,12 @@ step and state, region, levels and side; the procedures it names that no label h
 import argparse
 import json
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import notecoder
-from notecoder.procedures.finder import ProcedureMention, find_procedures
+from notecoder.procedures.criteria import check_procedures
+from notecoder.procedures.finder import ProcedureMention
 
 
 def span(text: str, mention: str, occurrence: int) -> tuple[int, int]:
@@ -42,11 +43,14 @@ def main() -> None:
     options = parser.parse_args()
     files = sorted(options.folder.glob("*/notes.jsonl")) or sorted(options.folder.glob("notes.jsonl"))
     counts: Counter = Counter()
+    statuses: Counter = Counter()
+    by_criterion: dict[str, Counter] = defaultdict(Counter)
     for path in files:
         for line in path.open(encoding="utf-8"):
             note = json.loads(line)
             text = note["text"]
-            found = list(find_procedures(text, notecoder.extract(text)))
+            checks = list(check_procedures(text, notecoder.extract(text)))
+            found = [c.procedure for c in checks]
             used: set[int] = set()
             for gold in note["procedures"]:
                 counts["labelled"] += 1
@@ -66,6 +70,25 @@ def main() -> None:
                 used.add(match)
                 ours = found[match]
                 counts["found"] += 1
+                ours_criteria = {c.id: c for c in checks[match].criteria}
+                for name, label in gold["criteria"].items():
+                    mine = ours_criteria[name]
+                    counts["criteria"] += 1
+                    statuses[(label["status"], mine.status)] += 1
+                    applicable = label["status"] != "not_applicable" or mine.status != "not_applicable"
+                    counts["applicable"] += applicable
+                    right = label["status"] == mine.status
+                    counts["criteria right"] += right
+                    counts["applicable right"] += right and applicable
+                    by_criterion[name][right] += 1
+                    if mine.status == "documented":
+                        counts["documented"] += 1
+                        wanted = [span(text, e, 1) for e in label["evidence"]]
+                        counts["documented held"] += label["status"] == "documented" and any(
+                            e.start < high and e.end > low for e in mine.evidence for low, high in wanted)
+                    if not right and options.verbose and applicable:
+                        shown = [e.text[:50] for e in mine.evidence][:2]
+                        print(f"{note['id']} {name}: {mine.status} (labelled {label['status']}) {shown}")
                 for field, theirs, mine in (
                     ("family", gold["family"], ours.family),
                     ("step", gold["step"], ours.step),
@@ -90,6 +113,16 @@ def main() -> None:
     print("  of those found, right: " + ", ".join(
         f"{field} {counts[field + ' right'] / found_n:.3f}" for field in ("family", "step", "state", "region", "levels",
                                                                           "side")))  # fmt: skip
+    share = counts["criteria right"] / max(1, counts["criteria"])
+    applicable = counts["applicable right"] / max(1, counts["applicable"])
+    print(f"criteria of found procedures {counts['criteria']}: status right {share:.3f}; where either says it "
+          f"applies {counts['applicable']}: {applicable:.3f}; documented {counts['documented']}, with the labelled "
+          f"evidence {counts['documented held']}")
+    if options.verbose:
+        for name, tally in sorted(by_criterion.items()):
+            print(f"  {name}: {tally[True]}/{tally[True] + tally[False]}")
+        for (theirs, mine), n in sorted(statuses.items()):
+            print(f"  labelled {theirs:15} read {mine:15} {n}")
     sys.exit(0)
 
 

@@ -81,3 +81,68 @@ def test_osteopathic_manipulation_is_not_chiropractic_manipulation():
     assert read("Treatment: OMT to the thoracic spine; muscle energy.") == []
     found = read("Subluxation C5, T6. Treatment: CMT to C5 and T6, diversified.")
     assert {f[:2] for f in found} == {("cmt", "cmt")}
+
+
+def criteria(text: str, family: str, state: str = "performed") -> dict[str, tuple[str, list[str]]]:
+    from notecoder.procedures.criteria import check_procedures
+
+    checks = [c for c in check_procedures(text, notecoder.extract(text))
+              if c.procedure.family == family and c.procedure.state == state]  # fmt: skip
+    assert checks, [(c.procedure.family, c.procedure.state) for c in check_procedures(text, notecoder.extract(text))]
+    for status in checks[0].criteria:
+        for piece in status.evidence:
+            assert text[piece.start : piece.end] == piece.text  # the evidence is the note's own words
+    return {c.id: (c.status, [e.text for e in c.evidence]) for c in checks[0].criteria}
+
+
+RFA_REQUEST = """PRIOR AUTHORIZATION REQUEST - lumbar RF neurotomy
+Dx: lumbar spondylosis w/o myelopathy or radiculopathy (M47.816)
+Hx: axial LBP x 14 months, NRS 8/10. ODI 46%. Failed 12 wks PT and meloxicam.
+No radicular sx, SLR neg bilat. MRI L-spine 05/2025: L4-5, L5-S1 facet arthropathy, no stenosis, no HNP.
+MBB #1 (06/02/2025): NRS 8 -> 1 (88% relief) x 6 h. MBB #2 (06/20/2025): NRS 8 -> 1, 85% relief.
+Requesting bilateral L4-5 and L5-S1 radiofrequency ablation."""
+
+
+def test_an_ablation_request_that_records_every_item():
+    found = criteria(RFA_REQUEST, "facet", "requested")
+    for criterion in ("facet.pain_duration", "facet.conservative_care_failed", "facet.no_untreated_radiculopathy",
+                      "facet.other_causes_excluded", "facet.two_blocks_relief", "facet.same_pain_scale",
+                      "facet.disability_baseline", "facet.levels_per_session"):  # fmt: skip
+        assert found[criterion][0] == "documented", (criterion, found[criterion])
+    assert "ODI 46" in found["facet.disability_baseline"][1][0]
+    assert found["facet.frequency"][0] == "needs_history"  # only the record beyond this note can tell
+    assert found["facet.image_guidance"][0] == "not_applicable"  # nothing performed yet
+    assert found["facet.first_block_relief"][0] == "not_applicable"  # a block's criterion, not an ablation's
+
+
+def test_a_second_block_after_a_first_that_fell_short_is_contradicted():
+    note = ("PROCEDURE: Right C5-6 and C6-7 medial branch block, second diagnostic block, under fluoroscopy.\n"
+            "Hx: neck pain x 18 months, failed PT and naproxen. No arm symptoms, Spurling's negative.\n"
+            "First MBB 4/15: approximately 60% relief for 2 hours.")  # fmt: skip
+    found = criteria(note, "facet")
+    assert found["facet.first_block_relief"][0] == "contradicted" and "60%" in found["facet.first_block_relief"][1][0]
+    assert found["facet.image_guidance"][0] == "documented"
+
+
+def test_an_epidural_for_axial_pain_only_and_a_block_under_ultrasound():
+    esi = criteria("PROCEDURE: L4-5 interlaminar ESI under fluoroscopy with contrast.\nIndication: axial low back "
+                   "pain x 6 months, no leg symptoms. NRS 6/10.", "esi")  # fmt: skip
+    assert esi["esi.radicular_indication"][0] == "contradicted"
+    assert esi["esi.image_guidance"][0] == "documented" and esi["esi.baseline_scale"][0] == "documented"
+    facet = criteria("PROCEDURE: Left L4-5 facet joint injection. Ultrasound guidance used.", "facet")
+    assert facet["facet.image_guidance"] == ("contradicted", ["Ultrasound"])
+
+
+def test_chiropractic_maintenance_care_with_part_findings():
+    note = ("CHIROPRACTIC DAILY NOTE\nA: M99.03 subluxation L5.\nO: tenderness L5 spinous, restricted lumbar flexion, "
+            "paraspinal hypertonicity.\nP: CMT diversified L5. Monthly maintenance visit.")  # fmt: skip
+    found = criteria(note, "cmt")
+    assert found["cmt.subluxation_primary"][0] == "documented"
+    assert found["cmt.part_findings"][0] == "documented" and len(found["cmt.part_findings"][1]) >= 2
+    assert found["cmt.active_treatment"] == ("contradicted", ["maintenance"])
+
+
+def test_a_procedure_done_before_is_not_read_against_the_policy():
+    found = criteria("HPI: s/p bilateral L3-5 RFA in 2022 with 9 months of relief; pain back since March.", "facet",
+                     "historical")  # fmt: skip
+    assert {status for status, _ in found.values()} == {"not_applicable"}

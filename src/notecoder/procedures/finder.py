@@ -146,13 +146,14 @@ def find_procedures(text: str, result: NoteResult) -> tuple[ProcedureMention, ..
             for f in levels_in
             if f.sentence_start == finding.sentence_start and abs(f.start - finding.start) < 80
         )
-        levels = finding.levels or next(near, ())
+        # a level the mention writes, or one beside it; not the whole region its word names ("lumbar RF neurotomy")
+        levels = (finding.levels if re.search(r"\d", finding.text) else ()) or next(near, ())
         side = next((name for name, pattern in rules["side"].items() if pattern.search(words + after)), None)
         family = chosen["family"]
         step = _step(family, chosen["step"], words + after)
         found.append(ProcedureMention(
             family=family, step=step, state=_state(finding, family, before, after), region=_region(levels, words),
-            levels=levels, side=side, block_number=_block_number(words) if step in ("diagnostic_block",
+            levels=levels, side=side, block_number=_block_number(words + after) if step in ("diagnostic_block",
             "si_diagnostic") else None, repeat=bool(rules["repeat"].search(words)), evidence=finding,
         ))  # fmt: skip
     return tuple(found)

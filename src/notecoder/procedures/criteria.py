@@ -1,0 +1,415 @@
+"""Each criterion of a procedure's policy, read in the note: a status (documented, not documented, contradicted,
+needs history, not applicable) with the words that show it. One small reader per criterion id, registered here;
+what each looks for is data (evidence.json), its threshold the policy's. A reader answers only for the note: "the
+note does not record X, which L38765 lists", never whether anything will be paid."""
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from notecoder.procedures.finder import ProcedureMention, find_procedures
+from notecoder.procedures.policies import Criterion, policies
+from notecoder.result import Assertion, Finding, FindingKind, NoteResult
+
+Status = Literal["documented", "not_documented", "contradicted", "needs_history", "not_applicable"]
+
+
+class Evidence(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    start: int
+    end: int
+    text: str
+
+
+class CriterionStatus(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    id: str
+    status: Status
+    evidence: tuple[Evidence, ...] = ()
+    wording: str
+    verified: bool
+    """False: the criterion's source is a third-party summary, not the policy itself."""
+
+
+class ProcedureCheck(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    procedure: ProcedureMention
+    policy: str | None
+    criteria: tuple[CriterionStatus, ...]
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+    result: NoteResult
+    mention: ProcedureMention
+    mentions: tuple[ProcedureMention, ...]
+
+    def spans(self, name: str, within: tuple[int, int] | None = None) -> list[re.Match]:
+        start, end = within or (0, len(self.text))
+        return list(_pattern(name).finditer(self.text, start, end))
+
+    def findings(self, kind: FindingKind, concepts: tuple[str, ...] = ()) -> list[Finding]:
+        return [f for f in self.result.findings if f.kind == kind and (not concepts or f.concept in concepts)]
+
+
+Reading = tuple[Status, list[tuple[int, int]]]
+
+
+@cache
+def _evidence() -> dict[str, Any]:
+    return json.loads(files(__package__).joinpath("evidence.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _pattern(name: str) -> re.Pattern:
+    group, _, key = name.partition(".")
+    raw = _evidence()[group] if not key else _evidence()[group][key]
+    return re.compile(raw, re.IGNORECASE)
+
+
+def _months(value: str | None) -> float | None:
+    found = re.fullmatch(r"P(\d+(?:\.\d+)?)([YMWD])", value or "")
+    if not found:
+        return None
+    return float(found.group(1)) * {"Y": 12, "M": 1, "W": 12 / 52, "D": 12 / 365}[found.group(2)]
+
+
+def _sentence(note: Note, at: int) -> tuple[int, int]:
+    start = max(note.text.rfind(mark, 0, at) for mark in (".", "\n", ";")) + 1
+    ends = [e for e in (note.text.find(mark, at) for mark in (".", "\n", ";")) if e >= 0]
+    return start, min(ends) if ends else len(note.text)
+
+
+# -- readers ----------------------------------------------------------------------------------------------------------
+READERS: dict[str, Callable[[Note, Criterion], Reading]] = {}
+
+
+def reads(*ids: str):
+    def register(reader):
+        for criterion in ids:
+            READERS[criterion] = reader
+        return reader
+
+    return register
+
+
+@reads("facet.pain_duration", "esi.pain_duration", "si.pain_location_duration")
+def duration(note: Note, criterion: Criterion) -> Reading:
+    wanted = criterion.threshold.get("months") or criterion.threshold.get("weeks", 0) * 12 / 52
+    told = [(f, _months(f.value)) for f in note.findings(FindingKind.CHRONICITY) if f.assertion != Assertion.NEGATED]
+    told = [(f, months) for f, months in told if months is not None]
+    spans = [(f.start, f.end) for f, months in told if months >= wanted - 0.01]
+    if criterion.id == "si.pain_location_duration":
+        spans += [(m.start(), m.end()) for m in note.spans("si_location")[:1]] if spans else []
+    if spans:
+        return "documented", spans
+    if told:
+        return "contradicted", [(f.start, f.end) for f, _ in told]
+    return "not_documented", []
+
+
+@reads("facet.conservative_care_failed", "esi.conservative_care_failed", "si.conservative_care_failed")
+def conservative_care(note: Note, criterion: Criterion) -> Reading:
+    spans = []
+    for care in note.findings(FindingKind.CONSERVATIVE_CARE):
+        if care.assertion == Assertion.NEGATED or care.concept == "injection":
+            continue
+        low, high = _sentence(note, care.start)
+        if care.value == "failed" or note.spans("failed", (low, high)):
+            spans.append((care.start, care.end))
+    return ("documented", spans) if spans else ("not_documented", [])
+
+
+@reads("facet.no_untreated_radiculopathy")
+def no_radiculopathy(note: Note, criterion: Criterion) -> Reading:
+    told = [f for f in note.findings(FindingKind.CONDITION, ("radiculopathy", "neurogenic_claudication"))
+            if f.assertion == Assertion.PRESENT]  # fmt: skip
+    if told and not note.spans("cyst"):
+        return "contradicted", [(f.start, f.end) for f in told]
+    denied = [(m.start(), m.end()) for m in note.spans("no_radicular")]
+    denied += [(f.start, f.end) for f in note.findings(FindingKind.CONDITION, ("radiculopathy",))
+               if f.assertion == Assertion.NEGATED]  # fmt: skip
+    return ("documented", denied) if denied else ("not_documented", [])
+
+
+@reads("facet.other_causes_excluded", "si.other_causes_excluded")
+def other_causes(note: Note, criterion: Criterion) -> Reading:
+    ruled = [(f.start, f.end) for f in note.findings(FindingKind.CONDITION) if f.assertion == Assertion.NEGATED
+             and f.concept not in ("radiculopathy", "neurogenic_claudication")]  # fmt: skip
+    ruled += [(m.start(), m.end()) for m in note.spans("excluded")]
+    return ("documented", ruled) if ruled else ("not_documented", [])
+
+
+def _reliefs(note: Note) -> list[tuple[int, int, float]]:
+    """(start, end, percent) of every relief the note gives, as a percentage or a score before and after."""
+    found = []
+    for m in note.spans("relief_percent"):
+        low, high = _sentence(note, m.start())
+        if note.spans("relief_words", (low, high)):
+            value = float(m.group(2) or m.group(1)) if m.group(2) else float(m.group(1))
+            found.append((m.start(), m.end(), min(value, float(m.group(1)))))
+    for m in note.spans("score_pair"):
+        before, after = int(m.group(1)), int(m.group(2))
+        if 0 < before <= 10 and after < before:
+            found.append((m.start(), m.end(), 100 * (before - after) / before))
+    return sorted(found)
+
+
+def _block_reliefs(note: Note) -> list[tuple[int, int, float]]:
+    """The reliefs told of other procedures of the family (earlier blocks, an earlier injection): a relief belongs to
+    the procedure named last before it; this procedure's own after-care scores are not an earlier block's."""
+    mention = note.mention
+    kin = sorted((m for m in note.mentions if m.family == mention.family), key=lambda m: m.evidence.start)
+    found = []
+    for relief in _reliefs(note):
+        owner = next((m for m in reversed(kin) if m.evidence.start <= relief[0]), None)
+        if owner is None or owner is mention or (owner.state == mention.state and owner.step == mention.step):
+            continue
+        found.append(relief)
+    return found
+
+
+@reads("facet.first_block_relief")
+def first_block(note: Note, criterion: Criterion) -> Reading:
+    reliefs = _block_reliefs(note)
+    if not reliefs:
+        return "not_documented", []
+    best = max(reliefs, key=lambda r: r[2])
+    return ("documented" if best[2] >= criterion.threshold["relief_percent"] else "contradicted"), [best[:2]]
+
+
+@reads("facet.two_blocks_relief")
+def two_blocks(note: Note, criterion: Criterion) -> Reading:
+    reliefs = _block_reliefs(note)
+    short = [r for r in reliefs if r[2] < criterion.threshold["relief_percent"]]
+    if short:
+        return "contradicted", [r[:2] for r in short]
+    if len(reliefs) >= 2:
+        return "documented", [r[:2] for r in reliefs]
+    return "not_documented", []
+
+
+@reads("facet.same_pain_scale")
+def same_scale(note: Note, criterion: Criterion) -> Reading:
+    pairs = note.spans("score_pair")
+    return ("documented", [(m.start(), m.end()) for m in pairs]) if pairs else ("not_documented", [])
+
+
+@reads("facet.disability_baseline")
+def disability(note: Note, criterion: Criterion) -> Reading:
+    found = note.spans("disability_scale")
+    return ("documented", [(m.start(), m.end()) for m in found[:1]]) if found else ("not_documented", [])
+
+
+@reads("esi.baseline_scale")
+def baseline_scale(note: Note, criterion: Criterion) -> Reading:
+    found = note.spans("pain_scale") + note.spans("disability_scale")
+    return ("documented", [(m.start(), m.end()) for m in found[:2]]) if found else ("not_documented", [])
+
+
+@reads("facet.therapeutic_response", "facet.repeat_rfa_response", "si.therapeutic_response", "esi.repeat_response",
+       "si.diagnostic_relief")  # fmt: skip
+def earlier_response(note: Note, criterion: Criterion) -> Reading:
+    reliefs = _block_reliefs(note)
+    if not reliefs:
+        return "not_documented", []
+    best = max(reliefs, key=lambda r: r[2])
+    enough = best[2] >= criterion.threshold["relief_percent"]
+    wanted = criterion.threshold.get("months")
+    if enough and wanted:
+        low, high = _sentence(note, best[0])
+        lasted = [_months(f.value) for f in note.findings(FindingKind.CHRONICITY) if low <= f.start < high]
+        if any(months is not None and months < wanted for months in lasted):
+            enough = False
+    return ("documented" if enough else "contradicted"), [best[:2]]
+
+
+@reads("facet.rfa_not_possible")
+def rfa_not_possible(note: Note, criterion: Criterion) -> Reading:
+    found = note.spans("rfa_not_possible")
+    return ("documented", [(m.start(), m.end()) for m in found]) if found else ("not_documented", [])
+
+
+def _joints(levels: tuple[str, ...]) -> int:
+    return max(1, len(levels) - 1) if levels else 0
+
+
+@reads("facet.levels_per_session", "esi.levels_per_session")
+def levels(note: Note, criterion: Criterion) -> Reading:
+    mention = note.mention
+    count = _joints(mention.levels)
+    if not count:
+        return "not_documented", []
+    limit = criterion.threshold.get("levels") or criterion.threshold.get("transforaminal_levels", 2)
+    named = note.text[mention.evidence.sentence_start : mention.evidence.end]
+    if criterion.id.startswith("esi.") and not _pattern("transforaminal").search(named):
+        limit = criterion.threshold.get("interlaminar_levels", 1)
+    span = [(mention.evidence.start, mention.evidence.end)]
+    return ("documented" if count <= limit else "contradicted"), span
+
+
+@reads("facet.image_guidance", "esi.image_guidance", "si.image_guidance")
+def guidance(note: Note, criterion: Criterion) -> Reading:
+    sound = note.spans("ultrasound")
+    seen = note.spans("guidance")
+    if sound and not seen:
+        return "contradicted", [(m.start(), m.end()) for m in sound]
+    if not seen:
+        return "not_documented", []
+    spans = [(m.start(), m.end()) for m in seen[:1]]
+    if criterion.id.startswith(("esi.", "si.")):
+        contrast = note.spans("contrast")
+        if not contrast:
+            return "not_documented", []
+        spans.append((contrast[0].start(), contrast[0].end()))
+    return "documented", spans
+
+
+@reads("facet.frequency", "esi.frequency", "si.frequency")
+def frequency(note: Note, criterion: Criterion) -> Reading:
+    listed = note.spans("sessions_listed")
+    return ("documented", [(m.start(), m.end()) for m in listed]) if listed else ("needs_history", [])
+
+
+@reads("esi.radicular_indication")
+def radicular(note: Note, criterion: Criterion) -> Reading:
+    told = [(f.start, f.end) for f in note.findings(FindingKind.CONDITION, ("radiculopathy", "neurogenic_claudication"))
+            if f.assertion == Assertion.PRESENT]  # fmt: skip
+    told += [(m.start(), m.end()) for m in note.spans("radicular")
+             if not note.spans("no_radicular", _sentence(note, m.start()))]  # fmt: skip
+    if told:
+        return "documented", told[:3]
+    axial = note.spans("axial_only")
+    return ("contradicted", [(m.start(), m.end()) for m in axial]) if axial else ("not_documented", [])
+
+
+@reads("esi.concordant_imaging")
+def concordant_imaging(note: Note, criterion: Criterion) -> Reading:
+    studies = [f for f in note.findings(FindingKind.IMAGING) if f.assertion in (Assertion.PRESENT, Assertion.HISTORICAL)
+               and f.concept in ("mri", "ct", "myelogram", "ct_myelogram")]  # fmt: skip
+    for study in studies:
+        low, high = study.sentence_start, study.sentence_end
+        shown = note.spans("imaging_finding", (low, min(len(note.text), high + 200)))
+        if shown:
+            return "documented", [(study.start, study.end), (shown[0].start(), shown[0].end())]
+    return "not_documented", []
+
+
+@reads("si.provocative_tests")
+def provocative_tests(note: Note, criterion: Criterion) -> Reading:
+    counted = note.spans("tests_count")
+    if counted:
+        return "documented", [(m.start(), m.end()) for m in counted]
+    positive = []
+    for m in note.spans("si_tests"):
+        after = note.text[m.end() : m.end() + 12]
+        if _pattern("positive").search(after) or _pattern("positive").search(
+            note.text[max(0, m.start() - 10) : m.start()]
+        ):
+            positive.append(m)
+    names = {m.group(0).lower().rstrip("'s") for m in positive}
+    spans = [(m.start(), m.end()) for m in positive]
+    if len(names) >= criterion.threshold["tests"]:
+        return "documented", spans
+    return ("contradicted", spans) if names else ("not_documented", [])
+
+
+@reads("cmt.subluxation_primary")
+def subluxation(note: Note, criterion: Criterion) -> Reading:
+    found = note.spans("subluxation")
+    return ("documented", [(m.start(), m.end()) for m in found[:2]]) if found else ("not_documented", [])
+
+
+@reads("cmt.part_findings")
+def part(note: Note, criterion: Criterion) -> Reading:
+    shown = {name: note.spans(f"part.{name}") for name in ("pain", "asymmetry", "motion", "tissue")}
+    present = {name: spans for name, spans in shown.items() if spans}
+    spans = [(spans[0].start(), spans[0].end()) for spans in present.values()]
+    return ("documented", spans) if len(present) >= criterion.threshold["findings"] else ("not_documented", [])
+
+
+@reads("cmt.xray_timing")
+def xray_timing(note: Note, criterion: Criterion) -> Reading:
+    films = note.spans("xray")
+    years = [int(y) for m in note.spans("date") for y in m.groups() if y and len(y) == 4]
+    if not films or not years:
+        return "needs_history", []
+    newest = max(years)
+    for film in films:
+        low, high = _sentence(note, film.start())
+        near = [int(y) for m in note.spans("date", (low, high)) for y in m.groups() if y and len(y) == 4]
+        if near:
+            return ("contradicted" if newest - min(near) >= 2 else "documented"), [(film.start(), film.end())]
+    return "needs_history", []
+
+
+@reads("cmt.active_treatment")
+def active_treatment(note: Note, criterion: Criterion) -> Reading:
+    kept = note.spans("maintenance")
+    if kept:
+        return "contradicted", [(m.start(), m.end()) for m in kept]
+    active = note.spans("active_care")
+    return ("documented", [(m.start(), m.end()) for m in active[:2]]) if active else ("not_documented", [])
+
+
+# -- applying them ----------------------------------------------------------------------------------------------------
+def applies(criterion: Criterion, note: Note) -> bool:
+    mention = note.mention
+    if mention.step not in criterion.steps or mention.state not in criterion.states:
+        return False
+    when = criterion.when
+    if when is None:
+        return True
+    if when.block_number is not None and mention.block_number != when.block_number:
+        return False
+    if when.repeat:
+        earlier = any(m.family == mention.family and m.state == "historical" and m is not mention
+                      for m in note.mentions)  # fmt: skip
+        if not (mention.repeat or earlier):
+            return False
+    return not (when.xray and not note.spans("xray"))
+
+
+def check(note: Note, criterion: Criterion) -> CriterionStatus:
+    if not applies(criterion, note):
+        status: Status = "not_applicable"
+        spans: list[tuple[int, int]] = []
+    elif criterion.history and criterion.id not in READERS:
+        status, spans = "needs_history", []
+    else:
+        status, spans = READERS[criterion.id](note, criterion)
+    evidence = tuple(Evidence(start=s, end=e, text=note.text[s:e]) for s, e in dict.fromkeys(spans))
+    return CriterionStatus(id=criterion.id, status=status, evidence=evidence, wording=criterion.wording,
+                           verified=criterion.verified)  # fmt: skip
+
+
+def procedures(mentions: tuple[ProcedureMention, ...]) -> list[ProcedureMention]:
+    """One procedure for each family, step and state: a note that names its procedure twice ("RF neurotomy" in the
+    title, "bilateral L4-5 and L5-S1 radiofrequency ablation" in the request) does one. The mention that says most
+    (levels, then side) stands for it."""
+    chosen: dict[tuple[str, str, str], ProcedureMention] = {}
+    for mention in mentions:
+        key = (mention.family, mention.step, mention.state)
+        held = chosen.get(key)
+        if held is None or (len(mention.levels), mention.side is not None) > (len(held.levels), held.side is not None):
+            chosen[key] = mention
+    return sorted(chosen.values(), key=lambda m: m.evidence.start)
+
+
+def check_procedures(text: str, result: NoteResult) -> tuple[ProcedureCheck, ...]:
+    mentions = find_procedures(text, result)
+    checks = []
+    for mention in procedures(mentions):
+        policy = policies().get(mention.family)
+        note = Note(text, result, mention, mentions)
+        criteria = tuple(check(note, c) for c in policy.criteria) if policy else ()
+        checks.append(ProcedureCheck(procedure=mention, policy=policy.policy["id"] if policy else None,
+                                     criteria=criteria))  # fmt: skip
+    return tuple(checks)
