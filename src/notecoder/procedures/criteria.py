@@ -103,8 +103,11 @@ def reads(*ids: str):
 @reads("facet.pain_duration", "esi.pain_duration", "si.pain_location_duration")
 def duration(note: Note, criterion: Criterion) -> Reading:
     wanted = criterion.threshold.get("months") or criterion.threshold.get("weeks", 0) * 12 / 52
-    told = [(f, _months(f.value)) for f in note.findings(FindingKind.CHRONICITY) if f.assertion != Assertion.NEGATED]
-    told = [(f, months) for f, months in told if months is not None]
+    told: list[tuple[Finding, float]] = []
+    for f in note.findings(FindingKind.CHRONICITY):
+        months = _months(f.value)
+        if months is not None and f.assertion != Assertion.NEGATED:
+            told.append((f, months))
     spans = [(f.start, f.end) for f, months in told if months >= wanted - 0.01]
     if criterion.id == "si.pain_location_duration":
         spans += [(m.start(), m.end()) for m in note.spans("si_location")[:1]] if spans else []
