@@ -13,7 +13,7 @@ from pathlib import Path
 
 import notecoder
 from notecoder.procedures.criteria import check_procedures
-from notecoder.procedures.finder import ProcedureMention
+from notecoder.procedures.finder import ProcedureMention, find_procedures
 
 
 def span(text: str, mention: str, occurrence: int) -> tuple[int, int]:
@@ -49,8 +49,10 @@ def main() -> None:
         for line in path.open(encoding="utf-8"):
             note = json.loads(line)
             text = note["text"]
-            checks = list(check_procedures(text, notecoder.extract(text)))
-            found = [c.procedure for c in checks]
+            result = notecoder.extract(text)
+            checks = {(c.procedure.family, c.procedure.step, c.procedure.state): c
+                      for c in check_procedures(text, result)}  # fmt: skip
+            found = list(find_procedures(text, result))
             used: set[int] = set()
             for gold in note["procedures"]:
                 counts["labelled"] += 1
@@ -63,6 +65,10 @@ def main() -> None:
                     match = same[0] if same else None
                 if match is None:
                     counts["missed"] += 1
+                    counts["missed criteria"] += len(gold["criteria"])
+                    counts["missed criteria right"] += sum(
+                        c["status"] == "not_applicable" for c in gold["criteria"].values()
+                    )
                     if options.verbose:
                         said = f"{gold['family']}/{gold['step']}/{gold['state']}"
                         print(f"{note['id']} missed {said}: {gold['mention']!r}")
@@ -70,7 +76,7 @@ def main() -> None:
                 used.add(match)
                 ours = found[match]
                 counts["found"] += 1
-                ours_criteria = {c.id: c for c in checks[match].criteria}
+                ours_criteria = {c.id: c for c in checks[(ours.family, ours.step, ours.state)].criteria}
                 for name, label in gold["criteria"].items():
                     mine = ours_criteria[name]
                     counts["criteria"] += 1
@@ -85,7 +91,8 @@ def main() -> None:
                         counts["documented"] += 1
                         wanted = [span(text, e, 1) for e in label["evidence"]]
                         counts["documented held"] += label["status"] == "documented" and any(
-                            e.start < high and e.end > low for e in mine.evidence for low, high in wanted)
+                            e.start < high and e.end > low for e in mine.evidence for low, high in wanted
+                        )
                     if not right and options.verbose and applicable:
                         shown = [e.text[:50] for e in mine.evidence][:2]
                         print(f"{note['id']} {name}: {mine.status} (labelled {label['status']}) {shown}")
@@ -115,9 +122,18 @@ def main() -> None:
                                                                           "side")))  # fmt: skip
     share = counts["criteria right"] / max(1, counts["criteria"])
     applicable = counts["applicable right"] / max(1, counts["applicable"])
-    print(f"criteria of found procedures {counts['criteria']}: status right {share:.3f}; where either says it "
-          f"applies {counts['applicable']}: {applicable:.3f}; documented {counts['documented']}, with the labelled "
-          f"evidence {counts['documented held']}")
+    every = (counts["criteria right"] + counts["missed criteria right"]) / max(
+        1, counts["criteria"] + counts["missed criteria"]
+    )
+    print(
+        f"every labelled criterion {counts['criteria'] + counts['missed criteria']} (a missed procedure's read as not "
+        f"applicable): status right {every:.3f}"
+    )
+    print(
+        f"criteria of found procedures {counts['criteria']}: status right {share:.3f}; where either says it "
+        f"applies {counts['applicable']}: {applicable:.3f}; documented {counts['documented']}, with the labelled "
+        f"evidence {counts['documented held']}"
+    )
     if options.verbose:
         for name, tally in sorted(by_criterion.items()):
             print(f"  {name}: {tally[True]}/{tally[True] + tally[False]}")

@@ -87,6 +87,11 @@ def _sentence(note: Note, at: int) -> tuple[int, int]:
     return start, min(ends) if ends else len(note.text)
 
 
+def _line(note: Note, at: int) -> tuple[int, int]:
+    end = note.text.find("\n", at)
+    return note.text.rfind("\n", 0, at) + 1, len(note.text) if end < 0 else end
+
+
 # -- readers ----------------------------------------------------------------------------------------------------------
 READERS: dict[str, Callable[[Note, Criterion], Reading]] = {}
 
@@ -100,21 +105,41 @@ def reads(*ids: str):
     return register
 
 
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8, "ten": 10, "twelve": 12}
+
+
+def _told_durations(note: Note) -> list[tuple[int, int, float]]:
+    """(start, end, months) of how long the pain has lasted: the chronicity findings, a form's checked box (">= 3
+    mo"), and a number of years, months or weeks in a sentence about the pain that gives no relief."""
+    told = [(f.start, f.end, months) for f in note.findings(FindingKind.CHRONICITY)
+            if f.assertion != Assertion.NEGATED and (months := _months(f.value)) is not None]  # fmt: skip
+    for m in note.spans("duration_checked"):
+        unit = 1.0 if m.group(3).lower().startswith("mo") else 12 / 52
+        told.append((m.start(), m.end(), float(m.group(2)) * unit))
+    for m in note.spans("duration_words"):
+        low, high = _sentence(note, m.start())
+        sentence = note.text[low:high]
+        if not _pattern("pain_words").search(sentence) or _pattern("relief_near").search(sentence):
+            continue
+        number = m.group(1).lower()
+        count = float(_WORD_NUMBERS.get(number) or number)
+        unit = m.group(2).lower()
+        months = count * (12 if unit.startswith("y") else 1 if unit.startswith("mo") else 12 / 52)
+        told.append((m.start(), m.end(), months))
+    return told
+
+
 @reads("facet.pain_duration", "esi.pain_duration", "si.pain_location_duration")
 def duration(note: Note, criterion: Criterion) -> Reading:
     wanted = criterion.threshold.get("months") or criterion.threshold.get("weeks", 0) * 12 / 52
-    told: list[tuple[Finding, float]] = []
-    for f in note.findings(FindingKind.CHRONICITY):
-        months = _months(f.value)
-        if months is not None and f.assertion != Assertion.NEGATED:
-            told.append((f, months))
-    spans = [(f.start, f.end) for f, months in told if months >= wanted - 0.01]
-    if criterion.id == "si.pain_location_duration":
-        spans += [(m.start(), m.end()) for m in note.spans("si_location")[:1]] if spans else []
+    told = _told_durations(note)
+    spans = [(start, end) for start, end, months in told if months >= wanted - 0.01]
+    if criterion.id == "si.pain_location_duration" and spans:
+        spans += [(m.start(), m.end()) for m in note.spans("si_location")[:1]]
     if spans:
         return "documented", spans
     if told:
-        return "contradicted", [(f.start, f.end) for f, _ in told]
+        return "contradicted", [(start, end) for start, end, _ in told]
     return "not_documented", []
 
 
@@ -125,7 +150,8 @@ def conservative_care(note: Note, criterion: Criterion) -> Reading:
         if care.assertion == Assertion.NEGATED or care.concept == "injection":
             continue
         low, high = _sentence(note, care.start)
-        if care.value == "failed" or note.spans("failed", (low, high)):
+        following = _sentence(note, min(len(note.text) - 1, high + 1))[1] if high < len(note.text) else high
+        if care.value == "failed" or note.spans("failed", (low, min(following, high + 150))):
             spans.append((care.start, care.end))
     return ("documented", spans) if spans else ("not_documented", [])
 
@@ -133,10 +159,12 @@ def conservative_care(note: Note, criterion: Criterion) -> Reading:
 @reads("facet.no_untreated_radiculopathy")
 def no_radiculopathy(note: Note, criterion: Criterion) -> Reading:
     told = [f for f in note.findings(FindingKind.CONDITION, ("radiculopathy", "neurogenic_claudication"))
-            if f.assertion == Assertion.PRESENT]  # fmt: skip
+            if f.assertion == Assertion.PRESENT and not note.spans("form_none", _line(note, f.start))]  # fmt: skip
     if told and not note.spans("cyst"):
         return "contradicted", [(f.start, f.end) for f in told]
     denied = [(m.start(), m.end()) for m in note.spans("no_radicular")]
+    denied += [(m.start(), m.end()) for f in note.findings(FindingKind.CONDITION, ("radiculopathy",))
+               for m in note.spans("form_none", _line(note, f.start))]  # fmt: skip
     denied += [(f.start, f.end) for f in note.findings(FindingKind.CONDITION, ("radiculopathy",))
                if f.assertion == Assertion.NEGATED]  # fmt: skip
     return ("documented", denied) if denied else ("not_documented", [])
@@ -151,13 +179,15 @@ def other_causes(note: Note, criterion: Criterion) -> Reading:
 
 
 def _reliefs(note: Note) -> list[tuple[int, int, float]]:
-    """(start, end, percent) of every relief the note gives, as a percentage or a score before and after."""
+    """(start, end, percent) of every relief the note gives, as a percentage beside a relief word (not a drug's
+    strength: "lidocaine 2%"), or as a pain score before and after ("NRS 7 -> 1")."""
     found = []
     for m in note.spans("relief_percent"):
-        low, high = _sentence(note, m.start())
-        if note.spans("relief_words", (low, high)):
-            value = float(m.group(2) or m.group(1)) if m.group(2) else float(m.group(1))
-            found.append((m.start(), m.end(), min(value, float(m.group(1)))))
+        near = note.text[max(0, m.start() - 30) : m.end() + 30]
+        if not _pattern("relief_near").search(near) or _pattern("concentration").search(note.text[: m.start()]):
+            continue
+        low, high = float(m.group(1)), float(m.group(2) or m.group(1))
+        found.append((m.start(), m.end(), min(low, high)))
     for m in note.spans("score_pair"):
         before, after = int(m.group(1)), int(m.group(2))
         if 0 < before <= 10 and after < before:
@@ -173,6 +203,9 @@ def _block_reliefs(note: Note) -> list[tuple[int, int, float]]:
     found = []
     for relief in _reliefs(note):
         owner = next((m for m in reversed(kin) if m.evidence.start <= relief[0]), None)
+        if owner is None and relief[0] < mention.evidence.start:
+            found.append(relief)  # told before any procedure is named: the history of an earlier one
+            continue
         if owner is None or owner is mention or (owner.state == mention.state and owner.step == mention.step):
             continue
         found.append(relief)
@@ -201,7 +234,7 @@ def two_blocks(note: Note, criterion: Criterion) -> Reading:
 
 @reads("facet.same_pain_scale")
 def same_scale(note: Note, criterion: Criterion) -> Reading:
-    pairs = note.spans("score_pair")
+    pairs = note.spans("score_pair") + note.spans("score_before_after") + note.spans("same_scale_words")
     return ("documented", [(m.start(), m.end()) for m in pairs]) if pairs else ("not_documented", [])
 
 
@@ -299,7 +332,7 @@ def concordant_imaging(note: Note, criterion: Criterion) -> Reading:
                and f.concept in ("mri", "ct", "myelogram", "ct_myelogram")]  # fmt: skip
     for study in studies:
         low, high = study.sentence_start, study.sentence_end
-        shown = note.spans("imaging_finding", (low, min(len(note.text), high + 200)))
+        shown = note.spans("imaging_finding", (low, min(len(note.text), high + 300)))
         if shown:
             return "documented", [(study.start, study.end), (shown[0].start(), shown[0].end())]
     return "not_documented", []
@@ -307,21 +340,28 @@ def concordant_imaging(note: Note, criterion: Criterion) -> Reading:
 
 @reads("si.provocative_tests")
 def provocative_tests(note: Note, criterion: Criterion) -> Reading:
+    """A test is positive when a positive mark follows it ("FABER R pos"), or when one opens its list and no negative
+    follows it ("Prov tests + bilat: FABER, thigh thrust, compression"; "positive FABER, Gaenslen and compression")."""
     counted = note.spans("tests_count")
     if counted:
         return "documented", [(m.start(), m.end()) for m in counted]
-    positive = []
+    positive, negative = [], []
     for m in note.spans("si_tests"):
-        after = note.text[m.end() : m.end() + 12]
-        if _pattern("positive").search(after) or _pattern("positive").search(
-            note.text[max(0, m.start() - 10) : m.start()]
-        ):
+        after = note.text[m.end() : m.end() + 14]
+        if _pattern("negative").search(after):
+            negative.append(m)
+            continue
+        low, _ = _sentence(note, m.start())
+        opened = note.text[low : m.start()]
+        if _pattern("positive_after").search(after) or _pattern("positive").search(opened):
             positive.append(m)
-    names = {m.group(0).lower().rstrip("'s") for m in positive}
+    names = {re.sub(r"'?s$", "", m.group(0).lower()) for m in positive}
     spans = [(m.start(), m.end()) for m in positive]
     if len(names) >= criterion.threshold["tests"]:
         return "documented", spans
-    return ("contradicted", spans) if names else ("not_documented", [])
+    if positive or negative:
+        return "contradicted", spans + [(m.start(), m.end()) for m in negative]
+    return "not_documented", []
 
 
 @reads("cmt.subluxation_primary")
