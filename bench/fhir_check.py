@@ -1,8 +1,9 @@
 """Every FHIR resource notecoder writes for a set of real notes, checked: each validates with fhir.resources' R4B
-models, no resource id repeats across notes (with and without a DocumentReference id), every Task has a focus and
-nothing is based on a DocumentReference, each Condition carries what US Core Condition Encounter Diagnosis asks for,
-and each transaction Bundle can be POSTed (a PUT per entry, every reference inside it resolving). Each note is read
-from a DocumentReference twice, with an id and without one; resources are counted for the first.
+models, no resource id repeats across notes (with and without a DocumentReference id), every Task has a focus (and
+each physician query its answer choices), nothing is based on a DocumentReference, each Condition carries what US
+Core Condition Encounter Diagnosis asks for, and each transaction Bundle can be POSTed (a PUT per entry, every
+reference inside it resolving). Each note is read from a DocumentReference twice, with an id and without one;
+resources are counted for the first.
 
     python bench/fhir_check.py [NOTES.jsonl] [--limit N]
 
@@ -86,7 +87,8 @@ def problems(bundle: dict, bundle_type: str, has_document: bool) -> list[str]:
                 found.append("Task basedOn")
             if "/StructureDefinition/" in resource["code"]["coding"][0]["system"]:
                 found.append("gap code system under StructureDefinition")
-            if not any(i["type"]["coding"][0]["code"] == "answer-choice" for i in resource.get("input", ())):
+            query = resource["code"]["coding"][0]["system"].endswith("/gap")  # a procedure's item asks no question
+            if query and not any(i["type"]["coding"][0]["code"] == "answer-choice" for i in resource.get("input", ())):
                 found.append("Task without answer choices")
         if kind == "Condition":
             wanted = ("category", "clinicalStatus", "verificationStatus", "subject", "encounter", "recordedDate")

@@ -12,6 +12,7 @@ from spacy.language import Language
 
 from notecoder.mapper import ASSESSMENT_SECTIONS, Mapper, default_mapper
 from notecoder.pipeline import MAX_NOTE_CHARS, RECYCLE_AFTER, load
+from notecoder.procedures.criteria import check_procedures
 from notecoder.result import NoteResult, Setting
 from notecoder.scoring import ConfidenceModel, score
 from notecoder.sections import assessed
@@ -90,6 +91,9 @@ class Coder:
             alternatives=proposal.alternatives,
             gaps=proposal.gaps,
         )
+        procedures = check_procedures(text, result)
+        if procedures:
+            result = result.model_copy(update={"procedures": procedures})
         return result.with_text(text)
 
 

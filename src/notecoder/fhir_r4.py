@@ -34,7 +34,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Literal
 
-from notecoder.result import Alternative, CodeProposal, Gap, NoteResult
+from notecoder.result import Alternative, CodeProposal, CriterionCheck, Gap, NoteResult, ProcedureCheck
 
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 EXTENSIONS = "https://notecoder.dev/fhir/StructureDefinition"
@@ -47,8 +47,12 @@ GAP_SYSTEM = f"{CODE_SYSTEMS}/gap"
 """The code system of a Task's `code`: the gap ids (`region-not-documented`, ...), displayed by their label."""
 QUERY_INPUT_SYSTEM = f"{CODE_SYSTEMS}/query-input"
 """The code system of a Task input's `type`: what each input of a documentation query is (`QUERY_INPUTS`)."""
+CRITERION_SYSTEM = f"{CODE_SYSTEMS}/procedure-criterion"
+"""The code system of the Task asking for a procedure's documentation item: the criterion ids (`facet.pain_duration`,
+...), displayed by notecoder's wording of them."""
 QUERY_INPUTS = {
     "clinical-indicator": "clinical indicator",
+    "policy-source": "policy source",
     "looked-for": "looked for",
     "code-in-question": "code in question",
     "proposed-category": "proposed category",
@@ -319,6 +323,34 @@ def _task(gap: Gap, source: NoteSource, seed: str, subject, encounter, urls: dic
     )
 
 
+def _criterion_task(check: ProcedureCheck, criterion: CriterionCheck, source: NoteSource, seed: str, subject,
+                    encounter):  # fmt: skip
+    """A procedure's documentation item the note does not record (or records the opposite of), as work for the
+    clinician: what the note lacks and which policy lists it; never whether the procedure is covered."""
+    from fhir.resources.R4B.codeableconcept import CodeableConcept
+    from fhir.resources.R4B.task import Task
+
+    procedure = check.procedure
+    said = "records the opposite of" if criterion.status == "contradicted" else "does not record"
+    unverified = " (from a third-party summary of the policy: unverified)" if not criterion.verified else ""
+    inputs = [_input("policy-source", valueString=f"{criterion.source} <{criterion.address}>")]
+    inputs += [_input("clinical-indicator", valueString=e.text) for e in criterion.evidence]
+    where = " ".join(filter(None, (procedure.side, procedure.region, "-".join(procedure.levels) or None)))
+    return Task(
+        id=_id(seed, "criterion", procedure.family, procedure.step, procedure.state, criterion.id),
+        status="requested",
+        intent="proposal",
+        code=_concept(CRITERION_SYSTEM, criterion.id, criterion.wording, "procedure documentation item"),
+        description=f"The note {said}: {criterion.wording}. {check.policy} lists it{unverified}.",
+        focus=_document(source, fallback=True),
+        for_fhir=subject,
+        encounter=encounter,
+        reasonCode=CodeableConcept(text=f"{procedure.family} {procedure.step} ({procedure.state}) {where}".strip()),
+        reasonReference=_document(source, fallback=False),
+        input=inputs,
+    )
+
+
 def bundle_id(source: NoteSource, bundle_type: BundleType = "collection") -> str:
     """The id `result_bundle` gives the Bundle of the note `source` names (its `note_hash` known)."""
     if source.note_hash is None:
@@ -370,6 +402,9 @@ def result_bundle(result: NoteResult, source: NoteSource | None = None, bundle_t
     excluded = rivals([p for _, p in proposals])
     resources = [_condition(p, kind, source, seed, subject, encounter, excluded.get(p.code), urls) for kind, p in coded]
     resources += [_task(gap, source, seed, subject, encounter, urls, categories, titles) for gap in result.gaps]
+    lacking = [(check, c) for check in result.procedures for c in check.criteria
+               if c.status in ("not_documented", "contradicted")]  # fmt: skip
+    resources += [_criterion_task(check, c, source, seed, subject, encounter) for check, c in lacking]
     entries, seen = [], set()
     for resource in resources:
         if resource.id in seen:  # the same code proposed twice as the same kind, or a gap repeated: once
@@ -398,10 +433,13 @@ def code_systems() -> list:
 
     from notecoder import __version__
     from notecoder.mapper.rules import mapper_rules
+    from notecoder.procedures.policies import policies
 
     gaps = [CodeSystemConcept(code=gap_id, display=text.label, definition=text.message)
             for gap_id, text in sorted(mapper_rules().gaps.items())]  # fmt: skip
     inputs = [CodeSystemConcept(code=code, display=display) for code, display in QUERY_INPUTS.items()]
+    criteria = [CodeSystemConcept(code=c.id, display=c.wording, definition=f"{c.source.id}, {c.source.section}")
+                for policy in policies().values() for c in policy.criteria]  # fmt: skip
     common = {"version": __version__, "status": "active", "content": "complete", "caseSensitive": True,
               "publisher": "notecoder"}  # fmt: skip
     return [
@@ -421,6 +459,15 @@ def code_systems() -> list:
             title="notecoder documentation query inputs",
             description="What each input of a query Task is.",
             concept=inputs,
+            **common,
+        ),  # fmt: skip
+        CodeSystem(
+            id="notecoder-procedure-criterion",
+            url=CRITERION_SYSTEM,
+            name="NotecoderProcedureCriterion",
+            title="notecoder procedure documentation items",
+            description="What a payer policy lists for a spine procedure, in notecoder's words, with its source.",
+            concept=criteria,
             **common,
         ),  # fmt: skip
     ]

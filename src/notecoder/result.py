@@ -214,12 +214,64 @@ class Gap(_Frozen):
     """What the gap rests on: the diagnosis it is about, or the findings that fall short (an injury without timing)."""
 
 
+class Span(_Frozen):
+    """Words of the note: `note[start:end] == text`."""
+
+    start: int
+    end: int
+    text: str
+
+
+class ProcedureMention(_Frozen):
+    """A spine procedure the note names: a facet intervention, an epidural, a sacroiliac injection, chiropractic
+    manipulation, or physical therapy (flagged only)."""
+
+    family: Literal["facet", "esi", "si", "cmt", "pt"]
+    step: str
+    """diagnostic_block, rfa_initial, rfa_repeat, therapeutic_ia, esi, si_diagnostic, si_therapeutic, cmt, pt."""
+    state: Literal["performed", "planned", "requested", "negated", "historical"]
+    region: str | None = None
+    levels: tuple[str, ...] = ()
+    side: Literal["left", "right", "bilateral"] | None = None
+    block_number: int | None = None
+    repeat: bool = False
+    evidence: Finding
+    """The finding naming the procedure: `note[start:end]` is its mention."""
+
+
+class CriterionCheck(_Frozen):
+    """One documentation item a payer policy lists for the procedure, and what the note records of it."""
+
+    id: str
+    status: Literal["documented", "not_documented", "contradicted", "needs_history", "not_applicable"]
+    wording: str
+    """The item in notecoder's words (never the policy's text)."""
+    verified: bool
+    """False: the item comes from a third-party summary of the policy, unverified; reported, never enforced."""
+    source: str
+    """The policy or article id, its section and date."""
+    address: str
+    evidence: tuple[Span, ...] = ()
+
+
+class ProcedureCheck(_Frozen):
+    """A procedure read against the policy its family is listed in: what the note records, not whether anything
+    is covered or paid."""
+
+    procedure: ProcedureMention
+    policy: str | None = None
+    """The policy id (an LCD or article); None for physical therapy, which is flagged only."""
+    criteria: tuple[CriterionCheck, ...] = ()
+
+
 class NoteResult(_Frozen):
     setting: Setting = Setting.OUTPATIENT
     findings: tuple[Finding, ...] = ()
     codes: tuple[CodeProposal, ...] = ()
     alternatives: tuple[Alternative, ...] = ()
     gaps: tuple[Gap, ...] = ()
+    procedures: tuple[ProcedureCheck, ...] = ()
+    """The spine procedures the note names, each read against its policy's documentation items."""
     _text: str | None = PrivateAttr(default=None)
     """The note, kept (never serialized) so that a result from `extract()` can show itself in a notebook."""
 

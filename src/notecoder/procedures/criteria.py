@@ -11,37 +11,20 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
-
-from notecoder.procedures.finder import ProcedureMention, find_procedures
+from notecoder.procedures.finder import find_procedures
 from notecoder.procedures.policies import Criterion, policies
-from notecoder.result import Assertion, Finding, FindingKind, NoteResult
+from notecoder.result import (
+    Assertion,
+    CriterionCheck,
+    Finding,
+    FindingKind,
+    NoteResult,
+    ProcedureCheck,
+    ProcedureMention,
+    Span,
+)
 
 Status = Literal["documented", "not_documented", "contradicted", "needs_history", "not_applicable"]
-
-
-class Evidence(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    start: int
-    end: int
-    text: str
-
-
-class CriterionStatus(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    id: str
-    status: Status
-    evidence: tuple[Evidence, ...] = ()
-    wording: str
-    verified: bool
-    """False: the criterion's source is a third-party summary, not the policy itself."""
-
-
-class ProcedureCheck(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    procedure: ProcedureMention
-    policy: str | None
-    criteria: tuple[CriterionStatus, ...]
 
 
 @dataclass(frozen=True)
@@ -420,7 +403,7 @@ def applies(criterion: Criterion, note: Note) -> bool:
     return not (when.xray and not note.spans("xray"))
 
 
-def check(note: Note, criterion: Criterion) -> CriterionStatus:
+def check(note: Note, criterion: Criterion) -> CriterionCheck:
     if not applies(criterion, note):
         status: Status = "not_applicable"
         spans: list[tuple[int, int]] = []
@@ -428,9 +411,15 @@ def check(note: Note, criterion: Criterion) -> CriterionStatus:
         status, spans = "needs_history", []
     else:
         status, spans = READERS[criterion.id](note, criterion)
-    evidence = tuple(Evidence(start=s, end=e, text=note.text[s:e]) for s, e in dict.fromkeys(spans))
-    return CriterionStatus(id=criterion.id, status=status, evidence=evidence, wording=criterion.wording,
-                           verified=criterion.verified)  # fmt: skip
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(set(spans), key=lambda span: (span[0], -span[1])):
+        if not any(start < e and end > s for s, e in kept):  # one quote for words two readings found
+            kept.append((start, end))
+    evidence = tuple(Span(start=s, end=e, text=note.text[s:e]) for s, e in kept)
+    source = criterion.source
+    return CriterionCheck(id=criterion.id, status=status, evidence=evidence, wording=criterion.wording,
+                          verified=criterion.verified, source=f"{source.id}, {source.section}, {source.date}",
+                          address=source.address)  # fmt: skip
 
 
 def procedures(mentions: tuple[ProcedureMention, ...]) -> list[ProcedureMention]:

@@ -10,28 +10,12 @@ import json
 import re
 from functools import cache
 from importlib.resources import files
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
-from notecoder.result import Assertion, Finding, FindingKind, NoteResult
+from notecoder.result import Assertion, Finding, FindingKind, NoteResult, ProcedureMention
 
 BEFORE_CHARS = 60
 """How far back in its sentence a mention's qualifiers are read ("proceed with a second", "bilateral L4-5")."""
-
-
-class ProcedureMention(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    family: Literal["facet", "esi", "si", "cmt", "pt"]
-    step: str
-    state: Literal["performed", "planned", "requested", "negated", "historical"]
-    region: str | None
-    levels: tuple[str, ...]
-    side: Literal["left", "right", "bilateral"] | None
-    block_number: int | None
-    repeat: bool
-    evidence: Finding
-    """The finding naming the procedure: `note[start:end]` is its mention."""
 
 
 @cache

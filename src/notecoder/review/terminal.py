@@ -7,7 +7,9 @@ from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
-from notecoder.result import Alternative, CodeProposal, Finding, NoteResult
+from notecoder.result import Alternative, CodeProposal, Finding, NoteResult, ProcedureCheck
+
+STATUS_STYLES = {"documented": "green", "not_documented": "red", "contradicted": "bold red", "needs_history": "yellow"}
 
 
 def _place(finding: Finding, text: str | None) -> str:
@@ -64,7 +66,42 @@ def render(result: NoteResult, text: str | None = None) -> Group:
         query = Text("Query: ", style="bold").append(gap.query, style="")
         gaps.append(Group(head, Padding(Text(gap.message), (0, 0, 0, 2)), Padding(query, (0, 0, 0, 2))))
     parts.append(Panel(Group(*(gaps or [Text("none", style="dim")])), title="Gaps", title_align="left", expand=True))
+    if result.procedures:
+        body = [_procedure(check, text) for check in result.procedures]
+        parts.append(Panel(Group(*body), title="Procedures: what the note records of each policy's items",
+                           title_align="left", expand=True))  # fmt: skip
     return Group(*parts)
+
+
+def _procedure(check: ProcedureCheck, text: str | None) -> Group:
+    """A procedure and each item its policy lists that applies: documented (with the words), not documented,
+    contradicted, or needing the record beyond the note. Never whether it is covered or paid."""
+    procedure = check.procedure
+    head = Text(f"{procedure.family} {procedure.step.replace('_', ' ')}", style="bold cyan")
+    where = " ".join(
+        filter(
+            None,
+            (
+                procedure.side,
+                procedure.region,
+                "-".join(procedure.levels[:1] + procedure.levels[-1:]) if procedure.levels else None,
+            ),
+        )
+    )
+    head.append(f"  {procedure.state}{'  ' + where if where else ''}")
+    head.append(f"  ({check.policy})" if check.policy else "  (flagged only: no policy items read)", style="dim")
+    lines: list = [head, *_evidence((procedure.evidence,), text)]
+    for criterion in check.criteria:
+        if criterion.status == "not_applicable":
+            continue
+        line = Text(f"  {criterion.status.replace('_', ' '):15}", style=STATUS_STYLES[criterion.status])
+        line.append(f" {criterion.wording}")
+        if not criterion.verified:
+            line.append("  (unverified: third-party summary)", style="dim")
+        if criterion.evidence:
+            line.append("  " + "; ".join(f'"{e.text}"' for e in criterion.evidence[:2]), style="italic")
+        lines.append(line)
+    return Group(*lines)
 
 
 def print_result(result: NoteResult, text: str | None, console: Console) -> None:
