@@ -6,7 +6,7 @@ note does not record X, which L38765 lists", never whether anything will be paid
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
@@ -33,10 +33,16 @@ class Note:
     result: NoteResult
     mention: ProcedureMention
     mentions: tuple[ProcedureMention, ...]
+    found: dict[str, list[re.Match]] = field(default_factory=dict)
+    """Each pattern's matches over the whole note, searched once for all the note's procedures."""
 
     def spans(self, name: str, within: tuple[int, int] | None = None) -> list[re.Match]:
-        start, end = within or (0, len(self.text))
-        return list(_pattern(name).finditer(self.text, start, end))
+        if name not in self.found:
+            self.found[name] = list(_pattern(name).finditer(self.text))
+        if within is None:
+            return self.found[name]
+        start, end = within
+        return [m for m in self.found[name] if m.start() >= start and m.end() <= end]
 
     def findings(self, kind: FindingKind, concepts: tuple[str, ...] = ()) -> list[Finding]:
         return [f for f in self.result.findings if f.kind == kind and (not concepts or f.concept in concepts)]
@@ -438,9 +444,10 @@ def procedures(mentions: tuple[ProcedureMention, ...]) -> list[ProcedureMention]
 def check_procedures(text: str, result: NoteResult) -> tuple[ProcedureCheck, ...]:
     mentions = find_procedures(text, result)
     checks = []
+    found: dict[str, list[re.Match]] = {}
     for mention in procedures(mentions):
         policy = policies().get(mention.family)
-        note = Note(text, result, mention, mentions)
+        note = Note(text, result, mention, mentions, found)
         criteria = tuple(check(note, c) for c in policy.criteria) if policy else ()
         checks.append(ProcedureCheck(procedure=mention, policy=policy.policy["id"] if policy else None,
                                      criteria=criteria))  # fmt: skip
