@@ -146,3 +146,30 @@ def test_a_procedure_done_before_is_not_read_against_the_policy():
     found = criteria("HPI: s/p bilateral L3-5 RFA in 2022 with 9 months of relief; pain back since March.", "facet",
                      "historical")  # fmt: skip
     assert {status for status, _ in found.values()} == {"not_applicable"}
+
+
+def linkage(text: str) -> dict[str, list[tuple[str, str]]]:
+    found = notecoder.extract(text)
+    return {p.procedure.family: [(f.code, f.kind) for f in p.linkage] for p in found.procedures}
+
+
+def test_a_radiculopathy_code_on_a_facet_procedure_is_flagged_with_its_source():
+    found = notecoder.extract("A: lumbar facet syndrome L4-5 with L5 radiculopathy. Plan: bilateral L4-5 MBB.")
+    (facet,) = [p for p in found.procedures if p.procedure.family == "facet"]
+    assert [(f.code, f.kind) for f in facet.linkage] == [("M54.16", "excluded")]
+    assert facet.linkage[0].source.startswith("A58403") and not facet.linkage[0].verified
+    assert not any(word in facet.linkage[0].message for word in ("covered", "paid", "approved"))
+
+
+def test_m53_8_on_a_facet_procedure_needs_a_facet_cyst_and_si_holds_m53_3():
+    assert linkage("Assessment: cervical facet syndrome C5-6, chronic.\nPlan: right C5-6 MBB.")["facet"] == [
+        ("M53.82", "condition_required")]  # fmt: skip
+    with_cyst = linkage("Assessment: cervical facet syndrome C5-6, chronic; facet cyst on MRI.\nPlan: right C5-6 MBB.")
+    assert ("M53.82", "condition_required") not in with_cyst["facet"]
+    assert linkage("Dx: SI joint dysfunction. Plan: right SIJ injection.")["si"] == []
+
+
+def test_chiropractic_asks_for_a_subluxation_as_the_primary_diagnosis():
+    assert linkage("A: lumbar facet syndrome L5, chronic.\nP: CMT L5 diversified.")["cmt"][-1][1] == "primary_required"
+    assert linkage("A: lumbar segmental dysfunction L5, chronic.\nP: CMT L5 diversified.")["cmt"] == []  # M99.03
+    assert linkage("HPI: neck pain. Plan: chiropractic referral declined.").get("cmt", []) == []  # negated: no check

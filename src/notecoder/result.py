@@ -254,6 +254,16 @@ class CriterionCheck(_Frozen):
     evidence: tuple[Span, ...] = ()
 
 
+class LinkageFlag(_Frozen):
+    """A diagnosis notecoder proposes for the note, set against the codes the procedure's policy lists."""
+
+    code: str
+    kind: Literal["excluded", "condition_required", "not_listed", "primary_required"]
+    message: str
+    source: str
+    verified: bool
+
+
 class ProcedureCheck(_Frozen):
     """A procedure read against the policy its family is listed in: what the note records, not whether anything
     is covered or paid."""
@@ -262,6 +272,9 @@ class ProcedureCheck(_Frozen):
     policy: str | None = None
     """The policy id (an LCD or article); None for physical therapy, which is flagged only."""
     criteria: tuple[CriterionCheck, ...] = ()
+    linkage: tuple[LinkageFlag, ...] = ()
+    """The proposed diagnoses the policy's code list does not hold for this procedure (or holds only with a
+    condition the note does not record)."""
 
 
 class NoteResult(_Frozen):

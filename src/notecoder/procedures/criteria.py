@@ -12,6 +12,7 @@ from importlib.resources import files
 from typing import Any, Literal
 
 from notecoder.procedures.finder import find_procedures
+from notecoder.procedures.linkage import linkage
 from notecoder.procedures.policies import Criterion, policies
 from notecoder.result import (
     Assertion,
@@ -449,6 +450,7 @@ def check_procedures(text: str, result: NoteResult) -> tuple[ProcedureCheck, ...
         policy = policies().get(mention.family)
         note = Note(text, result, mention, mentions, found)
         criteria = tuple(check(note, c) for c in policy.criteria) if policy else ()
+        linked = linkage(text, result, mention, policy) if policy else ()
         checks.append(ProcedureCheck(procedure=mention, policy=policy.policy["id"] if policy else None,
-                                     criteria=criteria))  # fmt: skip
+                                     criteria=criteria, linkage=linked))  # fmt: skip
     return tuple(checks)

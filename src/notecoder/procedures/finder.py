@@ -70,7 +70,7 @@ def _step(family: str, step: str, words: str) -> str:
 
 def _state(finding: Finding, family: str, before: str, after: str) -> str:
     rules = _rules()
-    if finding.assertion == Assertion.NEGATED:
+    if finding.assertion == Assertion.NEGATED or rules["negated_after"].search(after):
         return "negated"
     if finding.assertion == Assertion.HISTORICAL:
         return "historical"

@@ -101,6 +101,12 @@ def _procedure(check: ProcedureCheck, text: str | None) -> Group:
         if criterion.evidence:
             line.append("  " + "; ".join(f'"{e.text}"' for e in criterion.evidence[:2]), style="italic")
         lines.append(line)
+    for flag in check.linkage:
+        line = Text(f"  {'diagnosis':15}", style="magenta")
+        line.append(f" {flag.message}")
+        if not flag.verified:
+            line.append("  (unverified: third-party summary)", style="dim")
+        lines.append(line)
     return Group(*lines)
 
 
