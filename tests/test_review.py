@@ -240,3 +240,11 @@ def test_a_report_row_s_confidence_is_its_codes_not_a_lower_alternative_s():
     page = report_html([ReportItem("n1", None, doubtful)])
     data = json.loads(re.search(r'id="nc-data">(.*?)</script>', page).group(1))
     assert data["rows"][0]["confidence"] == min(c.confidence for c in result.codes)
+
+
+def test_the_review_view_lists_each_procedure_s_items_with_the_words_escaped():
+    text = "PROCEDURE: Left L4-5 facet joint injection. Ultrasound guidance <b>used</b>."
+    page = note_html(text, notecoder.extract(text))
+    assert "facet diagnostic block · performed · L4-L5</b> (L38765)" in page
+    assert '<b>contradicted</b> Fluoroscopic or CT guidance (not ultrasound) <i class="nc-unverified">' in page
+    assert "\u201cUltrasound\u201d" in page and "<b>used</b>" not in page

@@ -112,7 +112,40 @@ def _panel(result: NoteResult) -> str:
         f"<h4>Proposed codes</h4><ul>{items(result.codes, 'nc-code', 'c', lambda c: c.rationale)}</ul>"
         f"<h4>Alternatives</h4><ul>{items(result.alternatives, 'nc-alt', 'a', lambda a: a.reason)}</ul>"
         f"<h4>Documentation gaps</h4><ul>{gaps or '<li class=nc-none>none</li>'}</ul>"
+        f"{_procedures(result)}"
     )
+
+
+STATUS_WORDS = {"documented": "documented", "not_documented": "not documented", "contradicted": "contradicted",
+                "needs_history": "needs history"}  # fmt: skip
+
+
+def _procedures(result: NoteResult) -> str:
+    """Each procedure the note names with the items its policy lists that apply: what the note records, with the
+    words; never whether it is covered."""
+    if not result.procedures:
+        return ""
+    rows = []
+    for check in result.procedures:
+        procedure = check.procedure
+        head = f"{procedure.family} {procedure.step.replace('_', ' ')} · {procedure.state}"
+        if procedure.levels:
+            head += f" · {procedure.levels[0]}-{procedure.levels[-1]}"
+        items = []
+        for criterion in check.criteria:
+            if criterion.status == "not_applicable":
+                continue
+            quote = "; ".join(f"\u201c{e.text}\u201d" for e in criterion.evidence[:2])
+            unverified = ' <i class="nc-unverified">unverified</i>' if not criterion.verified else ""
+            items.append(f'<li class="nc-criterion s-{criterion.status}"><b>{STATUS_WORDS[criterion.status]}</b> '
+                         f"{_e(criterion.wording)}{unverified}"
+                         f'{f"<div class=nc-detail>{_e(quote)}</div>" if quote else ""}</li>')  # fmt: skip
+        items += [
+            f'<li class="nc-criterion s-linkage"><b>diagnosis</b> {_e(flag.message)}</li>' for flag in check.linkage
+        ]
+        policy = f" ({_e(check.policy)})" if check.policy else " (flagged only)"
+        rows.append(f'<li class="nc-item nc-procedure"><b>{_e(head)}</b>{policy}<ul>{"".join(items)}</ul></li>')
+    return f"<h4>Procedures: what the note records of each policy's items</h4><ul>{''.join(rows)}</ul>"
 
 
 def _legend() -> str:
