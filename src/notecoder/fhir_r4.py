@@ -428,7 +428,8 @@ def result_bundle(result: NoteResult, source: NoteSource | None = None, bundle_t
 
 def code_systems() -> list:
     """notecoder's code systems as CodeSystem resources, for a terminology server that checks the codes it is sent:
-    the gaps (`GAP_SYSTEM`: id, label, message) and the kinds of a query's inputs (`QUERY_INPUT_SYSTEM`)."""
+    the gaps (`GAP_SYSTEM`: id, label, message), the kinds of a query's inputs (`QUERY_INPUT_SYSTEM`) and the
+    procedure documentation items (`CRITERION_SYSTEM`)."""
     from fhir.resources.R4B.codesystem import CodeSystem, CodeSystemConcept
 
     from notecoder import __version__
@@ -442,35 +443,17 @@ def code_systems() -> list:
                 for policy in policies().values() for c in policy.criteria]  # fmt: skip
     common = {"version": __version__, "status": "active", "content": "complete", "caseSensitive": True,
               "publisher": "notecoder"}  # fmt: skip
-    return [
-        CodeSystem(
-            id="notecoder-gap",
-            url=GAP_SYSTEM,
-            name="NotecoderGap",
-            title="notecoder documentation gaps",
-            description="What a note does not document that its coding needs: the physician query asks for it.",
-            concept=gaps,
-            **common,
-        ),  # fmt: skip
-        CodeSystem(
-            id="notecoder-query-input",
-            url=QUERY_INPUT_SYSTEM,
-            name="NotecoderQueryInput",
-            title="notecoder documentation query inputs",
-            description="What each input of a query Task is.",
-            concept=inputs,
-            **common,
-        ),  # fmt: skip
-        CodeSystem(
-            id="notecoder-procedure-criterion",
-            url=CRITERION_SYSTEM,
-            name="NotecoderProcedureCriterion",
-            title="notecoder procedure documentation items",
-            description="What a payer policy lists for a spine procedure, in notecoder's words, with its source.",
-            concept=criteria,
-            **common,
-        ),  # fmt: skip
-    ]
+    systems = (  # id, url, name, title, description, concepts
+        ("notecoder-gap", GAP_SYSTEM, "NotecoderGap", "notecoder documentation gaps",
+         "What a note does not document that its coding needs: the physician query asks for it.", gaps),
+        ("notecoder-query-input", QUERY_INPUT_SYSTEM, "NotecoderQueryInput", "notecoder documentation query inputs",
+         "What each input of a query Task is.", inputs),
+        ("notecoder-procedure-criterion", CRITERION_SYSTEM, "NotecoderProcedureCriterion",
+         "notecoder procedure documentation items",
+         "What a payer policy lists for a spine procedure, in notecoder's words, with its source.", criteria),
+    )  # fmt: skip
+    return [CodeSystem(id=id_, url=url, name=name, title=title, description=description, concept=concepts, **common)
+            for id_, url, name, title, description, concepts in systems]  # fmt: skip
 
 
 def failure_outcome(row: int, document: str | None, error_type: str, message: str, text_hash: str | None = None):

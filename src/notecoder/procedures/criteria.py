@@ -222,24 +222,6 @@ def two_blocks(note: Note, criterion: Criterion) -> Reading:
     return "not_documented", []
 
 
-@reads("facet.same_pain_scale")
-def same_scale(note: Note, criterion: Criterion) -> Reading:
-    pairs = note.spans("score_pair") + note.spans("score_before_after") + note.spans("same_scale_words")
-    return ("documented", [(m.start(), m.end()) for m in pairs]) if pairs else ("not_documented", [])
-
-
-@reads("facet.disability_baseline")
-def disability(note: Note, criterion: Criterion) -> Reading:
-    found = note.spans("disability_scale")
-    return ("documented", [(m.start(), m.end()) for m in found[:1]]) if found else ("not_documented", [])
-
-
-@reads("esi.baseline_scale")
-def baseline_scale(note: Note, criterion: Criterion) -> Reading:
-    found = note.spans("pain_scale") + note.spans("disability_scale")
-    return ("documented", [(m.start(), m.end()) for m in found[:2]]) if found else ("not_documented", [])
-
-
 @reads("facet.therapeutic_response", "facet.repeat_rfa_response", "si.therapeutic_response", "esi.repeat_response",
        "si.diagnostic_relief")  # fmt: skip
 def earlier_response(note: Note, criterion: Criterion) -> Reading:
@@ -255,12 +237,6 @@ def earlier_response(note: Note, criterion: Criterion) -> Reading:
         if any(months is not None and months < wanted for months in lasted):
             enough = False
     return ("documented" if enough else "contradicted"), [best[:2]]
-
-
-@reads("facet.rfa_not_possible")
-def rfa_not_possible(note: Note, criterion: Criterion) -> Reading:
-    found = note.spans("rfa_not_possible")
-    return ("documented", [(m.start(), m.end()) for m in found]) if found else ("not_documented", [])
 
 
 def _joints(levels: tuple[str, ...]) -> int:
@@ -296,12 +272,6 @@ def guidance(note: Note, criterion: Criterion) -> Reading:
             return "not_documented", []
         spans.append((contrast[0].start(), contrast[0].end()))
     return "documented", spans
-
-
-@reads("facet.frequency", "esi.frequency", "si.frequency")
-def frequency(note: Note, criterion: Criterion) -> Reading:
-    listed = note.spans("sessions_listed")
-    return ("documented", [(m.start(), m.end()) for m in listed]) if listed else ("needs_history", [])
 
 
 @reads("esi.radicular_indication")
@@ -354,12 +324,6 @@ def provocative_tests(note: Note, criterion: Criterion) -> Reading:
     return "not_documented", []
 
 
-@reads("cmt.subluxation_primary")
-def subluxation(note: Note, criterion: Criterion) -> Reading:
-    found = note.spans("subluxation")
-    return ("documented", [(m.start(), m.end()) for m in found[:2]]) if found else ("not_documented", [])
-
-
 @reads("cmt.part_findings")
 def part(note: Note, criterion: Criterion) -> Reading:
     shown = {name: note.spans(f"part.{name}") for name in ("pain", "asymmetry", "motion", "tissue")}
@@ -390,6 +354,22 @@ def active_treatment(note: Note, criterion: Criterion) -> Reading:
         return "contradicted", [(m.start(), m.end()) for m in kept]
     active = note.spans("active_care")
     return ("documented", [(m.start(), m.end()) for m in active[:2]]) if active else ("not_documented", [])
+
+
+def _presence(name: str) -> Callable[[Note, Criterion], Reading]:
+    """The reader of an item the note documents by saying it at all (evidence.json "presence")."""
+    rule = _evidence()["presence"][name]
+
+    def present(note: Note, criterion: Criterion) -> Reading:
+        found = [m for pattern in rule["patterns"] for m in note.spans(pattern)]
+        if not found:
+            return rule["otherwise"], []
+        return "documented", [(m.start(), m.end()) for m in found[: rule["quotes"]]]
+
+    return present
+
+
+READERS.update({name: _presence(name) for name in _evidence()["presence"] if name != "about"})
 
 
 # -- applying them ----------------------------------------------------------------------------------------------------
