@@ -173,3 +173,13 @@ def test_chiropractic_asks_for_a_subluxation_as_the_primary_diagnosis():
     assert linkage("A: lumbar facet syndrome L5, chronic.\nP: CMT L5 diversified.")["cmt"][-1][1] == "primary_required"
     assert linkage("A: lumbar segmental dysfunction L5, chronic.\nP: CMT L5 diversified.")["cmt"] == []  # M99.03
     assert linkage("HPI: neck pain. Plan: chiropractic referral declined.").get("cmt", []) == []  # negated: no check
+
+
+def test_an_offered_procedure_the_patient_declined_is_negated_and_a_dated_block_is_past():
+    found = read("Plan: We offered a right L5-S1 epidural steroid injection for the leg pain. She declined it today, "
+                 "wishing to avoid steroids. Continue PT.")  # fmt: skip
+    assert ("esi", "esi", "negated") in [f[:3] for f in found]
+    assert read("RFA not an option: pacemaker-dependent.")[0][2] == "negated"
+    past = read("PROCEDURE: right C5-6 MBB, second block.\nResponse to the first medial branch block on April 15: "
+                "60 percent relief.")  # fmt: skip
+    assert ("facet", "diagnostic_block", "historical") in [f[:3] for f in past]

@@ -16,6 +16,8 @@ from notecoder.result import Assertion, Finding, FindingKind, NoteResult, Proced
 
 BEFORE_CHARS = 60
 """How far back in its sentence a mention's qualifiers are read ("proceed with a second", "bilateral L4-5")."""
+LATER_CHARS = 160
+"""How far on an offered procedure's refusal is looked for ("We offered an ESI. You declined it today.")."""
 
 
 @cache
@@ -68,9 +70,11 @@ def _step(family: str, step: str, words: str) -> str:
     return step
 
 
-def _state(finding: Finding, family: str, before: str, after: str) -> str:
+def _state(finding: Finding, family: str, before: str, after: str, later: str) -> str:
     rules = _rules()
     if finding.assertion == Assertion.NEGATED or rules["negated_after"].search(after):
+        return "negated"
+    if rules["offered"].search(before) and rules["declined_later"].search(later):
         return "negated"
     if finding.assertion == Assertion.HISTORICAL:
         return "historical"
@@ -134,10 +138,19 @@ def find_procedures(text: str, result: NoteResult) -> tuple[ProcedureMention, ..
         levels = (finding.levels if re.search(r"\d", finding.text) else ()) or next(near, ())
         side = next((name for name, pattern in rules["side"].items() if pattern.search(words + after)), None)
         family = chosen["family"]
+        later = text[finding.end : finding.end + LATER_CHARS]
         step = _step(family, chosen["step"], words + after)
+        state = _state(finding, family, before, after, later)
         found.append(ProcedureMention(
-            family=family, step=step, state=_state(finding, family, before, after), region=_region(levels, words),
+            family=family, step=step, state=state, region=_region(levels, words),
             levels=levels, side=side, block_number=_block_number(words + after) if step in ("diagnostic_block",
             "si_diagnostic") else None, repeat=bool(rules["repeat"].search(words)), evidence=finding,
         ))  # fmt: skip
-    return tuple(found)
+    return tuple(_earlier_blocks(found))
+
+
+def _earlier_blocks(found: list[ProcedureMention]) -> list[ProcedureMention]:
+    """A first block named in a note whose block today is the second was done before: historical."""
+    second = {(m.family, m.step) for m in found if m.block_number == 2 and m.state == "performed"}
+    return [m.model_copy(update={"state": "historical"}) if m.block_number == 1 and (m.family, m.step) in second
+            else m for m in found]  # fmt: skip
