@@ -183,3 +183,13 @@ def test_an_offered_procedure_the_patient_declined_is_negated_and_a_dated_block_
     past = read("PROCEDURE: right C5-6 MBB, second block.\nResponse to the first medial branch block on April 15: "
                 "60 percent relief.")  # fmt: skip
     assert ("facet", "diagnostic_block", "historical") in [f[:3] for f in past]
+
+
+def test_a_radiculopathy_the_note_treats_with_an_epidural_does_not_contradict_a_planned_block():
+    note = ("A: 1. Lumbar facet arthropathy L4-5, axial LBP x 8 months. 2. Right L5 radiculopathy.\n"
+            "PROCEDURE: right L4-5 transforaminal ESI under fluoroscopy with contrast.\n"
+            "Plan: bilateral L4-5 medial branch blocks once the leg pain settles.")  # fmt: skip
+    assert criteria(note, "facet", "planned")["facet.no_untreated_radiculopathy"][0] == "documented"
+    caudal = criteria("PROCEDURE: Caudal epidural steroid injection under fluoroscopy with contrast.\nSciatica x 2 "
+                      "months, failed PT.", "esi")  # fmt: skip
+    assert caudal["esi.levels_per_session"][0] == "documented"

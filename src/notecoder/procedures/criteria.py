@@ -150,6 +150,9 @@ def conservative_care(note: Note, criterion: Criterion) -> Reading:
 def no_radiculopathy(note: Note, criterion: Criterion) -> Reading:
     told = [f for f in note.findings(FindingKind.CONDITION, ("radiculopathy", "neurogenic_claudication"))
             if f.assertion == Assertion.PRESENT and not note.spans("form_none", _line(note, f.start))]  # fmt: skip
+    treating = [m for m in note.mentions if m.family == "esi" and m.state in ("performed", "planned", "requested")]
+    if told and treating:  # the radiculopathy is being treated: by the epidural the note does or plans
+        return "documented", [(m.evidence.start, m.evidence.end) for m in treating[:1]]
     if told and not note.spans("cyst"):
         return "contradicted", [(f.start, f.end) for f in told]
     denied = [(m.start(), m.end()) for m in note.spans("no_radicular")]
@@ -247,10 +250,12 @@ def _joints(levels: tuple[str, ...]) -> int:
 def levels(note: Note, criterion: Criterion) -> Reading:
     mention = note.mention
     count = _joints(mention.levels)
+    named = note.text[mention.evidence.sentence_start : mention.evidence.end]
+    if not count and _pattern("caudal").search(named):
+        count = 1  # a caudal epidural is one injection through the sacral hiatus
     if not count:
         return "not_documented", []
     limit = criterion.threshold.get("levels") or criterion.threshold.get("transforaminal_levels", 2)
-    named = note.text[mention.evidence.sentence_start : mention.evidence.end]
     if criterion.id.startswith("esi.") and not _pattern("transforaminal").search(named):
         limit = criterion.threshold.get("interlaminar_levels", 1)
     span = [(mention.evidence.start, mention.evidence.end)]
