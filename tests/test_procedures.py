@@ -3,6 +3,7 @@ promise of payment) and the procedures a note names, with family, step, state, r
 number, on notes written as pain and chiropractic practices write them."""
 
 import json
+import re
 
 import pytest
 
@@ -193,3 +194,24 @@ def test_a_radiculopathy_the_note_treats_with_an_epidural_does_not_contradict_a_
     caudal = criteria("PROCEDURE: Caudal epidural steroid injection under fluoroscopy with contrast.\nSciatica x 2 "
                       "months, failed PT.", "esi")  # fmt: skip
     assert caudal["esi.levels_per_session"][0] == "documented"
+
+
+def test_the_printable_checklist_says_what_the_note_records_and_nothing_about_payment(tmp_path):
+    from typer.testing import CliRunner
+
+    from notecoder.cli import app
+
+    note = tmp_path / "request.txt"
+    note.write_text(RFA_REQUEST.replace("Requesting", "<script>alert(1)</script> Requesting"), encoding="utf-8")
+    out = CliRunner().invoke(app, ["extract", str(note), "--format", "checklist", "-o", str(tmp_path / "c.html")])
+    assert out.exit_code == 0, out.output
+    page = (tmp_path / "c.html").read_text(encoding="utf-8")
+    assert "facet rfa initial, requested, bilateral lumbar L4-S1 \u2014 L38765" in page
+    assert "\u201cODI 46%\u201d" in page and "needs history" in page and "unverified" in page
+    assert "<script>alert" not in page and "Content-Security-Policy" in page
+    assert FORBIDDEN.search(page.lower().replace("decides nothing about payment", "")) is None
+    assert "MBB" not in "".join(re.findall(r"<h2>(.*?)</h2>", page))  # the earlier blocks are history, not asks
+    empty = tmp_path / "well.txt"
+    empty.write_text("Well visit. No complaints.", encoding="utf-8")
+    out = CliRunner().invoke(app, ["extract", str(empty), "--format", "checklist"])
+    assert "names no procedure these policies list" in out.output

@@ -59,6 +59,7 @@ class ExtractFormat(StrEnum):
     json = "json"
     fhir = "fhir"
     fhir_transaction = "fhir-transaction"
+    checklist = "checklist"
 
 
 class InputFormat(StrEnum):
@@ -118,8 +119,9 @@ def extract_command(
         ExtractFormat | None,
         typer.Option(
             "--format",
-            help="text (read on a terminal), json, fhir (an R4 collection Bundle) or fhir-transaction (an R4 "
-            "transaction Bundle to POST to a FHIR server); default: text on a terminal, else json.",
+            help="text (read on a terminal), json, fhir (an R4 collection Bundle), fhir-transaction (an R4 "
+            "transaction Bundle to POST to a FHIR server) or checklist (a printable page: what the note records of "
+            "each procedure's policy items); default: text on a terminal, else json.",
         ),
     ] = None,
     fhir_input: Annotated[
@@ -154,6 +156,11 @@ def extract_command(
     if output_format in (ExtractFormat.fhir, ExtractFormat.fhir_transaction):
         kind = "transaction" if output_format == ExtractFormat.fhir_transaction else "collection"
         _write(output, _fhir_bundle(result, source, kind).model_dump_json(indent=indent or None, exclude_none=True))
+        return
+    if output_format == ExtractFormat.checklist:
+        from notecoder.review.checklist import checklist_html
+
+        _write(output, checklist_html(result))
         return
     to_terminal = output == "-" and sys.stdout.isatty()
     fmt = output_format or (ExtractFormat.text if to_terminal else ExtractFormat.json)
