@@ -11,6 +11,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
 
+from notecoder.findings.durations import duration_days, iso_duration
 from notecoder.procedures.finder import find_procedures
 from notecoder.procedures.linkage import linkage
 from notecoder.procedures.policies import Criterion, policies
@@ -64,11 +65,9 @@ def _pattern(name: str) -> re.Pattern:
     return re.compile(raw, re.IGNORECASE)
 
 
-def _months(value: str | None) -> float | None:
-    found = re.fullmatch(r"P(\d+(?:\.\d+)?)([YMWD])", value or "")
-    if not found:
-        return None
-    return float(found.group(1)) * {"Y": 12, "M": 1, "W": 12 / 52, "D": 12 / 365}[found.group(2)]
+def _wanted_days(criterion: Criterion) -> float:
+    """A criterion's duration threshold in days, as findings.durations counts them (a month is 30, a week 7)."""
+    return criterion.threshold.get("months", 0) * 30 or criterion.threshold.get("weeks", 0) * 7
 
 
 def _sentence(note: Note, at: int) -> tuple[int, int]:
@@ -95,35 +94,28 @@ def reads(*ids: str):
     return register
 
 
-_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8, "ten": 10, "twelve": 12}
-
-
 def _told_durations(note: Note) -> list[tuple[int, int, float]]:
-    """(start, end, months) of how long the pain has lasted: the chronicity findings, a form's checked box (">= 3
+    """(start, end, days) of how long the pain has lasted: the chronicity findings, a form's checked box (">= 3
     mo"), and a number of years, months or weeks in a sentence about the pain that gives no relief."""
-    told = [(f.start, f.end, months) for f in note.findings(FindingKind.CHRONICITY)
-            if f.assertion != Assertion.NEGATED and (months := _months(f.value)) is not None]  # fmt: skip
-    for m in note.spans("duration_checked"):
-        unit = 1.0 if m.group(3).lower().startswith("mo") else 12 / 52
-        told.append((m.start(), m.end(), float(m.group(2)) * unit))
+    told = [(f.start, f.end, days) for f in note.findings(FindingKind.CHRONICITY)
+            if f.assertion != Assertion.NEGATED and (days := duration_days(f.value)) is not None]  # fmt: skip
+    said = [(m, f"{m.group(2)} {m.group(3)}") for m in note.spans("duration_checked")]
     for m in note.spans("duration_words"):
         low, high = _sentence(note, m.start())
         sentence = note.text[low:high]
-        if not _pattern("pain_words").search(sentence) or _pattern("relief_near").search(sentence):
-            continue
-        number = m.group(1).lower()
-        count = float(_WORD_NUMBERS.get(number) or number)
-        unit = m.group(2).lower()
-        months = count * (12 if unit.startswith("y") else 1 if unit.startswith("mo") else 12 / 52)
-        told.append((m.start(), m.end(), months))
+        if _pattern("pain_words").search(sentence) and not _pattern("relief_near").search(sentence):
+            said.append((m, m.group(0)))
+    for m, words in said:
+        if (days := duration_days(iso_duration(words))) is not None:
+            told.append((m.start(), m.end(), days))
     return told
 
 
 @reads("facet.pain_duration", "esi.pain_duration", "si.pain_location_duration")
 def duration(note: Note, criterion: Criterion) -> Reading:
-    wanted = criterion.threshold.get("months") or criterion.threshold.get("weeks", 0) * 12 / 52
+    wanted = _wanted_days(criterion)
     told = _told_durations(note)
-    spans = [(start, end) for start, end, months in told if months >= wanted - 0.01]
+    spans = [(start, end) for start, end, days in told if days >= wanted]
     if criterion.id == "si.pain_location_duration" and spans:
         spans += [(m.start(), m.end()) for m in note.spans("si_location")[:1]]
     if spans:
@@ -205,15 +197,6 @@ def _block_reliefs(note: Note) -> list[tuple[int, int, float]]:
     return found
 
 
-@reads("facet.first_block_relief")
-def first_block(note: Note, criterion: Criterion) -> Reading:
-    reliefs = _block_reliefs(note)
-    if not reliefs:
-        return "not_documented", []
-    best = max(reliefs, key=lambda r: r[2])
-    return ("documented" if best[2] >= criterion.threshold["relief_percent"] else "contradicted"), [best[:2]]
-
-
 @reads("facet.two_blocks_relief")
 def two_blocks(note: Note, criterion: Criterion) -> Reading:
     reliefs = _block_reliefs(note)
@@ -225,19 +208,21 @@ def two_blocks(note: Note, criterion: Criterion) -> Reading:
     return "not_documented", []
 
 
-@reads("facet.therapeutic_response", "facet.repeat_rfa_response", "si.therapeutic_response", "esi.repeat_response",
-       "si.diagnostic_relief")  # fmt: skip
+@reads("facet.first_block_relief", "facet.therapeutic_response", "facet.repeat_rfa_response", "si.therapeutic_response",
+       "esi.repeat_response", "si.diagnostic_relief")  # fmt: skip
 def earlier_response(note: Note, criterion: Criterion) -> Reading:
+    """The best relief an earlier procedure gave, against the threshold (and, when the policy names one, how long it
+    lasted)."""
     reliefs = _block_reliefs(note)
     if not reliefs:
         return "not_documented", []
     best = max(reliefs, key=lambda r: r[2])
     enough = best[2] >= criterion.threshold["relief_percent"]
-    wanted = criterion.threshold.get("months")
+    wanted = _wanted_days(criterion)
     if enough and wanted:
         low, high = _sentence(note, best[0])
-        lasted = [_months(f.value) for f in note.findings(FindingKind.CHRONICITY) if low <= f.start < high]
-        if any(months is not None and months < wanted for months in lasted):
+        lasted = [duration_days(f.value) for f in note.findings(FindingKind.CHRONICITY) if low <= f.start < high]
+        if any(days is not None and days < wanted for days in lasted):
             enough = False
     return ("documented" if enough else "contradicted"), [best[:2]]
 
