@@ -57,33 +57,29 @@ def opened(db: str | None, *, migrated: bool = True) -> Iterator:
         raise fail(ExitCode.USAGE, str(error)) from None
 
 
-@worklist.command("upgrade")
-def upgrade(db: Db = None, revision: Annotated[str, typer.Option(help="The schema to reach.")] = "head") -> None:
-    """Create the worklist's tables, or bring them to this notecoder's schema (Alembic migrations)."""
+def _migrate(db: str | None, revision: str, *, down: bool) -> None:
     from notecoder.worklist.database import DatabaseError, current, database_url, engine_for, migrate, shown
 
     url = database_url(db)
     try:
         engine = engine_for(url)
-        migrate(engine, revision)
-        typer.echo(f"{shown(url)} is at schema {current(engine)}")
+        migrate(engine, revision, down=down)
+        typer.echo(f"{shown(url)} is at schema {current(engine) or 'base'}")
     except DatabaseError as error:
         raise fail(ExitCode.INPUT, str(error)) from None
+
+
+@worklist.command("upgrade")
+def upgrade(db: Db = None, revision: Annotated[str, typer.Option(help="The schema to reach.")] = "head") -> None:
+    """Create the worklist's tables, or bring them to this notecoder's schema (Alembic migrations)."""
+    _migrate(db, revision, down=False)
 
 
 @worklist.command("downgrade")
 def downgrade(revision: Annotated[str, typer.Argument(help="The schema to go back to ('base': none).")],
               db: Db = None) -> None:  # fmt: skip
     """Take the schema back to REVISION (what a rollback of notecoder needs). 'base' drops the worklist."""
-    from notecoder.worklist.database import DatabaseError, current, database_url, engine_for, migrate, shown
-
-    url = database_url(db)
-    try:
-        engine = engine_for(url)
-        migrate(engine, revision, down=True)
-        typer.echo(f"{shown(url)} is at schema {current(engine) or 'base'}")
-    except DatabaseError as error:
-        raise fail(ExitCode.INPUT, str(error)) from None
+    _migrate(db, revision, down=True)
 
 
 @worklist.command("import")
