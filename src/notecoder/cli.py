@@ -133,10 +133,32 @@ def extract_command(
     indent: Annotated[int, typer.Option(help="JSON indentation; 0 prints one line.")] = 2,
     setting: SettingOption = Setting.OUTPATIENT,
     min_confidence: MinConfidence = None,
+    procedure_codes: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--procedure-code",
+            help="A procedure code billed or requested with the note (repeat it), read through --procedure-map.",
+        ),
+    ] = None,
+    procedure_map: Annotated[
+        str | None,
+        typer.Option(
+            "--procedure-map",
+            help="Your map from procedure codes to notecoder's families and steps: a CSV (code,family,step) or "
+            'JSON ({code: "family.step"}); notecoder ships no code table.',
+        ),
+    ] = None,
+    jurisdiction: Annotated[
+        str | None, typer.Option("--jurisdiction", help="The Medicare A/B MAC jurisdiction (J15, JE, JJ...).")
+    ] = None,
+    date_of_service: Annotated[
+        str | None, typer.Option("--date-of-service", help='YYYY-MM-DD: what "since 2021" is counted to.')
+    ] = None,
 ) -> None:
     """Code one note: its codes with their evidence, the more specific alternatives, and the gaps to query."""
     if sample == (file is not None):
         raise typer.BadParameter("give either FILE or --sample", param_hint="FILE")
+    claim = _claim(procedure_codes or [], procedure_map, jurisdiction, date_of_service)
     if file is None:
         text = files("notecoder").joinpath("data", "samples", SAMPLE_NOTE).read_text(encoding="utf-8")
     else:
@@ -150,7 +172,7 @@ def extract_command(
         check_length(text)
     except ValueError as error:
         raise fail(ExitCode.NOTE, f"the {error}") from None
-    result = extract(text, setting)
+    result = extract(text, setting, claim)
     if min_confidence is not None:
         result = result.above(min_confidence)
     if output_format in (ExtractFormat.fhir, ExtractFormat.fhir_transaction):
@@ -176,6 +198,30 @@ def extract_command(
             print_result(result, text, Console(file=handle, highlight=False, width=120, color_system=None))
         return
     _write(output, result.model_dump_json(indent=indent or None))
+
+
+def _claim(codes: list[str], code_map: str | None, jurisdiction: str | None, date_of_service: str | None):
+    """What came with the note, checked before the note is read: a bad map, jurisdiction or date is a usage error
+    naming the option."""
+    if not (codes or code_map or jurisdiction or date_of_service):
+        return None
+    from pydantic import ValidationError
+
+    from notecoder.procedures.claim import CodeMap
+
+    if codes and code_map is None:
+        raise typer.BadParameter("procedure codes are read through your code map: give --procedure-map",
+                                 param_hint="--procedure-code")  # fmt: skip
+    try:
+        mapped = CodeMap.read(code_map) if code_map else CodeMap({})
+    except (OSError, ValueError) as error:
+        raise typer.BadParameter(str(error), param_hint="--procedure-map") from None
+    try:
+        return mapped.claim(codes, jurisdiction, date_of_service)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        hint = "--jurisdiction" if problem["loc"][0] == "jurisdiction" else "--date-of-service"
+        raise typer.BadParameter(problem["msg"].removeprefix("Value error, "), param_hint=hint) from None
 
 
 def _write(output: str, rendered: str) -> None:

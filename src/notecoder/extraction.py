@@ -12,6 +12,7 @@ from spacy.language import Language
 
 from notecoder.mapper import ASSESSMENT_SECTIONS, Mapper, default_mapper
 from notecoder.pipeline import MAX_NOTE_CHARS, RECYCLE_AFTER, load
+from notecoder.procedures.claim import Claim, check_claim
 from notecoder.procedures.criteria import check_procedures
 from notecoder.result import NoteResult, Setting
 from notecoder.scoring import ConfidenceModel, score
@@ -61,12 +62,15 @@ class Coder:
         """Build the pipeline now (a worker's start), not on its first note."""
         self.pipeline()
 
-    def extract(self, text: str, setting: Setting | str = Setting.OUTPATIENT) -> NoteResult:
-        """Findings, codes, alternatives and gaps of one note, each proposal with its confidence."""
-        result = self.extract_rules(text, setting)
+    def extract(self, text: str, setting: Setting | str = Setting.OUTPATIENT, claim: Claim | None = None) -> NoteResult:
+        """Findings, codes, alternatives and gaps of one note, each proposal with its confidence; with a `claim`
+        (procedure codes, jurisdiction, date of service), what the note makes of it."""
+        result = self.extract_rules(text, setting, claim)
         return score(result, len(text), self.model).with_text(text)
 
-    def extract_rules(self, text: str, setting: Setting | str = Setting.OUTPATIENT) -> NoteResult:
+    def extract_rules(
+        self, text: str, setting: Setting | str = Setting.OUTPATIENT, claim: Claim | None = None
+    ) -> NoteResult:
         """What the rules alone propose, without confidence: what the confidence model is trained on."""
         if not isinstance(text, str):
             raise TypeError(f"extract() takes the note as str, not {type(text).__name__}")
@@ -76,8 +80,10 @@ class Coder:
         except ValueError:
             choices = ", ".join(s.value for s in Setting)
             raise ValueError(f"setting must be one of {choices}, not {setting!r}") from None
+        if claim is not None and not isinstance(claim, Claim):
+            raise TypeError(f"claim must be a notecoder.procedures.claim.Claim, not {type(claim).__name__}")
         if not text.strip():
-            return NoteResult(setting=setting).with_text(text)
+            return NoteResult(setting=setting, claim=check_claim(claim, ()) if claim else None).with_text(text)
         check_length(text)
         nlp = self.pipeline()
         self._coded += 1
@@ -91,9 +97,10 @@ class Coder:
             alternatives=proposal.alternatives,
             gaps=proposal.gaps,
         )
-        procedures = check_procedures(text, result)
-        if procedures:
-            result = result.model_copy(update={"procedures": procedures})
+        procedures = check_procedures(text, result, claim.date_of_service if claim else None)
+        if procedures or claim:
+            claimed = check_claim(claim, procedures) if claim else None
+            result = result.model_copy(update={"procedures": procedures, "claim": claimed})
         return result.with_text(text)
 
 
@@ -103,12 +110,14 @@ def default_coder() -> Coder:
     return Coder()
 
 
-def extract(text: str, setting: Setting | str = Setting.OUTPATIENT) -> NoteResult:
+def extract(text: str, setting: Setting | str = Setting.OUTPATIENT, claim: Claim | None = None) -> NoteResult:
     """Findings, codes, alternatives and gaps of one note, each proposal with its confidence.
 
     `setting` is the encounter's: "outpatient" (default) codes an uncertain diagnosis as its symptoms, "inpatient"
-    (a discharge summary of an admission) codes one still documented in the discharge diagnoses as established."""
-    return default_coder().extract(text, setting)
+    (a discharge summary of an admission) codes one still documented in the discharge diagnoses as established.
+    `claim` (`CodeMap.read(path).claim(codes, jurisdiction, date_of_service)`): the procedure codes billed or
+    requested with the note, read against the procedures it names, and the jurisdiction and date of service."""
+    return default_coder().extract(text, setting, claim)
 
 
 def extract_rules(text: str, setting: Setting | str = Setting.OUTPATIENT) -> NoteResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from enum import IntEnum, StrEnum
 from typing import Any, Literal
 
@@ -277,6 +278,33 @@ class ProcedureCheck(_Frozen):
     condition the note does not record)."""
 
 
+class CodeMatch(_Frozen):
+    """A procedure code billed or requested with the note, as the user's code map reads it, against the note."""
+
+    code: str
+    family: str | None = None
+    step: str | None = None
+    status: Literal["named", "other_step", "not_named", "unmapped"]
+    """named: the note names the procedure performed, planned or requested; other_step: it names the family at
+    another step (a repeat ablation billed, a first one documented); not_named: it does not name it (or only as
+    negated or historical); unmapped: the code map does not hold the code."""
+    procedure: int | None = None
+    """The index in `procedures` of the procedure the code was matched to."""
+    message: str
+
+
+class ClaimCheck(_Frozen):
+    """What came with the note (codes, jurisdiction, date of service) and what the note makes of it."""
+
+    codes: tuple[CodeMatch, ...] = ()
+    unclaimed: tuple[int, ...] = ()
+    """Indices in `procedures` of procedures the note performs that no code supplied names."""
+    jurisdiction: str | None = None
+    date_of_service: date | None = None
+    notes: tuple[str, ...] = ()
+    """Which policy the jurisdiction publishes for each family read, and a date of service before the version read."""
+
+
 class NoteResult(_Frozen):
     setting: Setting = Setting.OUTPATIENT
     findings: tuple[Finding, ...] = ()
@@ -285,6 +313,8 @@ class NoteResult(_Frozen):
     gaps: tuple[Gap, ...] = ()
     procedures: tuple[ProcedureCheck, ...] = ()
     """The spine procedures the note names, each read against its policy's documentation items."""
+    claim: ClaimCheck | None = None
+    """The procedure codes, jurisdiction and date of service given with the note, read against it (None: none)."""
     _text: str | None = PrivateAttr(default=None)
     """The note, kept (never serialized) so that a result from `extract()` can show itself in a notebook."""
 

@@ -1,6 +1,9 @@
-"""Durations and onsets as ISO 8601 ("x 5 months" -> P5M), so chronicity can be compared and thresholded."""
+"""Durations and onsets as ISO 8601 ("x 5 months" -> P5M), so chronicity can be compared and thresholded; dates as
+written ("03/14/2025", "2025-03-14", "14 Mar 2025"), so an onset can be counted from the date of service."""
 
+import calendar
 import re
+from datetime import date
 
 from notecoder.number_words import NUMBER_WORDS as _NUMBER_WORDS
 
@@ -63,3 +66,50 @@ _ISO = re.compile(r"P(\d+(?:\.\d+)?)([DWMY])")
 def duration_days(iso: str | None) -> float | None:
     match = _ISO.fullmatch(iso or "")
     return float(match.group(1)) * _DAYS[match.group(2)] if match else None
+
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DATES = (
+    (re.compile(r"\b((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})\b"), ("y", "m", "d")),
+    (re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)?\d\d)\b"), ("m", "d", "y")),
+    (re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)\b", re.IGNORECASE), ("b", "d", "y")),
+    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s+((?:19|20)\d\d)\b", re.IGNORECASE), ("d", "b", "y")),
+)
+_MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+((?:19|20)\d\d)\b|\b(\d{{1,2}})/((?:19|20)\d\d)\b", re.IGNORECASE)
+
+
+def calendar_date(text: str) -> date | None:
+    """The first whole date written in `text`. Slashes read month first unless the first number cannot be a month
+    (14/03/2025)."""
+    found = []
+    for pattern, order in _DATES:
+        if match := pattern.search(text):
+            found.append((match.start(), match, order))
+    for _, match, order in sorted(found, key=lambda item: item[0]):
+        parts = dict(zip(order, match.groups(), strict=True))
+        year = int(parts["y"]) + (2000 if len(parts["y"]) == 2 else 0)
+        month = _MONTHS[parts["b"][:3].lower()] if "b" in parts else int(parts["m"])
+        day = int(parts["d"])
+        if month > 12 >= day:
+            month, day = day, month
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    return None
+
+
+def onset_end(text: str) -> date | None:
+    """The last day an onset written in `text` can mean: "since March 2024" -> 2024-03-31, "since 2021" ->
+    2021-12-31, "since 03/14/2024" -> that day. A duration counted from it is never longer than the note says."""
+    if whole := calendar_date(text):
+        return whole
+    if match := _MONTH_YEAR.search(text):
+        month = _MONTHS[match.group(1)[:3].lower()] if match.group(1) else int(match.group(3))
+        year = int(match.group(2) or match.group(4))
+        if 1 <= month <= 12:
+            return date(year, month, calendar.monthrange(year, month)[1])
+    if named := onset_year(text):
+        return date(int(named), 12, 31)
+    return None

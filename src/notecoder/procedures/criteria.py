@@ -7,11 +7,12 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
 
-from notecoder.findings.durations import duration_days, iso_duration
+from notecoder.findings.durations import calendar_date, duration_days, iso_duration, onset_end
 from notecoder.procedures.finder import find_procedures
 from notecoder.procedures.linkage import linkage
 from notecoder.procedures.policies import Criterion, policies
@@ -37,6 +38,8 @@ class Note:
     mentions: tuple[ProcedureMention, ...]
     found: dict[str, list[re.Match]] = field(default_factory=dict)
     """Each pattern's matches over the whole note, searched once for all the note's procedures."""
+    service: date | None = None
+    """The date of service (given with the note, or the note's own "DOS:"): what "since 2021" is counted to."""
 
     def spans(self, name: str, within: tuple[int, int] | None = None) -> list[re.Match]:
         if name not in self.found:
@@ -108,7 +111,22 @@ def _told_durations(note: Note) -> list[tuple[int, int, float]]:
     for m, words in said:
         if (days := duration_days(iso_duration(words))) is not None:
             told.append((m.start(), m.end(), days))
+    if note.service is not None:  # "since 2021": counted from the last day it can mean to the date of service
+        for f in note.findings(FindingKind.CHRONICITY):
+            began = onset_end(f.text) if f.assertion != Assertion.NEGATED and duration_days(f.value) is None else None
+            if began is not None and began < note.service:
+                told.append((f.start, f.end, (note.service - began).days))
     return told
+
+
+def service_date(text: str, given: date | None) -> date | None:
+    """The date of service given with the note, else the one the note labels ("DOS: 03/14/2025")."""
+    if given is not None:
+        return given
+    for m in _pattern("service_date").finditer(text):
+        if (day := calendar_date(text[m.end() : m.end() + 20])) is not None:
+            return day
+    return None
 
 
 @reads("facet.pain_duration", "esi.pain_duration", "si.pain_location_duration")
@@ -413,13 +431,15 @@ def procedures(mentions: tuple[ProcedureMention, ...]) -> list[ProcedureMention]
     return sorted(chosen.values(), key=lambda m: m.evidence.start)
 
 
-def check_procedures(text: str, result: NoteResult) -> tuple[ProcedureCheck, ...]:
+def check_procedures(text: str, result: NoteResult, served: date | None = None) -> tuple[ProcedureCheck, ...]:
+    """Each procedure the note names, read against its policy; `served`: the date of service given with the note."""
     mentions = find_procedures(text, result)
     checks = []
     found: dict[str, list[re.Match]] = {}
+    service = service_date(text, served) if mentions else None
     for mention in procedures(mentions):
         policy = policies().get(mention.family)
-        note = Note(text, result, mention, mentions, found)
+        note = Note(text, result, mention, mentions, found, service)
         criteria = tuple(check(note, c) for c in policy.criteria) if policy else ()
         linked = linkage(text, result, mention, policy) if policy else ()
         checks.append(ProcedureCheck(procedure=mention, policy=policy.policy["id"] if policy else None,

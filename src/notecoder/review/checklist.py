@@ -4,6 +4,8 @@ note records; it decides nothing about payment, and says so. Note text is escape
 
 import html
 
+from notecoder.procedures.claim import claim_lines
+from notecoder.procedures.linkage import ASKED
 from notecoder.result import NoteResult, ProcedureCheck
 from notecoder.review.html import STATUS_WORDS
 
@@ -12,13 +14,13 @@ SCOPE = ("This checklist says what the note records of the documentation items e
          "procedure. It decides nothing about payment. Items marked unverified come from third-party summaries of the "
          "policy; check them against the contractor's current version. Commercial and Medicare Advantage plans are "
          "outside its scope.")  # fmt: skip
-ASKED = ("performed", "planned", "requested")
 STYLE = """body { font: 13px/1.45 system-ui, sans-serif; color: #111; max-width: 900px; margin: 16px auto; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 14px; }
 th, td { border: 1px solid #bbb; padding: 4px 6px; text-align: left; vertical-align: top; }
 td.mark { font-size: 16px; width: 1.5em; text-align: center; }
 .s-contradicted, .s-not_documented { color: #9b0000; }
-.s-needs_history { color: #7a5200; }
+.s-needs_history, .c-other_step, .c-unclaimed { color: #7a5200; }
+.c-not_named { color: #9b0000; }
 .unverified, .scope, .source { color: #555; font-size: 11px; }
 h2 { font-size: 15px; margin: 16px 0 2px; }
 @media print { body { margin: 0; } }"""
@@ -59,6 +61,10 @@ def _procedure(check: ProcedureCheck) -> str:
 def checklist_html(result: NoteResult, title: str = "Pre-submission documentation checklist") -> str:
     checks = [c for c in result.procedures if c.policy and c.procedure.state in ASKED]
     body = "".join(_procedure(c) for c in checks) or "<p>The note names no procedure these policies list.</p>"
+    if claimed := claim_lines(result):
+        items = "".join(f'<li class="c-{status}"><b>{_e(status.replace("_", " "))}</b> {_e(line)}</li>'
+                        for status, line in claimed)  # fmt: skip
+        body += f"<h2>Procedure codes given with the note</h2><ul>{items}</ul>"
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"

@@ -7,9 +7,12 @@ from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
+from notecoder.procedures.claim import claim_lines
 from notecoder.result import Alternative, CodeProposal, Finding, NoteResult, ProcedureCheck
 
 STATUS_STYLES = {"documented": "green", "not_documented": "red", "contradicted": "bold red", "needs_history": "yellow"}
+CLAIM_STYLES = {"named": "green", "other_step": "yellow", "not_named": "bold red", "unmapped": "dim",
+                "unclaimed": "yellow", "given": "dim", "note": "cyan"}  # fmt: skip
 
 
 def _place(finding: Finding, text: str | None) -> str:
@@ -70,6 +73,10 @@ def render(result: NoteResult, text: str | None = None) -> Group:
         body = [_procedure(check, text) for check in result.procedures]
         parts.append(Panel(Group(*body), title="Procedures: what the note records of each policy's items",
                            title_align="left", expand=True))  # fmt: skip
+    if claimed := claim_lines(result):
+        body = [Text(f"{status.replace('_', ' '):11}", style=CLAIM_STYLES.get(status, "")).append(f" {line}", style="")
+                for status, line in claimed]  # fmt: skip
+        parts.append(Panel(Group(*body), title="Procedure codes given with the note", title_align="left", expand=True))
     return Group(*parts)
 
 

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.exceptions import HTTPException
 
 from notecoder import __version__
+from notecoder.procedures.claim import Claim, ClaimedCode
 from notecoder.result import NoteResult, Setting
 from notecoder.service import cogstack, fhir_input
 from notecoder.service.access_log import AccessLog
@@ -43,9 +44,14 @@ class ExtractRequest(BaseModel):
     text: str
     setting: Setting = Setting.OUTPATIENT
     min_confidence: ConfidenceFloor | None = None
+    claim: Claim | None = None
+    """The procedure codes billed or requested with the note, each with the family (and step) your own code map
+    gives it ({"code": ..., "family": "facet", "step": "rfa_initial"}), the MAC jurisdiction and the date of
+    service: read against the procedures the note names (the result's `claim`)."""
 
 
-_FIELDS = field_names([ExtractRequest, cogstack.ProcessInput, cogstack.BulkProcessInput, cogstack.Content]) | {"bundle"}
+_FIELDS = field_names([ExtractRequest, Claim, ClaimedCode, cogstack.ProcessInput, cogstack.BulkProcessInput,
+                       cogstack.Content]) | {"bundle"}  # fmt: skip
 
 
 @cache
@@ -214,7 +220,8 @@ def create_app(settings: ServiceSettings | None = None, pool: Pool | None = None
         if found := note_problem(request.text, "text", settings):
             found.loc = ("body", "text")
             raise found
-        job = Job("extract", (request.text, request.setting.value, request.min_confidence), len(request.text))
+        job = Job("extract", (request.text, request.setting.value, request.min_confidence, request.claim),
+                  len(request.text))  # fmt: skip
         return _json(await code_one(job))
 
     @app.post("/v1/fhir")

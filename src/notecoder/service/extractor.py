@@ -32,8 +32,8 @@ def frame(message: object) -> bytes:
     return len(payload).to_bytes(HEADER_BYTES, "big") + payload
 
 
-def _extract(coder: "Coder", text: str, setting: str, floor: float | None) -> bytes:
-    result = coder.extract(text, setting)
+def _extract(coder: "Coder", text: str, setting: str, floor: float | None, claim=None) -> bytes:
+    result = coder.extract(text, setting, claim)
     return (result.above(floor) if floor is not None else result).model_dump_json().encode()
 
 
