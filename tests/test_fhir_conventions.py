@@ -280,10 +280,10 @@ def test_a_batch_keeps_each_documents_patient_encounter_and_date(tmp_path):
 
 
 def test_the_gap_and_query_input_codes_are_defined_in_code_systems():
-    from notecoder.fhir_r4 import CRITERION_SYSTEM, code_systems
+    from notecoder.fhir_r4 import CODE_CHECK_SYSTEM, CRITERION_SYSTEM, code_systems
 
     systems = {system.url: {c.code for c in system.concept} for system in code_systems()}
-    assert set(systems) == {GAP_SYSTEM, QUERY_INPUT_SYSTEM, CRITERION_SYSTEM} and all(
+    assert set(systems) == {GAP_SYSTEM, QUERY_INPUT_SYSTEM, CRITERION_SYSTEM, CODE_CHECK_SYSTEM} and all(
         "/CodeSystem/" in url for url in systems
     )
     for text in NOTES:

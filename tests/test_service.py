@@ -148,6 +148,23 @@ def test_native_extract_returns_a_note_result(server):
     assert "NoteResult" in schema["components"]["schemas"]
 
 
+def test_native_extract_reads_the_procedure_codes_sent_with_the_note(server):
+    base, _ = server
+    note = "Plan: bilateral L4-5 medial branch block #1 under fluoroscopy for axial LBP since 2021."
+    claim = {"codes": [{"code": "LOCAL-7", "family": "facet", "step": "rfa_initial"}, {"code": "LOCAL-9"}],
+             "jurisdiction": "j15", "date_of_service": "2025-03-14"}  # fmt: skip
+    with client(base) as http:
+        got = http.post("/v1/extract", json={"text": note, "claim": claim})
+        bad = http.post("/v1/extract", json={"text": note, "claim": {**claim, "jurisdiction": "J99"}})
+        odd = http.post("/v1/extract", json={"text": note, "claim": {"codes": [{"code": "L", "family": "knee"}]}})
+    checked = NoteResult.model_validate(got.json()).claim
+    assert [(c.code, c.status) for c in checked.codes] == [("LOCAL-7", "other_step"), ("LOCAL-9", "unmapped")]
+    assert checked.jurisdiction == "J15" and checked.notes[0].startswith("facet: J15 (CGS) publishes L38773")
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "claim", "jurisdiction"]
+    assert odd.status_code == 422 and "family must be one of" in odd.json()["detail"][0]["msg"]
+    assert note not in bad.text + odd.text
+
+
 def test_fhir_document_reference_in_bundle_out(server):
     base, _ = server
     good = document(b64(NOTE))

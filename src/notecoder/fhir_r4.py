@@ -34,7 +34,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Literal
 
-from notecoder.result import Alternative, CodeProposal, CriterionCheck, Gap, NoteResult, ProcedureCheck
+from notecoder.result import (
+    Alternative,
+    CodeMatch,
+    CodeProposal,
+    CriterionCheck,
+    Gap,
+    NoteResult,
+    ProcedureCheck,
+)
 
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 EXTENSIONS = "https://notecoder.dev/fhir/StructureDefinition"
@@ -50,6 +58,14 @@ QUERY_INPUT_SYSTEM = f"{CODE_SYSTEMS}/query-input"
 CRITERION_SYSTEM = f"{CODE_SYSTEMS}/procedure-criterion"
 """The code system of the Task asking for a procedure's documentation item: the criterion ids (`facet.pain_duration`,
 ...), displayed by notecoder's wording of them."""
+CODE_CHECK_SYSTEM = f"{CODE_SYSTEMS}/procedure-code-check"
+"""The code system of the Task about a procedure code sent with the note that the note does not bear out."""
+CODE_CHECKS = {
+    "not_named": ("procedure code the note does not name", "A procedure code billed or requested with the note, "
+                  "whose procedure the note does not name performed, planned or requested."),
+    "other_step": ("procedure code at another step", "A procedure code billed or requested with the note, whose "
+                   "procedure the note names at another step (a repeat ablation billed, a first one documented)."),
+}  # fmt: skip
 QUERY_INPUTS = {
     "clinical-indicator": "clinical indicator",
     "policy-source": "policy source",
@@ -57,6 +73,7 @@ QUERY_INPUTS = {
     "code-in-question": "code in question",
     "proposed-category": "proposed category",
     "answer-choice": "answer choice",
+    "procedure-code": "procedure code",
 }
 ALWAYS_OFFERED = ("Other (please specify)", "Clinically undetermined")
 """The choices every query offers beside its own (AHIMA/ACDIS query practice: a multiple-choice query is not leading
@@ -351,6 +368,27 @@ def _criterion_task(check: ProcedureCheck, criterion: CriterionCheck, source: No
     )
 
 
+def _code_task(match: CodeMatch, source: NoteSource, seed: str, subject, encounter):
+    """A procedure code sent with the note that the note does not bear out, as work for the coder or clinician."""
+    from fhir.resources.R4B.codeableconcept import CodeableConcept
+    from fhir.resources.R4B.task import Task
+
+    display, _ = CODE_CHECKS[match.status]
+    return Task(
+        id=_id(seed, "procedure-code", match.code),
+        status="requested",
+        intent="proposal",
+        code=_concept(CODE_CHECK_SYSTEM, match.status, display, "procedure code check"),
+        description=f"{match.code}: {match.message}.",
+        focus=_document(source, fallback=True),
+        for_fhir=subject,
+        encounter=encounter,
+        reasonCode=CodeableConcept(text=display),
+        reasonReference=_document(source, fallback=False),
+        input=[_input("procedure-code", valueString=match.code)],
+    )
+
+
 def bundle_id(source: NoteSource, bundle_type: BundleType = "collection") -> str:
     """The id `result_bundle` gives the Bundle of the note `source` names (its `note_hash` known)."""
     if source.note_hash is None:
@@ -405,6 +443,9 @@ def result_bundle(result: NoteResult, source: NoteSource | None = None, bundle_t
     lacking = [(check, c) for check in result.procedures for c in check.criteria
                if c.status in ("not_documented", "contradicted")]  # fmt: skip
     resources += [_criterion_task(check, c, source, seed, subject, encounter) for check, c in lacking]
+    if result.claim is not None:
+        resources += [_code_task(m, source, seed, subject, encounter) for m in result.claim.codes
+                      if m.status in CODE_CHECKS]  # fmt: skip
     entries, seen = [], set()
     for resource in resources:
         if resource.id in seen:  # the same code proposed twice as the same kind, or a gap repeated: once
@@ -429,7 +470,7 @@ def result_bundle(result: NoteResult, source: NoteSource | None = None, bundle_t
 def code_systems() -> list:
     """notecoder's code systems as CodeSystem resources, for a terminology server that checks the codes it is sent:
     the gaps (`GAP_SYSTEM`: id, label, message), the kinds of a query's inputs (`QUERY_INPUT_SYSTEM`) and the
-    procedure documentation items (`CRITERION_SYSTEM`)."""
+    procedure documentation items (`CRITERION_SYSTEM`) and the procedure code checks (`CODE_CHECK_SYSTEM`)."""
     from fhir.resources.R4B.codesystem import CodeSystem, CodeSystemConcept
 
     from notecoder import __version__
@@ -441,6 +482,8 @@ def code_systems() -> list:
     inputs = [CodeSystemConcept(code=code, display=display) for code, display in QUERY_INPUTS.items()]
     criteria = [CodeSystemConcept(code=c.id, display=c.wording, definition=f"{c.source.id}, {c.source.section}")
                 for policy in policies().values() for c in policy.criteria]  # fmt: skip
+    checks = [CodeSystemConcept(code=code, display=display, definition=definition)
+              for code, (display, definition) in CODE_CHECKS.items()]  # fmt: skip
     common = {"version": __version__, "status": "active", "content": "complete", "caseSensitive": True,
               "publisher": "notecoder"}  # fmt: skip
     systems = (  # id, url, name, title, description, concepts
@@ -451,6 +494,8 @@ def code_systems() -> list:
         ("notecoder-procedure-criterion", CRITERION_SYSTEM, "NotecoderProcedureCriterion",
          "notecoder procedure documentation items",
          "What a payer policy lists for a spine procedure, in notecoder's words, with its source.", criteria),
+        ("notecoder-procedure-code-check", CODE_CHECK_SYSTEM, "NotecoderProcedureCodeCheck",
+         "notecoder procedure code checks", "What the note makes of a procedure code sent with it.", checks),
     )  # fmt: skip
     return [CodeSystem(id=id_, url=url, name=name, title=title, description=description, concept=concepts, **common)
             for id_, url, name, title, description, concepts in systems]  # fmt: skip

@@ -100,16 +100,17 @@ def calendar_date(text: str) -> date | None:
     return None
 
 
-def onset_end(text: str) -> date | None:
-    """The last day an onset written in `text` can mean: "since March 2024" -> 2024-03-31, "since 2021" ->
-    2021-12-31, "since 03/14/2024" -> that day. A duration counted from it is never longer than the note says."""
+def onset_dates(text: str) -> tuple[date, date] | None:
+    """The first and last day an onset written in `text` can mean: "since March 2024" -> 2024-03-01..2024-03-31,
+    "since 2021" -> 2021-01-01..2021-12-31, "since 03/14/2024" -> that day twice. A duration is long enough only when
+    counted from the last day, and too short only when counted from the first."""
     if whole := calendar_date(text):
-        return whole
+        return whole, whole
     if match := _MONTH_YEAR.search(text):
         month = _MONTHS[match.group(1)[:3].lower()] if match.group(1) else int(match.group(3))
         year = int(match.group(2) or match.group(4))
         if 1 <= month <= 12:
-            return date(year, month, calendar.monthrange(year, month)[1])
+            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
     if named := onset_year(text):
-        return date(int(named), 12, 31)
+        return date(int(named), 1, 1), date(int(named), 12, 31)
     return None

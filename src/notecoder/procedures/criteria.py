@@ -12,7 +12,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
 
-from notecoder.findings.durations import calendar_date, duration_days, iso_duration, onset_end
+from notecoder.findings.durations import calendar_date, duration_days, iso_duration, onset_dates
 from notecoder.procedures.finder import find_procedures
 from notecoder.procedures.linkage import linkage
 from notecoder.procedures.policies import Criterion, policies
@@ -97,7 +97,7 @@ def reads(*ids: str):
     return register
 
 
-def _told_durations(note: Note) -> list[tuple[int, int, float]]:
+def _told_durations(note: Note, criterion: Criterion) -> list[tuple[int, int, float]]:
     """(start, end, days) of how long the pain has lasted: the chronicity findings, a form's checked box (">= 3
     mo"), and a number of years, months or weeks in a sentence about the pain that gives no relief."""
     told = [(f.start, f.end, days) for f in note.findings(FindingKind.CHRONICITY)
@@ -111,11 +111,16 @@ def _told_durations(note: Note) -> list[tuple[int, int, float]]:
     for m, words in said:
         if (days := duration_days(iso_duration(words))) is not None:
             told.append((m.start(), m.end(), days))
-    if note.service is not None:  # "since 2021": counted from the last day it can mean to the date of service
+    if note.service is not None:  # "since 2021", to the date of service: long enough counted from its last day
+        wanted = _wanted_days(criterion)
         for f in note.findings(FindingKind.CHRONICITY):
-            began = onset_end(f.text) if f.assertion != Assertion.NEGATED and duration_days(f.value) is None else None
-            if began is not None and began < note.service:
-                told.append((f.start, f.end, (note.service - began).days))
+            if f.assertion == Assertion.NEGATED or duration_days(f.value) is not None:
+                continue
+            if (onset := onset_dates(f.text)) is None or onset[0] > note.service:
+                continue
+            longest, shortest = ((note.service - day).days for day in onset)
+            if shortest >= wanted or longest < wanted:  # "since 2024" on 2025-02-01: it may be either
+                told.append((f.start, f.end, shortest if shortest >= wanted else longest))
     return told
 
 
@@ -132,7 +137,7 @@ def service_date(text: str, given: date | None) -> date | None:
 @reads("facet.pain_duration", "esi.pain_duration", "si.pain_location_duration")
 def duration(note: Note, criterion: Criterion) -> Reading:
     wanted = _wanted_days(criterion)
-    told = _told_durations(note)
+    told = _told_durations(note, criterion)
     spans = [(start, end) for start, end, days in told if days >= wanted]
     if criterion.id == "si.pain_location_duration" and spans:
         spans += [(m.start(), m.end()) for m in note.spans("si_location")[:1]]
