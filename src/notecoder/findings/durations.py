@@ -79,25 +79,29 @@ _DATES = (
 _MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+((?:19|20)\d\d)\b|\b(\d{{1,2}})/((?:19|20)\d\d)\b", re.IGNORECASE)
 
 
-def calendar_date(text: str) -> date | None:
-    """The first whole date written in `text`. Slashes read month first unless the first number cannot be a month
-    (14/03/2025)."""
+def calendar_dates(text: str) -> list[tuple[int, date]]:
+    """(offset, date) of every whole date written in `text`, in order. Slashes read month first unless the first
+    number cannot be a month (14/03/2025)."""
     found = []
     for pattern, order in _DATES:
-        if match := pattern.search(text):
-            found.append((match.start(), match, order))
-    for _, match, order in sorted(found, key=lambda item: item[0]):
-        parts = dict(zip(order, match.groups(), strict=True))
-        year = int(parts["y"]) + (2000 if len(parts["y"]) == 2 else 0)
-        month = _MONTHS[parts["b"][:3].lower()] if "b" in parts else int(parts["m"])
-        day = int(parts["d"])
-        if month > 12 >= day:
-            month, day = day, month
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    return None
+        for match in pattern.finditer(text):
+            parts = dict(zip(order, match.groups(), strict=True))
+            year = int(parts["y"]) + (2000 if len(parts["y"]) == 2 else 0)
+            month = _MONTHS[parts["b"][:3].lower()] if "b" in parts else int(parts["m"])
+            day = int(parts["d"])
+            if month > 12 >= day:
+                month, day = day, month
+            try:
+                found.append((match.start(), date(year, month, day)))
+            except ValueError:
+                continue
+    return sorted(found)
+
+
+def calendar_date(text: str) -> date | None:
+    """The first whole date written in `text`."""
+    dates = calendar_dates(text)
+    return dates[0][1] if dates else None
 
 
 def onset_dates(text: str) -> tuple[date, date] | None:

@@ -12,8 +12,8 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
 
-from notecoder.findings.durations import calendar_date, duration_days, iso_duration, onset_dates
-from notecoder.procedures.finder import find_procedures
+from notecoder.findings.durations import duration_days, iso_duration, onset_dates
+from notecoder.procedures.finder import find_procedures, service_date
 from notecoder.procedures.linkage import linkage
 from notecoder.procedures.policies import Criterion, policies
 from notecoder.result import (
@@ -24,6 +24,7 @@ from notecoder.result import (
     NoteResult,
     ProcedureCheck,
     ProcedureMention,
+    Region,
     Span,
 )
 
@@ -124,16 +125,6 @@ def _told_durations(note: Note, criterion: Criterion) -> list[tuple[int, int, fl
     return told
 
 
-def service_date(text: str, given: date | None) -> date | None:
-    """The date of service given with the note, else the one the note labels ("DOS: 03/14/2025")."""
-    if given is not None:
-        return given
-    for m in _pattern("service_date").finditer(text):
-        if (day := calendar_date(text[m.end() : m.end() + 20])) is not None:
-            return day
-    return None
-
-
 @reads("facet.pain_duration", "esi.pain_duration", "si.pain_location_duration")
 def duration(note: Note, criterion: Criterion) -> Reading:
     wanted = _wanted_days(criterion)
@@ -161,10 +152,35 @@ def conservative_care(note: Note, criterion: Criterion) -> Reading:
     return ("documented", spans) if spans else ("not_documented", [])
 
 
+REGIONS = {Region.OCCIPITO_ATLANTO_AXIAL: ("cervical",), Region.CERVICAL: ("cervical",),
+           Region.CERVICOTHORACIC: ("cervical", "thoracic"), Region.THORACIC: ("thoracic",),
+           Region.THORACOLUMBAR: ("thoracic", "lumbar"), Region.LUMBAR: ("lumbar",),
+           Region.LUMBOSACRAL: ("lumbar", "sacral"), Region.SACRAL: ("lumbar", "sacral")}  # fmt: skip
+"""The procedure regions a finding's region touches: a C6 radiculopathy says nothing of a lumbar block."""
+
+
+def _radicular(note: Note) -> list[Finding]:
+    """The radiculopathies and claudication the note records as present in the procedure's region: not a form's
+    answer "Neurogenic claudication: No" or "[x] none", not a cervical one beside a lumbar procedure."""
+    region = note.mention.region
+    return [f for f in note.findings(FindingKind.CONDITION, ("radiculopathy", "neurogenic_claudication"))
+            if f.assertion == Assertion.PRESENT and not note.spans("form_none", _line(note, f.start))
+            and not _pattern("answered_no").match(note.text, f.end, f.end + 40)
+            and (region is None or f.region is None or region in REGIONS.get(f.region, (region,)))]  # fmt: skip
+
+
+def _with_cue(finding: Finding) -> tuple[int, int]:
+    """A negated finding's evidence with the words that negate it ("no radicular symptoms", not "radicular
+    symptoms"): the quote has to hold the item on its own."""
+    cue = finding.assertion_cause
+    if cue is None or cue.source != "context" or not finding.sentence_start <= cue.start < finding.sentence_end:
+        return finding.start, finding.end
+    return min(cue.start, finding.start), max(cue.end, finding.end)
+
+
 @reads("facet.no_untreated_radiculopathy")
 def no_radiculopathy(note: Note, criterion: Criterion) -> Reading:
-    told = [f for f in note.findings(FindingKind.CONDITION, ("radiculopathy", "neurogenic_claudication"))
-            if f.assertion == Assertion.PRESENT and not note.spans("form_none", _line(note, f.start))]  # fmt: skip
+    told = _radicular(note)
     treating = [m for m in note.mentions if m.family == "esi" and m.state in ("performed", "planned", "requested")]
     if told and treating:  # the radiculopathy is being treated: by the epidural the note does or plans
         return "documented", [(m.evidence.start, m.evidence.end) for m in treating[:1]]
@@ -173,14 +189,17 @@ def no_radiculopathy(note: Note, criterion: Criterion) -> Reading:
     denied = [(m.start(), m.end()) for m in note.spans("no_radicular")]
     denied += [(m.start(), m.end()) for f in note.findings(FindingKind.CONDITION, ("radiculopathy",))
                for m in note.spans("form_none", _line(note, f.start))]  # fmt: skip
-    denied += [(f.start, f.end) for f in note.findings(FindingKind.CONDITION, ("radiculopathy",))
-               if f.assertion == Assertion.NEGATED]  # fmt: skip
+    for f in note.findings(FindingKind.CONDITION, ("radiculopathy", "neurogenic_claudication")):
+        if answer := _pattern("answered_no").match(note.text, f.end, f.end + 40):
+            denied.append((f.start, answer.end()))
+        elif f.assertion == Assertion.NEGATED:
+            denied.append(_with_cue(f))
     return ("documented", denied) if denied else ("not_documented", [])
 
 
 @reads("facet.other_causes_excluded", "si.other_causes_excluded")
 def other_causes(note: Note, criterion: Criterion) -> Reading:
-    ruled = [(f.start, f.end) for f in note.findings(FindingKind.CONDITION) if f.assertion == Assertion.NEGATED
+    ruled = [_with_cue(f) for f in note.findings(FindingKind.CONDITION) if f.assertion == Assertion.NEGATED
              and f.concept not in ("radiculopathy", "neurogenic_claudication")]  # fmt: skip
     ruled += [(m.start(), m.end()) for m in note.spans("excluded")]
     return ("documented", ruled) if ruled else ("not_documented", [])
@@ -289,8 +308,7 @@ def guidance(note: Note, criterion: Criterion) -> Reading:
 
 @reads("esi.radicular_indication")
 def radicular(note: Note, criterion: Criterion) -> Reading:
-    told = [(f.start, f.end) for f in note.findings(FindingKind.CONDITION, ("radiculopathy", "neurogenic_claudication"))
-            if f.assertion == Assertion.PRESENT]  # fmt: skip
+    told = [(f.start, f.end) for f in _radicular(note)]
     told += [(m.start(), m.end()) for m in note.spans("radicular")
              if not note.spans("no_radicular", _sentence(note, m.start()))]  # fmt: skip
     if told:
@@ -438,10 +456,10 @@ def procedures(mentions: tuple[ProcedureMention, ...]) -> list[ProcedureMention]
 
 def check_procedures(text: str, result: NoteResult, served: date | None = None) -> tuple[ProcedureCheck, ...]:
     """Each procedure the note names, read against its policy; `served`: the date of service given with the note."""
-    mentions = find_procedures(text, result)
+    service = service_date(text, served)
+    mentions = find_procedures(text, result, service)
     checks = []
     found: dict[str, list[re.Match]] = {}
-    service = service_date(text, served) if mentions else None
     for mention in procedures(mentions):
         policy = policies().get(mention.family)
         note = Note(text, result, mention, mentions, found, service)

@@ -8,16 +8,20 @@ joint injection" is a sacroiliac injection, and "second MBB, then radiofrequency
 
 import json
 import re
+from datetime import date
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
+from notecoder.findings.durations import calendar_date, calendar_dates
 from notecoder.result import Assertion, Finding, FindingKind, NoteResult, ProcedureMention
 
 BEFORE_CHARS = 60
 """How far back in its sentence a mention's qualifiers are read ("proceed with a second", "bilateral L4-5")."""
 LATER_CHARS = 160
 """How far on an offered procedure's refusal is looked for ("We offered an ESI. You declined it today.")."""
+DATED_CHARS = 30
+"""How far before a mention, on its line, its date is read ("Dx block #1 04/08/2025 R T5-6, T6-7 MBB")."""
 
 
 @cache
@@ -70,6 +74,21 @@ def _step(family: str, step: str, words: str) -> str:
     return step
 
 
+def service_date(text: str, given: date | None = None) -> date | None:
+    """The date of service given with the note, else the one the note labels ("DOS: 03/14/2025")."""
+    if given is not None:
+        return given
+    for m in _rules()["service_date"].finditer(text):
+        if (day := calendar_date(text[m.end() : m.end() + 20])) is not None:
+            return day
+    return None
+
+
+def _newest_date(text: str) -> date | None:
+    """The latest whole date the note writes: what a dated mention is older than when no date of service is known."""
+    return max((day for _, day in calendar_dates(text)), default=None)
+
+
 def _state(finding: Finding, family: str, before: str, after: str, later: str) -> str:
     rules = _rules()
     if finding.assertion == Assertion.NEGATED or rules["negated_after"].search(after):
@@ -82,8 +101,8 @@ def _state(finding: Finding, family: str, before: str, after: str, later: str) -
         return "requested"
     if finding.section in rules["performed_sections"] and finding.assertion == Assertion.PRESENT:
         return "performed"
-    if rules["today"].search(before + after):
-        return "performed"
+    if rules["today"].search(before + after) and not rules["seen_after"].search(before):
+        return "performed"  # "seen today in follow-up after her epidural" is no epidural today
     if finding.section in rules["history_sections"] or rules["historical"].search(before):
         return "historical"
     if rules["told_after"].search(after):
@@ -116,8 +135,10 @@ def _block_number(words: str) -> int | None:
     return None
 
 
-def find_procedures(text: str, result: NoteResult) -> tuple[ProcedureMention, ...]:
+def find_procedures(text: str, result: NoteResult, served: date | None = None) -> tuple[ProcedureMention, ...]:
+    """`served`: the date of service, against which a dated mention is read; else the newest date the note writes."""
     rules = _rules()
+    reference, looked = served, served is not None  # the note's newest date is looked for only when needed
     levels_in = [f for f in result.findings if f.kind == FindingKind.SPINAL_LEVEL]
     found = []
     for finding in result.findings:
@@ -141,6 +162,12 @@ def find_procedures(text: str, result: NoteResult) -> tuple[ProcedureMention, ..
         later = text[finding.end : finding.end + LATER_CHARS]
         step = _step(family, chosen["step"], words + after)
         state = _state(finding, family, before, after, later)
+        line = text[max(text.rfind("\n", 0, finding.start) + 1, finding.start - DATED_CHARS) : finding.start]
+        if state in ("performed", "planned") and (dated := calendar_date(line)) is not None:
+            if not looked:
+                reference, looked = _newest_date(text), True
+            if reference is not None and dated < reference:
+                state = "historical"  # "Dx block #1 04/08/2025 R T5-6 MBB" in a request of June
         found.append(ProcedureMention(
             family=family, step=step, state=state, region=_region(levels, words),
             levels=levels, side=side, block_number=_block_number(words + after) if step in ("diagnostic_block",
