@@ -215,3 +215,48 @@ def test_the_printable_checklist_says_what_the_note_records_and_nothing_about_pa
     empty.write_text("Well visit. No complaints.", encoding="utf-8")
     out = CliRunner().invoke(app, ["extract", str(empty), "--format", "checklist"])
     assert "names no procedure these policies list" in out.output
+
+
+def criterion(text: str, family: str, state: str, criterion_id: str) -> tuple[str, list[str]]:
+    (check,) = [p for p in notecoder.extract(text).procedures
+                if p.procedure.family == family and p.procedure.state == state]  # fmt: skip
+    found = next(c for c in check.criteria if c.id == criterion_id)
+    return found.status, [e.text for e in found.evidence]
+
+
+def test_a_mention_dated_before_the_date_of_service_was_done_before():
+    note = ("Received 07/02/2025. Request: initial thermal RF neurotomy, left L3-4 and L4-5.\n"
+            "Block 1 - 05/06/2025 - left L3-4, L4-5 MBB: pain 8/10 -> 1/10.\n"
+            "Block 2 - 05/27/2025 - left L3-4, L4-5 MBB: pain 8/10 -> 0/10.")  # fmt: skip
+    states = {(p[1], p[2]) for p in read(note)}
+    assert ("diagnostic_block", "historical") in states and ("diagnostic_block", "performed") not in states
+    assert ("rfa_initial", "requested") in states
+
+
+def test_seen_today_after_an_injection_is_no_injection_today():
+    note = ("Seen today in clinic following his right L4-5 transforaminal epidural steroid injection of 2 weeks ago; "
+            "leg pain 40% better.")  # fmt: skip
+    assert [(p[0], p[2]) for p in read(note)] == [("esi", "historical")]
+
+
+def test_levels_written_with_a_slash_are_no_date_and_a_plan_stays_planned():
+    note = "Plan: repeat radiofrequency neurotomy L3/4 and L4/5 on the right - booked with Dr Shah."
+    assert [(p[1], p[2]) for p in read(note)] == [("rfa_repeat", "planned")]
+
+
+def test_a_form_answering_no_documents_no_radiculopathy_with_the_answer_in_the_quote():
+    note = ("Axial LBP x 2 yrs.\nRadicular pain: none\nNeurogenic claudication: No\n"
+            "Plan: bilateral L4-5 medial branch block #1.")  # fmt: skip
+    status, words = criterion(note, "facet", "planned", "facet.no_untreated_radiculopathy")
+    assert status == "documented" and "Neurogenic claudication: No" in words
+
+
+def test_a_radiculopathy_in_another_region_does_not_contradict_a_facet_block():
+    note = ("A/P: 1. Left C7 radiculopathy from C6-7 foraminal stenosis; she declines a neck injection.\n"
+            "2. Lumbar facet arthropathy L4-5, L5-S1, axial pain 9 months, no leg symptoms. Plan: bilateral L4-5 "
+            "and L5-S1 medial branch blocks.")  # fmt: skip
+    status, words = criterion(note, "facet", "planned", "facet.no_untreated_radiculopathy")
+    assert status == "documented" and words == ["no leg symptoms"]
+    cervical = note.replace("Lumbar facet arthropathy L4-5, L5-S1", "Cervical facet arthropathy C5-6")
+    cervical = cervical.replace("L4-5 and L5-S1 medial branch blocks", "C5-6 medial branch blocks")
+    assert criterion(cervical, "facet", "planned", "facet.no_untreated_radiculopathy")[0] == "contradicted"

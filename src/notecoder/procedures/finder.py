@@ -114,7 +114,7 @@ def _state(finding: Finding, family: str, before: str, after: str, later: str) -
     if (finding.assertion in (Assertion.HYPOTHETICAL, Assertion.POSSIBLE) or finding.section in
             rules["planned_sections"] or rules["planned"].search(before)):  # fmt: skip
         return "planned"
-    return "performed"
+    return "historical" if rules["seen_after"].search(before) else "performed"
 
 
 def _region(levels: tuple[str, ...], words: str) -> str | None:
