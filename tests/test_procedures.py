@@ -260,3 +260,23 @@ def test_a_radiculopathy_in_another_region_does_not_contradict_a_facet_block():
     cervical = note.replace("Lumbar facet arthropathy L4-5, L5-S1", "Cervical facet arthropathy C5-6")
     cervical = cervical.replace("L4-5 and L5-S1 medial branch blocks", "C5-6 medial branch blocks")
     assert criterion(cervical, "facet", "planned", "facet.no_untreated_radiculopathy")[0] == "contradicted"
+
+
+def test_a_request_form_s_service_line_is_what_it_requests():
+    form = ("UTILIZATION MANAGEMENT - NEW REQUEST\nMember: [redacted]\nSERVICE: Right C5-6 interlaminar epidural "
+            "steroid injection, fluoroscopy with contrast\nDx: M50.121")  # fmt: skip
+    assert [(p[0], p[2]) for p in read(form)] == [("esi", "requested")]
+    visit = "Office visit 03/02/2025\nProcedure: Right C5-6 interlaminar epidural steroid injection under fluoroscopy."
+    assert [(p[0], p[2]) for p in read(visit)] == [("esi", "performed")]
+
+
+def test_a_far_negation_does_not_reach_a_procedure_and_failed_care_was_tried_before():
+    note = ("MRI without foraminal stenosis, the hips looked normal on films and her lumbar medial branch blocks in "
+            "2023 gave no relief. Failed 6 weeks of physical therapy.")  # fmt: skip
+    assert [(p[0], p[2]) for p in read(note)] == [("facet", "historical"), ("pt", "historical")]
+
+
+def test_a_plan_inside_a_procedure_section_stays_a_plan():
+    note = ("PROCEDURE: Right L4-5, L5-S1 medial branch block #2 under fluoroscopy, 0.5 mL bupivacaine per level.\n"
+            "NRS 7 -> 1 at 30 min. Plan radiofrequency ablation right L4-5, L5-S1 if relief holds.")  # fmt: skip
+    assert [(p[1], p[2]) for p in read(note)] == [("diagnostic_block", "performed"), ("rfa_initial", "planned")]

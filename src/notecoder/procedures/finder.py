@@ -20,6 +20,8 @@ BEFORE_CHARS = 60
 """How far back in its sentence a mention's qualifiers are read ("proceed with a second", "bilateral L4-5")."""
 LATER_CHARS = 160
 """How far on an offered procedure's refusal is looked for ("We offered an ESI. You declined it today.")."""
+REQUEST_HEAD_CHARS = 800
+"""How much of a note's opening says it is a request ("PRIOR AUTHORIZATION REQUEST", "Level 1 redetermination")."""
 DATED_CHARS = 30
 """How far before a mention, on its line, its date is read ("Dx block #1 04/08/2025 R T5-6, T6-7 MBB")."""
 
@@ -37,6 +39,7 @@ def _rules() -> dict:
     compiled["regions"] = {name: re.compile(p, re.IGNORECASE) for name, p in raw["regions"].items()}
     compiled["concepts"] = frozenset(raw["concepts"])
     compiled["window_after_chars"] = raw["window_after_chars"]
+    compiled["negation_reach_chars"] = raw["negation_reach_chars"]
     compiled["history_sections"] = frozenset(raw["history_sections"])
     compiled["plan_means_done"] = {"families": frozenset(raw["plan_means_done"]["families"]),
                                    "future": re.compile(raw["plan_means_done"]["future"], re.IGNORECASE)}  # fmt: skip
@@ -89,18 +92,32 @@ def _newest_date(text: str) -> date | None:
     return max((day for _, day in calendar_dates(text)), default=None)
 
 
-def _state(finding: Finding, family: str, before: str, after: str, later: str) -> str:
+def _negated(finding: Finding) -> bool:
+    """Negated by a cue near enough to be about the procedure (`negation_reach_chars`), or by its section."""
+    if finding.assertion != Assertion.NEGATED:
+        return False
+    cue = finding.assertion_cause
+    if cue is None or cue.source != "context":
+        return True
+    gap = finding.start - cue.end if cue.end <= finding.start else cue.start - finding.end
+    return gap <= _rules()["negation_reach_chars"]
+
+
+def _state(finding: Finding, family: str, before: str, after: str, later: str, label: str, request: bool) -> str:
+    """`label`: the form label of the mention's line ("SERVICE REQUESTED:"), `request`: the note is a request."""
     rules = _rules()
-    if finding.assertion == Assertion.NEGATED or rules["negated_after"].search(after):
+    if _negated(finding) or rules["negated_after"].search(after):
         return "negated"
     if rules["offered"].search(before) and rules["declined_later"].search(later):
         return "negated"
-    if finding.assertion == Assertion.HISTORICAL:
-        return "historical"
-    if rules["requested"].search(before):
+    if finding.assertion == Assertion.HISTORICAL or rules["failed_before"].search(before):
+        return "historical"  # a treatment that failed was tried before
+    if rules["requested"].search(before) or rules["requested_after"].search(after):
+        return "requested"
+    if label and (rules["requested"].search(label) or (request and rules["request_label"].search(label))):
         return "requested"
     if finding.section in rules["performed_sections"] and finding.assertion == Assertion.PRESENT:
-        return "performed"
+        return "planned" if rules["planned"].search(before) else "performed"
     if rules["today"].search(before + after) and not rules["seen_after"].search(before):
         return "performed"  # "seen today in follow-up after her epidural" is no epidural today
     if finding.section in rules["history_sections"] or rules["historical"].search(before):
@@ -139,6 +156,7 @@ def find_procedures(text: str, result: NoteResult, served: date | None = None) -
     """`served`: the date of service, against which a dated mention is read; else the newest date the note writes."""
     rules = _rules()
     reference, looked = served, served is not None  # the note's newest date is looked for only when needed
+    request = bool(rules["request_document"].search(text[:REQUEST_HEAD_CHARS]))
     levels_in = [f for f in result.findings if f.kind == FindingKind.SPINAL_LEVEL]
     found = []
     for finding in result.findings:
@@ -161,8 +179,11 @@ def find_procedures(text: str, result: NoteResult, served: date | None = None) -
         family = chosen["family"]
         later = text[finding.end : finding.end + LATER_CHARS]
         step = _step(family, chosen["step"], words + after)
-        state = _state(finding, family, before, after, later)
-        line = text[max(text.rfind("\n", 0, finding.start) + 1, finding.start - DATED_CHARS) : finding.start]
+        line_start = text.rfind("\n", 0, finding.start) + 1
+        colon = text.find(":", line_start, finding.start)
+        label = text[line_start : colon + 1] if colon >= 0 else ""
+        state = _state(finding, family, before, after, later, label, request)
+        line = text[max(line_start, finding.start - DATED_CHARS) : finding.start]
         if state in ("performed", "planned") and (dated := calendar_date(line)) is not None:
             if not looked:
                 reference, looked = _newest_date(text), True
