@@ -280,3 +280,21 @@ def test_a_plan_inside_a_procedure_section_stays_a_plan():
     note = ("PROCEDURE: Right L4-5, L5-S1 medial branch block #2 under fluoroscopy, 0.5 mL bupivacaine per level.\n"
             "NRS 7 -> 1 at 30 min. Plan radiofrequency ablation right L4-5, L5-S1 if relief holds.")  # fmt: skip
     assert [(p[1], p[2]) for p in read(note)] == [("diagnostic_block", "performed"), ("rfa_initial", "planned")]
+
+
+@pytest.mark.parametrize(
+    ("written", "family", "step"),
+    [
+        ("Plan: right L3-4, L4-5 radio frequency ablation.", "facet", "rfa_initial"),
+        ("Today: R SIJ diag inj under fluoro with contrast.", "si", "si_diagnostic"),
+        ("Today: left sacral iliac joint injection with steroid under fluoroscopy.", "si", "si_therapeutic"),
+        ("Plan: right L5-S1 transforaminal, 1 level, with fluoroscopy.", "esi", "esi"),
+        ("Tried PT, NSAIDs and chiro without benefit.", "cmt", "cmt"),
+    ],
+)
+def test_procedures_written_in_dictation_and_shorthand_are_found(written, family, step):
+    assert (family, step) in {(p[0], p[1]) for p in read(written)}
+
+
+def test_an_interbody_fusion_through_the_foramen_is_no_epidural():
+    assert not read("S/P L4-5 transforaminal lumbar interbody fusion 2019; now axial pain only.")
