@@ -16,7 +16,7 @@ def test_extract_the_bundled_sample():
     assert out.exit_code == 0, out.output
     result = NoteResult.model_validate_json(out.output)
     assert {"facet_syndrome", "neck_pain"} <= {f.concept for f in result.findings}
-    assert set(json.loads(out.output)) == {"setting", "findings", "codes", "alternatives", "gaps", "procedures"}
+    assert set(json.loads(out.output)) == {"setting", "findings", "codes", "alternatives", "gaps", "procedures", "claim"}
     planned = [(p.procedure.family, p.procedure.step, p.procedure.levels) for p in result.procedures
                if p.procedure.state == "planned" and p.policy == "L38765"]  # fmt: skip
     assert ("facet", "diagnostic_block", ("C5", "C6", "C7")) in planned  # the sample's plan: C5-6, C6-7 MBBs

@@ -298,3 +298,39 @@ def test_procedures_written_in_dictation_and_shorthand_are_found(written, family
 
 def test_an_interbody_fusion_through_the_foramen_is_no_epidural():
     assert not read("S/P L4-5 transforaminal lumbar interbody fusion 2019; now axial pain only.")
+
+
+@pytest.mark.parametrize(
+    "tried",
+    [
+        "Six weeks of PT and a Medrol Dosepak without much change.",
+        "PT x 8 wks with little change; naproxen made little difference.",
+        "Physio 10 sessions, only slight improvement.",
+        "tried PT 6wk + HEP, ibu 800 tid - min help",
+    ],
+)
+def test_conservative_care_that_did_little_is_failed_care(tried):
+    note = f"Right L5 radicular leg pain x 3 months, MRI L4-5 HNP on the L5 root. {tried}\nPlan: right L4-5 TFESI."
+    status, words = criterion(note, "esi", "planned", "esi.conservative_care_failed")
+    assert status == "documented" and words
+
+
+@pytest.mark.parametrize(
+    ("exam", "status"),
+    [
+        ("On exam thigh thrust, compression, FABER and Gaenslen were all positive on the left.", "documented"),
+        ("Exam: FABER + L, Gaenslen + L.", "not_documented"),
+        ("Exam: FABER + L, Gaenslen neg, thigh thrust neg, compression neg, distraction neg.", "contradicted"),
+    ],
+)
+def test_sacroiliac_provocation_tests_are_counted_as_written(exam, status):
+    note = f"Left buttock pain below L5 x 8 months. {exam}\nPlan: left SI joint injection under fluoroscopy."
+    assert criterion(note, "si", "planned", "si.provocative_tests")[0] == status
+
+
+def test_a_clinic_s_name_is_not_maintenance_care_and_a_negative_spurling_excludes_nothing():
+    chiro = ("Harbour Spine & Wellness - Chiropractic Daily Note\nDx: M99.03 subluxation L4. Active care, goal: sit "
+             "60 min. Today: chiropractic adjustment L4, diversified.")  # fmt: skip
+    assert criterion(chiro, "cmt", "performed", "cmt.active_treatment")[0] == "documented"
+    neck = "Axial neck pain 10 months. Spurling's is negative on both sides.\nPlan: right C4-5, C5-6 MBB."
+    assert criterion(neck, "facet", "planned", "facet.other_causes_excluded")[0] == "not_documented"

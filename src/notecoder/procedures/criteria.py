@@ -331,26 +331,29 @@ def concordant_imaging(note: Note, criterion: Criterion) -> Reading:
 
 @reads("si.provocative_tests")
 def provocative_tests(note: Note, criterion: Criterion) -> Reading:
-    """A test is positive when a positive mark follows it ("FABER R pos"), or when one opens its list and no negative
-    follows it ("Prov tests + bilat: FABER, thigh thrust, compression"; "positive FABER, Gaenslen and compression")."""
+    """A test is positive when a positive mark follows it ("FABER R pos"), when one opens its list and no negative
+    follows it ("Prov tests + bilat: FABER, thigh thrust, compression"; "positive FABER, Gaenslen and compression"),
+    or when its list ends in one ("thigh thrust, compression and FABER were all positive"). Too few positive tests is
+    contradicted only when others were found negative; two positive and no more tested is just not enough."""
     counted = note.spans("tests_count")
     if counted:
         return "documented", [(m.start(), m.end()) for m in counted]
     positive, negative = [], []
     for m in note.spans("si_tests"):
         after = note.text[m.end() : m.end() + 14]
-        if _pattern("negative").search(after):
+        listed = _pattern("list_polarity").match(note.text, m.end())  # "FABER and thigh thrust were all positive"
+        if _pattern("negative").search(after) or (listed and listed.group(1).lower().startswith("neg")):
             negative.append(m)
             continue
         low, _ = _sentence(note, m.start())
         opened = note.text[low : m.start()]
-        if _pattern("positive_after").search(after) or _pattern("positive").search(opened):
+        if _pattern("positive_after").search(after) or _pattern("positive").search(opened) or listed:
             positive.append(m)
     names = {re.sub(r"'?s$", "", m.group(0).lower()) for m in positive}
     spans = [(m.start(), m.end()) for m in positive]
     if len(names) >= criterion.threshold["tests"]:
         return "documented", spans
-    if positive or negative:
+    if negative:  # tests done and found negative: too few positive is what the note records
         return "contradicted", spans + [(m.start(), m.end()) for m in negative]
     return "not_documented", []
 
