@@ -334,3 +334,36 @@ def test_a_clinic_s_name_is_not_maintenance_care_and_a_negative_spurling_exclude
     assert criterion(chiro, "cmt", "performed", "cmt.active_treatment")[0] == "documented"
     neck = "Axial neck pain 10 months. Spurling's is negative on both sides.\nPlan: right C4-5, C5-6 MBB."
     assert criterion(neck, "facet", "planned", "facet.other_causes_excluded")[0] == "not_documented"
+
+
+@pytest.mark.parametrize(
+    ("note", "state"),
+    [
+        (
+            "Discharge sheet: if this block works as well as the first one did, the next step is radiofrequency "
+            "ablation of the same nerves.",
+            "planned",
+        ),
+        ("We talked it over and I have booked her for a caudal epidural steroid injection on 12 May.", "planned"),
+        (
+            "Dr. Ito agrees to repeat the left L4-5 transforaminal ESI; our office is submitting the prior "
+            "authorization today.",
+            "requested",
+        ),
+        ("Given two short-lived responses, a third RFA is not recommended.", "negated"),
+        ("After the re-exam she received a diversified lumbar adjustment at L5 today.", "performed"),
+        ("CARE TO DATE: 18 visits of chiropractic manipulation to the lumbar spine.", "historical"),
+        (
+            "Tried naproxen without lasting benefit, and she had chiropractic care in 2022 that helped for a while.",
+            "historical",
+        ),
+    ],
+)
+def test_a_mention_s_state_comes_from_the_words_nearest_it(note, state):
+    assert {p[2] for p in read(note) if p[0] != "pt"} == {state}  # "transforaminal ESI" may be found as two words
+
+
+def test_a_flowsheet_row_is_dated_by_its_first_cell():
+    sheet = ("DATE | S | O | Tx\n03/04/25 | LBP 4/10 | Sub L5 | Adj diversified L5\n"
+             "04/01/25 | LBP 3/10 | Sub L5 | Adj diversified L5\n04/29/25 (today) | 2/10 | Sub L5 | Adj diversified L5")  # fmt: skip
+    assert [p[2] for p in read(sheet)] == ["historical", "historical", "performed"]

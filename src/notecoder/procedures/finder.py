@@ -92,21 +92,24 @@ def _newest_date(text: str) -> date | None:
     return max((day for _, day in calendar_dates(text)), default=None)
 
 
-def _negated(finding: Finding) -> bool:
-    """Negated by a cue near enough to be about the procedure (`negation_reach_chars`), or by its section."""
+def _negated(finding: Finding, text: str) -> bool:
+    """Negated by a cue near enough to be about the procedure (`negation_reach_chars`, no new clause between:
+    "...without lasting benefit, and he had chiropractic care"), or by its section."""
     if finding.assertion != Assertion.NEGATED:
         return False
     cue = finding.assertion_cause
     if cue is None or cue.source != "context":
         return True
-    gap = finding.start - cue.end if cue.end <= finding.start else cue.start - finding.end
-    return gap <= _rules()["negation_reach_chars"]
+    between = text[cue.end : finding.start] if cue.end <= finding.start else text[finding.end : cue.start]
+    return len(between) <= _rules()["negation_reach_chars"] and not _rules()["clause_break"].search(between)
 
 
-def _state(finding: Finding, family: str, before: str, after: str, later: str, label: str, request: bool) -> str:
-    """`label`: the form label of the mention's line ("SERVICE REQUESTED:"), `request`: the note is a request."""
+def _state(finding: Finding, family: str, text: str, around: tuple[str, str, str], label: str, request: bool) -> str:
+    """`around`: the words before the mention in its sentence, after it, and further on; `label`: the form label
+    of the mention's line ("SERVICE REQUESTED:"); `request`: the note is a request."""
     rules = _rules()
-    if _negated(finding) or rules["negated_after"].search(after):
+    before, after, later = around
+    if _negated(finding, text) or rules["negated_after"].search(after):
         return "negated"
     if rules["offered"].search(before) and rules["declined_later"].search(later):
         return "negated"
@@ -116,10 +119,16 @@ def _state(finding: Finding, family: str, before: str, after: str, later: str, l
         return "requested"
     if label and (rules["requested"].search(label) or (request and rules["request_label"].search(label))):
         return "requested"
+    if rules["authorization_sentence"].search(text, finding.sentence_start, finding.sentence_end):
+        return "requested"  # "we will repeat the TFESI and are submitting the prior authorization today"
     if finding.section in rules["performed_sections"] and finding.assertion == Assertion.PRESENT:
         return "planned" if rules["planned"].search(before) else "performed"
-    if rules["today"].search(before + after) and not rules["seen_after"].search(before):
+    if rules["planned_near"].search(before):
+        return "planned"
+    if rules["today"].search(after) or (rules["today"].search(before) and not rules["seen_after"].search(before)):
         return "performed"  # "seen today in follow-up after her epidural" is no epidural today
+    if label and rules["history_label"].search(label):
+        return "historical"  # "TREATMENT TO DATE:", "Prior procedures:"
     if finding.section in rules["history_sections"] or rules["historical"].search(before):
         return "historical"
     if rules["told_after"].search(after):
@@ -182,9 +191,11 @@ def find_procedures(text: str, result: NoteResult, served: date | None = None) -
         line_start = text.rfind("\n", 0, finding.start) + 1
         colon = text.find(":", line_start, finding.start)
         label = text[line_start : colon + 1] if colon >= 0 else ""
-        state = _state(finding, family, before, after, later, label, request)
+        state = _state(finding, family, text, (before, after, later), label, request)
         line = text[max(line_start, finding.start - DATED_CHARS) : finding.start]
-        if state in ("performed", "planned") and (dated := calendar_date(line)) is not None:
+        row = text[line_start : finding.start]  # a table's row is dated by its first cell ("06/03/25 | ...")
+        dated = calendar_date(line) or (calendar_date(row.split("|")[0]) if "|" in row else None)
+        if state in ("performed", "planned") and dated is not None:
             if not looked:
                 reference, looked = _newest_date(text), True
             if reference is not None and dated < reference:
