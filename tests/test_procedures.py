@@ -367,3 +367,26 @@ def test_a_flowsheet_row_is_dated_by_its_first_cell():
     sheet = ("DATE | S | O | Tx\n03/04/25 | LBP 4/10 | Sub L5 | Adj diversified L5\n"
              "04/01/25 | LBP 3/10 | Sub L5 | Adj diversified L5\n04/29/25 (today) | 2/10 | Sub L5 | Adj diversified L5")  # fmt: skip
     assert [p[2] for p in read(sheet)] == ["historical", "historical", "performed"]
+
+
+def test_a_dictated_note_s_numbers_in_words_are_read():
+    note = ("He had two blocks, his pain going from a seven to a one for about two hours, about eighty-six percent, "
+            "and from a seven to a zero for six hours, both on the same zero to ten scale in his diary. Neck "
+            "disability index of forty-two percent. Plan: right C5-6, C6-7 radiofrequency ablation.")  # fmt: skip
+    assert criterion(note, "facet", "planned", "facet.two_blocks_relief")[0] == "documented"
+    assert criterion(note, "facet", "planned", "facet.same_pain_scale")[0] == "documented"
+    assert criterion(note, "facet", "planned", "facet.disability_baseline") == (
+        "documented", ["Neck disability index of forty-two percent"])  # fmt: skip
+
+
+def test_an_ablation_at_the_same_levels_has_the_block_s_levels():
+    note = ("Today: 2nd confirmatory MBB bilat L4-5, L5-S1 under fluoroscopy.\n"
+            "If concordant, RFA at the same levels is the next step.")  # fmt: skip
+    assert [(p[1], p[4]) for p in read(note)] == [("diagnostic_block", ("L4", "L5", "S1")),
+                                                 ("rfa_initial", ("L4", "L5", "S1"))]  # fmt: skip
+
+
+def test_not_yet_at_maximum_improvement_is_no_maintenance_care():
+    note = ("Re-exam: improving, not at maximum medical improvement. Dx M99.01 subluxation C5. Continue active "
+            "corrective care, goal: full rotation. Today: diversified adjustment C5.")  # fmt: skip
+    assert criterion(note, "cmt", "performed", "cmt.active_treatment")[0] == "documented"

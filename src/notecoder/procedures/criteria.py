@@ -13,6 +13,7 @@ from importlib.resources import files
 from typing import Any, Literal
 
 from notecoder.findings.durations import duration_days, iso_duration, onset_dates
+from notecoder.number_words import spelled_as_digits
 from notecoder.procedures.finder import find_procedures, service_date
 from notecoder.procedures.linkage import linkage
 from notecoder.procedures.policies import Criterion, policies
@@ -41,10 +42,13 @@ class Note:
     """Each pattern's matches over the whole note, searched once for all the note's procedures."""
     service: date | None = None
     """The date of service (given with the note, or the note's own "DOS:"): what "since 2021" is counted to."""
+    numeric: str = ""
+    """The note with its numbers in words written as digits, at the same offsets: what the patterns read, so
+    "from a seven to a one" is a score pair and "forty-two percent" a disability score."""
 
     def spans(self, name: str, within: tuple[int, int] | None = None) -> list[re.Match]:
         if name not in self.found:
-            self.found[name] = list(_pattern(name).finditer(self.text))
+            self.found[name] = list(_pattern(name).finditer(self.numeric or self.text))
         if within is None:
             return self.found[name]
         start, end = within
@@ -424,6 +428,18 @@ def applies(criterion: Criterion, note: Note) -> bool:
     return not (when.xray and not note.spans("xray"))
 
 
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """A quote of whole words: a pattern read in digits ("7     to a 1  ") may end inside the word the note wrote
+    ("seven to a one") or on the spaces that pad it."""
+    while end < len(text) and end > start and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    while start > 0 and start < end and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 def check(note: Note, criterion: Criterion) -> CriterionCheck:
     if not applies(criterion, note):
         status: Status = "not_applicable"
@@ -433,7 +449,7 @@ def check(note: Note, criterion: Criterion) -> CriterionCheck:
     else:
         status, spans = READERS[criterion.id](note, criterion)
     kept: list[tuple[int, int]] = []
-    for start, end in sorted(set(spans), key=lambda span: (span[0], -span[1])):
+    for start, end in sorted({_whole_words(note.text, s, e) for s, e in spans}, key=lambda span: (span[0], -span[1])):
         if not any(start < e and end > s for s, e in kept):  # one quote for words two readings found
             kept.append((start, end))
     # built without validation: every field comes from the policy file (validated at load) and the note's own spans
@@ -463,9 +479,10 @@ def check_procedures(text: str, result: NoteResult, served: date | None = None) 
     mentions = find_procedures(text, result, service)
     checks = []
     found: dict[str, list[re.Match]] = {}
+    numeric = spelled_as_digits(text) if mentions else text
     for mention in procedures(mentions):
         policy = policies().get(mention.family)
-        note = Note(text, result, mention, mentions, found, service)
+        note = Note(text, result, mention, mentions, found, service, numeric)
         criteria = tuple(check(note, c) for c in policy.criteria) if policy else ()
         linked = linkage(text, result, mention, policy) if policy else ()
         checks.append(ProcedureCheck(procedure=mention, policy=policy.policy["id"] if policy else None,

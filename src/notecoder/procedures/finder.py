@@ -205,7 +205,26 @@ def find_procedures(text: str, result: NoteResult, served: date | None = None) -
             levels=levels, side=side, block_number=_block_number(words + after) if step in ("diagnostic_block",
             "si_diagnostic") else None, repeat=bool(rules["repeat"].search(words)), evidence=finding,
         ))  # fmt: skip
-    return tuple(_earlier_blocks(found))
+    return tuple(_earlier_blocks(_same_levels(found, text)))
+
+
+def _same_levels(found: list[ProcedureMention], text: str) -> list[ProcedureMention]:
+    """"RFA at the same levels", "of the same nerves": the levels of the family's procedure named before it (or,
+    when none was, after it) that names its levels."""
+    pattern = _rules()["same_levels"]
+    kept = []
+    for mention in found:
+        finding = mention.evidence
+        near = text[max(finding.sentence_start, finding.start - BEFORE_CHARS) : finding.end + 40]
+        if mention.levels or not pattern.search(near):
+            kept.append(mention)
+            continue
+        kin = [m for m in found if m.family == mention.family and m.levels]
+        earlier = [m for m in kin if m.evidence.start < finding.start]
+        source = earlier[-1] if earlier else (kin[0] if kin else None)
+        same = {"levels": source.levels, "region": source.region, "side": mention.side or source.side} if source else {}
+        kept.append(mention.model_copy(update=same))
+    return kept
 
 
 def _earlier_blocks(found: list[ProcedureMention]) -> list[ProcedureMention]:
