@@ -390,3 +390,13 @@ def test_not_yet_at_maximum_improvement_is_no_maintenance_care():
     note = ("Re-exam: improving, not at maximum medical improvement. Dx M99.01 subluxation C5. Continue active "
             "corrective care, goal: full rotation. Today: diversified adjustment C5.")  # fmt: skip
     assert criterion(note, "cmt", "performed", "cmt.active_treatment")[0] == "documented"
+
+
+def test_quotes_hold_the_item_a_treatment_s_duration_is_not_the_pain_s():
+    note = ("Axial low back pain, better sitting. Meloxicam 15 mg daily x 6 mo and PT x 8 wks without durable "
+            "benefit.\nBlock 1: NRS 8 -> 1, 85% relief. Plan: right L4-5 MBB #2.")  # fmt: skip
+    assert criterion(note, "facet", "planned", "facet.pain_duration") == ("not_documented", [])
+    status, words = criterion(note, "facet", "planned", "facet.conservative_care_failed")
+    assert status == "documented" and "without durable benefit" in words
+    status, words = criterion(note, "facet", "planned", "facet.first_block_relief")
+    assert status == "documented" and words in (["85% relief"], ["8 -> 1"])

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from notecoder.findings.durations import duration_days, iso_duration, onset_dates
 from notecoder.number_words import spelled_as_digits
-from notecoder.procedures.finder import find_procedures, service_date
+from notecoder.procedures.finder import find_procedures, newest_date, service_date
 from notecoder.procedures.linkage import linkage
 from notecoder.procedures.policies import Criterion, policies
 from notecoder.result import (
@@ -106,12 +106,13 @@ def _told_durations(note: Note, criterion: Criterion) -> list[tuple[int, int, fl
     """(start, end, days) of how long the pain has lasted: the chronicity findings, a form's checked box (">= 3
     mo"), and a number of years, months or weeks in a sentence about the pain that gives no relief."""
     told = [(f.start, f.end, days) for f in note.findings(FindingKind.CHRONICITY)
-            if f.assertion != Assertion.NEGATED and (days := duration_days(f.value)) is not None]  # fmt: skip
+            if f.assertion != Assertion.NEGATED and (days := duration_days(f.value)) is not None
+            and not _of_care(note, f.start)]  # fmt: skip
     said = [(m, f"{m.group(2)} {m.group(3)}") for m in note.spans("duration_checked")]
     for m in note.spans("duration_words"):
         low, high = _sentence(note, m.start())
-        sentence = note.text[low:high]
-        if _pattern("pain_words").search(sentence) and not _pattern("relief_near").search(sentence):
+        near = note.text[max(low, m.start() - 60) : min(high, m.end() + 30)]
+        if _pattern("pain_words").search(near) and not _of_care(note, m.start()):
             said.append((m, m.group(0)))
     for m, words in said:
         if (days := duration_days(iso_duration(words))) is not None:
@@ -127,6 +128,12 @@ def _told_durations(note: Note, criterion: Criterion) -> list[tuple[int, int, fl
             if shortest >= wanted or longest < wanted:  # "since 2024" on 2025-02-01: it may be either
                 told.append((f.start, f.end, shortest if shortest >= wanted else longest))
     return told
+
+
+def _of_care(note: Note, at: int) -> bool:
+    """A duration that belongs to a treatment or its relief ("meloxicam 15 mg daily x 6 mo", "PT x 8 wks",
+    "relief x 4 months") or to a flare ("is back over the last 2 wks"), not to the pain."""
+    return bool(_pattern("other_duration_before").search(note.text, max(0, at - 30), at))
 
 
 @reads("facet.pain_duration", "esi.pain_duration", "si.pain_location_duration")
@@ -151,8 +158,12 @@ def conservative_care(note: Note, criterion: Criterion) -> Reading:
             continue
         low, high = _sentence(note, care.start)
         following = _sentence(note, min(len(note.text) - 1, high + 1))[1] if high < len(note.text) else high
-        if care.value == "failed" or note.spans("failed", (low, min(following, high + 150))):
+        failed = note.spans("failed", (low, min(following, high + 150)))
+        if care.value == "failed" or failed:
             spans.append((care.start, care.end))
+            # the words that say it failed, nearest the care, so the quotes hold the item on their own
+            if failed:
+                spans.append(min(((m.start(), m.end()) for m in failed), key=lambda m: abs(m[0] - care.start)))
     return ("documented", spans) if spans else ("not_documented", [])
 
 
@@ -214,11 +225,14 @@ def _reliefs(note: Note) -> list[tuple[int, int, float]]:
     strength: "lidocaine 2%"), or as a pain score before and after ("NRS 7 -> 1")."""
     found = []
     for m in note.spans("relief_percent"):
-        near = note.text[max(0, m.start() - 30) : m.end() + 30]
-        if not _pattern("relief_near").search(near) or _pattern("concentration").search(note.text[: m.start()]):
+        origin = max(0, m.start() - 30)
+        said = min(_pattern("relief_near").finditer(note.text[origin : m.end() + 30]),
+                   key=lambda r: abs(origin + r.start() - m.start()), default=None)  # fmt: skip
+        if said is None or _pattern("concentration").search(note.text[: m.start()]):
             continue
         low, high = float(m.group(1)), float(m.group(2) or m.group(1))
-        found.append((m.start(), m.end(), min(low, high)))
+        # quoted with its relief word ("85% relief", "better by 60%"): a bare "85%" holds nothing
+        found.append((min(m.start(), origin + said.start()), max(m.end(), origin + said.end()), min(low, high)))
     for m in note.spans("score_pair"):
         before, after = int(m.group(1)), int(m.group(2))
         if 0 < before <= 10 and after < before:
@@ -477,6 +491,7 @@ def check_procedures(text: str, result: NoteResult, served: date | None = None) 
     """Each procedure the note names, read against its policy; `served`: the date of service given with the note."""
     service = service_date(text, served)
     mentions = find_procedures(text, result, service)
+    service = service or (newest_date(text) if mentions else None)  # what "since 2023" is counted to
     checks = []
     found: dict[str, list[re.Match]] = {}
     numeric = spelled_as_digits(text) if mentions else text

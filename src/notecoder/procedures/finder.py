@@ -87,7 +87,7 @@ def service_date(text: str, given: date | None = None) -> date | None:
     return None
 
 
-def _newest_date(text: str) -> date | None:
+def newest_date(text: str) -> date | None:
     """The latest whole date the note writes: what a dated mention is older than when no date of service is known."""
     return max((day for _, day in calendar_dates(text)), default=None)
 
@@ -197,7 +197,7 @@ def find_procedures(text: str, result: NoteResult, served: date | None = None) -
         dated = calendar_date(line) or (calendar_date(row.split("|")[0]) if "|" in row else None)
         if state in ("performed", "planned") and dated is not None:
             if not looked:
-                reference, looked = _newest_date(text), True
+                reference, looked = newest_date(text), True
             if reference is not None and dated < reference:
                 state = "historical"  # "Dx block #1 04/08/2025 R T5-6 MBB" in a request of June
         found.append(ProcedureMention(
