@@ -400,3 +400,13 @@ def test_quotes_hold_the_item_a_treatment_s_duration_is_not_the_pain_s():
     assert status == "documented" and "without durable benefit" in words
     status, words = criterion(note, "facet", "planned", "facet.first_block_relief")
     assert status == "documented" and words in (["85% relief"], ["8 -> 1"])
+
+
+def test_imaging_that_frees_the_roots_is_against_an_epidural():
+    note = ("Axial LBP, no leg symptoms. MRI L-spine: mild disc bulge L4-5, there is no central or foraminal "
+            "stenosis and the nerve roots are free.\nPlan: L4-5 interlaminar epidural steroid injection.")  # fmt: skip
+    status, words = criterion(note, "esi", "planned", "esi.concordant_imaging")
+    assert status == "contradicted" and any("nerve roots are free" in w for w in words)
+    shown = note.replace("mild disc bulge L4-5, there is no central or foraminal stenosis and the nerve roots are "
+                         "free", "right L4-5 foraminal stenosis compressing the exiting L4 root")  # fmt: skip
+    assert criterion(shown, "esi", "planned", "esi.concordant_imaging")[0] == "documented"

@@ -196,7 +196,8 @@ def _with_cue(finding: Finding) -> tuple[int, int]:
 @reads("facet.no_untreated_radiculopathy")
 def no_radiculopathy(note: Note, criterion: Criterion) -> Reading:
     told = _radicular(note)
-    treating = [m for m in note.mentions if m.family == "esi" and m.state in ("performed", "planned", "requested")]
+    treating = [m for m in note.mentions if m.family == "esi" and m.state in ("performed", "planned", "requested")
+                and not _pattern("conditional").search(note.text, m.evidence.start, m.evidence.sentence_end)]  # fmt: skip
     if told and treating:  # the radiculopathy is being treated: by the epidural the note does or plans
         return "documented", [(m.evidence.start, m.evidence.end) for m in treating[:1]]
     if told and not note.spans("cyst"):
@@ -331,20 +332,27 @@ def radicular(note: Note, criterion: Criterion) -> Reading:
              if not note.spans("no_radicular", _sentence(note, m.start()))]  # fmt: skip
     if told:
         return "documented", told[:3]
-    axial = note.spans("axial_only")
-    return ("contradicted", [(m.start(), m.end()) for m in axial]) if axial else ("not_documented", [])
+    # axial pain only: said so, or every radiating symptom denied ("No radiation to B/L lower limbs")
+    axial = note.spans("axial_only") + note.spans("no_radicular")
+    return ("contradicted", [(m.start(), m.end()) for m in axial[:3]]) if axial else ("not_documented", [])
 
 
 @reads("esi.concordant_imaging")
 def concordant_imaging(note: Note, criterion: Criterion) -> Reading:
     studies = [f for f in note.findings(FindingKind.IMAGING) if f.assertion in (Assertion.PRESENT, Assertion.HISTORICAL)
                and f.concept in ("mri", "ct", "myelogram", "ct_myelogram")]  # fmt: skip
+    denied: list[tuple[int, int]] = []
     for study in studies:
-        low, high = study.sentence_start, study.sentence_end
-        shown = note.spans("imaging_finding", (low, min(len(note.text), high + 300)))
+        low, high = study.sentence_start, min(len(note.text), study.sentence_end + 300)
+        denial = _pattern("imaging_denied_before")
+        shown = [m for m in note.spans("imaging_finding", (low, high))
+                 if not denial.search(note.text, max(low, m.start() - 50), m.start())]  # fmt: skip
         if shown:
             return "documented", [(study.start, study.end), (shown[0].start(), shown[0].end())]
-    return "not_documented", []
+        denied += [_sentence(note, m.start()) for m in note.spans("roots_free", (low, high))]
+        denied += [_sentence(note, m.start()) for m in note.spans("imaging_finding", (low, high))]
+    # a study that shows no compression, stenosis or herniation is imaging against a radicular cause
+    return ("contradicted", denied[:2]) if denied else ("not_documented", [])
 
 
 @reads("si.provocative_tests")
