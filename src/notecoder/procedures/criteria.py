@@ -196,8 +196,9 @@ def _with_cue(finding: Finding) -> tuple[int, int]:
 @reads("facet.no_untreated_radiculopathy")
 def no_radiculopathy(note: Note, criterion: Criterion) -> Reading:
     told = _radicular(note)
+    conditional = _pattern("conditional")  # "we will readdress ESI if they progress" treats nothing yet
     treating = [m for m in note.mentions if m.family == "esi" and m.state in ("performed", "planned", "requested")
-                and not _pattern("conditional").search(note.text, m.evidence.start, m.evidence.sentence_end)]  # fmt: skip
+                and not conditional.search(note.text, m.evidence.start, m.evidence.sentence_end)]  # fmt: skip
     if told and treating:  # the radiculopathy is being treated: by the epidural the note does or plans
         return "documented", [(m.evidence.start, m.evidence.end) for m in treating[:1]]
     if told and not note.spans("cyst"):
