@@ -410,3 +410,36 @@ def test_imaging_that_frees_the_roots_is_against_an_epidural():
     shown = note.replace("mild disc bulge L4-5, there is no central or foraminal stenosis and the nerve roots are "
                          "free", "right L4-5 foraminal stenosis compressing the exiting L4 root")  # fmt: skip
     assert criterion(shown, "esi", "planned", "esi.concordant_imaging")[0] == "documented"
+
+
+def test_a_procedure_note_s_own_history_is_history():
+    note = ("PROCEDURE: Right C5-6 intra-articular facet injection under fluoroscopy.\nHistory: she had a right C7 "
+            "radiculopathy in 2022, treated with a C7/T1 interlaminar epidural elsewhere, since resolved.")  # fmt: skip
+    assert {(p[0], p[2]) for p in read(note)} == {("facet", "performed"), ("esi", "historical")}
+
+
+def test_a_letter_of_medical_necessity_requests_what_its_subject_names():
+    letter = ("October 21, 2024\nUtilization Management, Prior Authorization\nRE: Letter of Medical Necessity -- "
+              "repeat radiofrequency ablation, right L3-4 and L4-5\nDear reviewer,")  # fmt: skip
+    assert [(p[1], p[2]) for p in read(letter)] == [("rfa_repeat", "requested")]
+
+
+def test_an_offer_she_accepts_is_not_declined_by_a_later_refusal():
+    note = ("I have offered her right C4-5 and C5-6 radiofrequency ablation, which she very much wants, and we "
+            "will schedule it for February. She declined any opioid.")  # fmt: skip
+    assert [p[2] for p in read(note)] == ["planned"]
+
+
+@pytest.mark.parametrize(
+    ("films", "status"),
+    [
+        ("Care began 02/03/2025. Lumbar x-rays 01/21/2025 show L4 rotation.", "documented"),
+        ("Care began 02/03/2025. Lumbar x-rays 06/10/2023 show L4 rotation.", "contradicted"),
+        ("AP and lateral lumbar views taken in office today show L4 rotation.", "documented"),
+        ("No x-rays taken; subluxation shown by PART exam.", "not_applicable"),
+    ],
+)
+def test_a_chiropractic_film_is_dated_against_the_start_of_care(films, status):
+    note = (f"Dx: M99.03 subluxation L4. {films}\nP: tender L4, restricted flexion, hypertonic paraspinals. "
+            "Active care, goal: sit 60 min. Today: CMT diversified L4.")  # fmt: skip
+    assert criterion(note, "cmt", "performed", "cmt.xray_timing")[0] == status

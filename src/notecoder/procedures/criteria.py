@@ -12,7 +12,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
 
-from notecoder.findings.durations import duration_days, iso_duration, onset_dates
+from notecoder.findings.durations import calendar_date, calendar_dates, duration_days, iso_duration, onset_dates
 from notecoder.number_words import spelled_as_digits
 from notecoder.procedures.finder import find_procedures, newest_date, service_date
 from notecoder.procedures.linkage import linkage
@@ -395,7 +395,21 @@ def part(note: Note, criterion: Criterion) -> Reading:
 
 @reads("cmt.xray_timing")
 def xray_timing(note: Note, criterion: Criterion) -> Reading:
+    """The film's date against the day care began (its own words, else the date of service): within the months
+    before and after the policy allows. A film taken "today" is taken in care. Years alone, when that is all the
+    note gives: a film two years older than the newest year named is too old."""
     films = note.spans("xray")
+    began = next((calendar_date(note.text[m.end() : m.end() + 30]) for m in note.spans("care_began")
+                  if calendar_date(note.text[m.end() : m.end() + 30])), None) or note.service  # fmt: skip
+    before, after = criterion.threshold["months_before"] * 30, criterion.threshold["months_after"] * 30
+    for film in films:
+        low, high = _sentence(note, film.start())
+        if _pattern("today").search(note.text, low, high):
+            return "documented", [(film.start(), film.end())]
+        taken = [day for _, day in calendar_dates(note.text[low:high])]
+        if taken and began:
+            gap = (taken[0] - began).days
+            return ("documented" if -before <= gap <= after else "contradicted"), [(film.start(), film.end())]
     years = [int(y) for m in note.spans("date") for y in m.groups() if y and len(y) == 4]
     if not films or not years:
         return "needs_history", []
@@ -448,7 +462,7 @@ def applies(criterion: Criterion, note: Note) -> bool:
                       for m in note.mentions)  # fmt: skip
         if not (mention.repeat or earlier):
             return False
-    return not (when.xray and not note.spans("xray"))
+    return not (when.xray and (not note.spans("xray") or note.spans("xray_none")))
 
 
 def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:

@@ -111,8 +111,9 @@ def _state(finding: Finding, family: str, text: str, around: tuple[str, str, str
     before, after, later = around
     if _negated(finding, text) or rules["negated_after"].search(after):
         return "negated"
-    if rules["offered"].search(before) and rules["declined_later"].search(later):
-        return "negated"
+    declined = rules["declined_later"].search(later)
+    if rules["offered"].search(before) and declined and not rules["accepted"].search(later, 0, declined.start()):
+        return "negated"  # "offered RFA, which she wants ... She declined the ESI" declines something else
     if finding.assertion == Assertion.HISTORICAL or rules["failed_before"].search(before):
         return "historical"  # a treatment that failed was tried before
     if rules["requested"].search(before) or rules["requested_after"].search(after):
@@ -122,7 +123,11 @@ def _state(finding: Finding, family: str, text: str, around: tuple[str, str, str
     if rules["authorization_sentence"].search(text, finding.sentence_start, finding.sentence_end):
         return "requested"  # "we will repeat the TFESI and are submitting the prior authorization today"
     if finding.section in rules["performed_sections"] and finding.assertion == Assertion.PRESENT:
-        return "planned" if rules["planned"].search(before) else "performed"
+        if rules["planned"].search(before):
+            return "planned"
+        if rules["historical"].search(before) or rules["told_after"].search(after):
+            return "historical"  # a procedure note's history: "she had a diagnostic facet injection in 2023"
+        return "performed"
     if rules["planned_near"].search(before):
         return "planned"
     if rules["today"].search(after) or (rules["today"].search(before) and not rules["seen_after"].search(before)):
