@@ -443,3 +443,27 @@ def test_a_chiropractic_film_is_dated_against_the_start_of_care(films, status):
     note = (f"Dx: M99.03 subluxation L4. {films}\nP: tender L4, restricted flexion, hypertonic paraspinals. "
             "Active care, goal: sit 60 min. Today: CMT diversified L4.")  # fmt: skip
     assert criterion(note, "cmt", "performed", "cmt.xray_timing")[0] == status
+
+
+@pytest.mark.parametrize(
+    ("note", "state"),
+    [
+        (
+            "The pain service recommends a caudal epidural steroid injection once enoxaparin prophylaxis has been "
+            "held 24 h.",
+            "planned",
+        ),
+        ("Office note plan: if no better, consider MBB L4-5, L5-S1.", "planned"),
+        ("Patient asks for a therapeutic left SI joint injection - will schedule it in 2-3 wks.", "planned"),
+        ("The nerve-burning procedure (RFA) was discussed with them before and is not an option for her.", "negated"),
+        ("Radiofrequency ablation is on hold and not scheduled.", "negated"),
+    ],
+)
+def test_what_follows_a_mention_in_its_sentence_can_plan_or_withdraw_it(note, state):
+    assert {p[2] for p in read(note) if p[0] != "pt"} == {state}
+
+
+def test_a_chiropractor_s_plan_of_care_is_future_care():
+    note = ("Plan:\n- Once cleared: chiropractic manipulative treatment L4, L5 (low-force), 2x/week x 6 weeks. "
+            "Goals: pain 3/10 or less.")  # fmt: skip
+    assert {p[2] for p in read(note) if p[0] == "cmt"} == {"planned"}

@@ -40,6 +40,7 @@ def _rules() -> dict:
     compiled["concepts"] = frozenset(raw["concepts"])
     compiled["window_after_chars"] = raw["window_after_chars"]
     compiled["negation_reach_chars"] = raw["negation_reach_chars"]
+    compiled["cues_not_negating"] = frozenset(raw["cues_not_negating"])
     compiled["history_sections"] = frozenset(raw["history_sections"])
     compiled["plan_means_done"] = {"families": frozenset(raw["plan_means_done"]["families"]),
                                    "future": re.compile(raw["plan_means_done"]["future"], re.IGNORECASE)}  # fmt: skip
@@ -100,6 +101,8 @@ def _negated(finding: Finding, text: str) -> bool:
     cue = finding.assertion_cause
     if cue is None or cue.source != "context":
         return True
+    if cue.text.lower() in _rules()["cues_not_negating"]:
+        return False
     between = text[cue.end : finding.start] if cue.end <= finding.start else text[finding.end : cue.start]
     return len(between) <= _rules()["negation_reach_chars"] and not _rules()["clause_break"].search(between)
 
@@ -109,7 +112,8 @@ def _state(finding: Finding, family: str, text: str, around: tuple[str, str, str
     of the mention's line ("SERVICE REQUESTED:"); `request`: the note is a request."""
     rules = _rules()
     before, after, later = around
-    if _negated(finding, text) or rules["negated_after"].search(after):
+    rest = text[finding.end : min(finding.sentence_end, finding.end + 80)]  # the rest of its sentence
+    if _negated(finding, text) or rules["negated_after"].search(rest):
         return "negated"
     declined = rules["declined_later"].search(later)
     if rules["offered"].search(before) and declined and not rules["accepted"].search(later, 0, declined.start()):
@@ -128,8 +132,8 @@ def _state(finding: Finding, family: str, text: str, around: tuple[str, str, str
         if rules["historical"].search(before) or rules["told_after"].search(after):
             return "historical"  # a procedure note's history: "she had a diagnostic facet injection in 2023"
         return "performed"
-    if rules["planned_near"].search(before):
-        return "planned"
+    if rules["planned_near"].search(before) or rules["planned_after"].search(rest):
+        return "planned"  # "asks for an SI joint injection - will schedule it in 2-3 wks"
     if rules["today"].search(after) or (rules["today"].search(before) and not rules["seen_after"].search(before)):
         return "performed"  # "seen today in follow-up after her epidural" is no epidural today
     if label and rules["history_label"].search(label):
