@@ -13,7 +13,7 @@ from pathlib import Path
 
 import notecoder
 from notecoder.procedures.criteria import check_procedures
-from notecoder.procedures.finder import ProcedureMention, find_procedures, service_date
+from notecoder.procedures.finder import ProcedureMention, find_procedures
 
 
 def span(text: str, mention: str, occurrence: int) -> tuple[int, int]:
@@ -52,7 +52,7 @@ def main() -> None:
             result = notecoder.extract(text)
             checks = {(c.procedure.family, c.procedure.step, c.procedure.state): c
                       for c in check_procedures(text, result)}  # fmt: skip
-            found = list(find_procedures(text, result, service_date(text)))  # as check_procedures reads them
+            found = list(find_procedures(text, result))
             used: set[int] = set()
             for gold in note["procedures"]:
                 counts["labelled"] += 1

@@ -38,21 +38,35 @@ class Note:
     result: NoteResult
     mention: ProcedureMention
     mentions: tuple[ProcedureMention, ...]
-    found: dict[str, list[re.Match]] = field(default_factory=dict)
-    """Each pattern's matches over the whole note, searched once for all the note's procedures."""
-    service: date | None = None
-    """The date of service (given with the note, or the note's own "DOS:"): what "since 2021" is counted to."""
-    numeric: str = ""
-    """The note with its numbers in words written as digits, at the same offsets: what the patterns read, so
-    "from a seven to a one" is a score pair and "forty-two percent" a disability score."""
+    found: dict[str, Any] = field(default_factory=dict)
+    """Each pattern's matches over the whole note, and what is worked out once for the note (its numbers as digits,
+    its date of service), shared by all the note's procedures."""
+    given: date | None = None
+    """The date of service given with the note."""
+
+    def _once(self, name: str, work: Callable[[], Any]) -> Any:
+        if name not in self.found:
+            self.found[name] = work()
+        return self.found[name]
+
+    @property
+    def numeric(self) -> str:
+        """The note with its numbers in words written as digits, at the same offsets: what the patterns read, so
+        "from a seven to a one" is a score pair and "forty-two percent" a disability score."""
+        return self._once(" numeric", lambda: spelled_as_digits(self.text))
+
+    @property
+    def service(self) -> date | None:
+        """What "since 2021" is counted to: the date of service given, or the note's own ("DOS: 03/14/2025"), or
+        the newest date it writes."""
+        return self._once(" service", lambda: service_date(self.text, self.given) or newest_date(self.text))
 
     def spans(self, name: str, within: tuple[int, int] | None = None) -> list[re.Match]:
-        if name not in self.found:
-            self.found[name] = list(_pattern(name).finditer(self.numeric or self.text))
+        matches = self._once(name, lambda: list(_pattern(name).finditer(self.numeric)))
         if within is None:
-            return self.found[name]
+            return matches
         start, end = within
-        return [m for m in self.found[name] if m.start() >= start and m.end() <= end]
+        return [m for m in matches if m.start() >= start and m.end() <= end]
 
     def findings(self, kind: FindingKind, concepts: tuple[str, ...] = ()) -> list[Finding]:
         return [f for f in self.result.findings if f.kind == kind and (not concepts or f.concept in concepts)]
@@ -512,15 +526,12 @@ def procedures(mentions: tuple[ProcedureMention, ...]) -> list[ProcedureMention]
 
 def check_procedures(text: str, result: NoteResult, served: date | None = None) -> tuple[ProcedureCheck, ...]:
     """Each procedure the note names, read against its policy; `served`: the date of service given with the note."""
-    service = service_date(text, served)
-    mentions = find_procedures(text, result, service)
-    service = service or (newest_date(text) if mentions else None)  # what "since 2023" is counted to
+    mentions = find_procedures(text, result, served)
     checks = []
-    found: dict[str, list[re.Match]] = {}
-    numeric = spelled_as_digits(text) if mentions else text
+    found: dict[str, Any] = {}
     for mention in procedures(mentions):
         policy = policies().get(mention.family)
-        note = Note(text, result, mention, mentions, found, service, numeric)
+        note = Note(text, result, mention, mentions, found, served)
         criteria = tuple(check(note, c) for c in policy.criteria) if policy else ()
         linked = linkage(text, result, mention, policy) if policy else ()
         checks.append(ProcedureCheck(procedure=mention, policy=policy.policy["id"] if policy else None,

@@ -171,7 +171,8 @@ def _block_number(words: str) -> int | None:
 
 
 def find_procedures(text: str, result: NoteResult, served: date | None = None) -> tuple[ProcedureMention, ...]:
-    """`served`: the date of service, against which a dated mention is read; else the newest date the note writes."""
+    """`served`: the date of service given, against which a dated mention is read; else the note's own, else the
+    newest date it writes (looked for only when a mention is dated)."""
     rules = _rules()
     reference, looked = served, served is not None  # the note's newest date is looked for only when needed
     request = bool(rules["request_document"].search(text[:REQUEST_HEAD_CHARS]))
@@ -206,7 +207,7 @@ def find_procedures(text: str, result: NoteResult, served: date | None = None) -
         dated = calendar_date(line) or (calendar_date(row.split("|")[0]) if "|" in row else None)
         if state in ("performed", "planned") and dated is not None:
             if not looked:
-                reference, looked = newest_date(text), True
+                reference, looked = service_date(text) or newest_date(text), True
             if reference is not None and dated < reference:
                 state = "historical"  # "Dx block #1 04/08/2025 R T5-6 MBB" in a request of June
         found.append(ProcedureMention(
