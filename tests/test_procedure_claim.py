@@ -102,7 +102,7 @@ def test_the_date_of_service_counts_an_onset_year():
 def test_the_note_s_own_date_of_service_is_used_when_none_is_given():
     (check,) = [p for p in notecoder.extract(MBB_TODAY).procedures if p.procedure.state == "performed"]
     duration = next(c for c in check.criteria if c.id == "facet.pain_duration")
-    assert duration.status == "documented" and [e.text for e in duration.evidence] == ["since 2021"]
+    assert duration.status == "documented" and [e.text for e in duration.evidence] == ["since 2021", "NRS 7/10"]
 
 
 def test_a_date_of_service_before_the_version_read_is_told():

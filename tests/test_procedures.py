@@ -467,3 +467,22 @@ def test_a_chiropractor_s_plan_of_care_is_future_care():
     note = ("Plan:\n- Once cleared: chiropractic manipulative treatment L4, L5 (low-force), 2x/week x 6 weeks. "
             "Goals: pain 3/10 or less.")  # fmt: skip
     assert {p[2] for p in read(note) if p[0] == "cmt"} == {"planned"}
+
+
+def test_quotes_carry_what_the_item_asks_levels_severity_cause_and_dated_films():
+    note = ("Low back pain x 8 months, NRS 7/10. Left L5 radicular leg pain. MRI L-spine: left L4-5 foraminal "
+            "stenosis contacting the exiting L4 root.\nPlan: left L4-5 transforaminal epidural steroid injection.")  # fmt: skip
+    assert criterion(note, "esi", "planned", "esi.pain_duration")[1] == ["x 8 months", "NRS 7/10"]
+    assert any("foraminal stenosis" in w for w in criterion(note, "esi", "planned", "esi.radicular_indication")[1])
+    assert any("L4-5" in w for w in criterion(note, "esi", "planned", "esi.levels_per_session")[1])
+    chiro = ("Care began 02/03/2025. Lumbar x-rays 01/21/2025 show L4 rotation.\nDx: M99.03 subluxation L4. "
+             "P: tender L4. Goals: sit 60 min without pain. Today: CMT diversified L4.")  # fmt: skip
+    assert criterion(chiro, "cmt", "performed", "cmt.xray_timing") == ("documented", ["x-rays", "01/21/2025"])
+    assert criterion(chiro, "cmt", "performed", "cmt.active_treatment")[1] == ["Goals: sit 60 min without pain"]
+
+
+def test_hours_of_relief_after_a_diagnostic_block_are_no_months_of_response():
+    note = ("Diagnostic right SIJ block 01/2025 gave 90% relief for the duration of the anesthetic. Therapeutic "
+            "right SIJ injection 05/2025 gave about 70% relief lasting 5 months.\nToday: right SI joint injection, "
+            "therapeutic, with steroid under fluoroscopy with contrast.")  # fmt: skip
+    assert criterion(note, "si", "performed", "si.therapeutic_response") == ("documented", ["70% relief"])

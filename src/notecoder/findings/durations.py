@@ -79,8 +79,8 @@ _DATES = (
 _MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+((?:19|20)\d\d)\b|\b(\d{{1,2}})/((?:19|20)\d\d)\b", re.IGNORECASE)
 
 
-def calendar_dates(text: str) -> list[tuple[int, date]]:
-    """(offset, date) of every whole date written in `text`, in order. Slashes read month first unless the first
+def calendar_dates(text: str) -> list[tuple[int, int, date]]:
+    """(start, end, date) of every whole date written in `text`, in order. Slashes read month first unless the first
     number cannot be a month (14/03/2025)."""
     found = []
     for pattern, order in _DATES:
@@ -92,7 +92,7 @@ def calendar_dates(text: str) -> list[tuple[int, date]]:
             if month > 12 >= day:
                 month, day = day, month
             try:
-                found.append((match.start(), date(year, month, day)))
+                found.append((match.start(), match.end(), date(year, month, day)))
             except ValueError:
                 continue
     return sorted(found)
@@ -101,7 +101,7 @@ def calendar_dates(text: str) -> list[tuple[int, date]]:
 def calendar_date(text: str) -> date | None:
     """The first whole date written in `text`."""
     dates = calendar_dates(text)
-    return dates[0][1] if dates else None
+    return dates[0][2] if dates else None
 
 
 def onset_dates(text: str) -> tuple[date, date] | None:

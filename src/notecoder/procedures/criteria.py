@@ -103,6 +103,13 @@ def _line(note: Note, at: int) -> tuple[int, int]:
     return note.text.rfind("\n", 0, at) + 1, len(note.text) if end < 0 else end
 
 
+def _clause(note: Note, start: int, end: int, reach: int = 80) -> tuple[int, int]:
+    """The words a match stands in, to the clause's end ("Goals: pain 3/10 or less, stand 60 min", "L4-5 foraminal
+    stenosis on the left"): a quote that holds its item on its own, not a heading word."""
+    stop = min([i for i in (note.text.find(mark, end) for mark in (".", ";", "\n", ",")) if i >= 0] + [end + reach])
+    return start, max(end, min(stop, end + reach))
+
+
 # -- readers ----------------------------------------------------------------------------------------------------------
 READERS: dict[str, Callable[[Note, Criterion], Reading]] = {}
 
@@ -158,7 +165,9 @@ def duration(note: Note, criterion: Criterion) -> Reading:
     if criterion.id == "si.pain_location_duration" and spans:
         spans += [(m.start(), m.end()) for m in note.spans("si_location")[:1]]
     if spans:
-        return "documented", spans
+        # the pain's severity beside its duration ("NRS 7/10"), when the note scores it near
+        scores = [m for m in note.spans("pain_scale") if abs(m.start() - spans[0][0]) < 250]
+        return "documented", spans + [_clause(note, m.start(), m.end(), reach=12) for m in scores[:1]]
     if told:
         return "contradicted", [(start, end) for start, end, _ in told]
     return "not_documented", []
@@ -288,18 +297,20 @@ def two_blocks(note: Note, criterion: Criterion) -> Reading:
        "esi.repeat_response", "si.diagnostic_relief")  # fmt: skip
 def earlier_response(note: Note, criterion: Criterion) -> Reading:
     """The best relief an earlier procedure gave, against the threshold (and, when the policy names one, how long it
-    lasted)."""
+    lasted). Hours of relief, or "for the duration of the anesthetic", is a diagnostic block's answer: it neither
+    shows nor refutes months of response."""
     reliefs = _block_reliefs(note)
+    wanted = _wanted_days(criterion)
+    if wanted:
+        reliefs = [r for r in reliefs if not note.spans("hours_relief", (r[1], r[1] + 40))]
     if not reliefs:
         return "not_documented", []
     best = max(reliefs, key=lambda r: r[2])
     enough = best[2] >= criterion.threshold["relief_percent"]
-    wanted = _wanted_days(criterion)
     if enough and wanted:
         low, high = _sentence(note, best[0])
         lasted = [duration_days(f.value) for f in note.findings(FindingKind.CHRONICITY) if low <= f.start < high]
-        if any(days is not None and days < wanted for days in lasted):
-            enough = False
+        enough = not any(days is not None and days < wanted for days in lasted)
     return ("documented" if enough else "contradicted"), [best[:2]]
 
 
@@ -320,6 +331,9 @@ def levels(note: Note, criterion: Criterion) -> Reading:
     if criterion.id.startswith("esi.") and not _pattern("transforaminal").search(named):
         limit = criterion.threshold.get("interlaminar_levels", 1)
     span = [(mention.evidence.start, mention.evidence.end)]
+    # the words that name the levels ("bilateral L4-5 and L5-S1 facet joints"), not the procedure's name alone
+    span += [(f.start, f.end) for f in note.findings(FindingKind.SPINAL_LEVEL)
+             if set(f.levels) & set(mention.levels) and abs(f.start - mention.evidence.start) < 200][:2]  # fmt: skip
     return ("documented" if count <= limit else "contradicted"), span
 
 
@@ -346,7 +360,10 @@ def radicular(note: Note, criterion: Criterion) -> Reading:
     told += [(m.start(), m.end()) for m in note.spans("radicular")
              if not note.spans("no_radicular", _sentence(note, m.start()))]  # fmt: skip
     if told:
-        return "documented", told[:3]
+        denial = _pattern("imaging_denied_before")  # the structural cause, quoted with the symptoms
+        cause = [m for m in note.spans("imaging_finding")
+                 if not denial.search(note.text, max(0, m.start() - 50), m.start())]  # fmt: skip
+        return "documented", told[:3] + [_clause(note, m.start(), m.end()) for m in cause[:1]]
     # axial pain only: said so, or every radiating symptom denied ("No radiation to B/L lower limbs")
     axial = note.spans("axial_only") + note.spans("no_radicular")
     return ("contradicted", [(m.start(), m.end()) for m in axial[:3]]) if axial else ("not_documented", [])
@@ -363,7 +380,8 @@ def concordant_imaging(note: Note, criterion: Criterion) -> Reading:
         shown = [m for m in note.spans("imaging_finding", (low, high))
                  if not denial.search(note.text, max(low, m.start() - 50), m.start())]  # fmt: skip
         if shown:
-            return "documented", [(study.start, study.end), (shown[0].start(), shown[0].end())]
+            low_clause = max(note.text.rfind(mark, low, shown[0].start()) for mark in (",", ":", ";", "\n", ".")) + 1
+            return "documented", [(study.start, study.end), _clause(note, max(low, low_clause), shown[0].end())]
         denied += [_sentence(note, m.start()) for m in note.spans("roots_free", (low, high))]
         denied += [_sentence(note, m.start()) for m in note.spans("imaging_finding", (low, high))]
     # a study that shows no compression, stenosis or herniation is imaging against a radicular cause
@@ -420,10 +438,11 @@ def xray_timing(note: Note, criterion: Criterion) -> Reading:
         low, high = _sentence(note, film.start())
         if _pattern("today").search(note.text, low, high):
             return "documented", [(film.start(), film.end())]
-        taken = [day for _, day in calendar_dates(note.text[low:high])]
+        taken = calendar_dates(note.text[low:high])
         if taken and began:
-            gap = (taken[0] - began).days
-            return ("documented" if -before <= gap <= after else "contradicted"), [(film.start(), film.end())]
+            gap = (taken[0][2] - began).days
+            dated = (low + taken[0][0], low + taken[0][1])  # the film's date, quoted with it
+            return ("documented" if -before <= gap <= after else "contradicted"), [(film.start(), film.end()), dated]
     years = [int(y) for m in note.spans("date") for y in m.groups() if y and len(y) == 4]
     if not films or not years:
         return "needs_history", []
@@ -442,7 +461,7 @@ def active_treatment(note: Note, criterion: Criterion) -> Reading:
     if kept:
         return "contradicted", [(m.start(), m.end()) for m in kept]
     active = note.spans("active_care")
-    return ("documented", [(m.start(), m.end()) for m in active[:2]]) if active else ("not_documented", [])
+    return ("documented", [_clause(note, m.start(), m.end()) for m in active[:2]]) if active else ("not_documented", [])
 
 
 def _presence(name: str) -> Callable[[Note, Criterion], Reading]:
@@ -488,6 +507,8 @@ def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
         start -= 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    while start < end and text[start].isspace():
+        start += 1
     return start, end
 
 

@@ -90,7 +90,7 @@ def service_date(text: str, given: date | None = None) -> date | None:
 
 def newest_date(text: str) -> date | None:
     """The latest whole date the note writes: what a dated mention is older than when no date of service is known."""
-    return max((day for _, day in calendar_dates(text)), default=None)
+    return max((day for _, _, day in calendar_dates(text)), default=None)
 
 
 def _negated(finding: Finding, text: str) -> bool:
