@@ -486,3 +486,11 @@ def test_hours_of_relief_after_a_diagnostic_block_are_no_months_of_response():
             "right SIJ injection 05/2025 gave about 70% relief lasting 5 months.\nToday: right SI joint injection, "
             "therapeutic, with steroid under fluoroscopy with contrast.")  # fmt: skip
     assert criterion(note, "si", "performed", "si.therapeutic_response") == ("documented", ["70% relief"])
+
+
+def test_a_repeat_ablation_asks_for_the_earlier_ablation_s_relief_not_a_block_s():
+    note = ("Two diagnostic MBBs in 2023 gave 90% and 85% relief for hours.\nRight L4-5, L5-S1 radiofrequency "
+            "ablation 03/2024 gave 70% relief for 9 months.\nPlan: repeat right L4-5, L5-S1 radiofrequency ablation.")  # fmt: skip
+    assert criterion(note, "facet", "planned", "facet.repeat_rfa_response") == ("documented", ["70% relief"])
+    blocks_only = note.replace("Right L4-5, L5-S1 radiofrequency ablation 03/2024 gave 70% relief for 9 months.\n", "")
+    assert criterion(blocks_only, "facet", "planned", "facet.repeat_rfa_response")[0] == "not_documented"

@@ -265,9 +265,11 @@ def _reliefs(note: Note) -> list[tuple[int, int, float]]:
     return sorted(found)
 
 
-def _block_reliefs(note: Note) -> list[tuple[int, int, float]]:
+def _block_reliefs(note: Note, criterion: Criterion) -> list[tuple[int, int, float]]:
     """The reliefs told of other procedures of the family (earlier blocks, an earlier injection): a relief belongs to
-    the procedure named last before it; this procedure's own after-care scores are not an earlier block's."""
+    the procedure named last before it; this procedure's own after-care scores are not an earlier block's, and a
+    diagnostic block's relief is no earlier ablation's (`response_of`)."""
+    wanted = _evidence()["response_of"].get(criterion.id)
     mention = note.mention
     kin = sorted((m for m in note.mentions if m.family == mention.family), key=lambda m: m.evidence.start)
     found = []
@@ -278,13 +280,16 @@ def _block_reliefs(note: Note) -> list[tuple[int, int, float]]:
             continue
         if owner is None or owner is mention or (owner.state == mention.state and owner.step == mention.step):
             continue
-        found.append(relief)
+        told = note.text[_sentence(note, relief[0])[0] : relief[1]]  # its sentence may name the step itself
+        said = wanted and re.search(wanted["words"], told, re.IGNORECASE)
+        if wanted is None or owner.step in wanted["steps"] or said:
+            found.append(relief)
     return found
 
 
 @reads("facet.two_blocks_relief")
 def two_blocks(note: Note, criterion: Criterion) -> Reading:
-    reliefs = _block_reliefs(note)
+    reliefs = _block_reliefs(note, criterion)
     short = [r for r in reliefs if r[2] < criterion.threshold["relief_percent"]]
     if short:
         return "contradicted", [r[:2] for r in short]
@@ -299,7 +304,7 @@ def earlier_response(note: Note, criterion: Criterion) -> Reading:
     """The best relief an earlier procedure gave, against the threshold (and, when the policy names one, how long it
     lasted). Hours of relief, or "for the duration of the anesthetic", is a diagnostic block's answer: it neither
     shows nor refutes months of response."""
-    reliefs = _block_reliefs(note)
+    reliefs = _block_reliefs(note, criterion)
     wanted = _wanted_days(criterion)
     if wanted:
         reliefs = [r for r in reliefs if not note.spans("hours_relief", (r[1], r[1] + 40))]
