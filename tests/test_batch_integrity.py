@@ -196,10 +196,10 @@ def test_a_note_over_its_time_budget_is_an_error_record_and_the_batch_goes_on(tm
 
     real = Coder.extract
 
-    def slow(coder, text, setting="outpatient"):
+    def slow(coder, text, setting="outpatient", claim=None):
         if "stall" in text:
             time.sleep(5)
-        return real(coder, text, setting)
+        return real(coder, text, setting, claim)
 
     monkeypatch.setattr(Coder, "extract", slow)  # a batch row is coded by its process's Coder
     export = tmp_path / "notes.csv"

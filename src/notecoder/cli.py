@@ -224,6 +224,27 @@ def _claim(codes: list[str], code_map: str | None, jurisdiction: str | None, dat
         raise typer.BadParameter(problem["msg"].removeprefix("Value error, "), param_hint=hint) from None
 
 
+def _claim_columns(code_map: str | None, codes: str | None, dos: str | None, where: str | None, default: str | None):
+    """A batch's claim columns, checked before any row is read."""
+    if not (code_map or codes or dos or where or default):
+        return None
+    from notecoder.batch.claims import ClaimColumns
+    from notecoder.procedures.claim import CodeMap, jurisdiction_id
+
+    if codes and code_map is None:
+        raise typer.BadParameter("procedure codes are read through your code map: give --procedure-map",
+                                 param_hint="--codes-col")  # fmt: skip
+    try:
+        mapped = CodeMap.read(code_map) if code_map else CodeMap({})
+    except (OSError, ValueError) as error:
+        raise typer.BadParameter(str(error), param_hint="--procedure-map") from None
+    try:
+        default = jurisdiction_id(default) if default else None
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--jurisdiction") from None
+    return ClaimColumns(mapped, codes, dos, where, default)
+
+
 def _write(output: str, rendered: str) -> None:
     if output == "-":
         typer.echo(rendered)
@@ -337,9 +358,27 @@ def batch_command(
         Path | None, typer.Option(help="Also write the summary as JSON to this file (for pipelines).")
     ] = None,
     fail_on_error: Annotated[bool, typer.Option(help="Exit with 1 when any row failed.")] = False,
+    procedure_map: Annotated[
+        str | None,
+        typer.Option(
+            "--procedure-map",
+            help="Your map from procedure codes to notecoder's families and steps "
+            "(CSV code,family,step or JSON); needed with --codes-col.",
+        ),  # fmt: skip
+    ] = None,
+    codes_col: Annotated[
+        str | None, typer.Option(help="Column holding each row's procedure codes (a list, or separated by ; , |).")
+    ] = None,
+    dos_col: Annotated[str | None, typer.Option(help="Column holding each row's date of service (YYYY-MM-DD).")] = None,
+    jurisdiction_col: Annotated[str | None, typer.Option(help="Column holding each row's MAC jurisdiction.")] = None,
+    jurisdiction: Annotated[
+        str | None, typer.Option(help="The MAC jurisdiction of rows without their own (J15, JE, JJ...).")
+    ] = None,
 ) -> None:
     """Code every note of an export; failed rows are recorded, not lost, and the batch goes on."""
     from notecoder.batch import run_batch, terminal_progress
+
+    claims = _claim_columns(procedure_map, codes_col, dos_col, jurisdiction_col, jurisdiction)
 
     if (source == "-" or output == "-") and resume:
         raise typer.BadParameter("--resume needs a file for both the input and --output", param_hint="--resume")
@@ -374,6 +413,7 @@ def batch_command(
                 setting=setting.value,
                 note_timeout=note_timeout or None,
                 progress=terminal_progress(quiet),
+                claims=claims,
             )
         except WriteFailed as error:
             raise fail(ExitCode.OUTPUT, f"{error}; {_resume_hint(target, output)}") from None

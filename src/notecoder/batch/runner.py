@@ -26,6 +26,7 @@ from notecoder.batch.sources import NoteRow, RowError, count_rows, read_notes
 from notecoder.result import NoteResult, Setting
 
 if TYPE_CHECKING:
+    from notecoder.batch.claims import ClaimColumns
     from notecoder.extraction import Coder  # spaCy: imported by a worker, not by the batch's writer
 
 _IN_FLIGHT_PER_PROCESS = 192  # rows handed to workers ahead of the writer: bounds memory whatever the input size
@@ -140,7 +141,7 @@ def outcome(
     coder.pipeline()  # a pipeline rebuilt (after a timeout, or to bound memory) is built here, outside the budget
     try:
         with time_budget(note_timeout):
-            return coder.extract(item.text, setting)
+            return coder.extract(item.text, setting, item.claim)
     except NoteTimeout as error:
         coder.discard()  # the interrupted pipeline may be mid-stage: the next note gets a fresh one
         return RowError(item.row, item.id, "NoteTimeout", f"row {item.row}: {error}; the batch goes on")
@@ -291,17 +292,23 @@ def run_batch(
     setting: str = "outpatient",
     note_timeout: float | None = DEFAULT_SECONDS,
     progress: Callable[[int | None], "ProgressLike"] | None = None,
+    claims: "ClaimColumns | None" = None,
 ) -> BatchSummary:
     """Code every note of `source` into `output`; with `resume`, carry on from an interrupted run's journal.
     `setting` (outpatient or inpatient) applies to every note of the export; a note that takes longer than
-    `note_timeout` seconds to code is an error record (None: no budget)."""
+    `note_timeout` seconds to code is an error record (None: no budget). `claims`: the columns holding each row's
+    procedure codes, date of service and jurisdiction, read into the claim its note is checked against."""
     setting = Setting(setting).value  # a bad setting fails before any row is read
     fmt = output_format or detect_output_format(output)
     check_output(source, output)
     with output_lock(output):
-        rows = read_notes(source, input_format, text_col, id_col, encoding)
+        rows = read_notes(source, input_format, text_col, id_col, encoding, claims.columns() if claims else ())
+        if claims is not None:
+            rows = map(claims.attach, rows)
         run = {"format": fmt, "include_text": include_text, "min_confidence": min_confidence, "setting": setting,
                "text_col": text_col, "id_col": id_col, "input_format": input_format, "encoding": encoding}  # fmt: skip
+        if claims is not None:
+            run["claims"] = claims.fingerprint()
         journal = Journal(journal_path(output), resume, run)
         summary = BatchSummary()
         seen: set[tuple[int, str]] | None = set() if resume else None

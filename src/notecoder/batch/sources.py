@@ -12,8 +12,9 @@ import json
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 TEXT_COLUMNS = ("text", "note_text", "note", "transcription", "body", "report_text", "document")
 ID_COLUMNS = ("id", "note_id", "noteid", "document_id", "encounter_id", "row_id", "")
@@ -42,6 +43,11 @@ class NoteRow:
     context: dict | None = None
     """What a FHIR DocumentReference said of its note (`fhir_r4.NoteSource.context`: subject, encounter, date,
     identifier), carried to the FHIR the batch writes."""
+    cells: dict | None = None
+    """The row's other columns asked for (`extra`): the procedure codes, date of service and jurisdiction a claim
+    check reads (`batch.claims`)."""
+    claim: Any = None
+    """The `procedures.claim.Claim` built from `cells`, coded with the note."""
 
 
 @dataclass(frozen=True)
@@ -147,7 +153,13 @@ def csv_records(handle, delimiter: str) -> Iterator[tuple[int, list[str] | csv.E
         line += len(lines.taken)
 
 
-def read_csv(path: Path, text_col: str | None, id_col: str | None, encoding: str) -> Iterator[NoteRow | RowError]:
+def _with_cells(item: NoteRow | RowError, cells: dict) -> NoteRow | RowError:
+    return replace(item, cells=cells) if isinstance(item, NoteRow) and cells else item
+
+
+def read_csv(
+    path: Path, text_col: str | None, id_col: str | None, encoding: str, extra: tuple[str, ...] = ()
+) -> Iterator[NoteRow | RowError]:
     csv.field_size_limit(sys.maxsize)
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     encoding = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
@@ -167,6 +179,7 @@ def read_csv(path: Path, text_col: str | None, id_col: str | None, encoding: str
             )
         id_name = _pick(header, id_col, ID_COLUMNS, "id")
         text_at, id_at = header.index(text_name), header.index(id_name) if id_name is not None else None
+        extra_at = {name: header.index(_pick(header, name, (), "claim") or name) for name in extra}
         for row, (line, values) in enumerate(records, start=1):
             if isinstance(values, csv.Error):
                 message = f"row {row}: a quoted field opened on line {line} is not closed properly ({values})"
@@ -177,7 +190,8 @@ def read_csv(path: Path, text_col: str | None, id_col: str | None, encoding: str
             if text_at >= len(values):
                 yield RowError(row, note_id, "MissingColumn", f"row {row}: has no {text_name!r} field")
                 continue
-            yield _row(row, note_id, values[text_at], text_name, encoding)
+            cells = {name: values[at] if at < len(values) else None for name, at in extra_at.items()}
+            yield _with_cells(_row(row, note_id, values[text_at], text_name, encoding), cells)
 
 
 def _json_objects(path: Path, encoding: str) -> Iterator[tuple[int, dict] | RowError]:
@@ -206,7 +220,9 @@ def _json_objects(path: Path, encoding: str) -> Iterator[tuple[int, dict] | RowE
             yield row, record
 
 
-def read_jsonl(path: Path, text_col: str | None, id_col: str | None, encoding: str) -> Iterator[NoteRow | RowError]:
+def read_jsonl(
+    path: Path, text_col: str | None, id_col: str | None, encoding: str, extra: tuple[str, ...] = ()
+) -> Iterator[NoteRow | RowError]:
     for item in _json_objects(path, encoding):
         if isinstance(item, RowError):
             yield item
@@ -220,11 +236,11 @@ def read_jsonl(path: Path, text_col: str | None, id_col: str | None, encoding: s
         if text_name is None or text_name not in record:
             yield RowError(row, note_id, "MissingColumn", f"row {row}: no text field (fields: {columns})")
             continue
-        yield _row(row, note_id, record[text_name], text_name, encoding)
+        yield _with_cells(_row(row, note_id, record[text_name], text_name, encoding), {n: record.get(n) for n in extra})
 
 
 def read_fhir_ndjson(
-    path: Path, text_col: str | None, id_col: str | None, encoding: str
+    path: Path, text_col: str | None, id_col: str | None, encoding: str, extra: tuple[str, ...] = ()
 ) -> Iterator[NoteRow | RowError]:
     """A FHIR Bulk Data export of DocumentReference: one resource a line, its id the row's id, its subject,
     encounter, date and identifier the row's `context`. A resource without an id, or of another type, has the row's
@@ -254,7 +270,9 @@ def read_fhir_ndjson(
         yield NoteRow(note.row, note.id, note.text, context) if isinstance(note, NoteRow) and context else note
 
 
-def read_parquet(path: Path, text_col: str | None, id_col: str | None, encoding: str) -> Iterator[NoteRow | RowError]:
+def read_parquet(
+    path: Path, text_col: str | None, id_col: str | None, encoding: str, extra: tuple[str, ...] = ()
+) -> Iterator[NoteRow | RowError]:
     import pyarrow.parquet as pq
 
     parquet = pq.ParquetFile(path)
@@ -263,18 +281,25 @@ def read_parquet(path: Path, text_col: str | None, id_col: str | None, encoding:
     if text_name is None:
         raise SourceError(f"no text column found among {columns}: name it with --text-col")
     id_name = _pick(columns, id_col, ID_COLUMNS, "id")
+    for name in extra:
+        _pick(columns, name, (), "claim")  # a claim column the file has not is refused before any row
     wanted = [text_name] + ([id_name] if id_name is not None else [])
+    wanted += [name for name in extra if name not in wanted]
     row = 0
     for batch in parquet.iter_batches(columns=wanted, batch_size=1024):
         texts = batch.column(text_name).to_pylist()
         ids = batch.column(id_name).to_pylist() if id_name is not None else [None] * len(texts)
-        for text, raw_id in zip(texts, ids, strict=True):
+        others = {name: batch.column(name).to_pylist() for name in extra}
+        for n, (text, raw_id) in enumerate(zip(texts, ids, strict=True)):
             row += 1
             note_id = str(raw_id).strip() if raw_id is not None else ""
-            yield _row(row, note_id or row_id(row), text, text_name, encoding)
+            cells = {name: values[n] for name, values in others.items()}
+            yield _with_cells(_row(row, note_id or row_id(row), text, text_name, encoding), cells)
 
 
-def read_folder(path: Path, text_col: str | None, id_col: str | None, encoding: str) -> Iterator[NoteRow | RowError]:
+def read_folder(
+    path: Path, text_col: str | None, id_col: str | None, encoding: str, extra: tuple[str, ...] = ()
+) -> Iterator[NoteRow | RowError]:
     files = sorted(p for p in path.rglob("*.txt") if p.is_file())
     root = path.resolve()
     for row, file in enumerate(files, start=1):
@@ -295,15 +320,24 @@ READERS = {"csv": read_csv, "jsonl": read_jsonl, "parquet": read_parquet, "folde
 
 
 def read_notes(
-    path: Path, fmt: str | None = None, text_col: str | None = None, id_col: str | None = None, encoding: str = "utf-8"
+    path: Path,
+    fmt: str | None = None,
+    text_col: str | None = None,
+    id_col: str | None = None,
+    encoding: str = "utf-8",
+    extra: tuple[str, ...] = (),
 ) -> Iterator[NoteRow | RowError]:
     """Rows of an export, each either a note or the reason it could not be read; a repeated id is an error row.
-    Only ids of the input can repeat: a row's own number never clashes with an id of the input."""
+    Only ids of the input can repeat: a row's own number never clashes with an id of the input. `extra`: other
+    columns each row carries (`NoteRow.cells`), from a CSV, JSONL or Parquet export."""
     if not path.exists():
         raise SourceError(f"no such input: {path}")
-    reader = READERS[fmt or detect_format(path)]
+    fmt = fmt or detect_format(path)
+    reader = READERS[fmt]
+    if extra and fmt not in ("csv", "jsonl", "parquet"):
+        raise SourceError(f"claim columns are read from a CSV, JSONL or Parquet export, not {fmt}")
     seen: dict[str, int] = {}
-    for item in reader(path, text_col, id_col, encoding):
+    for item in reader(path, text_col, id_col, encoding, extra):
         first = seen.setdefault(item.id, item.row) if has_own_id(item) else item.row
         if first != item.row:
             yield RowError(item.row, item.id, "DuplicateId", f"row {item.row}: its id was already used by row {first}")

@@ -140,12 +140,12 @@ def _state(finding: Finding, family: str, text: str, around: tuple[str, str, str
         return "historical"  # "TREATMENT TO DATE:", "Prior procedures:"
     if finding.section in rules["history_sections"] or rules["historical"].search(before):
         return "historical"
+    done = rules["plan_means_done"]
+    if finding.section in rules["planned_sections"]:  # a plan's "TFESI for L5 pain x 3 months" is still a plan
+        planned = family not in done["families"] or done["future"].search(before + finding.text + after)
+        return "planned" if planned else "performed"
     if rules["told_after"].search(after):
         return "historical"
-    done = rules["plan_means_done"]
-    if (family in done["families"] and finding.section in rules["planned_sections"]
-            and not done["future"].search(before + finding.text + after)):  # fmt: skip
-        return "performed"
     if (finding.assertion in (Assertion.HYPOTHETICAL, Assertion.POSSIBLE) or finding.section in
             rules["planned_sections"] or rules["planned"].search(before)):  # fmt: skip
         return "planned"
