@@ -494,3 +494,22 @@ def test_a_repeat_ablation_asks_for_the_earlier_ablation_s_relief_not_a_block_s(
     assert criterion(note, "facet", "planned", "facet.repeat_rfa_response") == ("documented", ["70% relief"])
     blocks_only = note.replace("Right L4-5, L5-S1 radiofrequency ablation 03/2024 gave 70% relief for 9 months.\n", "")
     assert criterion(blocks_only, "facet", "planned", "facet.repeat_rfa_response")[0] == "not_documented"
+
+
+def test_room_labels_are_not_guidance_and_a_blank_scale_is_no_score():
+    note = ("Location: Procedure Suite 2 (fluoro)   Fluoro tech: B. Ade\nLow back pain x 8 months. Pain scale: ____\n"
+            "Today: right L4-5 interlaminar epidural steroid injection with Omnipaque.")  # fmt: skip
+    assert criterion(note, "esi", "performed", "esi.image_guidance")[0] == "not_documented"
+    assert criterion(note, "esi", "performed", "esi.baseline_scale")[0] == "not_documented"
+    scored = note.replace("Pain scale: ____", "Pain scale: 7/10").replace("injection with", "injection under "
+                                                                          "fluoroscopic guidance with")  # fmt: skip
+    assert criterion(scored, "esi", "performed", "esi.baseline_scale") == ("documented", ["Pain scale: 7/10"])
+    assert criterion(scored, "esi", "performed", "esi.image_guidance")[1][0].startswith("fluoroscopic guidance")
+
+
+def test_a_course_of_therapy_s_weeks_are_not_the_pain_s():
+    note = ("Left L5 radicular pain. Conservative management included 8 weeks of supervised PT, without relief.\n"
+            "Plan: left L4-5 TFESI.")  # fmt: skip
+    assert criterion(note, "esi", "planned", "esi.pain_duration")[0] == "not_documented"
+    status, words = criterion(note, "esi", "planned", "esi.conservative_care_failed")
+    assert status == "documented" and "8 weeks" in words and "without relief" in words

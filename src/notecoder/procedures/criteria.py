@@ -110,6 +110,14 @@ def _clause(note: Note, start: int, end: int, reach: int = 80) -> tuple[int, int
     return start, max(end, min(stop, end + reach))
 
 
+def _clause_around(note: Note, start: int, end: int, reach: int = 100) -> tuple[int, int]:
+    """The clause a match stands in, both ways ("No facet or RF procedures since 02/06/2024", not the heading
+    word that matched): what a presence item quotes."""
+    marks = (",", ";", ":", ".", "\n")
+    low = max(max(note.text.rfind(mark, max(0, start - reach), start) for mark in marks) + 1, start - reach)
+    return low, _clause(note, start, end, reach)[1]
+
+
 # -- readers ----------------------------------------------------------------------------------------------------------
 READERS: dict[str, Callable[[Note, Criterion], Reading]] = {}
 
@@ -154,7 +162,11 @@ def _told_durations(note: Note, criterion: Criterion) -> list[tuple[int, int, fl
 def _of_care(note: Note, at: int) -> bool:
     """A duration that belongs to a treatment or its relief ("meloxicam 15 mg daily x 6 mo", "PT x 8 wks",
     "relief x 4 months") or to a flare ("is back over the last 2 wks"), not to the pain."""
-    return bool(_pattern("other_duration_before").search(note.text, max(0, at - 30), at))
+    end = at + len(note.text[at:].split("\n", 1)[0][:25])
+    duration = _pattern("duration_words").match(note.numeric, at) or _pattern("duration_words").match(note.text, at)
+    after = duration.end() if duration else end
+    return bool(_pattern("other_duration_before").search(note.text, max(0, at - 30), at)
+                or _pattern("other_duration_after").match(note.text[after : after + 40]))  # fmt: skip
 
 
 @reads("facet.pain_duration", "esi.pain_duration", "si.pain_location_duration")
@@ -163,10 +175,10 @@ def duration(note: Note, criterion: Criterion) -> Reading:
     told = _told_durations(note, criterion)
     spans = [(start, end) for start, end, days in told if days >= wanted]
     if criterion.id == "si.pain_location_duration" and spans:
-        spans += [(m.start(), m.end()) for m in note.spans("si_location")[:1]]
+        spans += [_clause(note, m.start(), m.end(), reach=50) for m in note.spans("si_location")[:1]]
     if spans:
         # the pain's severity beside its duration ("NRS 7/10"), when the note scores it near
-        scores = [m for m in note.spans("pain_scale") if abs(m.start() - spans[0][0]) < 250]
+        scores = [m for m in note.spans("pain_score") if abs(m.start() - spans[0][0]) < 250]
         return "documented", spans + [_clause(note, m.start(), m.end(), reach=12) for m in scores[:1]]
     if told:
         return "contradicted", [(start, end) for start, end, _ in told]
@@ -183,10 +195,15 @@ def conservative_care(note: Note, criterion: Criterion) -> Reading:
         following = _sentence(note, min(len(note.text) - 1, high + 1))[1] if high < len(note.text) else high
         failed = note.spans("failed", (low, min(following, high + 150)))
         if care.value == "failed" or failed:
-            spans.append((care.start, care.end))
-            # the words that say it failed, nearest the care, so the quotes hold the item on their own
+            # the words that say it failed, nearest the care, so the quotes hold the item on their own (else the
+            # care's clause), and how long it was tried ("8 wks PT") when the note says so beside it
             if failed:
+                spans.append((care.start, care.end))
                 spans.append(min(((m.start(), m.end()) for m in failed), key=lambda m: abs(m[0] - care.start)))
+            else:
+                spans.append(_clause_around(note, care.start, care.end))
+            tried = note.spans("duration_words", (max(0, care.start - 25), care.end + 25))
+            spans += [(m.start(), m.end()) for m in tried]
     return ("documented", spans) if spans else ("not_documented", [])
 
 
@@ -275,13 +292,14 @@ def _block_reliefs(note: Note, criterion: Criterion) -> list[tuple[int, int, flo
     found = []
     for relief in _reliefs(note):
         owner = next((m for m in reversed(kin) if m.evidence.start <= relief[0]), None)
+        told = note.text[_sentence(note, relief[0])[0] : relief[1]]  # its sentence may name the step itself
+        said = wanted and re.search(wanted["words"], told, re.IGNORECASE)
         if owner is None and relief[0] < mention.evidence.start:
-            found.append(relief)  # told before any procedure is named: the history of an earlier one
+            if wanted is None or said:
+                found.append(relief)  # told before any procedure is named: the history of an earlier one
             continue
         if owner is None or owner is mention or (owner.state == mention.state and owner.step == mention.step):
             continue
-        told = note.text[_sentence(note, relief[0])[0] : relief[1]]  # its sentence may name the step itself
-        said = wanted and re.search(wanted["words"], told, re.IGNORECASE)
         if wanted is None or owner.step in wanted["steps"] or said:
             found.append(relief)
     return found
@@ -345,12 +363,13 @@ def levels(note: Note, criterion: Criterion) -> Reading:
 @reads("facet.image_guidance", "esi.image_guidance", "si.image_guidance")
 def guidance(note: Note, criterion: Criterion) -> Reading:
     sound = note.spans("ultrasound")
-    seen = note.spans("guidance")
+    labels = note.spans("guidance_not")  # "Procedure Suite 2 (fluoro)", "Fluoro tech:" say where, not how
+    seen = [m for m in note.spans("guidance") if not any(x.start() <= m.start() < x.end() for x in labels)]
     if sound and not seen:
         return "contradicted", [(m.start(), m.end()) for m in sound]
     if not seen:
         return "not_documented", []
-    spans = [(m.start(), m.end()) for m in seen[:1]]
+    spans = [_clause(note, m.start(), m.end(), reach=30) for m in seen[:1]]
     if criterion.id.startswith(("esi.", "si.")):
         contrast = note.spans("contrast")
         if not contrast:
@@ -403,6 +422,7 @@ def provocative_tests(note: Note, criterion: Criterion) -> Reading:
     if counted:
         return "documented", [(m.start(), m.end()) for m in counted]
     positive, negative = [], []
+    marked: dict[int, int] = {}  # each positive test quoted with its mark ("FABER +")
     for m in note.spans("si_tests"):
         after = note.text[m.end() : m.end() + 14]
         listed = _pattern("list_polarity").match(note.text, m.end())  # "FABER and thigh thrust were all positive"
@@ -413,8 +433,9 @@ def provocative_tests(note: Note, criterion: Criterion) -> Reading:
         opened = note.text[low : m.start()]
         if _pattern("positive_after").search(after) or _pattern("positive").search(opened) or listed:
             positive.append(m)
+            marked[m.start()] = m.end() + (mark.end() if (mark := _pattern("positive_after").search(after)) else 0)
     names = {re.sub(r"'?s$", "", m.group(0).lower()) for m in positive}
-    spans = [(m.start(), m.end()) for m in positive]
+    spans = [(m.start(), marked.get(m.start(), m.end())) for m in positive]
     if len(names) >= criterion.threshold["tests"]:
         return "documented", spans
     if negative:  # tests done and found negative: too few positive is what the note records
@@ -441,8 +462,8 @@ def xray_timing(note: Note, criterion: Criterion) -> Reading:
     before, after = criterion.threshold["months_before"] * 30, criterion.threshold["months_after"] * 30
     for film in films:
         low, high = _sentence(note, film.start())
-        if _pattern("today").search(note.text, low, high):
-            return "documented", [(film.start(), film.end())]
+        if today := _pattern("today").search(note.text, low, high):
+            return "documented", [(film.start(), film.end()), _clause(note, today.start(), today.end(), reach=20)]
         taken = calendar_dates(note.text[low:high])
         if taken and began:
             gap = (taken[0][2] - began).days
@@ -477,7 +498,7 @@ def _presence(name: str) -> Callable[[Note, Criterion], Reading]:
         found = [m for pattern in rule["patterns"] for m in note.spans(pattern)]
         if not found:
             return rule["otherwise"], []
-        return "documented", [(m.start(), m.end()) for m in found[: rule["quotes"]]]
+        return "documented", [_clause_around(note, m.start(), m.end()) for m in found[: rule["quotes"]]]
 
     return present
 
