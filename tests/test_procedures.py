@@ -513,3 +513,19 @@ def test_a_course_of_therapy_s_weeks_are_not_the_pain_s():
     assert criterion(note, "esi", "planned", "esi.pain_duration")[0] == "not_documented"
     status, words = criterion(note, "esi", "planned", "esi.conservative_care_failed")
     assert status == "documented" and "8 weeks" in words and "without relief" in words
+
+
+def test_a_form_with_dot_leaders_requests_and_a_dated_procedure_was_done_before():
+    form = ("PRIOR AUTH REQUEST - WEB SUBMISSION (exported 08/19/2025)\nProcedure ........... Sacroiliac joint "
+            "injection - THERAPEUTIC (steroid)\nSide ................ [X] Right")  # fmt: skip
+    assert [(p[0], p[2]) for p in read(form)] == [("si", "requested")]
+    letter = ("NOTICE OF ADVERSE DETERMINATION\nDate: October 2, 2025\nLeft L3-4, L4-5 RFA performed 11/19/2024; "
+              "about 40% better for four months.")  # fmt: skip
+    assert [(p[1], p[2]) for p in read(letter)] == [("rfa_initial", "historical")]
+
+
+def test_a_form_s_answer_is_quoted_with_its_question():
+    form = ("Q7 Facet procedures in past 12 months ........ None\nAxial LBP x 9 months, NRS 7/10.\n"
+            "Request: bilateral L4-5 medial branch block #1 under fluoroscopy.")  # fmt: skip
+    status, words = criterion(form, "facet", "requested", "facet.frequency")
+    assert status == "documented" and words[0].endswith("None")

@@ -103,11 +103,16 @@ def _line(note: Note, at: int) -> tuple[int, int]:
     return note.text.rfind("\n", 0, at) + 1, len(note.text) if end < 0 else end
 
 
+CLAUSE_END = re.compile(r"(?<!\.)\.(?![.\d])|[;,\n]")
+"""Where a clause ends: a full stop (not a form's dot leaders "....." nor a decimal point), a semicolon, a comma or
+the line's end."""
+
+
 def _clause(note: Note, start: int, end: int, reach: int = 80) -> tuple[int, int]:
     """The words a match stands in, to the clause's end ("Goals: pain 3/10 or less, stand 60 min", "L4-5 foraminal
     stenosis on the left"): a quote that holds its item on its own, not a heading word."""
-    stop = min([i for i in (note.text.find(mark, end) for mark in (".", ";", "\n", ",")) if i >= 0] + [end + reach])
-    return start, max(end, min(stop, end + reach))
+    stop = CLAUSE_END.search(note.text, end, end + reach)
+    return start, max(end, stop.start() if stop else min(len(note.text), end + reach))
 
 
 def _clause_around(note: Note, start: int, end: int, reach: int = 100) -> tuple[int, int]:
@@ -209,9 +214,10 @@ def conservative_care(note: Note, criterion: Criterion) -> Reading:
 
 REGIONS = {Region.OCCIPITO_ATLANTO_AXIAL: ("cervical",), Region.CERVICAL: ("cervical",),
            Region.CERVICOTHORACIC: ("cervical", "thoracic"), Region.THORACIC: ("thoracic",),
-           Region.THORACOLUMBAR: ("thoracic", "lumbar"), Region.LUMBAR: ("lumbar",),
+           Region.THORACOLUMBAR: ("thoracic", "lumbar"), Region.LUMBAR: ("lumbar", "sacral"),
            Region.LUMBOSACRAL: ("lumbar", "sacral"), Region.SACRAL: ("lumbar", "sacral")}  # fmt: skip
-"""The procedure regions a finding's region touches: a C6 radiculopathy says nothing of a lumbar block."""
+"""The procedure regions a finding's region touches: a C6 radiculopathy says nothing of a lumbar block; a lumbar
+MRI speaks for a caudal epidural (region sacral)."""
 
 
 def _radicular(note: Note) -> list[Finding]:
@@ -395,8 +401,10 @@ def radicular(note: Note, criterion: Criterion) -> Reading:
 
 @reads("esi.concordant_imaging")
 def concordant_imaging(note: Note, criterion: Criterion) -> Reading:
+    region = note.mention.region  # a lumbar MRI says nothing of a cervical epidural
     studies = [f for f in note.findings(FindingKind.IMAGING) if f.assertion in (Assertion.PRESENT, Assertion.HISTORICAL)
-               and f.concept in ("mri", "ct", "myelogram", "ct_myelogram")]  # fmt: skip
+               and f.concept in ("mri", "ct", "myelogram", "ct_myelogram")
+               and (region is None or f.region is None or region in REGIONS.get(f.region, (region,)))]  # fmt: skip
     denied: list[tuple[int, int]] = []
     for study in studies:
         low, high = study.sentence_start, min(len(note.text), study.sentence_end + 300)

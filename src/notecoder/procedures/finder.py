@@ -22,6 +22,8 @@ LATER_CHARS = 160
 """How far on an offered procedure's refusal is looked for ("We offered an ESI. You declined it today.")."""
 REQUEST_HEAD_CHARS = 800
 """How much of a note's opening says it is a request ("PRIOR AUTHORIZATION REQUEST", "Level 1 redetermination")."""
+LABEL_END = re.compile(r":|\s*\.{3,}\s*")
+"""Where a form line's label ends: a colon, or dot leaders ("Procedure ........... SI joint injection")."""
 DATED_CHARS = 30
 """How far before a mention, on its line, its date is read ("Dx block #1 04/08/2025 R T5-6, T6-7 MBB")."""
 
@@ -199,12 +201,13 @@ def find_procedures(text: str, result: NoteResult, served: date | None = None) -
         later = text[finding.end : finding.end + LATER_CHARS]
         step = _step(family, chosen["step"], words + after)
         line_start = text.rfind("\n", 0, finding.start) + 1
-        colon = text.find(":", line_start, finding.start)
-        label = text[line_start : colon + 1] if colon >= 0 else ""
+        leader = LABEL_END.search(text, line_start, finding.start)  # "Procedure: ...", "Description ..... "
+        label = text[line_start : leader.start()] + ":" if leader else ""
         state = _state(finding, family, text, (before, after, later), label, request)
         line = text[max(line_start, finding.start - DATED_CHARS) : finding.start]
         row = text[line_start : finding.start]  # a table's row is dated by its first cell ("06/03/25 | ...")
         dated = calendar_date(line) or (calendar_date(row.split("|")[0]) if "|" in row else None)
+        dated = dated or calendar_date(after[:DATED_CHARS])  # "RFA performed 11/19/2024" in a letter of 2025
         if state in ("performed", "planned") and dated is not None:
             if not looked:
                 reference, looked = service_date(text) or newest_date(text), True
