@@ -51,6 +51,14 @@ MinConfidence = Annotated[
     float | None,
     typer.Option(parser=confidence_floor, help="Keep only codes and alternatives at or above this confidence (0-1)."),
 ]
+ProcedureMapOption = Annotated[
+    str | None,
+    typer.Option(
+        "--procedure-map",
+        help="Your map from procedure codes to notecoder's families and steps: a CSV (code,family,step) or JSON "
+        '({code: "family.step"}); notecoder ships no code table. Needed with procedure codes.',
+    ),
+]
 SERVE = ServiceSettings.model_fields  # `serve`'s defaults: the service's own
 
 
@@ -140,14 +148,7 @@ def extract_command(
             help="A procedure code billed or requested with the note (repeat it), read through --procedure-map.",
         ),
     ] = None,
-    procedure_map: Annotated[
-        str | None,
-        typer.Option(
-            "--procedure-map",
-            help="Your map from procedure codes to notecoder's families and steps: a CSV (code,family,step) or "
-            'JSON ({code: "family.step"}); notecoder ships no code table.',
-        ),
-    ] = None,
+    procedure_map: ProcedureMapOption = None,
     jurisdiction: Annotated[
         str | None, typer.Option("--jurisdiction", help="The Medicare A/B MAC jurisdiction (J15, JE, JJ...).")
     ] = None,
@@ -200,6 +201,19 @@ def extract_command(
     _write(output, result.model_dump_json(indent=indent or None))
 
 
+def _code_map(path: str | None, codes_given: bool, codes_option: str):
+    """The user's procedure code map (`--procedure-map`), needed when codes are given; a bad one is a usage error."""
+    from notecoder.procedures.claim import CodeMap
+
+    if codes_given and path is None:
+        raise typer.BadParameter("procedure codes are read through your code map: give --procedure-map",
+                                 param_hint=codes_option)  # fmt: skip
+    try:
+        return CodeMap.read(path) if path else CodeMap({})
+    except (OSError, ValueError) as error:
+        raise typer.BadParameter(str(error), param_hint="--procedure-map") from None
+
+
 def _claim(codes: list[str], code_map: str | None, jurisdiction: str | None, date_of_service: str | None):
     """What came with the note, checked before the note is read: a bad map, jurisdiction or date is a usage error
     naming the option."""
@@ -207,15 +221,7 @@ def _claim(codes: list[str], code_map: str | None, jurisdiction: str | None, dat
         return None
     from pydantic import ValidationError
 
-    from notecoder.procedures.claim import CodeMap
-
-    if codes and code_map is None:
-        raise typer.BadParameter("procedure codes are read through your code map: give --procedure-map",
-                                 param_hint="--procedure-code")  # fmt: skip
-    try:
-        mapped = CodeMap.read(code_map) if code_map else CodeMap({})
-    except (OSError, ValueError) as error:
-        raise typer.BadParameter(str(error), param_hint="--procedure-map") from None
+    mapped = _code_map(code_map, bool(codes), "--procedure-code")
     try:
         return mapped.claim(codes, jurisdiction, date_of_service)
     except ValidationError as error:
@@ -229,15 +235,9 @@ def _claim_columns(code_map: str | None, codes: str | None, dos: str | None, whe
     if not (code_map or codes or dos or where or default):
         return None
     from notecoder.batch.claims import ClaimColumns
-    from notecoder.procedures.claim import CodeMap, jurisdiction_id
+    from notecoder.procedures.claim import jurisdiction_id
 
-    if codes and code_map is None:
-        raise typer.BadParameter("procedure codes are read through your code map: give --procedure-map",
-                                 param_hint="--codes-col")  # fmt: skip
-    try:
-        mapped = CodeMap.read(code_map) if code_map else CodeMap({})
-    except (OSError, ValueError) as error:
-        raise typer.BadParameter(str(error), param_hint="--procedure-map") from None
+    mapped = _code_map(code_map, bool(codes), "--codes-col")
     try:
         default = jurisdiction_id(default) if default else None
     except ValueError as error:
@@ -358,14 +358,7 @@ def batch_command(
         Path | None, typer.Option(help="Also write the summary as JSON to this file (for pipelines).")
     ] = None,
     fail_on_error: Annotated[bool, typer.Option(help="Exit with 1 when any row failed.")] = False,
-    procedure_map: Annotated[
-        str | None,
-        typer.Option(
-            "--procedure-map",
-            help="Your map from procedure codes to notecoder's families and steps "
-            "(CSV code,family,step or JSON); needed with --codes-col.",
-        ),  # fmt: skip
-    ] = None,
+    procedure_map: ProcedureMapOption = None,
     codes_col: Annotated[
         str | None, typer.Option(help="Column holding each row's procedure codes (a list, or separated by ; , |).")
     ] = None,

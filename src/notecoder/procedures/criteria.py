@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from notecoder.findings.durations import calendar_date, calendar_dates, duration_days, iso_duration, onset_dates
 from notecoder.number_words import spelled_as_digits
-from notecoder.procedures.finder import find_procedures, newest_date, service_date
+from notecoder.procedures.finder import find_procedures, reference_date
 from notecoder.procedures.linkage import linkage
 from notecoder.procedures.policies import Criterion, policies
 from notecoder.result import (
@@ -59,7 +59,7 @@ class Note:
     def service(self) -> date | None:
         """What "since 2021" is counted to: the date of service given, or the note's own ("DOS: 03/14/2025"), or
         the newest date it writes."""
-        return self._once(" service", lambda: service_date(self.text, self.given) or newest_date(self.text))
+        return self._once(" service", lambda: reference_date(self.text, self.given))
 
     def spans(self, name: str, within: tuple[int, int] | None = None) -> list[re.Match]:
         matches = self._once(name, lambda: list(_pattern(name).finditer(self.numeric)))
@@ -115,12 +115,15 @@ def _clause(note: Note, start: int, end: int, reach: int = 80) -> tuple[int, int
     return start, max(end, stop.start() if stop else min(len(note.text), end + reach))
 
 
+def _clause_start(note: Note, start: int, floor: int) -> int:
+    """Where the clause holding `start` begins, no earlier than `floor`."""
+    return max(max(note.text.rfind(mark, floor, start) for mark in (",", ";", ":", ".", "\n")) + 1, floor)
+
+
 def _clause_around(note: Note, start: int, end: int, reach: int = 100) -> tuple[int, int]:
     """The clause a match stands in, both ways ("No facet or RF procedures since 02/06/2024", not the heading
     word that matched): what a presence item quotes."""
-    marks = (",", ";", ":", ".", "\n")
-    low = max(max(note.text.rfind(mark, max(0, start - reach), start) for mark in marks) + 1, start - reach)
-    return low, _clause(note, start, end, reach)[1]
+    return _clause_start(note, start, max(0, start - reach)), _clause(note, start, end, reach)[1]
 
 
 # -- readers ----------------------------------------------------------------------------------------------------------
@@ -167,7 +170,8 @@ def _told_durations(note: Note, criterion: Criterion) -> list[tuple[int, int, fl
 def _of_care(note: Note, at: int) -> bool:
     """A duration that belongs to a treatment or its relief ("meloxicam 15 mg daily x 6 mo", "PT x 8 wks",
     "relief x 4 months") or to a flare ("is back over the last 2 wks"), not to the pain."""
-    end = at + len(note.text[at:].split("\n", 1)[0][:25])
+    line_end = note.text.find("\n", at)
+    end = min(at + 25, len(note.text) if line_end < 0 else line_end)
     duration = _pattern("duration_words").match(note.numeric, at) or _pattern("duration_words").match(note.text, at)
     after = duration.end() if duration else end
     return bool(_pattern("other_duration_before").search(note.text, max(0, at - 30), at)
@@ -298,8 +302,8 @@ def _block_reliefs(note: Note, criterion: Criterion) -> list[tuple[int, int, flo
     found = []
     for relief in _reliefs(note):
         owner = next((m for m in reversed(kin) if m.evidence.start <= relief[0]), None)
-        told = note.text[_sentence(note, relief[0])[0] : relief[1]]  # its sentence may name the step itself
-        said = wanted and re.search(wanted["words"], told, re.IGNORECASE)
+        # the relief's own sentence may name the step ("Therapeutic SIJI 02/2025 gave 60% relief")
+        said = wanted and re.search(wanted["words"], note.text[_sentence(note, relief[0])[0] : relief[1]], re.I)
         if owner is None and relief[0] < mention.evidence.start:
             if wanted is None or said:
                 found.append(relief)  # told before any procedure is named: the history of an earlier one
@@ -384,15 +388,20 @@ def guidance(note: Note, criterion: Criterion) -> Reading:
     return "documented", spans
 
 
+def _imaging_shown(note: Note, within: tuple[int, int]) -> list[re.Match]:
+    """The imaging findings the note shows in `within`, not those it denies ("no stenosis", "without HNP")."""
+    denial = _pattern("imaging_denied_before")
+    return [m for m in note.spans("imaging_finding", within)
+            if not denial.search(note.text, max(within[0], m.start() - 50), m.start())]  # fmt: skip
+
+
 @reads("esi.radicular_indication")
 def radicular(note: Note, criterion: Criterion) -> Reading:
     told = [(f.start, f.end) for f in _radicular(note)]
     told += [(m.start(), m.end()) for m in note.spans("radicular")
              if not note.spans("no_radicular", _sentence(note, m.start()))]  # fmt: skip
     if told:
-        denial = _pattern("imaging_denied_before")  # the structural cause, quoted with the symptoms
-        cause = [m for m in note.spans("imaging_finding")
-                 if not denial.search(note.text, max(0, m.start() - 50), m.start())]  # fmt: skip
+        cause = _imaging_shown(note, (0, len(note.text)))  # the structural cause, quoted with the symptoms
         return "documented", told[:3] + [_clause(note, m.start(), m.end()) for m in cause[:1]]
     # axial pain only: said so, or every radiating symptom denied ("No radiation to B/L lower limbs")
     axial = note.spans("axial_only") + note.spans("no_radicular")
@@ -408,12 +417,10 @@ def concordant_imaging(note: Note, criterion: Criterion) -> Reading:
     denied: list[tuple[int, int]] = []
     for study in studies:
         low, high = study.sentence_start, min(len(note.text), study.sentence_end + 300)
-        denial = _pattern("imaging_denied_before")
-        shown = [m for m in note.spans("imaging_finding", (low, high))
-                 if not denial.search(note.text, max(low, m.start() - 50), m.start())]  # fmt: skip
+        shown = _imaging_shown(note, (low, high))
         if shown:
-            low_clause = max(note.text.rfind(mark, low, shown[0].start()) for mark in (",", ":", ";", "\n", ".")) + 1
-            return "documented", [(study.start, study.end), _clause(note, max(low, low_clause), shown[0].end())]
+            return "documented", [(study.start, study.end), _clause(note, _clause_start(note, shown[0].start(), low),
+                                                                    shown[0].end())]  # fmt: skip
         denied += [_sentence(note, m.start()) for m in note.spans("roots_free", (low, high))]
         denied += [_sentence(note, m.start()) for m in note.spans("imaging_finding", (low, high))]
     # a study that shows no compression, stenosis or herniation is imaging against a radicular cause

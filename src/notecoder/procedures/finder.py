@@ -90,9 +90,10 @@ def service_date(text: str, given: date | None = None) -> date | None:
     return None
 
 
-def newest_date(text: str) -> date | None:
-    """The latest whole date the note writes: what a dated mention is older than when no date of service is known."""
-    return max((day for _, _, day in calendar_dates(text)), default=None)
+def reference_date(text: str, given: date | None = None) -> date | None:
+    """The day the note is read against: the date of service given, else the note's own, else the latest whole
+    date it writes (what a dated mention is older than, what "since 2021" is counted to)."""
+    return service_date(text, given) or max((day for _, _, day in calendar_dates(text)), default=None)
 
 
 def _negated(finding: Finding, text: str) -> bool:
@@ -210,7 +211,7 @@ def find_procedures(text: str, result: NoteResult, served: date | None = None) -
         dated = dated or calendar_date(after[:DATED_CHARS])  # "RFA performed 11/19/2024" in a letter of 2025
         if state in ("performed", "planned") and dated is not None:
             if not looked:
-                reference, looked = service_date(text) or newest_date(text), True
+                reference, looked = reference_date(text), True
             if reference is not None and dated < reference:
                 state = "historical"  # "Dx block #1 04/08/2025 R T5-6 MBB" in a request of June
         found.append(ProcedureMention(
@@ -222,8 +223,8 @@ def find_procedures(text: str, result: NoteResult, served: date | None = None) -
 
 
 def _same_levels(found: list[ProcedureMention], text: str) -> list[ProcedureMention]:
-    """"RFA at the same levels", "of the same nerves": the levels of the family's procedure named before it (or,
-    when none was, after it) that names its levels."""
+    """A mention "at the same levels" or "of the same nerves" takes the levels of the family's procedure named before
+    it (or, when none was, after it) that names its levels."""
     pattern = _rules()["same_levels"]
     kept = []
     for mention in found:
