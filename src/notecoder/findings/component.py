@@ -348,10 +348,11 @@ class FindingBuilder(SavedRules[FindingRules]):
         diagnosis") is the stance of the diagnosis named just before it, a few sentences back at most."""
         rule = self.rules.references
         named = [d for d in drafts if d.kind == _CONDITION]
-        own = {d.sentence for d in named}
         diagnoses = [d for d in named if d.concept not in rule.not_diagnoses]
+        text = note.doc.text
         for reference in note.references:
-            if reference.sentence in own:
+            own = [d for d in named if d.sentence == reference.sentence]
+            if own and not self._clause_apart(text, own, reference.start):
                 continue
             before = [
                 d
@@ -362,6 +363,15 @@ class FindingBuilder(SavedRules[FindingRules]):
                 target = max(before, key=lambda d: d.start)
                 if target.assertion == _PRESENT:
                     target.assertion, target.cause = reference.assertion, reference.cause
+
+    def _clause_apart(self, text: str, own: list[_Draft], start: int) -> bool:
+        """A pointer in a sentence that names a condition still points back when a clause break stands between the
+        last condition before it and it, and none follows it ("queried a C7 radiculopathy; I don't think that is
+        what is going on")."""
+        if any(d.start > start for d in own):
+            return False
+        last = max((d.end for d in own if d.end <= start), default=None)
+        return last is not None and self.rules.references.clause_break.search(text, last, start) is not None
 
     def _assertion(self, span: Span, kind: str, note: _Note) -> tuple[Assertion, AssertionCause | None]:
         """The finding's assertion and what set it: the first stance class of the ConText cues that reach it, else

@@ -1,6 +1,7 @@
 """What turns matches into findings (`rules.json`): assertion precedence, what a section lends, which finding
 kinds borrow a region from their sentence, qualifier words, value links and patterns."""
 
+import re
 from typing import Literal
 
 from notecoder.result import Assertion, FindingKind
@@ -111,6 +112,10 @@ class _References(RulesModel):
     not_diagnoses: frozenset[str]
     """Concepts a reference does not point at: pain named as a symptom ('Assessment: neck pain. I cannot confirm
     that diagnosis' is about the diagnosis named before the pain)."""
+    clause_break: re.Pattern[str]
+    """What ends the clause of a diagnosis, so that a reference after it in the same sentence points back to it
+    ("queried a C7 radiculopathy; I don't think that is what is going on", "... label - he no longer thinks that's
+    what this is")."""
 
 
 class FindingRules(RulesFile):

@@ -119,6 +119,7 @@ class SectionStage(SavedRules[SectionRules]):
             # a number, a form's other field and a slash ("Body part / diagnosis on file:"), up to three words, the head
             rf"[ \t]*(?:\d{{1,2}}[.)][ \t]*)?((?:[A-Za-z][^\n:/]{{0,40}}/[ \t]*)?"
             rf"(?:[A-Za-z][\w'’.-]*[ \t]+){{0,3}}?({heads})"
+            r"(?:[ \t]+\d{1,2}[.)]?)?"  # a numbered opinion: "Opinion 1 (diagnosis):"
             r"(?:[ \t]+[A-Za-z][\w'./-]*){0,4}(?:[ \t]*\([^()\n:]{1,60}\)|[ \t]*,[^:\n]{1,60})?[ \t]*:)"
         )
         self.qualified_re = re.compile(qualified, re.IGNORECASE)
