@@ -16,9 +16,13 @@ COUNTED = "|".join(sorted((w for w in NUMBER_WORDS if w not in ("a", "an", "coup
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _UNITS = {"zero": 0} | {w: n for w, n in NUMBER_WORDS.items() if 1 <= n <= 19 and w not in ("a", "an", "couple")}
 _SPELLED = re.compile(
-    r"\b(?:(?P<hundred>(?:a|one) hundred)|(?P<tens>" + "|".join(TENS) + r")(?:[- ](?P<unit>"
-    + "|".join(w for w, n in _UNITS.items() if 0 < n < 10) + r"))?|(?P<small>"
-    + "|".join(sorted(_UNITS, key=len, reverse=True)) + r"))\b",
+    r"\b(?:(?P<hundred>(?:a|one) hundred)|(?P<tens>"
+    + "|".join(TENS)
+    + r")(?:[- ](?P<unit>"
+    + "|".join(w for w, n in _UNITS.items() if 0 < n < 10)
+    + r"))?|(?P<small>"
+    + "|".join(sorted(_UNITS, key=len, reverse=True))
+    + r"))\b",
     re.IGNORECASE,
 )
 

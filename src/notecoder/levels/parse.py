@@ -32,7 +32,7 @@ _JUNCTION_REGION = {
 }
 
 # A level expression: atoms (C5, T12, occiput) joined by range marks ("-", "/", "to") and list marks ("," "and").
-_ATOM = r"(?:occiput|occ|C0|[CTLS]-?(?:1[0-2]|[0-9]))"
+_ATOM = r"(?:occiput|occ|C0|[CTLS]-?(?:1[0-2]|[0-9])|(?-i:Co)[1-4])"  # Co1-Co4: the coccygeal segments
 _NUM = r"(?:1[0-2]|[0-9])"
 # a dictated segment has no mark: "L5 S1", "C4 5" ("C4 C5 and C5 C6"); its pieces say whether it is one
 _RANGE = r"(?:\s?(?:-|–|—|/|\bto\b|\bthrough\b|\bthru\b)\s?|[ \t])"
@@ -56,7 +56,7 @@ LEVEL_RE = re.compile(LEVEL_PATTERN, re.IGNORECASE)
 LIST_RE = re.compile(_LIST, re.IGNORECASE)
 ORDINAL_RE = re.compile(ORDINAL_PATTERN, re.IGNORECASE)
 _PIECE_RE = re.compile(
-    r"(?P<atom>occiput|occ|C0|[CTLS]-?\d{1,2}|(?-i:Co))|(?P<num>\d{1,2})"
+    r"(?P<atom>occiput|occ|C0|[CTLS]-?\d{1,2}|(?-i:Co)[1-4]?)|(?P<num>\d{1,2})"
     r"|(?P<range>-|–|—|/|\bto\b|\bthrough\b|\bthru\b)|(?P<list>,|\band\b|&|\bor\b)",
     re.IGNORECASE,
 )
@@ -108,8 +108,8 @@ def _normalize_atom(atom: str) -> str | None:
     low = atom.lower().replace("-", "")
     if low in ("occiput", "occ"):
         return "C0"
-    if atom == "Co":
-        return "Co"
+    if atom.startswith("Co"):
+        return "Co"  # the coccyx is one vertebra here: its segments code alike (S32.2-, M53.3)
     return low[0].upper() + str(int(low[1:]))
 
 
@@ -153,7 +153,7 @@ def _expression_pieces(expression: str) -> Iterator[Piece]:
         if kind == "atom":
             name = _normalize_atom(piece.group())
         elif letter is not None:
-            name = f"{letter}{int(piece.group())}"
+            name = "Co" if letter == "Co" else f"{letter}{int(piece.group())}"
         else:
             continue
         if name == "C8":  # the C8 root, between C7 and T1 (there is no C8 vertebra): the cervicothoracic junction
@@ -169,7 +169,7 @@ def _expression_pieces(expression: str) -> Iterator[Piece]:
             else:
                 yield "list"
         if index is not None and name is not None:
-            letter = name[0] if name != "Co" else "S"
+            letter = name[0] if name != "Co" else "Co"
         previous = index
         yield index
 

@@ -118,14 +118,13 @@ class NoteIndex:
         injury = self.rules.concepts[finding.concept].role == "injury"
         if injury and finding.value == "sequela":
             return False  # "facet syndrome as a residual of the sprain; the acute sprain resolved": its sequela stands
-        near = self.rules.region_neighbours.near
         for rejection in self.rejections:
             if rejection.concept != finding.concept:
                 continue
             # "deleting cervical instability from the problem list" retires the list's "cervical instability (C1-2)":
-            # a rejection naming a region word and no level covers the segments that word spans
+            # a rejection naming a region word and no level covers the vertebrae that word spans
             if not same_region(rejection.region, finding.region) and (
-                rejection.segments or not near(rejection.region, finding.region)
+                rejection.segments or not finding.levels or not set(finding.levels) <= set(rejection.levels)
             ):
                 continue
             # an injury of a stated region the author calls resolved (or absent) is not a current one, wherever else

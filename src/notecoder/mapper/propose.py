@@ -408,8 +408,9 @@ class Mapper:
                     continue  # "probable pathological fracture of the proximal femur": not the spine's
                 if role == "injury" and region in confirmed["injury"]:
                     continue  # "likely whiplash" beside a confirmed cervical strain: the injury is documented
-                if role != "injury" and (region in dorsopathies or (region is None and dorsopathies)):
-                    continue  # "probable instability" beside a confirmed stenosis: not the only dorsopathy
+                if role != "injury" and dorsopathies:
+                    continue  # "possibly cervicogenic headaches" beside a confirmed L5-S1 disc herniation: the gap
+                    # asks only when the uncertain mention is the note's only dorsopathy (coding brief)
                 family = _family_for_text(concept, finding.text)
                 unit = next(units(self.rules, family, finding, region, _source(finding)))
                 built = build(self.rules, family, unit, note)

@@ -150,8 +150,9 @@ def expanded_rules(raw: dict, where: str) -> TargetRules:
     vocab = vocabulary()
     level_groups = [
         {"kind": "spinal_level", "concept": "level", "regex": [
-            # every level starts with "occ" or a region letter and its number ("c5", "l-4", "c0")
-            {"pattern": LEVEL_PATTERN, "anchors": ["occ"], "anchor_patterns": [r"[ctls]-?\d"]},
+            # every level starts with "occ", a region letter and its number ("c5", "l-4", "c0") or a coccygeal segment
+            # ("Co1")
+            {"pattern": LEVEL_PATTERN, "anchors": ["occ"], "anchor_patterns": [r"[ctls]-?\d", r"co[1-4]"]},
             {"pattern": ORDINAL_PATTERN, "anchors": ["first", "second", "third", "fourth", "fifth", "sixth",
                                                       "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"]}]},
         {"kind": "spinal_level", "concept": "region",
