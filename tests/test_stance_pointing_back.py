@@ -123,3 +123,44 @@ def test_a_doubt_someone_else_raised_reaches_only_their_words():
         "thoracolumbar junction syndrome (Maigne's syndrome)."
     )
     assert m53_codes(note) == {"M53.85"}
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Recheck of her coccydynia.\nIt has completely settled since the impar block; sits through films now.",
+        "F/u lumbar segmental instability L4-5. This has now resolved after the fusion; no abnormal motion on "
+        "flex/ext.",
+        "A: C1-C2 instability - corrected by posterior fusion 2022; no residual motion on flexion-extension.",
+    ],
+)
+def test_a_resolution_of_it_or_this_or_by_a_procedure_leaves_it_uncoded(note):
+    assert m53_codes(note) == set()
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Opinion: I cannot concur with the facet-mediated diagnosis the treating doctor gives; the exam is "
+        "non-focal. Neck pain, non-specific.",
+        "Dr Osei has withdrawn the coccygodynia diagnosis from the referral after the dynamic films.\nA: mechanical "
+        "LBP.",
+        "impression colon the neck pain which two therapists called a cervicothoracic facet syndrome is comma on "
+        "today's exam comma not that diagnosis at all period",
+    ],
+)
+def test_a_rejection_in_an_examiners_or_dictated_words_leaves_it_uncoded(note):
+    assert m53_codes(note) == set()
+
+
+def test_agreeing_with_the_treating_doctor_is_not_a_rejection():
+    note = "Opinion: I do agree with the treating physician that this is a left T12-L1 thoracolumbar junction syndrome."
+    assert m53_codes(note) == {"M53.85"}
+
+
+def test_a_transfer_packets_diagnosis_not_addressed_is_not_coded_at_discharge():
+    note = (
+        "DISCHARGE SUMMARY\nPrincipal diagnosis: pneumonia.\nThe nursing home packet lists cervicocranial syndrome "
+        "among her old diagnoses; not addressed this stay."
+    )
+    assert m53_codes(note, setting="inpatient") == set()

@@ -97,7 +97,8 @@ class Mapper:
             for gap_id, axis in draft.axis_gaps:
                 if not (axis == "seventh" and gaps.has(self.rules.axes.seventh.covered_by, draft.code)):
                     gaps.raise_(gap_id, draft.code, draft.evidence[:1], detail=axis.replace("_", " "))
-        codes = [d for d in proposed if d.role == "m53"]
+        # an M53 code is a proposal whichever reading built it: sacral pain (sacrodynia) indexes to M53.3
+        codes = [d for d in proposed if d.role == "m53" or d.code.startswith(self.rules.proposed_category)]
         return Proposal(
             codes=tuple(self._code_proposal(d) for d in _primary_first(codes)),
             alternatives=tuple(
@@ -109,7 +110,7 @@ class Mapper:
                     explanation=d.explanation(),
                 )
                 for d in proposed
-                if d.role != "m53"
+                if d not in codes
             ),
             gaps=gaps.finished(),
         )

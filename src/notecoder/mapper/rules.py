@@ -281,6 +281,8 @@ class MapperRules(RulesFile):
     cranial_families: frozenset[str]
     """Codes whose evidence includes the cranial symptoms (headache, dizziness) the note documents."""
     unnamed_family: str
+    proposed_category: str
+    """The category whose codes are proposals (`codes`), whichever rule built them; others are alternatives."""
     """The code of a dorsopathy the note does not name: its gap says so."""
     headache_without_syndrome: HeadacheWithoutSyndrome
     fragility_fracture: FragilityFracture

@@ -213,7 +213,7 @@ def add_word_forms(raw: dict) -> None:
         group["phrases"] = [*group["phrases"], *forms]
 
 
-_MAX_FORMS = 32
+_MAX_FORMS = 128
 
 
 def _equivalent_forms(words: tuple[str, ...], table: dict, longest: int) -> list[tuple[str, ...]]:

@@ -1,0 +1,31 @@
+"""A spinal joint syndrome named by its joint or in shorthand (issue 22, class 3): the uncovertebral joints (of
+Luschka), the costovertebral and costotransverse joints, "z-jt synd", dictation splits ("facet ted", "zygo apo
+fiscal"); and sacrodynia, an M53 code whichever reading builds it."""
+
+import pytest
+
+import notecoder
+from tests.coding import m53_codes
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        ("Impression: left C4-5 uncovertebral joint syndrome; no radicular signs.", "M53.82"),
+        ("A: right C5-6 joint of Luschka syndrome.", "M53.82"),
+        ("Dx: R T7 costovertebral joint syndrome - pain with deep breath and rib springing.", "M53.84"),
+        ("A/P: L T4-5 costotransverse joint syndrome; ice, mobs.", "M53.84"),
+        ("A: R C6-7 z-jt synd.", "M53.82"),
+        ("assessment colon right C5 6 facet ted joint syndrome period", "M53.82"),
+        ("impression colon left C3 4 zygo apo fiscal joint syndrome period", "M53.82"),
+        ("A: CT-jxn z-jt synd, L.", "M53.83"),
+    ],
+)
+def test_a_joint_syndrome_in_other_words_codes_its_region(note, code):
+    assert m53_codes(note) == {code}
+
+
+def test_sacrodynia_is_a_proposed_m53_code():
+    result = notecoder.extract("Physio impression: sacrodynia, 1 yr, local sacral pain; NSAID helped 30%.")
+    assert "M53.3" in {c.code for c in result.codes}
+    assert "M53.3" not in {a.code for a in result.alternatives}
