@@ -164,3 +164,17 @@ def test_a_transfer_packets_diagnosis_not_addressed_is_not_coded_at_discharge():
         "among her old diagnoses; not addressed this stay."
     )
     assert m53_codes(note, setting="inpatient") == set()
+
+
+@pytest.mark.parametrize(
+    ("note", "uncertain", "asserted"),
+    [
+        ("A: LBP - ?L4-5 segmental instability. No radic.", "spinal_instability", "low_back_pain"),
+        ("Imp: neck pain, ?C1-2 instability; flex/ext films ordered.", "spinal_instability", "neck_pain"),
+    ],
+)
+def test_a_question_mark_glued_to_a_diagnosis_doubts_that_diagnosis_only(note, uncertain, asserted):
+    result = notecoder.extract(note)
+    stances = {f.concept: f.stance.value for f in result.findings if f.stance}
+    assert stances[uncertain] == "uncertain" and stances[asserted] == "asserted"
+    assert not [c for c in result.codes if c.code.startswith("M53.2")]

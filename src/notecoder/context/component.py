@@ -80,6 +80,20 @@ class SentenceConText(ConText, SavedRules[ContextRules]):
         # medSpaCy's flags for its own categories, and for the stance classes' others (REJECTED is negated)
         self.context_attributes_mapping = {**DEFAULT_ATTRIBUTES, **stance_rules().context_attributes()}
         self._whole_sentence = frozenset(rules.whole_sentence)
+        self._glued = {  # the same rule, reaching forward (as `add` gave it its allowed, excluded and ending types)
+            rule.literal: ConTextRule(
+                rule.literal,
+                rule.category,
+                direction="FORWARD",
+                allowed_types=rule.allowed_types,
+                excluded_types=rule.excluded_types,
+                max_scope=rule.max_scope,
+                max_targets=rule.max_targets,
+                terminated_by=rule.terminated_by,
+            )
+            for rule in self.rules
+            if rule.literal in rules.glued_forward and rule.pattern is None
+        }
 
     def add(self, rules: ConTextRule | Iterable[ConTextRule]) -> None:
         """`ConText.add`, the rules then matched by this component's matcher too."""
@@ -124,7 +138,7 @@ class SentenceConText(ConText, SavedRules[ContextRules]):
                 graph.modifiers = [
                     ConTextModifier(rule, start, end, doc, *_scope(rule, start, end, first, last))
                     for match_id, start, end in cues
-                    for rule in (rule_map[strings[match_id]],)
+                    for rule in (self._glued_rule(doc, rule_map[strings[match_id]], end),)
                     # a terminating word inside a finding ("neurologic examination") ends no other cue's scope
                     if not (rule.direction.upper() == "TERMINATE" and inside.issuperset(range(start, end)))
                 ]
@@ -145,6 +159,13 @@ class SentenceConText(ConText, SavedRules[ContextRules]):
             self.set_context_attributes(edges)
         doc._.context_graph = ConTextGraph(targets=spans, modifiers=all_modifiers, edges=edges)
         return doc
+
+    def _glued_rule(self, doc: Doc, rule: ConTextRule, end: int) -> ConTextRule:
+        """A glued cue's forward rule when it is written against the next word ("?L4-5"), else the rule."""
+        glued = self._glued.get(rule.literal)
+        if glued is None or end >= len(doc) or doc[end - 1].whitespace_ or not doc[end].text[:1].isalnum():
+            return rule
+        return glued
 
 
 UPSTREAM = {

@@ -30,6 +30,9 @@ class ContextRules(RulesFile):
     category_kinds: dict[str, tuple[str, ...]] = {}
     """The finding kinds a category's cues modify, when a rule names none: a condition or symptom resolves, a
     medication that 'has settled previous flares' does not."""
+    glued_forward: tuple[str, ...] = ()
+    """Cues that, written glued to the next word ("?L4-5 instability", "LBP - ?facet"), qualify that word's finding
+    only: their rule's reach is forward, whatever its direction when they stand apart."""
     whole_sentence: tuple[str, ...] = ()
     """Categories whose cues reach their whole sentence in their direction, past a relative clause or a list that
     ends other scopes: an author's disagreement often comes at the far end of a long clause about the diagnosis

@@ -122,9 +122,10 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         opens = (previous < 0) | (by_orth[np.maximum(previous, 0)] & (_TERMINAL | _OPENER) != 0)
         if spoken:  # "... period ? left T7 T8 facet syndrome": after a spoken full stop
             opens |= (by_lower[np.maximum(previous, 0)] & _SPOKEN_STOP != 0) & (previous >= 0)
-        # ... or glued to the word it asks about ("Referral: ?thoracic instability")
-        glued_after = ~trailing & np.append(is_alpha[1:], False)
-        asks = (orth == self._question) & (trailing | glued_after) & opens
+        # ... or glued to the word or level it asks about ("Referral: ?thoracic instability", "LBP - ?L4-5
+        # instability"): such a mark never ends a sentence, wherever it stands
+        glued_after = ~trailing & np.append((is_alpha | is_upper | is_title)[1:], False)
+        asks = (orth == self._question) & ((trailing & opens) | glued_after)
         closer = (by_orth & _CLOSER != 0) & ~asks
         content = ~(space | closer)
         # next_content[i]: the first content token at or after i (n when none)
