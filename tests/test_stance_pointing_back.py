@@ -178,3 +178,11 @@ def test_a_question_mark_glued_to_a_diagnosis_doubts_that_diagnosis_only(note, u
     stances = {f.concept: f.stance.value for f in result.findings if f.stance}
     assert stances[uncertain] == "uncertain" and stances[asserted] == "asserted"
     assert not [c for c in result.codes if c.code.startswith("M53.2")]
+
+
+def test_the_referral_problem_not_assessed_today_is_not_coded():
+    note = (
+        'Referral (GP, 20/10): "Coccygodynia - please assess and treat."\nShe asked to deal with her neck first; the '
+        "referral problem was not assessed or treated today.\nA: mechanical neck pain."
+    )
+    assert m53_codes(note) == set()

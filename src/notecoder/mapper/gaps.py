@@ -76,7 +76,13 @@ def _conservative_care(draft: Draft, facts: Facts) -> list[Finding] | None:
     note = facts.note
     if any(f.section in facts.rules.operative_sections for f in note.findings):
         return None  # an operative note documents the operation, not the care that came before it
-    documented = any(f.value and f.assertion in TOLD for f in note.by_kind[K.CONSERVATIVE_CARE])
+    elsewhere = facts.rules.other_care_sections
+    documented = any(
+        f.value
+        and f.assertion in TOLD
+        and (f.section not in elsewhere or any(o.kind == K.CONDITION for o in note.by_sentence[f.sentence_start]))
+        for f in note.by_kind[K.CONSERVATIVE_CARE]
+    )
     return None if documented else draft.evidence
 
 

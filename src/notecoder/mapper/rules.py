@@ -301,6 +301,10 @@ class MapperRules(RulesFile):
     pain' in the assessment, 'lower back pain' in the history)."""
     exclusion_concepts: frozenset[str]
     operative_sections: frozenset[str]
+    other_care_sections: frozenset[str] = frozenset()
+    """Sections about the patient's other conditions (past history, review of systems, medication lists): a
+    treatment there documents the spine's care only when its sentence names a spine condition ("on medications for
+    her blood pressure and has been controlled" is not)."""
     """Sections of an operative or procedure note: such a note is not asked for the conservative care before it."""
     referral_sections: frozenset[str] = frozenset()
     """Sections holding a referral's or payer form's diagnosis: adopted when the author takes it up."""
