@@ -186,3 +186,20 @@ def test_the_referral_problem_not_assessed_today_is_not_coded():
         "referral problem was not assessed or treated today.\nA: mechanical neck pain."
     )
     assert m53_codes(note) == set()
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Thank you for referring him with a query of coccygodynia. The coccyx is not tender.\nI cannot support that "
+        "diagnosis; this is mechanical low back pain.",
+        "In 2024 she had a right cervicobrachial syndrome from gardening. It settled within two months and hasn't "
+        "bothered her since.\nToday: left sciatica x 3 wks.",
+        "IME. The carrier's letter gives the claimed condition as segmental instability, lumbar.\nDiagnosis: L4-5 "
+        "spondylosis without radiculopathy.",
+        "PMH (copied from 2021, not updated):\n - C1-2 instability -> s/p fusion 2021\n - HTN\nA/P: acute neck strain "
+        "after lifting yesterday.",
+    ],
+)
+def test_stance_in_letters_forms_and_copied_history(note):
+    assert m53_codes(note) == set()
