@@ -29,3 +29,17 @@ def test_sacrodynia_is_a_proposed_m53_code():
     result = notecoder.extract("Physio impression: sacrodynia, 1 yr, local sacral pain; NSAID helped 30%.")
     assert "M53.3" in {c.code for c in result.codes}
     assert "M53.3" not in {a.code for a in result.alternatives}
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        ("A: TLJS, L side, T12-L1 tender; no radicular signs.", "M53.85"),
+        ("Impression: pain of the left sacroiliac joint, 4 months.", "M53.3"),
+        ("Diagnostic judgement: lumbar facetary syndrome L4-L5.", "M53.86"),
+        ("Post-procedure diagnosis: chronic pain at the sacrococcygeal junction.", "M53.3"),
+        ("My diagnosis is dysfunction of the cervicothoracic junction, left-sided.", "M53.83"),
+    ],
+)
+def test_abbreviations_calques_and_inverted_names(note, code):
+    assert m53_codes(note) == {code}
