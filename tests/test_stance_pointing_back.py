@@ -203,3 +203,26 @@ def test_the_referral_problem_not_assessed_today_is_not_coded():
 )
 def test_stance_in_letters_forms_and_copied_history(note):
     assert m53_codes(note) == set()
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Also asked about his old L4-5 facet syndrome, treated with RFA in 2023: he says it went away after the second "
+        "burn and it hasn't come back.\nA: acute neck strain.",
+        "She worried the admission would stir up her coccygodynia. That problem has been quiet for a year; no pain "
+        "sitting this stay.\nDischarge dx: cellulitis L leg.",
+        "Pre-procedure dx: R L4-5 facet syndrome, presumed; to be confirmed or excluded by comparative blocks.",
+        "Problem list reconciled today:\n - HTN\n - Thoracolumbar junction syndrome, R -- REMOVED today, never "
+        "substantiated.\nA: HTN, controlled.",
+        "She read online about cervicocranial syndrome and thinks it explains her dizziness.\nA: BPPV, right; "
+        "Epley today.",
+    ],
+)
+def test_more_resolutions_doubts_and_retirements(note):
+    assert m53_codes(note) == set()
+
+
+def test_a_condition_that_stayed_resolved_leaves_todays_other_region_coded():
+    note = "Her earlier lumbar facet syndrome, treated with RFA in 2024, has stayed resolved.\nA: R T6-7 facet syndrome."
+    assert m53_codes(note) == {"M53.84"}
