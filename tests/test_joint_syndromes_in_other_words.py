@@ -43,3 +43,20 @@ def test_sacrodynia_is_a_proposed_m53_code():
 )
 def test_abbreviations_calques_and_inverted_names(note, code):
     assert m53_codes(note) == {code}
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        ("A: pain arising from the L sacroiliac articulation, 3 months.", "M53.3"),
+        ("Impression: dorsolumbar junctional syndrome (T12-L1), left.", "M53.85"),
+        ("Impression: posterior ligamentous complex incompetence at T12-L1, symptomatic.", "M53.2X5"),
+        ("A: transverse ligament insufficiency C1-2 on flexion views.", "M53.2X1"),
+    ],
+)
+def test_instability_by_its_ligament_and_other_prose_names(note, code):
+    assert m53_codes(note) == {code}
+
+
+def test_a_wrists_carpal_instability_is_not_the_spine():
+    assert m53_codes("Post-op dx: dynamic carpal instability, L wrist; scapholunate instability.") == set()
