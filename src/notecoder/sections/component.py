@@ -114,6 +114,13 @@ class SectionStage(SavedRules[SectionRules]):
                 if first in titled
             ]
             self.others.update((head, others) for head in words.heads)
+        copied = rules.copied_blocks
+        self.copied = None
+        if copied is not None:
+            first = next(s.titles[0] for s in rules.sections if s.category == copied.category)
+            self.untitled_key = max(self.rules, default=-1) + 1  # a closed block at the top: untitled text again
+            self.rules[self.untitled_key] = _UNTITLED
+            self.copied = (copied.opens, copied.closes, titled[first])
         heads = "|".join(sorted(map(re.escape, self.qualified), key=len, reverse=True))
         qualified = (
             # a number, a form's other field and a slash ("Body part / diagnosis on file:"), up to three words, the head
@@ -134,7 +141,8 @@ class SectionStage(SavedRules[SectionRules]):
         categories = self._categories([self.rules[key] for key, _, _ in titles])
         for i, (key, start, end) in enumerate(titles):
             body_end = titles[i + 1][1] if i + 1 < len(titles) else len(doc)
-            sections.append(Section(categories[i], start, end, end, body_end, None, self.rules[key]))
+            category = None if self.rules[key] is _UNTITLED else categories[i]
+            sections.append(Section(category, start, end, end, body_end, None, self.rules[key]))
         if self.inline is not None:
             sections = self._with_inline_assessments(doc, sections)
         doc._.notecoder_sections = sections
@@ -214,7 +222,35 @@ class SectionStage(SavedRules[SectionRules]):
             if not any(taken[start:end]):
                 kept.append((key, start, end))
                 taken[start:end] = b"\x01" * (end - start)
-        return sorted(kept, key=lambda m: m[1])
+        kept.sort(key=lambda m: m[1])
+        return self._with_copied_blocks(doc, kept) if self.copied is not None else kept
+
+    def _with_copied_blocks(self, doc: Doc, titles: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """An EHR's copy-forward marker line opens a block of the earlier note's record; the titles inside a closed
+        block are the earlier note's, and its closing line goes back to the section the block interrupted."""
+        opens, closes, copied_key = self.copied  # type: ignore[misc]
+        text = note_text(doc)
+        found = {(m.start(), m.end()): False for m in opens.finditer(text)}
+        found.update({(m.start(), m.end()): True for m in closes.finditer(text)})  # "--- end copied text ---" closes
+        markers = []
+        for (first, last), is_close in found.items():
+            span = doc.char_span(first, last, alignment_mode="expand")
+            if span is not None and len(span):
+                markers.append((span.start, span.end, is_close))
+        if not markers:
+            return titles
+        out = list(titles)
+        opened: tuple[int, int | None] | None = None  # the open marker's token and the section it interrupted
+        for start, end, is_close in sorted(markers):
+            if not is_close:
+                before = [key for key, s, _ in out if s < start and key != copied_key]
+                opened = (start, before[-1] if before else None)
+                out.append((copied_key, start, end))
+            elif opened is not None:
+                out = [t for t in out if not opened[0] < t[1] < start]  # the earlier note's own titles
+                out.append((self.untitled_key if opened[1] is None else opened[1], start, end))
+                opened = None
+        return sorted(out, key=lambda m: m[1])
 
     def _bare_titles(self, doc: Doc) -> list[tuple[int, int, int]]:
         """Titles without their colon, found as whole lines of the note's text: one regex pass, not a match per

@@ -1,5 +1,7 @@
 """Section titles by category (`rules.json`) and the assertion each category lends the findings under it."""
 
+import re
+
 from notecoder.result import Assertion
 from notecoder.rules_file import RulesFile, RulesModel, read_rules
 
@@ -62,6 +64,16 @@ class _InlineAssessments(RulesModel):
     category: str
 
 
+class _CopiedBlocks(RulesModel):
+    """Lines an EHR writes around text it copied from an earlier note: the block between them is that note's
+    record, whatever titles it holds, until its closing line or the next title after it."""
+
+    about: str = ""
+    opens: re.Pattern[str]
+    closes: re.Pattern[str]
+    category: str
+
+
 class SectionRules(RulesFile):
     sections: tuple[_Section, ...]
     title_words: tuple[_TitleWords, ...] = ()
@@ -69,6 +81,7 @@ class SectionRules(RulesFile):
     pasted_reports: _PastedReports
     superseded: _Superseded | None = None
     inline_assessments: _InlineAssessments | None = None
+    copied_blocks: _CopiedBlocks | None = None
     field_words: frozenset[str] = frozenset()
     """Words that, before a head, make the title a form's field ("Date of exam:"), not a section."""
     misreadings: tuple[tuple[str, str], ...] = ()
