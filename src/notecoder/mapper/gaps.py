@@ -80,7 +80,9 @@ def _conservative_care(draft: Draft, facts: Facts) -> list[Finding] | None:
     documented = any(
         f.value
         and f.assertion in TOLD
-        and (f.section not in elsewhere or any(o.kind == K.CONDITION for o in note.by_sentence[f.sentence_start]))
+        and (
+            f.section not in elsewhere or any(o.kind == K.CONDITION for o in note.by_sentence.get(f.sentence_start, ()))
+        )
         for f in note.by_kind[K.CONSERVATIVE_CARE]
     )
     return None if documented else draft.evidence

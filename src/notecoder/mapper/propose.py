@@ -98,7 +98,11 @@ class Mapper:
                 if not (axis == "seventh" and gaps.has(self.rules.axes.seventh.covered_by, draft.code)):
                     gaps.raise_(gap_id, draft.code, draft.evidence[:1], detail=axis.replace("_", " "))
         # an M53 code is a proposal whichever reading built it: sacral pain (sacrodynia) indexes to M53.3
-        codes = [d for d in proposed if d.role == "m53" or d.code.startswith(self.rules.proposed_category)]
+        category = self.rules.proposed_category
+        codes: list[Draft] = []
+        others: list[Draft] = []
+        for draft in proposed:
+            (codes if draft.role == "m53" or draft.code.startswith(category) else others).append(draft)
         return Proposal(
             codes=tuple(self._code_proposal(d) for d in _primary_first(codes)),
             alternatives=tuple(
@@ -109,8 +113,7 @@ class Mapper:
                     evidence=tuple(unique(d.evidence)),
                     explanation=d.explanation(),
                 )
-                for d in proposed
-                if d not in codes
+                for d in others
             ),
             gaps=gaps.finished(),
         )

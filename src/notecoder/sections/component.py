@@ -114,13 +114,12 @@ class SectionStage(SavedRules[SectionRules]):
                 if first in titled
             ]
             self.others.update((head, others) for head in words.heads)
-        copied = rules.copied_blocks
-        self.copied = None
-        if copied is not None:
-            first = next(s.titles[0] for s in rules.sections if s.category == copied.category)
+        self.copied = rules.copied_blocks
+        if self.copied is not None:
+            first = next(s.titles[0] for s in rules.sections if s.category == self.copied.category)
+            self.copied_key = titled[first]
             self.untitled_key = max(self.rules, default=-1) + 1  # a closed block at the top: untitled text again
             self.rules[self.untitled_key] = _UNTITLED
-            self.copied = (copied.opens, copied.closes, titled[first])
         heads = "|".join(sorted(map(re.escape, self.qualified), key=len, reverse=True))
         qualified = (
             # a number, a form's other field and a slash ("Body part / diagnosis on file:"), up to three words, the head
@@ -228,10 +227,11 @@ class SectionStage(SavedRules[SectionRules]):
     def _with_copied_blocks(self, doc: Doc, titles: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         """An EHR's copy-forward marker line opens a block of the earlier note's record; the titles inside a closed
         block are the earlier note's, and its closing line goes back to the section the block interrupted."""
-        opens, closes, copied_key = self.copied  # type: ignore[misc]
+        copied, copied_key = self.copied, self.copied_key
+        assert copied is not None
         text = note_text(doc)
-        found = {(m.start(), m.end()): False for m in opens.finditer(text)}
-        found.update({(m.start(), m.end()): True for m in closes.finditer(text)})  # "--- end copied text ---" closes
+        found = {(m.start(), m.end()): False for m in copied.opens.finditer(text)}
+        found.update({(m.start(), m.end()): True for m in copied.closes.finditer(text)})  # "--- end copied ---" closes
         markers = []
         for (first, last), is_close in found.items():
             span = doc.char_span(first, last, alignment_mode="expand")
