@@ -20,7 +20,7 @@ from notecoder.doctext import note_text
 from notecoder.misreadings import misread_forms
 from notecoder.rules_disk import SavedRules
 from notecoder.sections.rules import SectionRules, all_sections
-from notecoder.spoken import dictated, spoken_rules
+from notecoder.spoken import dictated, enough_signs, spoken_rules
 
 Doc.set_extension(SECTIONS_EXTENSION, default=None, force=True)
 Doc.set_extension(SECTION_ASSERTIONS_EXTENSION, default=None, force=True)
@@ -213,7 +213,9 @@ class SectionStage(SavedRules[SectionRules]):
         taken = bytearray(len(doc))  # tokens inside a kept title: linear however many titles a note has
         matches = [m for m in self.matcher(doc) if self._is_title(doc, m[1], m[2])]
         spoken = [m for m in matches if doc[m[2] - 1].lower == self.spoken_colon]
-        if spoken and not dictated(doc):  # "Diagnosis colon cancer" is not dictated punctuation in a typed note
+        # "Diagnosis colon cancer" is not dictated punctuation in a typed note; titles spoken with their colon in
+        # two places are, however few commas the recogniser spelled ("Assessment colon ... Plan colon ...")
+        if spoken and not (dictated(doc) or enough_signs(len({m[2] for m in spoken}))):
             matches = [m for m in matches if doc[m[2] - 1].lower != self.spoken_colon]
         matches += self._bare_titles(doc)
         matches += self._qualified_titles(doc)

@@ -1,0 +1,111 @@
+"""The author's stance where forms, referrals and dictations put it (issue 22, class 2): a diagnosis named only as a
+future concern, a claim form's ticked "Resolved", a dictation that speaks its section titles' colons, a referral
+quoted in prose or on a referral order, and a history the patient reports on an intake form. Written from the classes
+the blind stance batch r20 showed; the notes here are new."""
+
+import pytest
+
+import notecoder
+
+from tests.coding import alternatives, m53_codes
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "A: L4-5 spondylosis w/o radiculopathy. Lumbar instability would be a concern only if the slip progresses; "
+        "nothing suggests it today.",
+        "Impression: cervical spondylosis. I told her that cervicocranial syndrome would only become a concern if "
+        "she developed headaches with dizziness, which she has not.",
+    ],
+)
+def test_a_diagnosis_named_as_a_future_concern_is_not_coded(note):
+    assert m53_codes(note) == set()
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "RETURN TO WORK REPORT\nClaim diagnosis: cervical facet syndrome C5-6 (M53.82)\nCurrent status: "
+        "[ ] Improving [ ] Same [x] Resolved\nExam: full ROM, nontender. Full duty.",
+        "Diagnosis: Thoracolumbar junction syndrome\nStatus of diagnosis: [X] Resolved  [ ] Ongoing\n"
+        "Released from care.",
+    ],
+)
+def test_a_ticked_resolved_box_on_the_status_line_leaves_the_diagnosis_uncoded(note):
+    assert m53_codes(note) == set()
+
+
+def test_an_empty_resolved_box_leaves_the_diagnosis_coded():
+    note = (
+        "Claim diagnosis: lumbar facet syndrome L4-5\nCurrent status: [X] Improving [ ] Resolved\n"
+        "Exam: facet loading positive L4-5 bilat. Continue PT."
+    )
+    assert m53_codes(note) == {"M53.86"}
+
+
+@pytest.mark.parametrize(
+    "note, codes",
+    [
+        (
+            "Chief complaint left neck pain. History colon 52 year old nurse, pain 6 months worse turning left comma "
+            "no arm symptoms.\nExam: tender C3-4 C4-5 facets on the left. Assessment colon left cervical facet "
+            "syndrome C3-4 C4-5 period. Plan colon medial branch blocks.",
+            {"M53.82"},
+        ),
+        (
+            "Exam: tender T11-L1 paraspinals, extension painful. Impression colon thoracolumbar junction syndrome "
+            "period. Plan colon PT.",
+            {"M53.85"},
+        ),
+    ],
+)
+def test_a_dictation_that_speaks_its_title_colons_has_an_assessment(note, codes):
+    result = notecoder.extract(note)
+    assert {c.code for c in result.codes} == codes
+    assert {f.section for f in result.findings if note[f.start : f.end].endswith("syndrome")} == {"assessment"}
+
+
+def test_colon_after_a_title_in_a_typed_note_is_still_the_organ():
+    note = "Diagnosis colon cancer, in remission.\nA: chronic low back pain."
+    assert m53_codes(note) == set()
+
+
+@pytest.mark.parametrize(
+    "note, alternative",
+    [
+        (
+            "HPI: seen at the request of urgent care with a referral that says cervicothoracic junction syndrome. "
+            "Pain is in the upper trapezius only, no arm symptoms.\nAssessment: neck pain, myofascial.",
+            "M54.2",
+        ),
+        (
+            "PT EVAL\nReferral Rx: \"Eval and treat - Dx thoracic facet syndrome\"\nS: mid back ache 3 wks.\n"
+            "A: thoracic spine pain, postural. Plan: mobility, HEP.",
+            "M54.6",
+        ),
+    ],
+)
+def test_a_referral_quoted_beside_the_authors_own_assessment_is_not_coded(note, alternative):
+    assert m53_codes(note) == set()
+    assert alternative in alternatives(note)
+
+
+def test_a_referral_order_the_author_takes_up_is_coded():
+    note = (
+        "Referral Rx: eval and treat, lumbar facet syndrome.\nO: facet loading + L4-5 bilat.\n"
+        "A: lumbar facet syndrome L4-5 as referred. Plan: PT 2x/wk."
+    )
+    assert m53_codes(note) == {"M53.86"}
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Intake history (patient-reported): \"sacroiliac joint dysfunction\" 2017, no problems since.\n"
+        "CC: neck stiffness x 1 wk.\nA: cervicalgia.",
+        "Intake history: lumbar instability per patient, treated 2016.\nCC: mid back pain.\nA: thoracic pain.",
+    ],
+)
+def test_a_history_the_patient_reports_on_intake_is_not_todays_diagnosis(note):
+    assert m53_codes(note) == set()
