@@ -529,3 +529,30 @@ def test_a_form_s_answer_is_quoted_with_its_question():
             "Request: bilateral L4-5 medial branch block #1 under fluoroscopy.")  # fmt: skip
     status, words = criterion(form, "facet", "requested", "facet.frequency")
     assert status == "documented" and words[0].endswith("None")
+
+
+@pytest.mark.parametrize(
+    "note, want",
+    [
+        ("Review date 06/10/2025\nRight L3-4/L4-5 medial branch blocks were performed in 02/2025 and 03/2025 with "
+         "85% and 90% relief. Request: RFA.", ("diagnostic_block", "historical")),
+        ("Letter of 9 July 2025. Her left SI joint injection was done in March 2025; she has had 3 months of "
+         "relief.", ("si", "historical")),
+    ],
+)
+def test_a_procedure_done_in_an_earlier_month_is_past(note, want):
+    assert want in {(p[1] if p[0] == "facet" else p[0], p[2]) for p in read(note)}
+
+
+@pytest.mark.parametrize(
+    "note, family",
+    [
+        ("Lumbar radiofrequency ablation is not being pursued because of her pacemaker.", "facet"),
+        ("L4-5 medial branch blocks were not felt to be indicated - no facet loading pain.", "facet"),
+        ("Cervical ESI not thought appropriate given the normal MRI.", "esi"),
+        ("She was referred for physical therapy in May but did not go.", "pt"),
+        ("Referred to PT by her PCP, never attended.", "pt"),
+    ],
+)
+def test_a_procedure_not_pursued_not_indicated_or_not_attended_is_negated(note, family):
+    assert [(p[0], p[2]) for p in read(note)] == [(family, "negated")]

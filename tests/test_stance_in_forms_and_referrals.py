@@ -6,7 +6,6 @@ the blind stance batch r20 showed; the notes here are new."""
 import pytest
 
 import notecoder
-
 from tests.coding import alternatives, m53_codes
 
 
@@ -108,4 +107,78 @@ def test_a_referral_order_the_author_takes_up_is_coded():
     ],
 )
 def test_a_history_the_patient_reports_on_intake_is_not_todays_diagnosis(note):
+    assert m53_codes(note) == set()
+
+
+# Classes from blind stance batch r21 (scored once at 437668c); the notes below are new.
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Seen 18 months after the fall that left him with a cervicocranial syndrome, with headaches and dizziness. "
+        "These have all but vanished; nothing further arranged, discharged to the GP.",
+        "PHYSIO D/C SUMMARY\nDx on referral: R cervicobrachial syndrome.\nNDI 30% -> 2%.\nAssessment: presenting "
+        "condition has fully settled; goals met.",
+    ],
+)
+def test_a_resolution_said_of_these_or_of_the_presenting_condition_is_not_coded(note):
+    assert m53_codes(note) == set()
+
+
+def test_a_study_planned_to_look_for_a_diagnosis_does_not_assert_it():
+    note = (
+        "A: segmental dysfunction L4, L5 (M99.03).\nIf the give-way episodes persist by visit 6 I would order "
+        "flexion-extension films to look at L4-5 for instability."
+    )
+    assert m53_codes(note) == set()
+
+
+def test_an_understated_refusal_of_the_label_rejects_it():
+    note = (
+        "Thank you for sending Mr Byrne with arm tingling you had put down to a cervicobrachial syndrome. I would be "
+        "slow to attach that label to him: nerve conduction shows an ulnar neuropathy at the elbow, and the neck "
+        "is normal."
+    )
+    assert m53_codes(note) == set()
+
+
+def test_a_diagnosis_another_clinician_lists_is_referral_only():
+    note = (
+        "Neurology follow-up. Migraine improving on propranolol. Her osteopath lists her diagnosis as upper "
+        "cervical instability; I have not assessed her neck and offer no view on it.\n"
+        "Assessment: migraine without aura, improving."
+    )
+    assert m53_codes(note) == set()
+
+
+def test_an_assessment_the_scribe_attributes_to_the_clinician_is_the_authors():
+    note = (
+        "Ambient scribe note, signed by Dr K. Osei\nHPI: 5 months of right low back pain, no leg symptoms, "
+        "failed PT.\nExam: tender T12-L1 facet on the right; neuro normal.\n"
+        "Assessment per clinician: thoracolumbar junction syndrome, right."
+    )
+    assert m53_codes(note) == {"M53.85"}
+
+
+def test_an_edit_deleting_a_hedge_word_asserts_the_diagnosis():
+    note = (
+        "AI DRAFT, edited before signing\nAssessment: Possible L5-S1 instability. [Edit: delete \"possible\" - "
+        "the flexion-extension films show 5 mm translation; this is L5-S1 segmental instability.]"
+    )
+    assert m53_codes(note) == {"M53.2X7"}
+
+
+def test_a_relative_who_tells_the_history_is_the_informant_not_the_patient():
+    note = "Spoke with her father, who says she has had neck pain for 4 months.\nA: left C4-5 facet syndrome."
+    assert m53_codes(note) == {"M53.82"}
+    assert "M54.2" not in alternatives(note)  # the neck pain is the patient's and part of her facet syndrome
+
+
+def test_a_sibling_found_to_have_the_diagnosis_is_family():
+    note = (
+        "Sports physical. Per dad, her older sister, who also has Down syndrome, was found to have atlantoaxial "
+        "instability at 12 and had a fusion. Patient: no neck pain, normal gait, normal neuro exam; flexion-"
+        "extension films normal. Cleared."
+    )
     assert m53_codes(note) == set()

@@ -13,7 +13,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from notecoder.findings.durations import calendar_date, calendar_dates
+from notecoder.findings.durations import calendar_date, calendar_dates, onset_dates
 from notecoder.result import Assertion, Finding, FindingKind, NoteResult, ProcedureMention
 
 BEFORE_CHARS = 60
@@ -209,6 +209,10 @@ def find_procedures(text: str, result: NoteResult, served: date | None = None) -
         row = text[line_start : finding.start]  # a table's row is dated by its first cell ("06/03/25 | ...")
         dated = calendar_date(line) or (calendar_date(row.split("|")[0]) if "|" in row else None)
         dated = dated or calendar_date(after[:DATED_CHARS])  # "RFA performed 11/19/2024" in a letter of 2025
+        rest = text[finding.end : finding.sentence_end]
+        if dated is None and (done := rules["done_in"].match(rest)):
+            when = onset_dates(rest[done.end() : done.end() + DATED_CHARS])  # "were performed in 02/2025 and ..."
+            dated = when[1] if when else None  # its month's last day: older than the note's date, done before
         if state in ("performed", "planned") and dated is not None:
             if not looked:
                 reference, looked = reference_date(text), True
