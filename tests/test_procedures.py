@@ -556,3 +556,19 @@ def test_a_procedure_done_in_an_earlier_month_is_past(note, want):
 )
 def test_a_procedure_not_pursued_not_indicated_or_not_attended_is_negated(note, family):
     assert [(p[0], p[2]) for p in read(note)] == [(family, "negated")]
+
+
+def test_a_denial_letter_s_negations_are_not_documentation():
+    note = ("UM review, 10/02/2026. Service requested: repeat L5-S1 interlaminar epidural steroid injection.\n"
+            "Summary: central low back pain since spring, non-radiating. MRI 07/2026: mild disc bulge without canal "
+            "stenosis, foraminal narrowing or nerve root contact. NRS 6/10. Failed 8 weeks of PT and naproxen.\n"
+            "Rationale: the record describes axial pain, without radicular pain or neurogenic claudication. The "
+            "imaging does not show compression that would correlate with a radicular syndrome. The earlier ILESI "
+            "gave less than 50% improvement for two weeks.")  # fmt: skip
+    radicular, said = criterion(note, "esi", "requested", "esi.radicular_indication")
+    assert radicular == "contradicted", said
+    imaging, said = criterion(note, "esi", "requested", "esi.concordant_imaging")
+    assert imaging == "contradicted", said
+    response, said = criterion(note, "esi", "requested", "esi.repeat_response")
+    assert response == "contradicted" and any("less than 50%" in s for s in said), said
+

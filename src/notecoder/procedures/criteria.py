@@ -283,8 +283,11 @@ def _reliefs(note: Note) -> list[tuple[int, int, float]]:
         if said is None or _pattern("concentration").search(note.text[: m.start()]):
             continue
         low, high = float(m.group(1)), float(m.group(2) or m.group(1))
+        start = m.start()
+        if below := _pattern("below_before").search(note.text, max(0, m.start() - 15), m.start()):
+            start, low, high = below.start(), low - 1, high - 1  # "less than 50% improvement" does not reach 50
         # quoted with its relief word ("85% relief", "better by 60%"): a bare "85%" holds nothing
-        found.append((min(m.start(), origin + said.start()), max(m.end(), origin + said.end()), min(low, high)))
+        found.append((min(start, origin + said.start()), max(m.end(), origin + said.end()), min(low, high)))
     for m in note.spans("score_pair"):
         before, after = int(m.group(1)), int(m.group(2))
         if 0 < before <= 10 and after < before:
@@ -392,14 +395,22 @@ def _imaging_shown(note: Note, within: tuple[int, int]) -> list[re.Match]:
     """The imaging findings the note shows in `within`, not those it denies ("no stenosis", "without HNP")."""
     denial = _pattern("imaging_denied_before")
     return [m for m in note.spans("imaging_finding", within)
-            if not denial.search(note.text, max(within[0], m.start() - 50), m.start())]  # fmt: skip
+            if not denial.search(note.text, max(within[0], m.start() - 70), m.start())
+            and not _in_negated(note, m)]  # fmt: skip
+
+
+def _in_negated(note: Note, match: re.Match) -> bool:
+    """The words stand inside a condition the note negates ("without radicular pain", "not ... a radicular
+    syndrome"): quoted alone they would say the opposite."""
+    return any(f.start <= match.start() and match.end() <= f.end for f in note.findings(FindingKind.CONDITION)
+               if f.assertion == Assertion.NEGATED)  # fmt: skip
 
 
 @reads("esi.radicular_indication")
 def radicular(note: Note, criterion: Criterion) -> Reading:
     told = [(f.start, f.end) for f in _radicular(note)]
     told += [(m.start(), m.end()) for m in note.spans("radicular")
-             if not note.spans("no_radicular", _sentence(note, m.start()))]  # fmt: skip
+             if not note.spans("no_radicular", _sentence(note, m.start())) and not _in_negated(note, m)]  # fmt: skip
     if told:
         cause = _imaging_shown(note, (0, len(note.text)))  # the structural cause, quoted with the symptoms
         return "documented", told[:3] + [_clause(note, m.start(), m.end()) for m in cause[:1]]

@@ -12,7 +12,7 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 from medspacy.target_matcher import TargetRule
-from spacy.attrs import IS_SPACE, LOWER, SENT_START
+from spacy.attrs import IS_SPACE, LENGTH, LOWER, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -25,6 +25,7 @@ from notecoder.rules_disk import SavedRules
 from notecoder.span_values import set_span_value, span_value
 from notecoder.targets.prefilter import with_first_characters
 from notecoder.targets.rules import TargetGroup, TargetRules, expanded_rules
+from notecoder.targets.spelling import Spelling
 
 _RESPONSE = "response"
 
@@ -39,6 +40,7 @@ AnchorHits = dict[str | tuple, list[tuple[int, int]]]
 anchors and reach (`CompiledRegex.windows_key`): found once for every rule."""
 _ANCHOR_WINDOW = 60  # characters a match may start before its anchor (and, unless its rule says, end after it)
 _WRAP_REACH = 10  # tokens either side of a line break: longer than any phrase rule
+_SPELT_KEPT = 1 << 16  # long words whose spelling is remembered, a process's vocabulary of them
 
 
 def rule_metadata(group: TargetGroup) -> dict[str, str | None]:
@@ -265,9 +267,16 @@ class TargetStage(SavedRules[TargetRules]):
         words = {t.lower for rule in medspacy_rules(rules) if len(doc := nlp.make_doc(rule.literal.lower())) > 1
                  for t in doc}  # fmt: skip
         self._phrase_words = frozenset(words)
+        self._spelling: Spelling | None = None
+        self._spelt: dict[int, str | None] = {}  # by the word's lower-case hash: a note's long words recur
+        if rules.misspelt_min_letters is not None:
+            kinds = rules.misspelt_kinds
+            entries = (t.lower_ for rule in medspacy_rules(rules) if rule.category in kinds
+                       for t in nlp.make_doc(rule.literal.lower()))  # fmt: skip
+            self._spelling = Spelling(entries, rules.misspelt_min_letters)
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = self._matched(doc) + self._wrapped(doc)
+        spans = self._matched(doc) + self._wrapped(doc) + self._misspelt(doc)
         for key, start, end in self.cased(doc):
             rule = self.cased_rules[key]
             span = Span(doc, start, end, label=rule.category)
@@ -296,6 +305,38 @@ class TargetStage(SavedRules[TargetRules]):
             span = Span(doc, start, end, label=label)
             set_span_value(span, TARGET_RULE_EXTENSION, rule)
             spans.append(span)
+        return spans
+
+    def _misspelt(self, doc: Doc) -> list[Span]:
+        """Phrases with a long word misspelt ("zygapohyseal jt pain"): the words around each misspelling are matched
+        again with the word it stands for; the span is the note's own words."""
+        spelling = self._spelling
+        if spelling is None:
+            return []
+        sizes = doc.to_array([LENGTH, LOWER])
+        long = np.flatnonzero(sizes[:, 0] >= spelling.min_letters)
+        keys = sizes[long, 1]
+        fixed: dict[int, str] = {}
+        for key in np.unique(keys).tolist():
+            if key not in self._spelt:
+                if len(self._spelt) > _SPELT_KEPT:
+                    self._spelt.clear()
+                self._spelt[key] = spelling.corrected(doc.vocab.strings[key])
+            if (word := self._spelt[key]) is not None:
+                fixed[key] = word
+        if not fixed:
+            return []
+        fixes = {i: fixed[key] for i, key in zip(long.tolist(), keys.tolist(), strict=True) if key in fixed}
+        spans = []
+        for low, high in _merged((i - _WRAP_REACH, i + _WRAP_REACH + 1) for i in fixes):
+            low, high = max(0, low), min(len(doc), high)
+            words = [fixes.get(t.i, t.text) for t in doc[low:high]]
+            window = Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc[low:high]])
+            for span in self._matched(window):
+                if any(low + k in fixes for k in range(span.start, span.end)):
+                    own = Span(doc, low + span.start, low + span.end, label=span.label_)
+                    set_span_value(own, TARGET_RULE_EXTENSION, span_value(span, TARGET_RULE_EXTENSION))
+                    spans.append(own)
         return spans
 
     def _wrapped(self, doc: Doc) -> list[Span]:

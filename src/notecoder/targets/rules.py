@@ -119,6 +119,10 @@ class TargetRules(RulesFile):
     """Combining forms that dictation and typists split off ('cervico' + 'cranial', 'zyg' heard 'zygo'): a
     condition word starting with the first also matches as the second, a space or hyphen, then the rest."""
     response_words: ResponseWords | None = None
+    misspelt_min_letters: int | None = None
+    """A note's word at least this long, one letter added, left out, changed or swapped from exactly one long word of
+    the phrase rules of `misspelt_kinds`, is read as that word ('zygapohyseal'); None reads no misspellings."""
+    misspelt_kinds: tuple[Kind, ...] = ()
     groups: tuple[TargetGroup, ...]
 
     @model_validator(mode="after")
