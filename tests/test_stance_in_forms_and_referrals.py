@@ -182,3 +182,58 @@ def test_a_sibling_found_to_have_the_diagnosis_is_family():
         "extension films normal. Cleared."
     )
     assert m53_codes(note) == set()
+
+
+# Classes from blind stance batch r22 (scored once at 22e0abc); the notes below are new.
+
+
+def test_a_status_line_above_the_diagnosis_field_qualifies_it():
+    note = (
+        "IMAGING PRE-AUTHORIZATION\nDiagnosis status: [ ] Confirmed  [X] Provisional, pending the films requested\n"
+        "Diagnosis: L4-5 segmental instability\nClinical: LBP 6 months, catching on rising, no leg symptoms."
+    )
+    assert m53_codes(note) == set()
+    assert "uncertain-diagnosis" in {g.id for g in notecoder.extract(note).gaps}
+
+
+def test_a_confirmed_status_above_the_field_leaves_it_coded():
+    note = (
+        "Diagnosis status: [X] Confirmed  [ ] Provisional\nDiagnosis: L4-5 segmental instability, 5 mm translation "
+        "on flexion-extension films.\nLBP 8 months; failed PT."
+    )
+    assert m53_codes(note) == {"M53.2X6"}
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "UR DETERMINATION\nSubmitted dx: lumbar facet syndrome, right L3-4.\nTreating note 10/2026: R L3-4 facet pain "
+        "- gone since the RFA, nothing to treat. Non-certified.",
+        "PROBLEM LIST\n| Problem | Status |\n| Hypertension | Active |\n| Coccygodynia | Inactive |\n"
+        "A/P: HTN stable.",
+        "PT D/C SUMMARY\nReferral dx: L5-S1 segmental instability.\nA: goals met, no giving way for 8 weeks; I "
+        "would consider that issue behind him.",
+    ],
+)
+def test_a_diagnosis_gone_inactive_or_behind_the_patient_is_not_coded(note):
+    assert m53_codes(note) == set()
+
+
+def test_a_problem_list_row_still_active_is_coded():
+    note = "PROBLEM LIST\n| Problem | Status |\n| Coccygodynia | Active |\nA/P: coccygodynia, cushion, NSAID, 4 months."
+    assert m53_codes(note) == {"M53.3"}
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Dear Dr Ahmed, thank you for seeing Mr Lowe about his knee. Your letter also mentions a lumbosacral "
+        "instability his chiropractor treats; I did not examine his back.\nImpression: medial meniscal tear.",
+        "IME. Q2 Pre-existing condition? A2. Dr Shah's chart from 2015 records 'C5-6 facet syndrome', treated with "
+        "PT. I did not examine for it today.\nQ1 Diagnosis: lumbar strain, resolved.",
+        "I'm worried about occipitocervical instability given her Down syndrome, but flexion-extension films are "
+        "needed first.\nPlan: films, no contact sport until read.",
+    ],
+)
+def test_another_clinicians_record_or_a_worry_is_not_todays_diagnosis(note):
+    assert m53_codes(note) == set()

@@ -94,6 +94,7 @@ class _Reference:
     start: int
     assertion: Assertion
     cause: AssertionCause
+    opener: bool = False  # a form's status line ("Diagnosis status: [X] Provisional")
 
 
 @dataclass
@@ -312,14 +313,16 @@ class FindingBuilder(SavedRules[FindingRules]):
             sentence = note.sentence_of(start)
             if kind == REFERENCE_KIND:
                 references = self.rules.references
-                if " ".join(t.lower_ for t in span) in references.openers_only:
-                    if start != note.sentence_starts[sentence]:
-                        continue  # "the same side": an ordinary word
+                opener = " ".join(t.lower_ for t in span) in references.openers_only
+                if opener:
+                    at_line = span.start_char == 0 or note.doc.text[span.start_char - 1] == "\n"
+                    if start != note.sentence_starts[sentence] and not at_line:
+                        continue  # "the same side": an ordinary word; a form's line may follow its heading
                 elif end < len(note.doc) and note.doc[end].lower_ in references.naming_next:
                     continue  # "this diagnosis of X", "that diagnosis: X" name their own
                 assertion, cause = self._assertion(span, kind, note)
                 if cause is not None and cause.source == "context" and assertion in references.assertions:
-                    note.references.append(_Reference(sentence, span.start_char, assertion, cause))
+                    note.references.append(_Reference(sentence, span.start_char, assertion, cause, opener))
                 continue
             if kind not in FINDING_KINDS:
                 value = meta["value"]
@@ -359,10 +362,13 @@ class FindingBuilder(SavedRules[FindingRules]):
                 for d in diagnoses
                 if d.end <= reference.start and reference.sentence - d.sentence <= rule.reach_sentences
             ]
-            if before:
-                target = max(before, key=lambda d: d.start)
-                if target.assertion == _PRESENT:
-                    target.assertion, target.cause = reference.assertion, reference.cause
+            # a form's status line above the field it qualifies ("Diagnosis status: [X] Provisional" / "Diagnosis: X")
+            after = [d for d in diagnoses if d.start > reference.start and 1 <= d.sentence - reference.sentence <= 2]
+            target = max(before, key=lambda d: d.start) if before else None
+            if target is None and reference.opener and after:
+                target = min(after, key=lambda d: d.start)
+            if target is not None and target.assertion == _PRESENT:
+                target.assertion, target.cause = reference.assertion, reference.cause
 
     def _clause_apart(self, text: str, own: list[_Draft], start: int) -> bool:
         """A pointer in a sentence that names a condition still points back when a clause break stands between the
