@@ -85,6 +85,9 @@ class NoteIndex:
         claimed cervical condition beside the physician's lumbar stenosis)."""
         if self._named_among(finding, (f for f in self.by_kind[_CONDITION] if f.assertion == _NEGATED)):
             return False  # "instability NOT demonstrated", wherever the form says it
+        cause = finding.assertion_cause
+        if cause is not None and cause.source == "context":
+            return False  # the note says whose it is in so many words: "referral diagnosis not assessed at this visit"
         authors = self._assessed_diagnoses
         return self._named_among(finding, authors) or not authors
 
@@ -93,10 +96,15 @@ class NoteIndex:
         region, near = self.region(finding), self.rules.region_neighbours.near
         return any(f.concept == finding.concept and near(self.region(f), region) for f in others)
 
+    @cached_property
+    def _final_sections(self) -> frozenset[str | None]:
+        """Where a mention stands as a diagnosis of its own: the assessment, and `final_sections`."""
+        return ASSESSMENT_SECTIONS | self.rules.final_sections
+
     def _set_aside(self, finding: Finding) -> bool:
-        """A dorsopathy named only before the note's first heading (a referral's reason, another clinician's
-        label) beside an assessment that names the author's own spine diagnoses and not this one: the author's
-        final statement is what is coded."""
+        """A dorsopathy named only outside the assessment (before the first heading, in the history, the exam, the
+        imaging, another clinician's records) beside an assessment that names the author's own spine diagnoses and
+        not this one: the author's final statement is what is coded."""
         authors = [f for f in self._assessed_diagnoses if self.rules.concepts[f.concept].role != "pain"]
         return bool(authors) and not self._named_among(finding, authors)
 
@@ -168,7 +176,7 @@ class NoteIndex:
                 concept.stated_as_diagnosis or (concept.from_assessment and not anywhere and self.has_assessment)
             ):
                 continue
-            if section is None and concept.role == "m53" and self._set_aside(finding):
+            if concept.role == "m53" and section not in self._final_sections and self._set_aside(finding):
                 continue
             out.append((finding, concept))
         return out

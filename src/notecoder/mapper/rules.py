@@ -307,6 +307,9 @@ class MapperRules(RulesFile):
     her blood pressure and has been controlled" is not)."""
     """Sections of an operative or procedure note: such a note is not asked for the conservative care before it."""
     referral_sections: frozenset[str] = frozenset()
+    final_sections: frozenset[str] = frozenset()
+    """Sections besides the assessment whose dorsopathies are never set aside beside it: the plan (a
+    problem-oriented note's "#2 Coccygodynia" under P:) and a referral's field (its adoption is decided apart)."""
     """Sections holding a referral's or payer form's diagnosis: adopted when the author takes it up."""
     explicit_stances: ExplicitStances | None = None
     gaps: dict[str, GapText]
