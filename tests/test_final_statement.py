@@ -1,7 +1,8 @@
-"""The author's final statement is what is coded (issue 22): a dorsopathy named only outside the assessment (the
-history, the exam, a study, another clinician's records) beside an assessment that names the author's own spine
-diagnoses and not it is not today's diagnosis. Without such an assessment, or with only a pain in it, the mention
-stands as before."""
+"""The author's final statement is what is coded (issue 22): a dorsopathy named only outside the assessment (the exam,
+a study, another clinician's records, the past history) beside an assessment that names the author's own spine
+diagnoses and not it is not today's diagnosis. The history of the present illness keeps its own (the M53.82 seed's
+pitfall 4: an incidental dorsopathy is coded, sequenced after the assessment's), and without such an assessment, or
+with only a pain in it, the mention stands as before."""
 
 import pytest
 
@@ -11,9 +12,8 @@ from tests.coding import alternatives, m53_codes
 @pytest.mark.parametrize(
     "note",
     [
-        "HPI: 61F, known L4-5 facet syndrome treated with RFA in 2022; now 3 weeks of left leg pain to the foot.\n"
-        "Exam: L5 dermatomal numbness, EHL 4/5, SLR + left.\nMRI: L4-5 left paracentral extrusion.\n"
-        "Assessment: L4-5 disc herniation with left L5 radiculopathy.",
+        "Exam: L5 dermatomal numbness, EHL 4/5, SLR + left; tender L4-5 facets, facet syndrome by exam.\n"
+        "MRI: L4-5 left paracentral extrusion.\nAssessment: L4-5 disc herniation with left L5 radiculopathy.",
         "Records reviewed: 2021 chiropractic notes list cervicobrachial syndrome.\nExam: Spurling negative.\n"
         "Impression: C5-6 spondylosis without myelopathy or radiculopathy; mechanical neck pain.",
     ],
@@ -69,6 +69,7 @@ def test_a_problem_oriented_plan_keeps_its_own_problem():
     [
         "Referral dx: cervicothoracic junction syndrome.\nS: neck ache.\nThe referral diagnosis was not assessed "
         "at this visit; exam deferred to the consultant.",
+        "Referral dx: cervicothoracic junction syndrome.\nThat diagnosis was not assessed at this visit.",
         "CHIRO DISCHARGE\nIntake dx: cervicothoracic junction syndrome, C7-T1.\nToday: 0/10 for a month.\n"
         "Assessment: the junction complaint has run its course. Goals met.",
     ],

@@ -102,9 +102,9 @@ class NoteIndex:
         return ASSESSMENT_SECTIONS | self.rules.final_sections
 
     def _set_aside(self, finding: Finding) -> bool:
-        """A dorsopathy named only outside the assessment (before the first heading, in the history, the exam, the
-        imaging, another clinician's records) beside an assessment that names the author's own spine diagnoses and
-        not this one: the author's final statement is what is coded."""
+        """A dorsopathy named only outside the assessment (before the first heading, in the exam, the imaging,
+        another clinician's records; not in `final_sections`) beside an assessment that names the author's own spine
+        diagnoses and not this one: the author's final statement is what is coded."""
         authors = [f for f in self._assessed_diagnoses if self.rules.concepts[f.concept].role != "pain"]
         return bool(authors) and not self._named_among(finding, authors)
 

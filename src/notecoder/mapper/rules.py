@@ -309,7 +309,9 @@ class MapperRules(RulesFile):
     referral_sections: frozenset[str] = frozenset()
     final_sections: frozenset[str] = frozenset()
     """Sections besides the assessment whose dorsopathies are never set aside beside it: the plan (a
-    problem-oriented note's "#2 Coccygodynia" under P:) and a referral's field (its adoption is decided apart)."""
+    problem-oriented note's "#2 Coccygodynia" under P:), the history of the present illness (an incidental
+    dorsopathy is coded after the assessment's: the M53.82 seed's pitfall 4) and a referral's field (its adoption is
+    decided apart)."""
     """Sections holding a referral's or payer form's diagnosis: adopted when the author takes it up."""
     explicit_stances: ExplicitStances | None = None
     gaps: dict[str, GapText]
