@@ -8,6 +8,8 @@ import pytest
 
 import notecoder
 
+pytestmark = pytest.mark.slow  # thousands of notes: the newest set runs it, the oldest set's quick pass does not
+
 BLIND = Path(__file__).resolve().parents[1] / "corpora" / "blind"
 HELD = json.loads((BLIND / "held.json").read_text(encoding="utf-8"))["batches"]
 
