@@ -362,11 +362,11 @@ class FindingBuilder(SavedRules[FindingRules]):
                 for d in diagnoses
                 if d.end <= reference.start and reference.sentence - d.sentence <= rule.reach_sentences
             ]
-            # a form's status line above the field it qualifies ("Diagnosis status: [X] Provisional" / "Diagnosis: X")
-            after = [d for d in diagnoses if d.start > reference.start and 1 <= d.sentence - reference.sentence <= 2]
             target = max(before, key=lambda d: d.start) if before else None
-            if target is None and reference.opener and after:
-                target = min(after, key=lambda d: d.start)
+            if target is None and reference.opener:  # a form's status line above the field it qualifies
+                sentence, start = reference.sentence, reference.start
+                below = (d for d in diagnoses if d.start > start and 1 <= d.sentence - sentence <= 2)
+                target = min(below, key=lambda d: d.start, default=None)
             if target is not None and target.assertion == _PRESENT:
                 target.assertion, target.cause = reference.assertion, reference.cause
 

@@ -96,11 +96,6 @@ class NoteIndex:
         region, near = self.region(finding), self.rules.region_neighbours.near
         return any(f.concept == finding.concept and near(self.region(f), region) for f in others)
 
-    @cached_property
-    def _final_sections(self) -> frozenset[str | None]:
-        """Where a mention stands as a diagnosis of its own: the assessment, and `final_sections`."""
-        return ASSESSMENT_SECTIONS | self.rules.final_sections
-
     def _set_aside(self, finding: Finding) -> bool:
         """A dorsopathy named only outside the assessment (before the first heading, in the exam, the imaging,
         another clinician's records; not in `final_sections`) beside an assessment that names the author's own spine
@@ -176,7 +171,12 @@ class NoteIndex:
                 concept.stated_as_diagnosis or (concept.from_assessment and not anywhere and self.has_assessment)
             ):
                 continue
-            if concept.role == "m53" and section not in self._final_sections and self._set_aside(finding):
+            if (
+                concept.role == "m53"
+                and section not in ASSESSMENT_SECTIONS
+                and section not in self.rules.final_sections
+                and self._set_aside(finding)
+            ):
                 continue
             out.append((finding, concept))
         return out

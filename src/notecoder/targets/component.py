@@ -15,7 +15,7 @@ from medspacy.target_matcher import TargetRule
 from spacy.attrs import IS_SPACE, LENGTH, LOWER, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from notecoder.doc_keys import TARGET_RULE_EXTENSION, TARGETS_KEY
 from notecoder.doctext import note_text
@@ -250,10 +250,25 @@ class TargetStage(SavedRules[TargetRules]):
         strings = nlp.vocab.strings
         self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._phrase_rules: dict[int, tuple[TargetRule, int]] = {}
+        # a phrase can be broken by a line wrap only between two of its own words: the words of phrases longer
+        # than one token, by their lower-case hash (the attribute medSpaCy's phrase matcher compares); the words a
+        # misspelling may stand for are those of the `misspelt_kinds` phrases
+        wrap_words: set[int] = set()
+        spelt_words: list[str] = []
         for i, rule in enumerate(medspacy_rules(rules)):
             key = f"{rule.category}_{i}"
             self._phrase_rules[strings.add(key)] = (rule, strings.add(rule.category))
-            self._phrases.add(key, [nlp.tokenizer(rule.literal.lower())])
+            phrase = nlp.tokenizer(rule.literal.lower())
+            self._phrases.add(key, [phrase])
+            if len(phrase) > 1:
+                wrap_words.update(t.lower for t in phrase)
+            if rule.category in rules.misspelt_kinds:
+                spelt_words.extend(t.lower_ for t in phrase)
+        self._phrase_words = frozenset(wrap_words)
+        self._spelling: Spelling | None = None
+        self._spelt: dict[int, str | None] = {}  # by the word's lower-case hash: a note's long words recur
+        if rules.misspelt_min_letters is not None:
+            self._spelling = Spelling(spelt_words, rules.misspelt_min_letters)
         # spaCy's token Matcher costs a pass per pattern; exact-case words ("PT", "HA") need only a hash lookup
         self.cased = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.cased_rules: dict[int, TargetRule] = {}
@@ -262,18 +277,6 @@ class TargetStage(SavedRules[TargetRules]):
             self.cased_rules[nlp.vocab.strings.add(name)] = rule
             self.cased.add(name, [nlp.make_doc(rule.literal)])
         self.regexes = regex_rules(rules)
-        # a phrase can be broken by a line wrap only between two of its own words: the words of phrases longer
-        # than one token, by their lower-case hash (the attribute medSpaCy's phrase matcher compares)
-        words = {t.lower for rule in medspacy_rules(rules) if len(doc := nlp.make_doc(rule.literal.lower())) > 1
-                 for t in doc}  # fmt: skip
-        self._phrase_words = frozenset(words)
-        self._spelling: Spelling | None = None
-        self._spelt: dict[int, str | None] = {}  # by the word's lower-case hash: a note's long words recur
-        if rules.misspelt_min_letters is not None:
-            kinds = rules.misspelt_kinds
-            entries = (t.lower_ for rule in medspacy_rules(rules) if rule.category in kinds
-                       for t in nlp.make_doc(rule.literal.lower()))  # fmt: skip
-            self._spelling = Spelling(entries, rules.misspelt_min_letters)
 
     def __call__(self, doc: Doc) -> Doc:
         spans = self._matched(doc) + self._wrapped(doc) + self._misspelt(doc)
@@ -329,15 +332,22 @@ class TargetStage(SavedRules[TargetRules]):
         fixes = {i: fixed[key] for i, key in zip(long.tolist(), keys.tolist(), strict=True) if key in fixed}
         spans = []
         for low, high in _merged((i - _WRAP_REACH, i + _WRAP_REACH + 1) for i in fixes):
-            low, high = max(0, low), min(len(doc), high)
-            words = [fixes.get(t.i, t.text) for t in doc[low:high]]
-            window = Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc[low:high]])
-            for span in self._matched(window):
-                if any(low + k in fixes for k in range(span.start, span.end)):
-                    own = Span(doc, low + span.start, low + span.end, label=span.label_)
-                    set_span_value(own, TARGET_RULE_EXTENSION, span_value(span, TARGET_RULE_EXTENSION))
+            tokens = list(doc[max(0, low) : min(len(doc), high)])
+            words = [fixes.get(t.i, t.text) for t in tokens]
+            for own, _ in self._matched_again(doc, tokens, words, [bool(t.whitespace_) for t in tokens]):
+                if any(i in fixes for i in range(own.start, own.end)):
                     spans.append(own)
         return spans
+
+    def _matched_again(
+        self, doc: Doc, tokens: list[Token], words: list[str], spaces: list[bool]
+    ) -> Iterator[tuple[Span, int]]:
+        """The phrases of the note's `tokens` written as `words` (a line break left out, a misspelling put right),
+        each as a span of the note's own tokens, with the number of words it matched."""
+        for span in self._matched(Doc(doc.vocab, words=words, spaces=spaces)):
+            own = Span(doc, tokens[span.start].i, tokens[span.end - 1].i + 1, label=span.label_)
+            set_span_value(own, TARGET_RULE_EXTENSION, span_value(span, TARGET_RULE_EXTENSION))
+            yield own, len(span)
 
     def _wrapped(self, doc: Doc) -> list[Span]:
         """Phrases broken by a line wrap ("uncovertebral\\nhypertrophy"): spaCy makes the break a token, so the
@@ -361,12 +371,8 @@ class TargetStage(SavedRules[TargetRules]):
         for low, high in _merged((i - _WRAP_REACH, i + _WRAP_REACH + 1) for i in wrapped):
             kept = [t for t in doc[max(0, low) : min(len(doc), high)] if t.i not in removed]
             spaces = [bool(t.whitespace_) or t.i + 1 in removed for t in kept]
-            joined = Doc(doc.vocab, words=[t.text for t in kept], spaces=spaces)
-            for span in self._matched(joined):
-                start, end = kept[span.start].i, kept[span.end - 1].i + 1
-                if end - start > len(span):  # it spans a removed break: a match the note's own tokens could not give
-                    own = Span(doc, start, end, label=span.label_)
-                    set_span_value(own, TARGET_RULE_EXTENSION, span_value(span, TARGET_RULE_EXTENSION))
+            for own, size in self._matched_again(doc, kept, [t.text for t in kept], spaces):
+                if len(own) > size:  # it spans a removed break: a match the note's own tokens could not give
                     spans.append(own)
         return spans
 
