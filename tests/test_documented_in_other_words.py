@@ -143,6 +143,7 @@ def test_an_onset_given_as_a_date_documents_chronicity(onset):
         "pt w/ pain at base of neck for abt 8 mos, worse at computer.",
         "LBP 2 yrs, back feels like it slips on bending.",
         "Neck pain 6-8 weeks, worse with typing.",
+        "Visit: 57M, neck pain x 2 y, axial, no radiation into the arms.",
     ],
 )
 def test_an_onset_in_a_template_or_shorthand_documents_chronicity(onset):

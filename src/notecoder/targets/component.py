@@ -191,6 +191,19 @@ def regex_rules(rules: TargetRules) -> list[CompiledRegex]:
     return compiled
 
 
+_LIST_LINE_PREFIX = re.compile(
+    r"\s*(?:[-*#>\u2022]+|\(?\d{1,3}[.):]?\)?)?\s*(?:[A-Z]\d\d(?:\.[0-9A-Z]{1,4})?\s*[-:\u2013]?\s*)?"
+    r"(?:[A-Za-z][A-Za-z /&]{0,30}:\s*)?"
+)
+"""What may stand before a list line's entry: a bullet or item number, an ICD code, a short field title ("Dx:")."""
+
+
+def starts_list_line(doc: Doc, start: int) -> bool:
+    """Whether token `start` begins its line's entry (only a bullet, number, code or field title before it)."""
+    text, at = note_text(doc), doc[start].idx
+    return _LIST_LINE_PREFIX.fullmatch(text, text.rfind("\n", 0, at) + 1, at) is not None
+
+
 def resolve_overlaps(spans: list[Span]) -> list[Span]:
     """Overlaps resolve to the longest span, except that a duration or onset may overlap what it dates:
     "since a fall" is both when the pain began and a fall. A duration inside a treatment's response ("relief for a
@@ -255,9 +268,13 @@ class TargetStage(SavedRules[TargetRules]):
         # misspelling may stand for are those of the `misspelt_kinds` phrases
         wrap_words: set[int] = set()
         spelt_words: list[str] = []
+        listed = {(g.concept, p) for g in rules.groups if g.line_start for p in g.phrases}
+        self._line_start: set[int] = set()
         for i, rule in enumerate(medspacy_rules(rules)):
             key = f"{rule.category}_{i}"
             self._phrase_rules[strings.add(key)] = (rule, strings.add(rule.category))
+            if (rule.metadata["concept"], rule.literal) in listed:
+                self._line_start.add(strings[key])
             phrase = nlp.tokenizer(rule.literal.lower())
             self._phrases.add(key, [phrase])
             if len(phrase) > 1:
@@ -303,7 +320,10 @@ class TargetStage(SavedRules[TargetRules]):
     def _matched(self, doc: Doc) -> list[Span]:
         """The phrase matches as medSpaCy's TargetMatcher gives them: overlaps pruned, each with its rule."""
         spans = []
-        for match_id, start, end in prune_overlapping(self._phrases(doc)):
+        matches = self._phrases(doc)
+        if self._line_start:
+            matches = [m for m in matches if m[0] not in self._line_start or starts_list_line(doc, m[1])]
+        for match_id, start, end in prune_overlapping(matches):
             rule, label = self._phrase_rules[match_id]
             span = Span(doc, start, end, label=label)
             set_span_value(span, TARGET_RULE_EXTENSION, rule)

@@ -73,6 +73,9 @@ class TargetGroup(RulesModel):
     phrases: tuple[str, ...] = ()
     cased: tuple[str, ...] = ()
     regex: tuple[RegexRule, ...] = ()
+    line_start: bool = False
+    """Phrases that are a condition only as a list line's entry (the index's "Syndrome, facet"): mid-sentence the
+    same words are two things ("paraspinal pain, facet loading positive")."""
 
     @model_validator(mode="after")
     def _has_patterns(self) -> "TargetGroup":
@@ -123,6 +126,9 @@ class TargetRules(RulesFile):
     """A note's word at least this long, one letter added, left out, changed or swapped from exactly one long word of
     the phrase rules of `misspelt_kinds`, is read as that word ('zygapohyseal'); None reads no misspellings."""
     misspelt_kinds: tuple[Kind, ...] = ()
+    reordered_kinds: tuple[Kind, ...] = ()
+    """Kinds whose phrases also match head noun first: "syndrome of the facet joints", and "Syndrome, facet" at a
+    list line's start."""
     groups: tuple[TargetGroup, ...]
 
     @model_validator(mode="after")
@@ -171,6 +177,7 @@ def expanded_rules(raw: dict, where: str) -> TargetRules:
     except ValueError as error:
         raise ValueError(f"{where} is not valid: {error}") from None
     add_misread_forms(raw)
+    add_word_orders(raw)
     add_word_forms(raw)
     add_response_forms(raw)
     return validate_rules(TargetRules, raw, where)
@@ -215,6 +222,39 @@ def add_word_forms(raw: dict) -> None:
                         forms.append(form)
                         taken.add(form)
         group["phrases"] = [*group["phrases"], *forms]
+
+
+def add_word_orders(raw: dict) -> None:
+    """Each phrase of `reordered_kinds` whose last word is a noun also with that noun first, as writers order it: "X
+    of (the) Y" anywhere when Y ends in a noun too ("syndrome of the facet joints", from "facet joint syndrome"),
+    and the alphabetic index's "X, Y" in a group of its own that only a list line's start keeps ("Syndrome,
+    facet"). The word forms then apply to these as to any phrase."""
+    kinds = set(raw.get("reordered_kinds", ()))
+    taken = {p.lower() for group in raw["groups"] for p in group.get("phrases", ())}
+    listed_groups = []
+    for group in raw["groups"]:
+        if group["kind"] not in kinds or not group.get("phrases") or group.get("line_start"):
+            continue
+        of_forms, listed = [], []
+        for phrase in group["phrases"]:
+            words = phrase.lower().split()
+            if len(words) < 2 or plural(words[-1]) is None:
+                continue
+            head, rest = words[-1], words[:-1]
+            listed.append(f"{head}, {' '.join(rest)}")
+            several = plural(rest[-1])
+            if several is not None:
+                for modifier in (rest, [*rest[:-1], several]):
+                    of_forms += [f"{head} of the {' '.join(modifier)}", f"{head} of {' '.join(modifier)}"]
+        of_forms = [f for f in dict.fromkeys(of_forms) if f not in taken]
+        taken.update(of_forms)
+        group["phrases"] = [*group["phrases"], *of_forms]
+        listed = [f for f in dict.fromkeys(listed) if f not in taken]
+        taken.update(listed)
+        if listed:
+            listed_groups.append({**{k: v for k, v in group.items() if k not in ("phrases", "regex", "cased")},
+                                  "phrases": listed, "line_start": True})  # fmt: skip
+    raw["groups"] = [*raw["groups"], *listed_groups]
 
 
 _MAX_FORMS = 128
