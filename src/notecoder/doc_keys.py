@@ -21,6 +21,8 @@ another program registered that name for its own."""
 SECTION_ASSERTIONS_EXTENSION = "notecoder_section_assertions"
 """`doc._.notecoder_section_assertions`: the assertion each section category lends its findings, as the sections
 stage's own rules say; left for the findings stage, which drops it."""
+REQUESTS_EXTENSION = "notecoder_requests"
+"""`doc._.notecoder_requests`: the note has a form field asking for a treatment (the sections stage reads it)."""
 TARGET_RULE_EXTENSION = "notecoder_target_rule"
 """`span._.notecoder_target_rule`: the medSpaCy `TargetRule` a raw target span matched."""
 MODIFIERS_EXTENSION = "notecoder_modifiers"

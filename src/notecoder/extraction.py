@@ -10,13 +10,13 @@ from functools import cache
 
 from spacy.language import Language
 
-from notecoder.mapper import ASSESSMENT_SECTIONS, Mapper, default_mapper
+from notecoder.mapper import ASSESSMENT_SECTIONS, TREATING_SECTIONS, Mapper, default_mapper
 from notecoder.pipeline import MAX_NOTE_CHARS, RECYCLE_AFTER, load
 from notecoder.procedures.claim import Claim, check_claim
 from notecoder.procedures.criteria import check_procedures
 from notecoder.result import NoteResult, Setting
 from notecoder.scoring import ConfidenceModel, score
-from notecoder.sections import assessed
+from notecoder.sections import assessed, treats
 
 
 def check_length(text: str) -> None:
@@ -89,7 +89,12 @@ class Coder:
         self._coded += 1
         doc = nlp(text)
         findings = doc._.notecoder_findings
-        proposal = self.mapper.propose(findings, setting.value, assessed=assessed(doc, ASSESSMENT_SECTIONS))
+        proposal = self.mapper.propose(
+            findings,
+            setting.value,
+            assessed=assessed(doc, ASSESSMENT_SECTIONS),
+            treated=treats(doc, TREATING_SECTIONS),
+        )
         result = NoteResult(
             setting=setting,
             findings=findings,

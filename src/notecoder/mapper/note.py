@@ -11,6 +11,7 @@ from notecoder.result import TOLD, Assertion, Finding, FindingKind, Stance
 K = FindingKind
 ASSESSMENT_SECTIONS = frozenset({"assessment", "assessment_and_plan", "provisional_diagnosis"})
 AUTHOR_SECTIONS = ASSESSMENT_SECTIONS | {None}  # where the author states today's diagnoses (a letter has no titles)
+TREATING_SECTIONS = frozenset({"plan", "procedure", "operation"})  # where the author treats today
 _DIAGNOSTIC_ROLES = frozenset({"m53", "specific", "injury"})
 _STUDY_REACH = 200  # characters: a dictation run into one sentence reports a study far from its diagnosis
 # the members read in loops over every finding, once: an enum member looked up on its class costs a few lookups each
@@ -24,10 +25,15 @@ class NoteIndex:
     """What the findings say, indexed once: every rule asks the same few questions, often per finding."""
 
     def __init__(
-        self, findings: Sequence[Finding], rules: MapperRules, setting: str = "outpatient", assessed: bool = False
+        self,
+        findings: Sequence[Finding],
+        rules: MapperRules,
+        setting: str = "outpatient",
+        assessed: bool = False,
+        treated: bool = False,
     ) -> None:
         self.findings = list(findings)
-        self.assessed = assessed
+        self.assessed, self.treated = assessed, treated
         self.rules = rules
         self.inpatient = setting == "inpatient"
         self.rejections: list[Finding] = []
@@ -79,17 +85,27 @@ class NoteIndex:
         return finding.assertion
 
     def adopted(self, finding: Finding) -> bool:
-        """A referral's diagnosis that the author takes up: restated in the assessment, or an assessment with no spine
-        diagnosis of its own ("A: as per referral, treating"). Not when rejected anywhere, nor beside the author's
-        own diagnosis of its part of the spine ("A: sacroiliitis") or of another part only (a disability form's
-        claimed cervical condition beside the physician's lumbar stenosis)."""
+        """A referral's diagnosis that the author takes up: restated in the assessment, or treated by an author with
+        no spine diagnosis of their own ("A: as per referral, treating"; a plan of care). Not when rejected anywhere,
+        nor beside the author's own diagnosis of its part of the spine ("A: sacroiliitis") or of another part only (a
+        disability form's claimed cervical condition beside the physician's lumbar stenosis), nor by a note that
+        neither assesses nor treats (a nurse's triage that books the referral, a review that restates it)."""
         if self._named_among(finding, (f for f in self.by_kind[_CONDITION] if f.assertion == _NEGATED)):
             return False  # "instability NOT demonstrated", wherever the form says it
         cause = finding.assertion_cause
         if cause is not None and cause.source == "context":
             return False  # the note says whose it is in so many words: "referral diagnosis not assessed at this visit"
         authors = self._assessed_diagnoses
-        return self._named_among(finding, authors) or not authors
+        return self._named_among(finding, authors) or (not authors and self._takes_up)
+
+    @cached_property
+    def _takes_up(self) -> bool:
+        """The author assesses or treats today: an assessment, a plan or a procedure, with words or findings."""
+        return (
+            self.has_assessment
+            or self.treated
+            or any(f.section in TREATING_SECTIONS for f in self.findings)
+        )
 
     def _named_among(self, finding: Finding, others: Iterable[Finding]) -> bool:
         """One of `others` names the finding's condition, in its region or a neighbouring one."""

@@ -69,8 +69,10 @@ class Mapper:
 
     # -- the stages --------------------------------------------------------------------------------------------
 
-    def propose(self, findings: Sequence[Finding], setting: str = "outpatient", assessed: bool = False) -> Proposal:
-        note = NoteIndex(findings, self.rules, setting, assessed)
+    def propose(
+        self, findings: Sequence[Finding], setting: str = "outpatient", assessed: bool = False, treated: bool = False
+    ) -> Proposal:
+        note = NoteIndex(findings, self.rules, setting, assessed, treated)
         gaps = Gaps(self.rules.gaps)
         facts = Facts(note, self.rules, codes=[])
         facts.trauma_told = bool(note.told_trauma)
@@ -495,7 +497,11 @@ def default_mapper() -> Mapper:
     return Mapper(mapper_rules())
 
 
-def propose(findings: Sequence[Finding], setting: str = "outpatient", assessed: bool = False) -> Proposal:
+def propose(
+    findings: Sequence[Finding], setting: str = "outpatient", assessed: bool = False, treated: bool = False
+) -> Proposal:
     """Codes, alternatives and gaps for a note's findings; `setting` decides how uncertain diagnoses are coded;
-    `assessed`: the note has an assessment of its author's, even one that names no finding."""
-    return default_mapper().propose(findings, setting, assessed)
+    `assessed`: the note has an assessment of its author's, even one that names no finding; `treated`: a plan or a
+    procedure of its author's, likewise (a referral's diagnosis is taken up only by an author who assesses or
+    treats)."""
+    return default_mapper().propose(findings, setting, assessed, treated)

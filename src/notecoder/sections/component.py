@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from notecoder.doc_keys import SECTION_ASSERTIONS_EXTENSION, SECTIONS_EXTENSION
+from notecoder.doc_keys import REQUESTS_EXTENSION, SECTION_ASSERTIONS_EXTENSION, SECTIONS_EXTENSION
 from notecoder.doctext import note_text
 from notecoder.misreadings import misread_forms
 from notecoder.rules_disk import SavedRules
@@ -24,6 +24,7 @@ from notecoder.spoken import dictated, enough_signs, spoken_rules
 
 Doc.set_extension(SECTIONS_EXTENSION, default=None, force=True)
 Doc.set_extension(SECTION_ASSERTIONS_EXTENSION, default=None, force=True)
+Doc.set_extension(REQUESTS_EXTENSION, default=False, force=True)
 _MEDSPACY_SECTIONS = medspacy.get_doc_extensions()["sections"]
 
 
@@ -58,6 +59,8 @@ class SectionStage(SavedRules[SectionRules]):
         if self.inline is not None:
             self.inline_matcher.add("inline", [nlp.make_doc(phrase) for phrase in self.inline.phrases])
         self.field_words = rules.field_words
+        fields = "|".join(sorted(map(re.escape, rules.request_fields), key=len, reverse=True))
+        self.request_field = re.compile(rf"^[ \t]*(?:{fields})[ \t]*:", re.IGNORECASE | re.MULTILINE) if fields else None
         self.assertions = dict(rules.assertions)
         """The assertion each category lends the findings under it: left on each Doc for the findings stage, so
         that a pipeline's own section rules, not the package's, say it."""
@@ -146,6 +149,7 @@ class SectionStage(SavedRules[SectionRules]):
             sections = self._with_inline_assessments(doc, sections)
         doc._.notecoder_sections = sections
         doc._.notecoder_section_assertions = self.assertions
+        doc._.notecoder_requests = self.request_field is not None and self.request_field.search(note_text(doc)) is not None
         if _medspacys_sections():
             doc._.sections = sections
         return doc
@@ -335,6 +339,12 @@ _BOUNDARY_MARKS = frozenset({".", ",", ";", ":", "?", "!", ")", "]", "-", "*", "
 def make_sections(nlp: Language, name: str, rules: str | None) -> SectionStage:
     """`rules`: a section rules file to use instead of the package's."""
     return SectionStage(nlp, rules)
+
+
+def treats(doc: Doc, categories: frozenset[str]) -> bool:
+    """The author treats today: a section of `categories` (a plan, a procedure) with a word in it, or a form's field
+    asking for a treatment ("Requested: 8 further physiotherapy visits")."""
+    return bool(doc._.notecoder_requests) or assessed(doc, categories, min_words=1)
 
 
 def assessed(doc: Doc, categories: frozenset[str], min_words: int = 3) -> bool:

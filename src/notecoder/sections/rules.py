@@ -84,6 +84,8 @@ class SectionRules(RulesFile):
     copied_blocks: _CopiedBlocks | None = None
     field_words: frozenset[str] = frozenset()
     """Words that, before a head, make the title a form's field ("Date of exam:"), not a section."""
+    request_fields: frozenset[str] = frozenset()
+    """A form's field titles that ask for a treatment ("Requested service:"): no section, but the note treats."""
     misreadings: tuple[tuple[str, str], ...] = ()
     """Letter groups a scanned note misreads ('I' read as 'l'): titles match in those forms too."""
 

@@ -176,9 +176,10 @@ def expanded_rules(raw: dict, where: str) -> TargetRules:
         raw["groups"] = level_groups + raw["groups"] + tabular_groups(raw)
     except ValueError as error:
         raise ValueError(f"{where} is not valid: {error}") from None
+    heads = written_heads(raw)
     add_misread_forms(raw)
-    add_word_orders(raw)
     add_word_forms(raw)
+    add_word_orders(raw, heads)
     add_response_forms(raw)
     return validate_rules(TargetRules, raw, where)
 
@@ -224,11 +225,19 @@ def add_word_forms(raw: dict) -> None:
         group["phrases"] = [*group["phrases"], *forms]
 
 
-def add_word_orders(raw: dict) -> None:
-    """Each phrase of `reordered_kinds` whose last word is a noun also with that noun first, as writers order it: "X
-    of (the) Y" anywhere when Y ends in a noun too ("syndrome of the facet joints", from "facet joint syndrome"),
-    and the alphabetic index's "X, Y" in a group of its own that only a list line's start keeps ("Syndrome,
-    facet"). The word forms then apply to these as to any phrase."""
+def written_heads(raw: dict) -> frozenset[str]:
+    """The nouns the phrases of `reordered_kinds` end in as written (not their misread or abbreviated forms)."""
+    kinds = set(raw.get("reordered_kinds", ()))
+    ends = (p.lower().split()[-1] for g in raw["groups"] if g["kind"] in kinds for p in g.get("phrases", ()))
+    return frozenset(word for word in ends if plural(word) is not None)
+
+
+def add_word_orders(raw: dict, heads: frozenset[str]) -> None:
+    """Each phrase of `reordered_kinds` ending in one of `heads` also with that noun first, as writers order it: "X
+    of the Y" anywhere when Y ends in a noun too ("syndrome of the facet joints", from "facet joint syndrome"), and
+    the alphabetic index's "X, Y" in a group of its own that only a list line's start keeps ("Syndrome, facet").
+    Made from the word forms' phrases, so the rest takes every form ("syndrome of the z-joints"); the head noun
+    only as written."""
     kinds = set(raw.get("reordered_kinds", ()))
     taken = {p.lower() for group in raw["groups"] for p in group.get("phrases", ())}
     listed_groups = []
@@ -238,14 +247,13 @@ def add_word_orders(raw: dict) -> None:
         of_forms, listed = [], []
         for phrase in group["phrases"]:
             words = phrase.lower().split()
-            if len(words) < 2 or plural(words[-1]) is None:
+            if len(words) < 2 or words[-1] not in heads:
                 continue
             head, rest = words[-1], words[:-1]
             listed.append(f"{head}, {' '.join(rest)}")
             several = plural(rest[-1])
             if several is not None:
-                for modifier in (rest, [*rest[:-1], several]):
-                    of_forms += [f"{head} of the {' '.join(modifier)}", f"{head} of {' '.join(modifier)}"]
+                of_forms += [f"{head} of the {' '.join(modifier)}" for modifier in (rest, [*rest[:-1], several])]
         of_forms = [f for f in dict.fromkeys(of_forms) if f not in taken]
         taken.update(of_forms)
         group["phrases"] = [*group["phrases"], *of_forms]
