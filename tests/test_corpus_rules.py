@@ -122,7 +122,7 @@ def test_a_region_word_that_begins_the_next_phrase_is_not_taken():
         ("A: Lumbar spinal stenosis L4-5 with neurogenic claudication.", [], ["M48.062"]),
         ("A: Lumbar spinal stenosis L4-5. Walks a mile without leg symptoms.", [], ["M48.061"]),
         ("Assessment: thoracic myelopathy, non-compressive, cause not found.", [], ["G95.9"]),
-        ("Referral diagnosis: Cervicothoracic junction dysfunction.", ["M53.83"], []),
+        ("Referral diagnosis: Cervicothoracic junction dysfunction.\nPlan: manual therapy 2x/wk.", ["M53.83"], []),
         ("Impression: Other specified dorsopathy of the sacral region.", ["M53.88"], []),
         ("A: C6-7 disc herniation with right C7 radiculopathy. Also mild disc bulge C5-6.", [], ["M50.123"]),
         ("CC: spine problem after a fall 3 months ago. HPI: low back pain, discogenic.", [], ["M54.50"]),

@@ -572,3 +572,27 @@ def test_a_denial_letter_s_negations_are_not_documentation():
     response, said = criterion(note, "esi", "requested", "esi.repeat_response")
     assert response == "contradicted" and any("less than 50%" in s for s in said), said
 
+
+
+def test_a_study_whose_report_is_not_in_hand_shows_nothing_and_a_contact_line_is_no_finding():
+    note = ("PRIOR AUTHORIZATION - CERVICAL EPIDURAL\nRequested: C7-T1 interlaminar ESI.\n"
+            "Right arm pain to the thumb for 4 months, NRS 7/10; C6 numbness on exam.\n"
+            "Advanced imaging: cervical MRI done at an outside centre in October; the report has been requested.\n"
+            "Contact for questions: utilization coordinator, ext. 4410.")  # fmt: skip
+    status, said = criterion(note, "esi", "requested", "esi.concordant_imaging")
+    assert status == "not_documented", said
+
+
+def test_a_reason_announced_by_a_title_is_quoted_with_the_reason():
+    note = ("LETTER OF MEDICAL NECESSITY\nRequest: repeat bilateral L4-5 therapeutic intra-articular facet joint injections.\n"
+            "5. Why ablation is not an option. He is pacemaker-dependent and his electrophysiologist advises against "
+            "radiofrequency energy delivery.")  # fmt: skip
+    status, said = criterion(note, "facet", "requested", "facet.rfa_not_possible")
+    assert status == "documented" and any("pacemaker" in s for s in said), said
+
+
+def test_a_count_of_earlier_injections_over_a_year_is_not_the_pain_s_duration():
+    note = ("PRE-PROCEDURE CHECKLIST - L5-S1 TFESI today\n[x] Prior spine injections: none in the past year per pt\n"
+            "[x] Consent signed\nLeft leg pain with L5 numbness; MRI: L5-S1 foraminal stenosis, left.")  # fmt: skip
+    status, said = criterion(note, "esi", "performed", "esi.pain_duration")
+    assert status != "documented" or not any("past year" in s for s in said), said

@@ -1,7 +1,7 @@
 """More of the author's stance in other words (issue 22, class 2; classes from blind stance batch r25, notes new):
 "not further specified" qualifies a diagnosis and denies nothing; a picture that sits "somewhere between" two
-diagnoses commits to neither; and a referral's diagnosis is taken up only by an author who assesses or treats today
-(brief v3), not by a nurse who books the referral or a reviewer who restates it."""
+diagnoses commits to neither; and a referral's diagnosis is taken up only by an author who assesses, examines or
+treats today (brief v3), not by a nurse who books the referral or a reviewer who restates it."""
 
 import pytest
 
@@ -56,3 +56,13 @@ def test_a_referral_diagnosis_only_booked_or_reviewed_is_not_taken_up(note):
 )  # fmt: skip
 def test_a_referral_diagnosis_the_author_treats_is_taken_up(note, codes):
     assert m53_codes(note) == codes
+
+
+def test_an_examining_author_takes_up_a_claim_diagnosis_unless_the_form_ticks_it_resolved():
+    form = (
+        "RETURN-TO-WORK REPORT\nDiagnosis under this claim: lumbar facet syndrome, L4-L5\n"
+        "Current status of diagnosis: [{}] Improving  [ ] Unchanged  [{}] Resolved\n"
+        "Objective findings today: facet loading {}, neuro intact, SLR negative."
+    )
+    assert m53_codes(form.format("X", " ", "positive L4-5")) == {"M53.86"}
+    assert m53_codes(form.format(" ", "X", "negative")) == set()

@@ -17,7 +17,7 @@ _STUDY_REACH = 200  # characters: a dictation run into one sentence reports a st
 # the members read in loops over every finding, once: an enum member looked up on its class costs a few lookups each
 _PRESENT, _NEGATED, _POSSIBLE = Assertion.PRESENT, Assertion.NEGATED, Assertion.POSSIBLE
 _HISTORICAL = Assertion.HISTORICAL
-_SPINAL_LEVEL, _CONDITION, _IMAGING = K.SPINAL_LEVEL, K.CONDITION, K.IMAGING
+_SPINAL_LEVEL, _CONDITION, _IMAGING, _NEURO_EXAM = K.SPINAL_LEVEL, K.CONDITION, K.IMAGING, K.NEURO_EXAM
 _REFERRAL_ONLY = Stance.REFERRAL_ONLY
 
 
@@ -85,8 +85,8 @@ class NoteIndex:
         return finding.assertion
 
     def adopted(self, finding: Finding) -> bool:
-        """A referral's diagnosis that the author takes up: restated in the assessment, or treated by an author with
-        no spine diagnosis of their own ("A: as per referral, treating"; a plan of care). Not when rejected anywhere,
+        """A referral's diagnosis that the author takes up: restated in the assessment, or examined or treated by an
+        author with no spine diagnosis of their own ("A: as per referral, treating"; a plan of care). Not when rejected anywhere,
         nor beside the author's own diagnosis of its part of the spine ("A: sacroiliitis") or of another part only (a
         disability form's claimed cervical condition beside the physician's lumbar stenosis), nor by a note that
         neither assesses nor treats (a nurse's triage that books the referral, a review that restates it)."""
@@ -100,11 +100,17 @@ class NoteIndex:
 
     @cached_property
     def _takes_up(self) -> bool:
-        """The author assesses or treats today: an assessment, a plan or a procedure, with words or findings."""
+        """The author assesses, examines or treats today: an assessment, a plan or a procedure (with words or
+        findings), an examination, or a neurological finding of the author's own (not the referral's)."""
         return (
             self.has_assessment
             or self.treated
-            or any(f.section in TREATING_SECTIONS for f in self.findings)
+            or any(
+                f.section in TREATING_SECTIONS
+                or f.section == "physical_exam"
+                or (f.kind == _NEURO_EXAM and f.section not in self.rules.referral_sections)
+                for f in self.findings
+            )
         )
 
     def _named_among(self, finding: Finding, others: Iterable[Finding]) -> bool:

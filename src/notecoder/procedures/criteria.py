@@ -516,6 +516,18 @@ def active_treatment(note: Note, criterion: Criterion) -> Reading:
     return ("documented", [_clause(note, m.start(), m.end()) for m in active[:2]]) if active else ("not_documented", [])
 
 
+def _with_announced(note: Note, match: re.Match) -> list[tuple[int, int]]:
+    """The match's clause, and when that clause is a title announcing what follows ("Why ablation is not an
+    option."), the sentence after it, where what it announces is said."""
+    low, high = _clause_around(note, match.start(), match.end())
+    if not _pattern("announcing").match(note.text, low, high) or high >= len(note.text) - 1:
+        return [(low, high)]
+    start, end = _sentence(note, high + 1)
+    while start < end and note.text[start].isspace():
+        start += 1
+    return [(low, high), (start, end)] if start < end else [(low, high)]
+
+
 def _presence(name: str) -> Callable[[Note, Criterion], Reading]:
     """The reader of an item the note documents by saying it at all (evidence.json "presence")."""
     rule = _evidence()["presence"][name]
@@ -524,7 +536,7 @@ def _presence(name: str) -> Callable[[Note, Criterion], Reading]:
         found = [m for pattern in rule["patterns"] for m in note.spans(pattern)]
         if not found:
             return rule["otherwise"], []
-        return "documented", [_clause_around(note, m.start(), m.end()) for m in found[: rule["quotes"]]]
+        return "documented", [span for m in found[: rule["quotes"]] for span in _with_announced(note, m)]
 
     return present
 

@@ -165,9 +165,10 @@ class ClinicalSentenceSplitter(SavedRules[SentenceRules]):
         # "Status: [X] Provisional" under a diagnosis field qualifies it: its line goes on with the field's sentence
         continuing = np.append(by_lower & _CONTINUING != 0, [False, False, False])
         field = continuing[after] | continuing[after + 1]  # "Status:", "Diagnosis status:"
-        is_colon = np.append(orth == self._colon, [False] * 4)
+        is_colon = np.append(orth == self._colon, [False] * 5)
         colon_next = is_colon[after + 1] | is_colon[after + 2] | is_colon[after + 3]  # "Status of diagnosis:"
-        starts[after[(breaks >= 2) | ((breaks == 1) & ~lower_after & ~(field & colon_next))]] = True
+        field_colon = colon_next | is_colon[after + 4]  # "Current status of diagnosis:"
+        starts[after[(breaks >= 2) | ((breaks == 1) & ~lower_after & ~(field & field_colon))]] = True
         # "Onset: 2 months ago    Mechanism: none": a template's fields side by side on one line, set apart by a run of
         # spaces, are sentences of their own (the second's "none" does not negate the first)
         wide = (breaks == 0) & (length[spaces] >= 2) & ~lower_after & colon_next
