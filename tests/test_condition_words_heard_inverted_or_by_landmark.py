@@ -1,5 +1,5 @@
 """Condition words other writers use that the phrase lists did not hold (issue 22, class 3; classes from blind words
-batches r15 and r16, notes new): a problem list written the index's way round ('Syndrome, facet'), a sound-alike speech
+batches r15, r16 and r17, notes new): a problem list written the index's way round ('Syndrome, facet'), a sound-alike speech
 recognition writes for 'facet', 'sacroiliac' or 'atlanto', 'instab.' and 'LAAJ' typed for instability, the facet joints called the small
 vertebral joints (a calque of the German 'kleine Wirbelgelenke'), the vertebra prominens named for C7, and a
 translated report's 'diagnostic judgement' as its assessment."""
@@ -26,6 +26,10 @@ from tests.coding import m53_codes
          {"M53.81"}),
         ("Impression colon right Atlanta occipital joint syndrome period No disc or nerve root cause period",
          {"M53.81"}),
+        ("Diagnosis: R AO jt syndrome.\nProcedure: right atlanto-occipital joint injection under fluoroscopy.",
+         {"M53.81"}),
+        ("Assessment colon Barry Leo syndrome comma with vertigo comma tinnitus and blurred vision period",
+         {"M53.0"}),
         ("Diagnosis: lumbar small vertebral joint syndrome, L3/4 and L4/5.", {"M53.86"}),
         ("Diagnosis: syndrome of the small vertebral joints at L4/5 on the right.", {"M53.86"}),
         ("Imp: dysfunction of the sacroiliac joints, worse on the left.", {"M53.3"}),

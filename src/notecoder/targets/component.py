@@ -273,11 +273,13 @@ class TargetStage(SavedRules[TargetRules]):
         for i, rule in enumerate(medspacy_rules(rules)):
             key = f"{rule.category}_{i}"
             self._phrase_rules[strings.add(key)] = (rule, strings.add(rule.category))
-            if (rule.metadata["concept"], rule.literal) in listed:
+            listed_here = (rule.metadata["concept"], rule.literal) in listed
+            if listed_here:
                 self._line_start.add(strings[key])
             phrase = nlp.tokenizer(rule.literal.lower())
             self._phrases.add(key, [phrase])
-            if len(phrase) > 1:
+            # a list line's entry does not wrap; its comma would send every break beside a comma to be matched again
+            if len(phrase) > 1 and not listed_here:
                 wrap_words.update(t.lower for t in phrase)
             if rule.category in rules.misspelt_kinds:
                 spelt_words.extend(t.lower_ for t in phrase)
