@@ -16,6 +16,8 @@ from tests.coding import m53_codes
          {"M53.87"}),
         ("Active problems:\n- Syndrome, thoracolumbar junction (Maigne)\n- GERD", {"M53.85"}),
         ("PROBLEMS\nInstability, atlantoaxial (C1-C2)\nHypothyroidism", {"M53.2X1"}),
+        ("ATTENDING PHYSICIAN'S STATEMENT\nQ7 Primary diagnosis: Instabilities, spinal (multiple segments)\n"
+         "Q8 Secondary diagnosis: anxiety", {"M53.2X9"}),
         # mid-line, the index order is not read, and does not hide the phrase it overlaps
         ("Assessment: atlantoaxial (C1/2) instability, ligamentous, stable over 4 years.", {"M53.2X1"}),
         ("Assessment colon bilateral lumbar fast set syndrome at L3 4 and L4 5 comma no radicular component period",

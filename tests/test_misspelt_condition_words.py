@@ -33,3 +33,27 @@ def test_a_different_word_two_letters_away_is_not_corrected():
 def test_short_words_are_not_corrected():
     note = "A: neck strain after MVC yesterday; C-spine films negative."  # 'strain' is no 'stain', nor the reverse
     assert m53_codes(note) == set()
+
+
+@pytest.mark.parametrize(
+    "note, codes",
+    [
+        # a faxed page read by OCR: 1 for l or i, 0 for o, l for i, rn for m, in words of any length from six letters
+        ("Pt: 39 yo rnale, pain at the tip of the tailbone on sitting.\nDiagnosis: Coccygodyn1a.", {"M53.3"}),
+        ("Irnpression: posterior cervlcal syrnpathetic syndrorne, with vertigo and tinnitus.", {"M53.0"}),
+        ("Neuro: reflexes 2+ symrnetric, power 5/5.\nIrnpression: Coccygodyn1a after a fall in 2025.", {"M53.3"}),
+        ("Reason for referral: segmental instabi1ity at L4-5, 4 mm translation on flexion films.", {"M53.2X6"}),
+    ],
+)
+def test_a_faxed_pages_ocr_letters_are_read_as_the_word(note, codes):
+    assert m53_codes(note) == codes
+
+
+def test_ocr_reading_leaves_real_words_and_other_numbers_alone():
+    note = "Seen 1 1/2 weeks after a fall. Exam: tender L1 spinous process. A: lumbar contusion, no fracture."
+    assert m53_codes(note) == set()
+
+
+def test_a_typo_one_letter_from_two_names_of_the_same_joint_is_read():
+    note = "Assessment: R C2/3 zygopophyseal joint syndrome.\nPlan: third occipital nerve block."
+    assert m53_codes(note) == {"M53.82"}

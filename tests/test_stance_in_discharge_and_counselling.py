@@ -55,3 +55,19 @@ def test_a_referral_diagnosis_replaced_by_the_authors_own_is_rejected():
         "P: bilat L4-5 MBB."
     )
     assert m53_codes(note) == set()
+
+
+def test_a_diagnosis_that_would_come_into_consideration_later_is_hypothetical():
+    note = (
+        "Phone advice: acute low back pain x 3 days, no red flags. Stay active, ibuprofen. Should the pain outlast six "
+        "weeks and settle over the L5-S1 facets, a lumbosacral facet syndrome would come into consideration."
+    )
+    assert m53_codes(note) == set()
+
+
+def test_the_earlier_condition_named_in_an_opinion_is_history():
+    note = (
+        "Injuries: sprain of the right wrist, now resolved.\nPast history: coccydynia in 2016, settled within months.\n"
+        "Opinion: the wrist injury resolved within five months. The earlier coccydynia has no bearing on this claim."
+    )
+    assert m53_codes(note) == set()

@@ -192,10 +192,11 @@ def regex_rules(rules: TargetRules) -> list[CompiledRegex]:
 
 
 _LIST_LINE_PREFIX = re.compile(
-    r"\s*(?:[-*#>\u2022]+|\(?\d{1,3}[.):]?\)?)?\s*(?:[A-Z]\d\d(?:\.[0-9A-Z]{1,4})?\s*[-:\u2013]?\s*)?"
+    r"\s*(?:[-*#>\u2022]+|\(?[A-Za-z]?\d{1,3}[.):]?\)?)?\s*(?:[A-Z]\d\d(?:\.[0-9A-Z]{1,4})?\s*[-:\u2013]?\s*)?"
     r"(?:[A-Za-z][A-Za-z /&]{0,30}:\s*)?"
 )
-"""What may stand before a list line's entry: a bullet or item number, an ICD code, a short field title ("Dx:")."""
+"""What may stand before a list line's entry: a bullet or item number ("3.", "Q7"), an ICD code, a short field title
+("Dx:", "Primary diagnosis:")."""
 
 
 def starts_list_line(doc: Doc, start: int) -> bool:
@@ -287,7 +288,8 @@ class TargetStage(SavedRules[TargetRules]):
         self._spelling: Spelling | None = None
         self._spelt: dict[int, str | None] = {}  # by the word's lower-case hash: a note's long words recur
         if rules.misspelt_min_letters is not None:
-            self._spelling = Spelling(spelt_words, rules.misspelt_min_letters)
+            same = [[form for form in forms if " " not in form] for forms in rules.equivalents]
+            self._spelling = Spelling(spelt_words, rules.misspelt_min_letters, rules.ocr_misreadings, same=same)
         # spaCy's token Matcher costs a pass per pattern; exact-case words ("PT", "HA") need only a hash lookup
         self.cased = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.cased_rules: dict[int, TargetRule] = {}
@@ -339,7 +341,7 @@ class TargetStage(SavedRules[TargetRules]):
         if spelling is None:
             return []
         sizes = doc.to_array([LENGTH, LOWER])
-        long = np.flatnonzero(sizes[:, 0] >= spelling.min_letters)
+        long = np.flatnonzero(sizes[:, 0] >= spelling.shortest)
         keys = sizes[long, 1]
         fixed: dict[int, str] = {}
         for key in np.unique(keys).tolist():

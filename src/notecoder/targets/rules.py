@@ -126,6 +126,9 @@ class TargetRules(RulesFile):
     """A note's word at least this long, one letter added, left out, changed or swapped from exactly one long word of
     the phrase rules of `misspelt_kinds`, is read as that word ('zygapohyseal'); None reads no misspellings."""
     misspelt_kinds: tuple[Kind, ...] = ()
+    ocr_misreadings: tuple[tuple[str, str], ...] = ()
+    """Letter groups a faxed page's OCR reads for others ('l' read as '1', 'm' as 'rn'): a note's word of six letters
+    or more that is one of the `misspelt_kinds` words with one such misreading is read as that word."""
     reordered_kinds: tuple[Kind, ...] = ()
     """Kinds whose phrases also match head noun first: "syndrome of the facet joints", and "Syndrome, facet" at a
     list line's start."""
@@ -226,10 +229,12 @@ def add_word_forms(raw: dict) -> None:
 
 
 def written_heads(raw: dict) -> frozenset[str]:
-    """The nouns the phrases of `reordered_kinds` end in as written (not their misread or abbreviated forms)."""
+    """The nouns the phrases of `reordered_kinds` end in as written (not their misread or abbreviated forms), and
+    their plurals."""
     kinds = set(raw.get("reordered_kinds", ()))
     ends = (p.lower().split()[-1] for g in raw["groups"] if g["kind"] in kinds for p in g.get("phrases", ()))
-    return frozenset(word for word in ends if plural(word) is not None)
+    nouns = {word for word in ends if plural(word) is not None}
+    return frozenset(nouns | {plural(word) for word in nouns})  # "Instabilities, spinal" lists one or several
 
 
 def add_word_orders(raw: dict, heads: frozenset[str]) -> None:

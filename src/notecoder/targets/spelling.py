@@ -38,22 +38,60 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 class Spelling:
-    """The long words of the phrase rules, and the one a misspelling of them stands for."""
+    """The long words of the phrase rules, and the one a misspelling of them stands for; and the words of six letters
+    or more that a faxed page's OCR misreads by `ocr` letter groups ("Coccygodyn1a", "cervlcal", "syrnpathetic")."""
 
-    def __init__(self, words: Iterable[str], min_letters: int) -> None:
-        self.min_letters = min_letters
+    def __init__(
+        self,
+        words: Iterable[str],
+        min_letters: int,
+        ocr: Iterable[tuple[str, str]] = (),
+        ocr_min_letters: int = 6,
+        same: Iterable[Iterable[str]] = (),
+    ) -> None:
+        words = list(words)
+        self._name: dict[str, str] = {form: min(forms) for forms in map(tuple, same) for form in forms}
+        """Each word of an equivalents class by one name: a typo one edit from two words of a class ('zygopophyseal',
+        from 'zygapophyseal' and 'zygoapophyseal') is either, so it is read."""
+        self.min_letters, self.ocr_min_letters = min_letters, ocr_min_letters
+        self.ocr = tuple((read, meant) for meant, read in ocr)
+        self.ocr_words = frozenset(w for w in words if w.isalpha() and len(w) >= ocr_min_letters)
         self.words = frozenset(w for w in words if w.isalpha() and len(w) >= min_letters)
         self._by_delete: dict[str, set[str]] = defaultdict(set)
         for word in self.words:
             for form in _deletes(word):
                 self._by_delete[form].add(word)
 
+    @property
+    def shortest(self) -> int:
+        return min(self.min_letters, self.ocr_min_letters) if self.ocr else self.min_letters
+
     def corrected(self, word: str) -> str | None:
         """The entry `word` misspells, or None: not long enough, an entry itself, or one edit from none or from two
-        entries (a typo that could be either word is neither)."""
+        entries (a typo that could be either word is neither); first, the one entry an OCR misreading of it gives."""
+        if self.ocr and len(word) >= self.ocr_min_letters and word not in self.ocr_words:
+            read = self._read_as_ocr(word)
+            if read is not None:
+                return read
         if len(word) < self.min_letters or not word.isalpha() or word in self.words:
             return None
         found = {entry for form in _deletes(word) for entry in self._by_delete.get(form, ()) if _one_edit(word, entry)}
-        if len(found) != 1 or word in english_words(self.min_letters):
+        if len({self._name.get(entry, entry) for entry in found}) != 1 or word in english_words(self.min_letters):
             return None
-        return next(iter(found))
+        return min(found)
+
+    def _read_as_ocr(self, word: str) -> str | None:
+        """The one entry `word` is with one OCR misreading put right (each place a misread group stands, in turn,
+        and every place of it at once: a page misreads the same way throughout), no English word being misread."""
+        found = set()
+        for read, meant in self.ocr:
+            at = word.find(read)
+            while at >= 0:
+                found.add(word[:at] + meant + word[at + len(read) :])
+                at = word.find(read, at + 1)
+            if read in word:
+                found.add(word.replace(read, meant))
+        entries = {form for form in found if form in self.ocr_words}
+        if len(entries) != 1 or (word.isalpha() and word in english_words(self.ocr_min_letters)):
+            return None
+        return next(iter(entries))
