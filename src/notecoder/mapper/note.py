@@ -86,10 +86,11 @@ class NoteIndex:
 
     def adopted(self, finding: Finding) -> bool:
         """A referral's diagnosis that the author takes up: restated in the assessment, or examined or treated by an
-        author with no spine diagnosis of their own ("A: as per referral, treating"; a plan of care). Not when rejected anywhere,
-        nor beside the author's own diagnosis of its part of the spine ("A: sacroiliitis") or of another part only (a
-        disability form's claimed cervical condition beside the physician's lumbar stenosis), nor by a note that
-        neither assesses nor treats (a nurse's triage that books the referral, a review that restates it)."""
+        author with no spine diagnosis of their own ("A: as per referral, treating"; a plan of care). Not when
+        rejected anywhere, nor beside the author's own diagnosis of its part of the spine ("A: sacroiliitis") or of
+        another part only (a disability form's claimed cervical condition beside the physician's lumbar stenosis), nor
+        by a note that neither assesses, examines nor treats (a nurse's triage that books the referral, a review that
+        restates it)."""
         if self._named_among(finding, (f for f in self.by_kind[_CONDITION] if f.assertion == _NEGATED)):
             return False  # "instability NOT demonstrated", wherever the form says it
         cause = finding.assertion_cause

@@ -60,7 +60,7 @@ class SectionStage(SavedRules[SectionRules]):
             self.inline_matcher.add("inline", [nlp.make_doc(phrase) for phrase in self.inline.phrases])
         self.field_words = rules.field_words
         fields = "|".join(sorted(map(re.escape, rules.request_fields), key=len, reverse=True))
-        self.request_field = re.compile(rf"^[ \t]*(?:{fields})[ \t]*:", re.IGNORECASE | re.MULTILINE) if fields else None
+        self.request_field = re.compile(rf"^[ \t]*(?:{fields})[ \t]*:", re.I | re.M) if fields else None
         self.assertions = dict(rules.assertions)
         """The assertion each category lends the findings under it: left on each Doc for the findings stage, so
         that a pipeline's own section rules, not the package's, say it."""
@@ -149,7 +149,8 @@ class SectionStage(SavedRules[SectionRules]):
             sections = self._with_inline_assessments(doc, sections)
         doc._.notecoder_sections = sections
         doc._.notecoder_section_assertions = self.assertions
-        doc._.notecoder_requests = self.request_field is not None and self.request_field.search(note_text(doc)) is not None
+        request = self.request_field
+        doc._.notecoder_requests = request is not None and request.search(note_text(doc)) is not None
         if _medspacys_sections():
             doc._.sections = sections
         return doc

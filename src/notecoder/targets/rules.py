@@ -234,7 +234,8 @@ def written_heads(raw: dict) -> frozenset[str]:
     kinds = set(raw.get("reordered_kinds", ()))
     ends = (p.lower().split()[-1] for g in raw["groups"] if g["kind"] in kinds for p in g.get("phrases", ()))
     nouns = {word for word in ends if plural(word) is not None}
-    return frozenset(nouns | {plural(word) for word in nouns})  # "Instabilities, spinal" lists one or several
+    several = {form for word in nouns if (form := plural(word)) is not None}
+    return frozenset(nouns | several)  # "Instabilities, spinal" lists one or several
 
 
 def add_word_orders(raw: dict, heads: frozenset[str]) -> None:
