@@ -522,10 +522,8 @@ def _with_announced(note: Note, match: re.Match) -> list[tuple[int, int]]:
     low, high = _clause_around(note, match.start(), match.end())
     if not _pattern("announcing").match(note.text, low, high) or high >= len(note.text) - 1:
         return [(low, high)]
-    start, end = _sentence(note, high + 1)
-    while start < end and note.text[start].isspace():
-        start += 1
-    return [(low, high), (start, end)] if start < end else [(low, high)]
+    start, end = _sentence(note, high + 1)  # its padding is trimmed with every quote's (`_whole_words`)
+    return [(low, high), (start, end)] if note.text[start:end].strip() else [(low, high)]
 
 
 def _presence(name: str) -> Callable[[Note, Criterion], Reading]:

@@ -10,6 +10,8 @@ from functools import cache
 
 from spellchecker import SpellChecker
 
+from notecoder.misreadings import misread_forms
+
 
 @cache
 def english_words(min_letters: int) -> frozenset[str]:
@@ -54,17 +56,15 @@ class Spelling:
         """Each word of an equivalents class by one name: a typo one edit from two words of a class ('zygopophyseal',
         from 'zygapophyseal' and 'zygoapophyseal') is either, so it is read."""
         self.min_letters, self.ocr_min_letters = min_letters, ocr_min_letters
-        self.ocr = tuple((read, meant) for meant, read in ocr)
+        self.ocr = tuple((read, meant) for meant, read in ocr)  # put right: the read group back to the meant one
+        self.shortest = min(min_letters, ocr_min_letters) if self.ocr else min_letters
+        """The shortest word either reading looks at; English words of this length or more are one set for both."""
         self.ocr_words = frozenset(w for w in words if w.isalpha() and len(w) >= ocr_min_letters)
         self.words = frozenset(w for w in words if w.isalpha() and len(w) >= min_letters)
         self._by_delete: dict[str, set[str]] = defaultdict(set)
         for word in self.words:
             for form in _deletes(word):
                 self._by_delete[form].add(word)
-
-    @property
-    def shortest(self) -> int:
-        return min(self.min_letters, self.ocr_min_letters) if self.ocr else self.min_letters
 
     def corrected(self, word: str) -> str | None:
         """The entry `word` misspells, or None: not long enough, an entry itself, or one edit from none or from two
@@ -76,22 +76,14 @@ class Spelling:
         if len(word) < self.min_letters or not word.isalpha() or word in self.words:
             return None
         found = {entry for form in _deletes(word) for entry in self._by_delete.get(form, ()) if _one_edit(word, entry)}
-        if len({self._name.get(entry, entry) for entry in found}) != 1 or word in english_words(self.min_letters):
+        if len({self._name.get(entry, entry) for entry in found}) != 1 or word in english_words(self.shortest):
             return None
         return min(found)
 
     def _read_as_ocr(self, word: str) -> str | None:
         """The one entry `word` is with one OCR misreading put right (each place a misread group stands, in turn,
         and every place of it at once: a page misreads the same way throughout), no English word being misread."""
-        found = set()
-        for read, meant in self.ocr:
-            at = word.find(read)
-            while at >= 0:
-                found.add(word[:at] + meant + word[at + len(read) :])
-                at = word.find(read, at + 1)
-            if read in word:
-                found.add(word.replace(read, meant))
-        entries = {form for form in found if form in self.ocr_words}
-        if len(entries) != 1 or (word.isalpha() and word in english_words(self.ocr_min_letters)):
+        entries = {form for form in misread_forms(word, self.ocr) if form in self.ocr_words}
+        if len(entries) != 1 or (word.isalpha() and word in english_words(self.shortest)):
             return None
         return next(iter(entries))
